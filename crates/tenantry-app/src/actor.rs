@@ -1,0 +1,69 @@
+//! Who is calling: resolved once per request from a credential, never deciding what it may do.
+
+use std::collections::BTreeSet;
+
+use tenantry_core::{
+    ApiKeyId, BuiltinRole, OperatorId, OrganizationId, Permission, Principal, UserId,
+};
+
+/// Where a request came from, for the audit trail.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub request_id: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorKind {
+    /// An organization's API credential, made by `user_id` (if that user is known).
+    ApiKey {
+        id: ApiKeyId,
+        user_id: Option<UserId>,
+    },
+    /// A platform operator.
+    Operator { id: OperatorId },
+}
+
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub principal: Principal,
+    pub kind: ActorKind,
+    /// The role label the permissions come from.
+    pub role: String,
+    pub meta: RequestMeta,
+}
+
+impl Actor {
+    pub fn organization_id(&self) -> OrganizationId {
+        self.principal.organization.id
+    }
+
+    pub fn user_id(&self) -> Option<UserId> {
+        match &self.kind {
+            ActorKind::ApiKey { user_id, .. } => *user_id,
+            ActorKind::Operator { .. } => None,
+        }
+    }
+
+    pub(crate) fn audit_kind(&self) -> &'static str {
+        match self.kind {
+            ActorKind::ApiKey { .. } => "api_key",
+            ActorKind::Operator { .. } => "operator",
+        }
+    }
+
+    pub(crate) fn audit_id(&self) -> String {
+        match &self.kind {
+            ActorKind::ApiKey { id, .. } => id.to_string(),
+            ActorKind::Operator { id } => id.to_string(),
+        }
+    }
+}
+
+/// The permissions a role label grants; an unknown label grants nothing.
+pub(crate) fn role_permissions(label: &str) -> BTreeSet<Permission> {
+    label
+        .parse::<BuiltinRole>()
+        .map(BuiltinRole::permissions)
+        .unwrap_or_default()
+}

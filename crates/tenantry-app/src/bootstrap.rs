@@ -1,0 +1,174 @@
+//! First start of a platform: the operator, the first top-level organization, its owner and
+//! an admin credential, in one transaction. Refused once an operator exists.
+
+use serde_json::Value;
+use tenantry_core::authz::operator_authorized;
+use tenantry_core::ids::OperatorKind;
+use tenantry_core::values::{Email, Username};
+use tenantry_core::{
+    BuiltinRole, OrgStatus, OrganizationId, Permission, Principal, Resource, Scope,
+};
+use tenantry_store::operators::{self, Operator};
+use tenantry_store::organizations::{self, Organization, OrganizationProfile};
+use tenantry_store::{credentials, users};
+use totp_rs::Secret;
+
+use crate::actor::{Actor, ActorKind, RequestMeta};
+use crate::app::App;
+use crate::audit::{Target, diff, record};
+use crate::credentials::{CredentialCreate, new_credential};
+use crate::error::{AppError, Code, Result};
+use crate::secrets::{issue_key, random_bytes, sha256};
+use crate::users::{UserCreate, build_user};
+
+#[derive(Debug, Clone)]
+pub struct BootstrapRequest {
+    pub organization_name: String,
+    pub username: Username,
+    pub email: Email,
+}
+
+/// Everything bootstrap made, with the secrets shown this once.
+#[derive(Debug, Clone)]
+pub struct Bootstrapped {
+    pub organization_id: OrganizationId,
+    pub org_id: i64,
+    pub user_id: tenantry_core::UserId,
+    pub api_key: String,
+    pub client_id: OrganizationId,
+    pub client_secret: String,
+    pub operator_api_key: String,
+    /// Base32, for any TOTP app (RFC 6238, SHA-1, 6 digits, 30 s).
+    pub operator_totp_secret: String,
+}
+
+impl App {
+    pub async fn bootstrap(&self, request: BootstrapRequest) -> Result<Bootstrapped> {
+        let mut tx = self.db.begin().await?;
+        if operators::count(&mut tx).await? > 0 {
+            return Err(AppError::Conflict(
+                Code::AlreadyBootstrapped,
+                "This platform is already bootstrapped".into(),
+            ));
+        }
+        let now = self.clock.now();
+        let operator_key = issue_key::<OperatorKind>("opo");
+        let totp_secret = Secret::Raw(random_bytes::<20>().to_vec())
+            .to_encoded()
+            .to_string();
+        let operator = Operator {
+            id: operator_key.id,
+            name: "operator".into(),
+            key_digest: sha256(&operator_key.key),
+            totp_secret_sealed: self.secret_box.seal(totp_secret.as_bytes()),
+            created_on: now,
+        };
+        operators::insert(&mut tx, &operator).await?;
+
+        let org = Organization {
+            id: OrganizationId::generate(),
+            org_id: organizations::next_org_id(&mut tx).await?,
+            parent_id: None,
+            status: OrgStatus::Active,
+            billing_mode: "consolidated".into(),
+            profile: OrganizationProfile {
+                name: request.organization_name,
+                ..Default::default()
+            },
+            created_on: now,
+            updated_on: now,
+            deleted_on: None,
+        };
+        let auth = operator_authorized(
+            operator.id,
+            org.id,
+            Permission::new(Resource::Organization, Scope::Manage),
+        );
+        let actor = Actor {
+            principal: Principal {
+                organization: org.scope(),
+                permissions: Permission::all().collect(),
+            },
+            kind: ActorKind::Operator { id: operator.id },
+            role: "operator".into(),
+            meta: RequestMeta::default(),
+        };
+        organizations::insert(&mut tx, &auth, &org).await?;
+        record(
+            &mut tx,
+            &auth,
+            &actor,
+            now,
+            "organization.created",
+            Target {
+                kind: "organization",
+                id: org.id.to_string(),
+            },
+            diff(&Value::Null, &crate::organizations::snapshot(&org)),
+        )
+        .await?;
+
+        let owner = build_user(
+            UserCreate {
+                username: request.username,
+                email: Some(request.email),
+                first_name: None,
+                last_name: None,
+                locale: None,
+                phone: None,
+                password: None,
+                attributes: Default::default(),
+                role: None,
+            },
+            org.id,
+            BuiltinRole::Owner,
+            now,
+        )?;
+        users::insert(&mut tx, &auth, &owner).await?;
+        record(
+            &mut tx,
+            &auth,
+            &actor,
+            now,
+            "user.created",
+            Target {
+                kind: "user",
+                id: owner.id.to_string(),
+            },
+            diff(&Value::Null, &crate::users::snapshot(&owner)),
+        )
+        .await?;
+
+        let create = CredentialCreate {
+            name: Some("bootstrap".into()),
+            ..Default::default()
+        };
+        let issued = new_credential(org.id, Some(owner.id), create, now);
+        credentials::insert(&mut tx, &auth, &issued.credential).await?;
+        record(
+            &mut tx,
+            &auth,
+            &actor,
+            now,
+            "api_key.created",
+            Target {
+                kind: "api_key",
+                id: issued.credential.id.to_string(),
+            },
+            Value::Object(Default::default()),
+        )
+        .await?;
+        tx.commit().await?;
+
+        Ok(Bootstrapped {
+            organization_id: org.id,
+            org_id: org.org_id,
+            user_id: owner.id,
+            api_key: issued.api_key,
+            client_id: org.id,
+            client_secret: issued.client_secret,
+            operator_api_key: operator_key.key,
+            operator_totp_secret: totp_secret,
+        })
+    }
+}

@@ -1,0 +1,204 @@
+//! API credentials: issuing (the secrets are shown once), listing, revoking, introspecting.
+
+use serde_json::{Value, json};
+use tenantry_core::ids::ApiKeyKind;
+use tenantry_core::{ApiKeyId, BuiltinRole, OrganizationId, Permission, Resource, Scope};
+use tenantry_store::credentials::{self, Credential};
+use tenantry_store::{Page, PageRequest};
+use time::OffsetDateTime;
+
+pub use tenantry_store::credentials::{Credential as CredentialRecord, CredentialStatus};
+
+use crate::actor::{Actor, ActorKind};
+use crate::app::App;
+use crate::audit::{Target, diff, record};
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::reach::{acting_org, authorize_org};
+use crate::secrets::{issue_key, random_base62, sha256};
+
+const KEYS_READ: Permission = Permission::new(Resource::ApiKeys, Scope::Read);
+const KEYS_MANAGE: Permission = Permission::new(Resource::ApiKeys, Scope::Manage);
+const KEYS_DELETE: Permission = Permission::new(Resource::ApiKeys, Scope::Delete);
+
+/// Length of the OAuth client secret: 40 base62 characters, about 238 bits.
+const CLIENT_SECRET_LEN: usize = 40;
+
+#[derive(Debug, Clone, Default)]
+pub struct CredentialCreate {
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub expires_at: Option<OffsetDateTime>,
+    /// Defaults to `admin`; may not exceed what the creator holds.
+    pub role: Option<BuiltinRole>,
+}
+
+/// A credential just issued, with its secrets (never retrievable again).
+#[derive(Debug, Clone)]
+pub struct IssuedCredential {
+    pub credential: Credential,
+    pub api_key: String,
+    pub client_secret: String,
+}
+
+pub fn status_of(credential: &Credential, now: OffsetDateTime) -> CredentialStatus {
+    if credential.revoked_on.is_some() {
+        CredentialStatus::Revoked
+    } else if credential.expires_at.is_some_and(|at| at <= now) {
+        CredentialStatus::Expired
+    } else {
+        CredentialStatus::Active
+    }
+}
+
+fn snapshot(credential: &Credential) -> Value {
+    json!({
+        "api_key_name": credential.name, "api_key_description": credential.description,
+        "role": credential.role, "expires_at": credential.expires_at,
+        "revoked_on": credential.revoked_on,
+    })
+}
+
+/// Builds a new credential and its secrets; only digests go into the record.
+pub(crate) fn new_credential(
+    organization_id: OrganizationId,
+    created_by: Option<tenantry_core::UserId>,
+    command: CredentialCreate,
+    now: OffsetDateTime,
+) -> IssuedCredential {
+    let issued = issue_key::<ApiKeyKind>("opk");
+    let client_secret = random_base62(CLIENT_SECRET_LEN);
+    IssuedCredential {
+        credential: Credential {
+            id: issued.id,
+            organization_id,
+            created_by,
+            name: command.name,
+            description: command.description,
+            role: command.role.unwrap_or(BuiltinRole::Admin).label().into(),
+            key_digest: sha256(&issued.key),
+            client_secret_digest: sha256(&client_secret),
+            expires_at: command.expires_at,
+            last_used_on: None,
+            created_on: now,
+            revoked_on: None,
+        },
+        api_key: issued.key,
+        client_secret,
+    }
+}
+
+impl App {
+    pub async fn credential_create(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+        command: CredentialCreate,
+    ) -> Result<IssuedCredential> {
+        let role = command.role.unwrap_or(BuiltinRole::Admin);
+        if role == BuiltinRole::Owner {
+            return Err(AppError::Unprocessable(
+                Code::RoleNotAssignable,
+                "The owner role cannot be assigned".into(),
+            ));
+        }
+        if !role.permissions().is_subset(&actor.principal.permissions) {
+            return Err(AppError::Forbidden(
+                Code::PermissionDenied,
+                format!("A credential cannot hold the role {role}, which exceeds your own"),
+            ));
+        }
+        let now = self.clock.now();
+        if command.expires_at.is_some_and(|at| at <= now) {
+            return Err(AppError::invalid_field(
+                "expires_at",
+                "expires_at must be in the future",
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let (org, auth) =
+            authorize_org(&mut tx, actor, acting_org(actor, context), KEYS_MANAGE).await?;
+        let issued = new_credential(org.id, actor.user_id(), command, now);
+        credentials::insert(&mut tx, &auth, &issued.credential).await?;
+        let target = Target {
+            kind: "api_key",
+            id: issued.credential.id.to_string(),
+        };
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "api_key.created",
+            target,
+            diff(&Value::Null, &snapshot(&issued.credential)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(issued)
+    }
+
+    pub async fn credential_list(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+        status: Option<CredentialStatus>,
+        page: PageRequest,
+    ) -> Result<Page<Credential>> {
+        let mut tx = self.db.begin_read().await?;
+        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), KEYS_READ).await?;
+        Ok(credentials::list(&mut tx, org.id, status, self.clock.now(), page).await?)
+    }
+
+    /// Revokes a credential; it stops working at once.
+    pub async fn credential_delete(&self, actor: &Actor, id: ApiKeyId) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let not_found = || AppError::not_found(NotFoundKind::Credential, id);
+        let credential = credentials::get(&mut tx, id).await?.ok_or_else(not_found)?;
+        let (_, auth) = authorize_org(&mut tx, actor, credential.organization_id, KEYS_DELETE)
+            .await
+            .map_err(|err| match err {
+                AppError::NotFound { .. } => not_found(),
+                other => other,
+            })?;
+        if credential.revoked_on.is_none() {
+            let now = self.clock.now();
+            credentials::revoke(&mut tx, &auth, id, now).await?;
+            let after = Credential {
+                revoked_on: Some(now),
+                ..credential.clone()
+            };
+            record(
+                &mut tx,
+                &auth,
+                actor,
+                now,
+                "api_key.revoked",
+                Target {
+                    kind: "api_key",
+                    id: id.to_string(),
+                },
+                diff(&snapshot(&credential), &snapshot(&after)),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The calling credential itself.
+    pub async fn credential_introspect(&self, actor: &Actor) -> Result<Credential> {
+        let ActorKind::ApiKey { id, .. } = actor.kind else {
+            return Err(AppError::Unauthenticated(
+                "Introspection needs an API key".into(),
+            ));
+        };
+        let mut tx = self.db.begin_read().await?;
+        credentials::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Credential, id))
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+}

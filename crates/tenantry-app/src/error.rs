@@ -1,0 +1,115 @@
+//! One error type for every use case, by meaning. Each dialect maps it to its wire shape in
+//! one place; `Code` names the stable machine-readable reason.
+
+use tenantry_core::{Denied, OrganizationId, Permission};
+use tenantry_store::StoreError;
+
+/// Stable reasons a client can match on; the HTTP layer gives each its `ERROR_…` string,
+/// `type` slug and title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Code {
+    Authentication,
+    PermissionDenied,
+    UserExists,
+    UserCannotDeleteSelf,
+    CannotDeleteOwner,
+    UserIsLastAdmin,
+    OrganizationNestingNotAllowed,
+    OrganizationCannotDeleteSelf,
+    IndependentBillingAttributesInvalid,
+    AttributeProtected,
+    RoleNotAssignable,
+    AlreadyBootstrapped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotFoundKind {
+    Organization,
+    User,
+    Credential,
+}
+
+/// One entry of a request-validation error: where (`["body", "username"]`), what, and a
+/// machine-readable type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub loc: Vec<String>,
+    pub msg: String,
+    pub kind: String,
+}
+
+impl FieldError {
+    pub fn body(field: &str, msg: impl Into<String>) -> Self {
+        FieldError {
+            loc: vec!["body".into(), field.into()],
+            msg: msg.into(),
+            kind: "value_error".into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{kind:?} {id} not found")]
+    NotFound { kind: NotFoundKind, id: String },
+    #[error("{1}")]
+    AlreadyExists(Code, String),
+    #[error("request validation failed")]
+    Invalid(Vec<FieldError>),
+    /// A business rule refused a well-formed request (422 with a code).
+    #[error("{1}")]
+    Unprocessable(Code, String),
+    #[error("{0}")]
+    Unauthenticated(String),
+    #[error("{1}")]
+    Forbidden(Code, String),
+    #[error("{1}")]
+    Conflict(Code, String),
+    #[error("organization {0} is inactive")]
+    OrganizationInactive(OrganizationId),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn not_found(kind: NotFoundKind, id: impl ToString) -> Self {
+        AppError::NotFound {
+            kind,
+            id: id.to_string(),
+        }
+    }
+
+    pub fn invalid_field(field: &str, msg: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldError::body(field, msg)])
+    }
+
+    pub fn permission_denied(permission: Permission) -> Self {
+        AppError::Forbidden(
+            Code::PermissionDenied,
+            format!("Insufficient permissions to perform this action (requires {permission})"),
+        )
+    }
+
+    /// Maps a policy refusal; "not in reach" looks exactly like "does not exist".
+    pub fn from_denied(denied: Denied, kind: NotFoundKind, id: impl ToString) -> Self {
+        match denied {
+            Denied::NotFound => AppError::not_found(kind, id),
+            Denied::Forbidden(permission) => AppError::permission_denied(permission),
+            Denied::OrganizationInactive(org) => AppError::OrganizationInactive(org),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::UniqueViolation(_) => AppError::AlreadyExists(
+                Code::UserExists,
+                "User with username or email already exists".into(),
+            ),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -1,0 +1,28 @@
+//! Tenantry's use cases. Each public `App` method is one use case: it opens one transaction,
+//! looks its target up inside the actor's reach, checks the permission through
+//! `tenantry_core::authz::require`, applies the rule, appends the audit event and commits.
+
+mod actor;
+mod app;
+mod audit;
+mod bootstrap;
+mod clock;
+mod error;
+mod reach;
+mod secrets;
+
+pub mod attributes;
+pub mod credentials;
+pub mod organizations;
+pub mod roles;
+pub mod users;
+
+pub use actor::{Actor, ActorKind, RequestMeta};
+pub use app::App;
+pub use audit::AuditQuery;
+pub use bootstrap::{BootstrapRequest, Bootstrapped};
+pub use clock::{Clock, SystemClock};
+pub use error::{AppError, Code, FieldError, NotFoundKind};
+pub use secrets::SecretBox;
+pub use tenantry_store::audit::{AuditEvent, AuditFilter};
+pub use tenantry_store::{Db, DbOptions, Engine, Page, PageRequest, SortOrder};

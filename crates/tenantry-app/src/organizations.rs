@@ -1,0 +1,357 @@
+//! Organizations: creating suborganizations (with their first users), listing, reading,
+//! updating, freezing and deleting them.
+
+use serde_json::{Value, json};
+use tenantry_core::authz::{require, require_status_change};
+use tenantry_core::{BuiltinRole, OrgStatus, OrganizationId, Permission, Resource, Scope};
+use tenantry_store::attributes::{self, Attribute};
+use tenantry_store::users::{self, User};
+use tenantry_store::{Page, PageRequest, credentials, organizations};
+
+pub use tenantry_store::organizations::{
+    Organization, OrganizationFilter, OrganizationProfile, OrganizationSort,
+};
+
+use crate::actor::Actor;
+use crate::app::App;
+use crate::attributes::AttributeInput;
+use crate::audit::{Target, diff, record};
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::reach::authorize_org;
+use crate::users::{UserCreate, build_user};
+
+const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
+const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
+const ORG_DELETE: Permission = Permission::new(Resource::Organization, Scope::Delete);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BillingMode {
+    Consolidated,
+    Independent,
+}
+
+impl BillingMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BillingMode::Consolidated => "consolidated",
+            BillingMode::Independent => "independent",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OrganizationCreate {
+    pub profile: OrganizationProfile,
+    pub billing_mode: BillingMode,
+    /// If given, must be the caller's organization (a suborganization cannot be a parent).
+    pub parent_organization_id: Option<OrganizationId>,
+    pub attributes: Vec<AttributeInput>,
+    /// The first becomes the owner, the rest admins.
+    pub users: Vec<UserCreate>,
+}
+
+/// A profile field `PATCH` may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ProfileField {
+    Name,
+    Address1,
+    Address2,
+    City,
+    State,
+    PostalCode,
+    CountryCode,
+    DefaultLocale,
+    BusinessNumber,
+    TaxId,
+    TaxIdType,
+    TaxRate,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OrganizationPatch {
+    /// Each field to set; `None` clears it (the name cannot be cleared).
+    pub fields: Vec<(ProfileField, Option<String>)>,
+    pub status: Option<OrgStatus>,
+}
+
+/// An organization with its users and the attributes the caller may see.
+#[derive(Debug, Clone)]
+pub struct OrganizationDetails {
+    pub organization: Organization,
+    pub users: Vec<User>,
+    pub attributes: Vec<Attribute>,
+}
+
+fn set_profile_field(
+    profile: &mut OrganizationProfile,
+    field: ProfileField,
+    value: Option<String>,
+) -> Result<()> {
+    let slot = match field {
+        ProfileField::Name => {
+            profile.name =
+                value.ok_or_else(|| AppError::invalid_field("name", "name cannot be null"))?;
+            return Ok(());
+        }
+        ProfileField::Address1 => &mut profile.address_1,
+        ProfileField::Address2 => &mut profile.address_2,
+        ProfileField::City => &mut profile.city,
+        ProfileField::State => &mut profile.state,
+        ProfileField::PostalCode => &mut profile.postal_code,
+        ProfileField::CountryCode => &mut profile.country_code,
+        ProfileField::DefaultLocale => &mut profile.default_locale,
+        ProfileField::BusinessNumber => &mut profile.business_number,
+        ProfileField::TaxId => &mut profile.tax_id,
+        ProfileField::TaxIdType => &mut profile.tax_id_type,
+        ProfileField::TaxRate => &mut profile.tax_rate,
+    };
+    *slot = value;
+    Ok(())
+}
+
+/// The audit snapshot of an organization.
+pub(crate) fn snapshot(org: &Organization) -> Value {
+    let p = &org.profile;
+    json!({
+        "name": p.name, "status": org.status.as_str(), "billing_mode": org.billing_mode,
+        "parent_organization_id": org.parent_id, "address_1": p.address_1, "address_2": p.address_2,
+        "city": p.city, "state": p.state, "postal_code": p.postal_code,
+        "country_code": p.country_code, "currency": p.currency, "default_locale": p.default_locale,
+        "business_number": p.business_number, "tax_id": p.tax_id, "tax_id_type": p.tax_id_type,
+        "tax_rate": p.tax_rate,
+    })
+}
+
+fn org_target(id: OrganizationId) -> Target {
+    Target {
+        kind: "organization",
+        id: id.to_string(),
+    }
+}
+
+impl App {
+    /// Creates a suborganization of the caller's organization, with its attributes and first
+    /// users, in one transaction.
+    pub async fn organization_create(
+        &self,
+        actor: &Actor,
+        command: OrganizationCreate,
+    ) -> Result<OrganizationDetails> {
+        let mut tx = self.db.begin().await?;
+        let parent_id = command
+            .parent_organization_id
+            .unwrap_or(actor.organization_id());
+        let (parent, parent_auth) = authorize_org(&mut tx, actor, parent_id, ORG_MANAGE).await?;
+        if parent.parent_id.is_some() {
+            return Err(AppError::Unprocessable(
+                Code::OrganizationNestingNotAllowed,
+                "A suborganization cannot have suborganizations: organizations are strictly two levels deep".into(),
+            ));
+        }
+        if command.billing_mode == BillingMode::Independent {
+            let missing: Vec<&str> = [
+                ("currency", command.profile.currency.is_none()),
+                ("country_code", command.profile.country_code.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(field, missing)| missing.then_some(field))
+            .collect();
+            if !missing.is_empty() {
+                return Err(AppError::Unprocessable(
+                    Code::IndependentBillingAttributesInvalid,
+                    format!("Independent billing requires: {}", missing.join(", ")),
+                ));
+            }
+        }
+        let now = self.clock.now();
+        let org = Organization {
+            id: OrganizationId::generate(),
+            org_id: organizations::next_org_id(&mut tx).await?,
+            parent_id: Some(parent.id),
+            status: OrgStatus::Active,
+            billing_mode: command.billing_mode.as_str().into(),
+            profile: command.profile,
+            created_on: now,
+            updated_on: now,
+            deleted_on: None,
+        };
+        organizations::insert(&mut tx, &parent_auth, &org).await?;
+        record(
+            &mut tx,
+            &parent_auth,
+            actor,
+            now,
+            "organization.created",
+            org_target(org.id),
+            diff(&Value::Null, &snapshot(&org)),
+        )
+        .await?;
+        // The new organization is inside the caller's reach and active: authorize the writes
+        // into it through the same policy.
+        let child_auth = require(&actor.principal, ORG_MANAGE, &org.scope())
+            .map_err(|d| AppError::from_denied(d, NotFoundKind::Organization, org.id))?;
+        for attribute in &command.attributes {
+            attributes::upsert(
+                &mut tx,
+                &child_auth,
+                &attribute.key,
+                &attribute.value,
+                attribute.private,
+                attribute.protected,
+                now,
+            )
+            .await?;
+        }
+        let mut created_users = Vec::with_capacity(command.users.len());
+        for (index, user) in command.users.into_iter().enumerate() {
+            let role = if index == 0 {
+                BuiltinRole::Owner
+            } else {
+                BuiltinRole::Admin
+            };
+            let user = build_user(user, org.id, role, now)?;
+            users::insert(&mut tx, &child_auth, &user).await?;
+            record(
+                &mut tx,
+                &child_auth,
+                actor,
+                now,
+                "user.created",
+                Target {
+                    kind: "user",
+                    id: user.id.to_string(),
+                },
+                diff(&Value::Null, &crate::users::snapshot(&user)),
+            )
+            .await?;
+            created_users.push(user);
+        }
+        let attributes = attributes::list(&mut tx, org.id).await?;
+        tx.commit().await?;
+        Ok(OrganizationDetails {
+            organization: org,
+            users: created_users,
+            attributes,
+        })
+    }
+
+    /// The caller's suborganizations.
+    pub async fn organization_list(
+        &self,
+        actor: &Actor,
+        filter: OrganizationFilter,
+        page: PageRequest,
+    ) -> Result<Page<Organization>> {
+        let mut tx = self.db.begin_read().await?;
+        let (own, _) = authorize_org(&mut tx, actor, actor.organization_id(), ORG_READ).await?;
+        Ok(organizations::list_children(&mut tx, own.id, &filter, page).await?)
+    }
+
+    pub async fn organization_get(
+        &self,
+        actor: &Actor,
+        id: OrganizationId,
+    ) -> Result<OrganizationDetails> {
+        let mut tx = self.db.begin_read().await?;
+        let (org, _) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
+        let users = users::list_all(&mut tx, org.id).await?;
+        let attributes =
+            crate::attributes::visible(actor, &org, attributes::list(&mut tx, org.id).await?);
+        Ok(OrganizationDetails {
+            organization: org,
+            users,
+            attributes,
+        })
+    }
+
+    /// Changes profile fields and, for a parent acting on its suborganization, the status.
+    pub async fn organization_update(
+        &self,
+        actor: &Actor,
+        id: OrganizationId,
+        patch: OrganizationPatch,
+    ) -> Result<Organization> {
+        let mut tx = self.db.begin().await?;
+        let org = organizations::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, id))?;
+        let before = snapshot(&org);
+        let mut after = org.clone();
+        let now = self.clock.now();
+        if let Some(status) = patch.status {
+            let auth = require_status_change(&actor.principal, ORG_MANAGE, &org.scope())
+                .map_err(|d| AppError::from_denied(d, NotFoundKind::Organization, id))?;
+            if status != org.status {
+                organizations::update_status(&mut tx, &auth, status, now).await?;
+                after.status = status;
+                let action = match status {
+                    OrgStatus::Active => "organization.activated",
+                    OrgStatus::Inactive => "organization.deactivated",
+                };
+                record(
+                    &mut tx,
+                    &auth,
+                    actor,
+                    now,
+                    action,
+                    org_target(id),
+                    diff(&before, &snapshot(&after)),
+                )
+                .await?;
+            }
+        }
+        if !patch.fields.is_empty() {
+            let auth = require(&actor.principal, ORG_MANAGE, &after.scope())
+                .map_err(|d| AppError::from_denied(d, NotFoundKind::Organization, id))?;
+            let unchanged = snapshot(&after);
+            for (field, value) in patch.fields {
+                set_profile_field(&mut after.profile, field, value)?;
+            }
+            organizations::update_profile(&mut tx, &auth, &after.profile, now).await?;
+            record(
+                &mut tx,
+                &auth,
+                actor,
+                now,
+                "organization.updated",
+                org_target(id),
+                diff(&unchanged, &snapshot(&after)),
+            )
+            .await?;
+        }
+        if after != org {
+            after.updated_on = now;
+        }
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    /// Deletes a suborganization: its users and credentials stop working at once; its rows
+    /// stay for the audit trail.
+    pub async fn organization_delete(&self, actor: &Actor, id: OrganizationId) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let (org, auth) = authorize_org(&mut tx, actor, id, ORG_DELETE).await?;
+        if org.parent_id != Some(actor.organization_id()) {
+            return Err(AppError::Forbidden(
+                Code::OrganizationCannotDeleteSelf,
+                "An organization can only be deleted by its parent organization".into(),
+            ));
+        }
+        let now = self.clock.now();
+        organizations::mark_deleted(&mut tx, &auth, now).await?;
+        users::mark_all_deleted(&mut tx, &auth, now).await?;
+        credentials::revoke_all(&mut tx, &auth, now).await?;
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "organization.deleted",
+            org_target(id),
+            diff(&snapshot(&org), &Value::Null),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,300 @@
+//! Users: creation into the caller's organization (or a suborganization), the caller's own
+//! profile, reads, updates, deletion with the owner/self/last-admin rules, and listing.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Map, Value, json};
+use tenantry_core::values::{Email, Locale, Phone, Username};
+use tenantry_core::{BuiltinRole, OrganizationId, Permission, Resource, Scope, UserId};
+use tenantry_store::users::{self, User, UserFilter};
+use tenantry_store::{Page, PageRequest, organizations};
+use time::OffsetDateTime;
+
+pub use tenantry_store::users::UserSort;
+
+use crate::actor::{Actor, role_permissions};
+use crate::app::App;
+use crate::audit::{Target, diff, record};
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::reach::{acting_org, authorize_org};
+use crate::secrets::hash_password;
+
+pub use tenantry_store::users::User as UserRecord;
+
+const USERS_READ: Permission = Permission::new(Resource::Users, Scope::Read);
+const USERS_MANAGE: Permission = Permission::new(Resource::Users, Scope::Manage);
+const USERS_DELETE: Permission = Permission::new(Resource::Users, Scope::Delete);
+const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
+
+#[derive(Debug, Clone)]
+pub struct UserCreate {
+    pub username: Username,
+    pub email: Option<Email>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub locale: Option<Locale>,
+    pub phone: Option<Phone>,
+    pub password: Option<String>,
+    pub attributes: Map<String, Value>,
+    /// Defaults to `viewer`; `owner` is never assignable.
+    pub role: Option<BuiltinRole>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UserPatch {
+    pub username: Option<Username>,
+    pub email: Option<Option<Email>>,
+    pub first_name: Option<Option<String>>,
+    pub last_name: Option<Option<String>>,
+    pub locale: Option<Option<Locale>>,
+    pub phone: Option<Option<Phone>>,
+    pub password: Option<String>,
+    /// Upserted by key; a `null` value removes the key.
+    pub attributes: Option<Map<String, Value>>,
+}
+
+/// A user with the role and permissions held in their organization.
+#[derive(Debug, Clone)]
+pub struct UserProfile {
+    pub user: User,
+    pub organization_currency: Option<String>,
+    pub parent_organization_id: Option<OrganizationId>,
+    pub permissions: BTreeSet<Permission>,
+}
+
+pub(crate) fn snapshot(user: &User) -> Value {
+    json!({
+        "username": user.username, "email": user.email, "first_name": user.first_name,
+        "last_name": user.last_name, "locale": user.locale, "phone": user.phone,
+        "role": user.role, "password": user.password_hash.as_ref().map(|_| "set"),
+        "user_attributes": user.attributes,
+    })
+}
+
+pub(crate) fn build_user(
+    command: UserCreate,
+    organization_id: OrganizationId,
+    role: BuiltinRole,
+    now: OffsetDateTime,
+) -> Result<User> {
+    Ok(User {
+        id: UserId::generate(),
+        organization_id,
+        username: command.username.into_inner(),
+        email: command.email.map(Email::into_inner),
+        first_name: command.first_name,
+        last_name: command.last_name,
+        locale: command.locale.map(Locale::into_inner),
+        phone: command.phone.map(Phone::into_inner),
+        role: role.label().into(),
+        password_hash: command.password.as_deref().map(hash_password).transpose()?,
+        attributes: command.attributes,
+        created_on: now,
+        updated_on: now,
+    })
+}
+
+fn user_target(id: UserId) -> Target {
+    Target {
+        kind: "user",
+        id: id.to_string(),
+    }
+}
+
+/// A role may be given only by someone who holds every permission it grants, and `owner`
+/// by nobody.
+fn check_assignable(actor: &Actor, role: BuiltinRole) -> Result<()> {
+    if role == BuiltinRole::Owner {
+        return Err(AppError::Unprocessable(
+            Code::RoleNotAssignable,
+            "The owner role cannot be assigned".into(),
+        ));
+    }
+    if !role.permissions().is_subset(&actor.principal.permissions) {
+        return Err(AppError::Forbidden(
+            Code::PermissionDenied,
+            format!("You cannot grant the role {role}, which holds permissions you do not have"),
+        ));
+    }
+    Ok(())
+}
+
+impl App {
+    /// Creates a user in the acting organization.
+    pub async fn user_create(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+        command: UserCreate,
+    ) -> Result<User> {
+        let role = command.role.unwrap_or(BuiltinRole::Viewer);
+        check_assignable(actor, role)?;
+        let mut tx = self.db.begin().await?;
+        let (org, auth) =
+            authorize_org(&mut tx, actor, acting_org(actor, context), USERS_MANAGE).await?;
+        let now = self.clock.now();
+        let user = build_user(command, org.id, role, now)?;
+        users::insert(&mut tx, &auth, &user).await?;
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "user.created",
+            user_target(user.id),
+            diff(&Value::Null, &snapshot(&user)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// The user behind the calling credential.
+    pub async fn user_me(&self, actor: &Actor) -> Result<UserProfile> {
+        let user_id = actor
+            .user_id()
+            .ok_or_else(|| AppError::not_found(NotFoundKind::User, "me"))?;
+        let mut tx = self.db.begin_read().await?;
+        let user = users::get(&mut tx, user_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::User, user_id))?;
+        let org = organizations::get(&mut tx, user.organization_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::User, user_id))?;
+        Ok(UserProfile {
+            permissions: role_permissions(&user.role),
+            organization_currency: org.profile.currency,
+            parent_organization_id: org.parent_id,
+            user,
+        })
+    }
+
+    /// Loads a user inside the caller's reach and authorizes `permission` on their org.
+    async fn user_in_reach(
+        &self,
+        tx: &mut tenantry_store::Tx,
+        actor: &Actor,
+        id: UserId,
+        permission: Permission,
+    ) -> Result<(User, tenantry_core::Authorized)> {
+        let user = users::get(tx, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::User, id))?;
+        let (_, auth) = authorize_org(tx, actor, user.organization_id, permission)
+            .await
+            .map_err(|err| match err {
+                AppError::NotFound { .. } => AppError::not_found(NotFoundKind::User, id),
+                other => other,
+            })?;
+        Ok((user, auth))
+    }
+
+    pub async fn user_get(&self, actor: &Actor, id: UserId) -> Result<User> {
+        let mut tx = self.db.begin_read().await?;
+        Ok(self.user_in_reach(&mut tx, actor, id, USERS_READ).await?.0)
+    }
+
+    pub async fn user_update(&self, actor: &Actor, id: UserId, patch: UserPatch) -> Result<User> {
+        let mut tx = self.db.begin().await?;
+        let (user, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
+        let now = self.clock.now();
+        let mut after = user.clone();
+        if let Some(username) = patch.username {
+            after.username = username.into_inner();
+        }
+        if let Some(email) = patch.email {
+            after.email = email.map(Email::into_inner);
+        }
+        if let Some(first_name) = patch.first_name {
+            after.first_name = first_name;
+        }
+        if let Some(last_name) = patch.last_name {
+            after.last_name = last_name;
+        }
+        if let Some(locale) = patch.locale {
+            after.locale = locale.map(Locale::into_inner);
+        }
+        if let Some(phone) = patch.phone {
+            after.phone = phone.map(Phone::into_inner);
+        }
+        if let Some(password) = patch.password {
+            after.password_hash = Some(hash_password(&password)?);
+        }
+        for (key, value) in patch.attributes.unwrap_or_default() {
+            if value.is_null() {
+                after.attributes.remove(&key);
+            } else {
+                after.attributes.insert(key, value);
+            }
+        }
+        after.updated_on = now;
+        users::update(&mut tx, &auth, &after).await?;
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "user.updated",
+            user_target(id),
+            diff(&snapshot(&user), &snapshot(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(after)
+    }
+
+    pub async fn user_delete(&self, actor: &Actor, id: UserId) -> Result<()> {
+        let mut tx = self.db.begin().await?;
+        let (user, auth) = self.user_in_reach(&mut tx, actor, id, USERS_DELETE).await?;
+        if actor.user_id() == Some(id) {
+            return Err(AppError::Forbidden(
+                Code::UserCannotDeleteSelf,
+                "You cannot delete yourself".into(),
+            ));
+        }
+        let role = user.role.parse::<BuiltinRole>().ok();
+        if role == Some(BuiltinRole::Owner) {
+            return Err(AppError::Forbidden(
+                Code::CannotDeleteOwner,
+                "The organization owner cannot be deleted".into(),
+            ));
+        }
+        if role.is_some_and(BuiltinRole::is_admin)
+            && users::count_admins_locked(&mut tx, user.organization_id).await? <= 1
+        {
+            return Err(AppError::Conflict(
+                Code::UserIsLastAdmin,
+                "User is the last admin for the organization".into(),
+            ));
+        }
+        let now = self.clock.now();
+        users::mark_deleted(&mut tx, &auth, id, now).await?;
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "user.deleted",
+            user_target(id),
+            diff(&snapshot(&user), &Value::Null),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The users of the acting organization.
+    pub async fn user_list(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+        filter: UserFilter,
+        page: PageRequest,
+    ) -> Result<Page<User>> {
+        let mut tx = self.db.begin_read().await?;
+        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
+        Ok(users::list(&mut tx, org.id, &filter, page).await?)
+    }
+}
+
+pub use tenantry_store::users::UserFilter as UserListFilter;

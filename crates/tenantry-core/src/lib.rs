@@ -1,0 +1,13 @@
+//! Pure domain of Tenantry: typed ids, validated values, permissions and roles, and the
+//! authorization policy. No I/O, no async.
+
+pub mod authz;
+pub mod ids;
+pub mod permission;
+pub mod role;
+pub mod values;
+
+pub use authz::{Authorized, Denied, OrgScope, OrgStatus, Principal};
+pub use ids::{ApiKeyId, AuditEventId, Id, IdKind, OperatorId, OrganizationId, UserId};
+pub use permission::{Permission, Resource, Scope};
+pub use role::BuiltinRole;

@@ -1,0 +1,119 @@
+//! The built-in roles every organization has, and the permissions each grants.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::permission::{Permission, Resource, Scope};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BuiltinRole {
+    Owner,
+    Admin,
+    Viewer,
+    DomainManager,
+    DnsManager,
+    BillingManager,
+}
+
+impl BuiltinRole {
+    pub const ALL: [BuiltinRole; 6] = [
+        BuiltinRole::Owner,
+        BuiltinRole::Admin,
+        BuiltinRole::Viewer,
+        BuiltinRole::DomainManager,
+        BuiltinRole::DnsManager,
+        BuiltinRole::BillingManager,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BuiltinRole::Owner => "owner",
+            BuiltinRole::Admin => "admin",
+            BuiltinRole::Viewer => "viewer",
+            BuiltinRole::DomainManager => "domain_manager",
+            BuiltinRole::DnsManager => "dns_manager",
+            BuiltinRole::BillingManager => "billing_manager",
+        }
+    }
+
+    /// Owner and admin hold every permission and count for the "last admin" rule.
+    pub fn is_admin(self) -> bool {
+        matches!(self, BuiltinRole::Owner | BuiltinRole::Admin)
+    }
+
+    pub fn permissions(self) -> BTreeSet<Permission> {
+        use Resource::*;
+        let all_scopes = |resources: &[Resource]| -> Vec<Permission> {
+            resources
+                .iter()
+                .flat_map(|r| Scope::ALL.into_iter().map(move |s| Permission::new(*r, s)))
+                .collect()
+        };
+        let org_read = Permission::new(Organization, Scope::Read);
+        let mut set: BTreeSet<Permission> = match self {
+            BuiltinRole::Owner | BuiltinRole::Admin => Permission::all().collect(),
+            BuiltinRole::Viewer => [
+                Domains,
+                Dns,
+                Contacts,
+                Hosts,
+                EmailForwards,
+                DomainForwards,
+                Parking,
+                Events,
+                Jobs,
+                Users,
+            ]
+            .into_iter()
+            .map(|r| Permission::new(r, Scope::Read))
+            .collect(),
+            BuiltinRole::DomainManager => all_scopes(&[
+                Domains,
+                Dns,
+                Contacts,
+                Hosts,
+                EmailForwards,
+                DomainForwards,
+                Parking,
+                Events,
+                Jobs,
+            ])
+            .into_iter()
+            .collect(),
+            BuiltinRole::DnsManager => all_scopes(&[Dns, EmailForwards, DomainForwards])
+                .into_iter()
+                .collect(),
+            BuiltinRole::BillingManager => [
+                Permission::new(Billing, Scope::Read),
+                Permission::new(Billing, Scope::Manage),
+            ]
+            .into_iter()
+            .collect(),
+        };
+        // Everyone in an organization may read the organization they work in.
+        set.insert(org_read);
+        set
+    }
+}
+
+impl fmt::Display for BuiltinRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role {0:?}")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for BuiltinRole {
+    type Err = UnknownRole;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        BuiltinRole::ALL
+            .into_iter()
+            .find(|r| r.label() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}

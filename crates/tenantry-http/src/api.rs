@@ -1,0 +1,57 @@
+//! The Tenantry API (OpusDNS-compatible): one module per resource.
+
+mod audit;
+mod credentials;
+mod organizations;
+mod roles;
+mod users;
+
+use axum::Router;
+use axum::routing::{delete, get, post};
+
+use crate::AppState;
+
+pub(crate) fn routes() -> Router<AppState> {
+    use organizations as org;
+    Router::new()
+        .route("/v1/organizations", get(org::list).post(org::create))
+        .route("/v1/organizations/users", get(users::list))
+        .route("/v1/organizations/roles", get(roles::list))
+        .route(
+            "/v1/organizations/attributes",
+            get(org::attributes_own).patch(org::attributes_update_own),
+        )
+        .route(
+            "/v1/organizations/attributes/{organization_id}",
+            get(org::attributes_of).patch(org::attributes_update_of),
+        )
+        .route(
+            "/v1/organizations/{organization_id}",
+            get(org::get_one).patch(org::update).delete(org::remove),
+        )
+        .route(
+            "/v1/organizations/{organization_id}/attributes",
+            get(org::attributes_of).patch(org::attributes_update_of),
+        )
+        .route("/v1/users", post(users::create))
+        .route("/v1/users/me", get(users::me))
+        .route(
+            "/v1/users/{user_id}",
+            get(users::get_one)
+                .patch(users::update)
+                .delete(users::remove),
+        )
+        .route(
+            "/v1/auth/client_credentials",
+            get(credentials::list).post(credentials::create),
+        )
+        .route(
+            "/v1/auth/client_credentials/introspect",
+            get(credentials::introspect),
+        )
+        .route(
+            "/v1/auth/client_credentials/{api_key_id}",
+            delete(credentials::remove),
+        )
+        .route("/v1/audit-logs", get(audit::list))
+}

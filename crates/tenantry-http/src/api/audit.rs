@@ -1,0 +1,77 @@
+//! `/v1/audit-logs`: the audit trail of the caller's organization and its suborganizations.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Serialize;
+use serde_json::{Value, json};
+use tenantry_app::{AuditEvent, AuditFilter, AuditQuery, SortOrder};
+use tenantry_core::{AuditEventId, OrganizationId};
+
+use crate::AppState;
+use crate::extract::Caller;
+use crate::pagination::{MAX_PAGE_SIZE, Paginated, page_request, paginated, sort_order};
+use crate::problem::ApiError;
+use crate::query::QueryParams;
+use crate::wire::{parse_time, time};
+
+#[derive(Serialize)]
+pub(crate) struct AuditEventWire {
+    audit_event_id: AuditEventId,
+    organization_id: Option<OrganizationId>,
+    actor: Value,
+    action: String,
+    target: Value,
+    changes: Value,
+    request_id: Option<String>,
+    client_ip: Option<String>,
+    created_on: String,
+}
+
+impl From<AuditEvent> for AuditEventWire {
+    fn from(e: AuditEvent) -> Self {
+        AuditEventWire {
+            audit_event_id: e.id,
+            organization_id: e.organization_id,
+            actor: json!({"type": e.actor_kind, "id": e.actor_id}),
+            action: e.action,
+            target: json!({"type": e.target_kind, "id": e.target_id}),
+            changes: e.changes,
+            request_id: e.request_id,
+            client_ip: e.client_ip,
+            created_on: time(e.created_on),
+        }
+    }
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    mut query: QueryParams,
+) -> Result<Json<Paginated<AuditEventWire>>, ApiError> {
+    let page = page_request(&mut query, MAX_PAGE_SIZE);
+    let order = sort_order(&mut query, SortOrder::Desc);
+    let organization_id = query.parse::<OrganizationId>("organization_id", "an organization id");
+    let created_after = query.parse_with("created_after", parse_time, "an RFC 3339 date-time");
+    let created_before = query.parse_with("created_before", parse_time, "an RFC 3339 date-time");
+    let filter = AuditFilter {
+        action: query.get("action").map(str::to_owned),
+        target_id: query.get("target_id").map(str::to_owned),
+        actor_id: query.get("actor_id").map(str::to_owned),
+        created_after,
+        created_before,
+    };
+    query.finish()?;
+    let page = state
+        .app
+        .audit_list(
+            &actor,
+            AuditQuery {
+                organization_id,
+                filter,
+                order,
+                page,
+            },
+        )
+        .await?;
+    Ok(Json(paginated(page, AuditEventWire::from)))
+}

@@ -1,0 +1,186 @@
+//! `/v1/auth/client_credentials…`: API credentials.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tenantry_app::credentials::{
+    CredentialCreate, CredentialRecord, CredentialStatus, IssuedCredential, status_of,
+};
+use tenantry_core::{ApiKeyId, BuiltinRole, OrganizationId};
+use time::OffsetDateTime;
+
+use crate::AppState;
+use crate::extract::{Caller, JsonBody, OrgContext, PathId};
+use crate::pagination::{Paginated, page_request, paginated};
+use crate::problem::ApiError;
+use crate::query::QueryParams;
+use crate::wire::{Check, opt_time, parse_time, time};
+
+/// The spec caps credential listings at 100 per page.
+const MAX_CREDENTIAL_PAGE_SIZE: u64 = 100;
+
+#[derive(Serialize)]
+pub(crate) struct CredentialWire {
+    api_key_id: ApiKeyId,
+    organization_id: OrganizationId,
+    api_key_name: Option<String>,
+    api_key_description: Option<String>,
+    role: String,
+    status: &'static str,
+    expires_at: Option<String>,
+    created_on: String,
+    last_used_on: Option<String>,
+    deleted_on: Option<String>,
+}
+
+fn status_str(status: CredentialStatus) -> &'static str {
+    match status {
+        CredentialStatus::Active => "active",
+        CredentialStatus::Expired => "expired",
+        CredentialStatus::Revoked => "revoked",
+    }
+}
+
+impl CredentialWire {
+    fn new(c: CredentialRecord, now: OffsetDateTime) -> Self {
+        CredentialWire {
+            status: status_str(status_of(&c, now)),
+            api_key_id: c.id,
+            organization_id: c.organization_id,
+            api_key_name: c.name,
+            api_key_description: c.description,
+            role: c.role,
+            expires_at: opt_time(c.expires_at),
+            created_on: time(c.created_on),
+            last_used_on: opt_time(c.last_used_on),
+            deleted_on: opt_time(c.revoked_on),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct IssuedWire {
+    api_key: String,
+    client_id: OrganizationId,
+    client_secret: String,
+    #[serde(flatten)]
+    credential: CredentialWire,
+}
+
+impl IssuedWire {
+    fn new(issued: IssuedCredential, now: OffsetDateTime) -> Self {
+        IssuedWire {
+            api_key: issued.api_key,
+            client_id: issued.credential.organization_id,
+            client_secret: issued.client_secret,
+            credential: CredentialWire::new(issued.credential, now),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct CredentialCreateBody {
+    api_key_name: Option<String>,
+    api_key_description: Option<String>,
+    expires_at: Option<String>,
+    role: Option<String>,
+}
+
+impl CredentialCreateBody {
+    fn into_command(self) -> Result<CredentialCreate, ApiError> {
+        let mut check = Check::default();
+        let name = check.text("api_key_name", self.api_key_name, 100);
+        if name.as_ref().is_some_and(|n| {
+            !n.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        }) {
+            check.fail("api_key_name", "may contain only letters, digits, _ and -");
+        }
+        let description = check.text("api_key_description", self.api_key_description, 500);
+        let expires_at = self.expires_at.and_then(|raw| {
+            let parsed = parse_time(&raw);
+            if parsed.is_none() {
+                check.fail(
+                    "expires_at",
+                    "must be an RFC 3339 date-time such as 2027-01-01T00:00:00Z",
+                );
+            }
+            parsed
+        });
+        let role = self.role.and_then(|raw| {
+            let parsed = raw.parse::<BuiltinRole>().ok();
+            if parsed.is_none() {
+                check.fail("role", format!("unknown role {raw:?}"));
+            }
+            parsed
+        });
+        check.finish()?;
+        Ok(CredentialCreate {
+            name,
+            description,
+            expires_at,
+            role,
+        })
+    }
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    OrgContext(context): OrgContext,
+    JsonBody(body): JsonBody<Option<CredentialCreateBody>>,
+) -> Result<Json<IssuedWire>, ApiError> {
+    let command = match body {
+        Some(body) => body.into_command()?,
+        None => CredentialCreate::default(),
+    };
+    let issued = state
+        .app
+        .credential_create(&actor, context, command)
+        .await?;
+    Ok(Json(IssuedWire::new(issued, state.app.now())))
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    OrgContext(context): OrgContext,
+    mut query: QueryParams,
+) -> Result<Json<Paginated<CredentialWire>>, ApiError> {
+    let page = page_request(&mut query, MAX_CREDENTIAL_PAGE_SIZE);
+    let status = query.parse_with(
+        "status",
+        |s| match s {
+            "active" => Some(CredentialStatus::Active),
+            "expired" => Some(CredentialStatus::Expired),
+            "revoked" => Some(CredentialStatus::Revoked),
+            _ => None,
+        },
+        "active, expired or revoked",
+    );
+    query.finish()?;
+    let page = state
+        .app
+        .credential_list(&actor, context, status, page)
+        .await?;
+    let now = state.app.now();
+    Ok(Json(paginated(page, |c| CredentialWire::new(c, now))))
+}
+
+pub(crate) async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<ApiKeyId>,
+) -> Result<StatusCode, ApiError> {
+    state.app.credential_delete(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn introspect(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<CredentialWire>, ApiError> {
+    let credential = state.app.credential_introspect(&actor).await?;
+    Ok(Json(CredentialWire::new(credential, state.app.now())))
+}

@@ -1,0 +1,321 @@
+//! `/v1/users…` and `/v1/organizations/users`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use tenantry_app::SortOrder;
+use tenantry_app::users::{
+    UserCreate, UserListFilter, UserPatch, UserProfile, UserRecord, UserSort,
+};
+use tenantry_core::values::{Email, Locale, Phone, Username};
+use tenantry_core::{BuiltinRole, OrganizationId, Permission, UserId};
+
+use crate::AppState;
+use crate::extract::{Caller, JsonBody, OrgContext, PathId};
+use crate::pagination::{MAX_PAGE_SIZE, Paginated, page_request, paginated, sort_order};
+use crate::problem::ApiError;
+use crate::query::QueryParams;
+use crate::wire::{Check, nullable, time};
+
+#[derive(Serialize)]
+pub(crate) struct UserWire {
+    user_id: UserId,
+    organization_id: OrganizationId,
+    username: String,
+    email: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    locale: Option<String>,
+    phone: Option<String>,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_attributes: Option<Map<String, Value>>,
+    created_on: String,
+    updated_on: String,
+}
+
+impl From<UserRecord> for UserWire {
+    fn from(u: UserRecord) -> Self {
+        UserWire {
+            user_id: u.id,
+            organization_id: u.organization_id,
+            username: u.username,
+            email: u.email,
+            first_name: u.first_name,
+            last_name: u.last_name,
+            locale: u.locale,
+            phone: u.phone,
+            status: "active",
+            role: Some(u.role),
+            user_attributes: None,
+            created_on: time(u.created_on),
+            updated_on: time(u.updated_on),
+        }
+    }
+}
+
+impl UserWire {
+    /// With the attributes, all of them or only the `selected` keys.
+    fn with_attributes(user: UserRecord, selected: &[String]) -> Self {
+        let attributes: Map<String, Value> = user
+            .attributes
+            .iter()
+            .filter(|(k, _)| selected.is_empty() || selected.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        UserWire {
+            user_attributes: Some(attributes),
+            ..UserWire::from(user)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct OrganizationSummary {
+    organization_id: OrganizationId,
+    currency: Option<String>,
+    parent_organization_id: Option<OrganizationId>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct UserProfileWire {
+    #[serde(flatten)]
+    user: UserWire,
+    organization: OrganizationSummary,
+    permissions: Vec<Permission>,
+}
+
+impl From<UserProfile> for UserProfileWire {
+    fn from(p: UserProfile) -> Self {
+        let organization = OrganizationSummary {
+            organization_id: p.user.organization_id,
+            currency: p.organization_currency,
+            parent_organization_id: p.parent_organization_id,
+        };
+        UserProfileWire {
+            user: UserWire::with_attributes(p.user, &[]),
+            organization,
+            permissions: p.permissions.into_iter().collect(),
+        }
+    }
+}
+
+/// `user_attributes` as the spec's `[{key, value}]` list or as a plain object.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum UserAttributesBody {
+    List(Vec<KeyValue>),
+    Map(Map<String, Value>),
+}
+
+#[derive(Deserialize)]
+pub(crate) struct KeyValue {
+    key: String,
+    #[serde(default)]
+    value: Value,
+}
+
+impl UserAttributesBody {
+    fn into_map(self) -> Map<String, Value> {
+        match self {
+            UserAttributesBody::List(list) => {
+                list.into_iter().map(|kv| (kv.key, kv.value)).collect()
+            }
+            UserAttributesBody::Map(map) => map,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UserCreateBody {
+    username: String,
+    email: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    locale: Option<String>,
+    phone: Option<String>,
+    password: Option<String>,
+    user_attributes: Option<UserAttributesBody>,
+    role: Option<String>,
+}
+
+fn parse_role(raw: &str) -> Result<BuiltinRole, tenantry_core::values::ValueError> {
+    raw.parse::<BuiltinRole>()
+        .map_err(|e| tenantry_core::values::ValueError(e.to_string()))
+}
+
+fn check_password(check: &mut Check, password: Option<String>) -> Option<String> {
+    let password = password?;
+    if !(8..=256).contains(&password.chars().count()) {
+        check.fail("password", "must be 8 to 256 characters long");
+        return None;
+    }
+    Some(password)
+}
+
+impl UserCreateBody {
+    pub(crate) fn into_command(self, check: &mut Check) -> Option<UserCreate> {
+        let username = check.value("username", &self.username, Username::parse);
+        let command = UserCreate {
+            email: check.opt("email", self.email.as_deref(), Email::parse),
+            first_name: check.text("first_name", self.first_name, 255),
+            last_name: check.text("last_name", self.last_name, 255),
+            locale: check.opt("locale", self.locale.as_deref(), Locale::parse),
+            phone: check.opt("phone", self.phone.as_deref(), Phone::parse),
+            password: check_password(check, self.password),
+            attributes: self
+                .user_attributes
+                .map(UserAttributesBody::into_map)
+                .unwrap_or_default(),
+            role: check.opt("role", self.role.as_deref(), parse_role),
+            username: username?,
+        };
+        Some(command)
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UserPatchBody {
+    username: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    email: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    first_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    last_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    locale: Option<Option<String>>,
+    #[serde(default, deserialize_with = "nullable")]
+    phone: Option<Option<String>>,
+    password: Option<String>,
+    user_attributes: Option<UserAttributesBody>,
+}
+
+/// Parses a nullable field: `None` if refused, `Some(None)` to clear, `Some(Some(v))` to set.
+fn nullable_value<T>(
+    check: &mut Check,
+    field: &str,
+    raw: Option<String>,
+    parse: impl FnOnce(&str) -> Result<T, tenantry_core::values::ValueError>,
+) -> Option<Option<T>> {
+    match raw {
+        None => Some(None),
+        Some(raw) => check.value(field, &raw, parse).map(Some),
+    }
+}
+
+impl UserPatchBody {
+    fn into_patch(self) -> Result<UserPatch, ApiError> {
+        let mut check = Check::default();
+        let patch = UserPatch {
+            username: check.opt("username", self.username.as_deref(), Username::parse),
+            email: self
+                .email
+                .and_then(|e| nullable_value(&mut check, "email", e, Email::parse)),
+            first_name: self.first_name.map(|v| check.text("first_name", v, 255)),
+            last_name: self.last_name.map(|v| check.text("last_name", v, 255)),
+            locale: self
+                .locale
+                .and_then(|l| nullable_value(&mut check, "locale", l, Locale::parse)),
+            phone: self
+                .phone
+                .and_then(|p| nullable_value(&mut check, "phone", p, Phone::parse)),
+            password: check_password(&mut check, self.password),
+            attributes: self.user_attributes.map(UserAttributesBody::into_map),
+        };
+        check.finish()?;
+        Ok(patch)
+    }
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    OrgContext(context): OrgContext,
+    JsonBody(body): JsonBody<UserCreateBody>,
+) -> Result<Json<UserWire>, ApiError> {
+    let mut check = Check::default();
+    let command = body.into_command(&mut check);
+    check.finish()?;
+    let command = command.expect("a body that passed the checks has a command");
+    let user = state.app.user_create(&actor, context, command).await?;
+    Ok(Json(UserWire::with_attributes(user, &[])))
+}
+
+pub(crate) async fn me(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<Json<UserProfileWire>, ApiError> {
+    Ok(Json(state.app.user_me(&actor).await?.into()))
+}
+
+pub(crate) async fn get_one(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<UserId>,
+    query: QueryParams,
+) -> Result<Json<UserWire>, ApiError> {
+    let selected = query.all("attributes");
+    let user = state.app.user_get(&actor, id).await?;
+    Ok(Json(UserWire::with_attributes(user, &selected)))
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<UserId>,
+    JsonBody(body): JsonBody<UserPatchBody>,
+) -> Result<Json<UserWire>, ApiError> {
+    let user = state
+        .app
+        .user_update(&actor, id, body.into_patch()?)
+        .await?;
+    Ok(Json(UserWire::with_attributes(user, &[])))
+}
+
+pub(crate) async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<UserId>,
+) -> Result<StatusCode, ApiError> {
+    state.app.user_delete(&actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    OrgContext(context): OrgContext,
+    mut query: QueryParams,
+) -> Result<Json<Paginated<UserWire>>, ApiError> {
+    let page = page_request(&mut query, MAX_PAGE_SIZE);
+    let order = sort_order(&mut query, SortOrder::Desc);
+    let sort = query
+        .parse_with(
+            "sort_by",
+            |s| match s {
+                "created_on" => Some(UserSort::CreatedOn),
+                "username" => Some(UserSort::Username),
+                "email" => Some(UserSort::Email),
+                _ => None,
+            },
+            "created_on, username or email",
+        )
+        .unwrap_or(UserSort::CreatedOn);
+    let search = query
+        .get("search")
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    query.finish()?;
+    let filter = UserListFilter {
+        search,
+        sort,
+        order,
+    };
+    let page = state.app.user_list(&actor, context, filter, page).await?;
+    Ok(Json(paginated(page, UserWire::from)))
+}

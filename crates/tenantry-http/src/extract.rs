@@ -1,0 +1,165 @@
+//! Extractors: who is calling (`Caller`), the acting organization header, JSON bodies with
+//! 422 validation errors, and typed path ids.
+
+use std::net::SocketAddr;
+use std::str::FromStr;
+
+use axum::body::Bytes;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use tenantry_app::{Actor, AppError, FieldError, RequestMeta};
+use tenantry_core::OrganizationId;
+
+use crate::AppState;
+use crate::problem::ApiError;
+
+/// The authenticated caller. Reads `X-Api-Key: opk_…` or `Authorization: Bearer opk_…`.
+pub(crate) struct Caller(pub Actor);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+        let key = header("x-api-key").or_else(|| {
+            header("authorization").and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+        });
+        let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
+            return Err(AppError::Unauthenticated(
+                "Missing credentials: send X-Api-Key or Authorization: Bearer".into(),
+            )
+            .into());
+        };
+        let meta = RequestMeta {
+            request_id: header("x-request-id").map(str::to_owned),
+            client_ip: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
+        };
+        Ok(Caller(state.app.authenticate_api_key(key, meta).await?))
+    }
+}
+
+/// `X-Organization-Context: organization_…`: act inside that suborganization.
+pub(crate) struct OrgContext(pub Option<OrganizationId>);
+
+impl<S: Send + Sync> FromRequestParts<S> for OrgContext {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let Some(value) = parts.headers.get("x-organization-context") else {
+            return Ok(OrgContext(None));
+        };
+        value
+            .to_str()
+            .ok()
+            .and_then(|v| v.trim().parse().ok())
+            .map(|id| OrgContext(Some(id)))
+            .ok_or_else(|| {
+                ApiError(AppError::Invalid(vec![FieldError {
+                    loc: vec!["header".into(), "X-Organization-Context".into()],
+                    msg: "expected an organization id (organization_…)".into(),
+                    kind: "typeid_parsing".into(),
+                }]))
+            })
+    }
+}
+
+/// A JSON body; malformed or mistyped input is a 422 naming the field. The body is read as
+/// JSON whatever the `Content-Type` says.
+pub(crate) struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            ApiError(AppError::Invalid(vec![FieldError {
+                loc: vec!["body".into()],
+                msg: e.body_text(),
+                kind: "body_unreadable".into(),
+            }]))
+        })?;
+        let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"null"
+        } else {
+            &bytes
+        };
+        let mut de = serde_json::Deserializer::from_slice(bytes);
+        serde_path_to_error::deserialize(&mut de)
+            .map(JsonBody)
+            .map_err(|err| {
+                let mut loc = vec!["body".to_owned()];
+                loc.extend(
+                    err.path()
+                        .iter()
+                        .map(|seg| seg.to_string())
+                        .filter(|s| s != "?" && !s.is_empty()),
+                );
+                let inner = err.into_inner();
+                let message = inner.to_string();
+                let kind = if message.starts_with("missing field") {
+                    if let Some(field) = message.split('`').nth(1) {
+                        loc.push(field.to_owned());
+                    }
+                    "missing"
+                } else if inner.is_syntax() || inner.is_eof() {
+                    "json_invalid"
+                } else {
+                    "value_error"
+                };
+                let msg = message
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                ApiError(AppError::Invalid(vec![FieldError {
+                    loc,
+                    msg,
+                    kind: kind.into(),
+                }]))
+            })
+    }
+}
+
+/// A typed id from the path; a wrong prefix or malformed id is a 422.
+pub(crate) struct PathId<T>(pub T);
+
+pub(crate) trait PathIdName {
+    const NAME: &'static str;
+}
+
+impl PathIdName for OrganizationId {
+    const NAME: &'static str = "organization_id";
+}
+impl PathIdName for tenantry_core::UserId {
+    const NAME: &'static str = "user_id";
+}
+impl PathIdName for tenantry_core::ApiKeyId {
+    const NAME: &'static str = "api_key_id";
+}
+
+impl<S: Send + Sync, T: FromStr + PathIdName> FromRequestParts<S> for PathId<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let invalid = |msg: String| {
+            ApiError(AppError::Invalid(vec![FieldError {
+                loc: vec!["path".into(), T::NAME.into()],
+                msg,
+                kind: "typeid_parsing".into(),
+            }]))
+        };
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| invalid(e.body_text()))?;
+        raw.parse()
+            .map(PathId)
+            .map_err(|_| invalid(format!("{raw:?} is not a valid {}", T::NAME)))
+    }
+}

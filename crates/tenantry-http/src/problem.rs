@@ -1,0 +1,255 @@
+//! RFC 9457 problem responses: the one place where an `AppError` becomes a status and a body.
+
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use tenantry_app::{AppError, Code, FieldError, NotFoundKind};
+
+tokio::task_local! {
+    /// The current request's id, for 500 bodies and logs.
+    pub(crate) static REQUEST_ID: String;
+}
+
+/// `type` slug, title and `ERROR_…` code of each stable reason.
+fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
+    const ORG: &str = "Organization Management Error";
+    const USER: &str = "User Management Error";
+    match code {
+        Code::Authentication => (
+            "authentication",
+            "Authentication Error",
+            "ERROR_AUTHENTICATION",
+        ),
+        Code::PermissionDenied => (
+            "permission-denied",
+            "Permission Denied",
+            "ERROR_PERMISSION_DENIED",
+        ),
+        Code::UserExists => ("user-already-present", USER, "ERROR_USER_EXISTS"),
+        Code::UserCannotDeleteSelf => (
+            "user-cannot-delete-self",
+            USER,
+            "ERROR_USER_CANNOT_DELETE_SELF",
+        ),
+        Code::CannotDeleteOwner => ("cannot-delete-owner", USER, "ERROR_CANNOT_DELETE_OWNER"),
+        Code::UserIsLastAdmin => ("user-is-last-admin", USER, "ERROR_USER_IS_LAST_ADMIN"),
+        Code::OrganizationNestingNotAllowed => (
+            "organization-nesting-not-allowed",
+            ORG,
+            "ERROR_ORGANIZATION_NESTING_NOT_ALLOWED",
+        ),
+        Code::OrganizationCannotDeleteSelf => (
+            "organization-delete-not-allowed",
+            ORG,
+            "ERROR_ORGANIZATION_DELETE_NOT_ALLOWED",
+        ),
+        Code::IndependentBillingAttributesInvalid => (
+            "independent-billing-attributes-invalid",
+            ORG,
+            "ERROR_INDEPENDENT_BILLING_ATTRIBUTES_INVALID",
+        ),
+        Code::AttributeProtected => (
+            "organization-attribute-protected",
+            ORG,
+            "ERROR_ORGANIZATION_ATTRIBUTE_PROTECTED",
+        ),
+        Code::RoleNotAssignable => (
+            "role-not-assignable",
+            "Role Management Error",
+            "ERROR_ROLE_NOT_ASSIGNABLE",
+        ),
+        Code::AlreadyBootstrapped => (
+            "already-bootstrapped",
+            "Platform Error",
+            "ERROR_ALREADY_BOOTSTRAPPED",
+        ),
+    }
+}
+
+/// A problem body; `extra` members sit at the top level beside the standard ones.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    status: StatusCode,
+    body: Map<String, Value>,
+}
+
+impl Problem {
+    fn new(
+        status: StatusCode,
+        kind: &str,
+        title: &str,
+        code: Option<&str>,
+        detail: Option<String>,
+    ) -> Self {
+        let mut body = Map::new();
+        body.insert("type".into(), kind.into());
+        body.insert("title".into(), title.into());
+        body.insert("status".into(), status.as_u16().into());
+        if let Some(code) = code {
+            body.insert("code".into(), code.into());
+        }
+        if let Some(detail) = detail {
+            body.insert("detail".into(), detail.into());
+        }
+        Self { status, body }
+    }
+
+    fn coded(status: StatusCode, code: Code, detail: String) -> Self {
+        let (kind, title, code) = describe(code);
+        Self::new(status, kind, title, Some(code), Some(detail))
+    }
+
+    fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
+        self.body.insert(key.into(), value.into());
+        self
+    }
+
+    /// A 500 that shows only the request id.
+    pub(crate) fn internal() -> Self {
+        let request_id = REQUEST_ID.try_with(Clone::clone).unwrap_or_default();
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-server-error",
+            "Internal Server Error",
+            Some("ERROR_INTERNAL"),
+            Some(format!(
+                "An internal error occurred; quote request id {request_id}"
+            )),
+        )
+        .with("request_id", request_id)
+    }
+
+    pub(crate) fn validation(errors: &[FieldError]) -> Self {
+        let list: Vec<Value> = errors
+            .iter()
+            .map(|e| json!({"loc": e.loc, "msg": e.msg, "type": e.kind}))
+            .collect();
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "request-validation-failed",
+            "Request validation error.",
+            None,
+            None,
+        )
+        .with("errors", list)
+    }
+
+    pub(crate) fn unauthenticated(detail: &str) -> Self {
+        Self::coded(
+            StatusCode::UNAUTHORIZED,
+            Code::Authentication,
+            detail.into(),
+        )
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            axum::Json(Value::Object(self.body)),
+        )
+            .into_response()
+    }
+}
+
+/// The error type of every handler.
+#[derive(Debug)]
+pub(crate) struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        ApiError(err)
+    }
+}
+
+pub(crate) fn problem_of(err: &AppError) -> Problem {
+    match err {
+        AppError::NotFound { kind, id } => {
+            let (kind_slug, title, code, detail, key) = match kind {
+                NotFoundKind::Organization => (
+                    "organization-not-found",
+                    "Organization Management Error",
+                    "ERROR_ORGANIZATION_NOT_FOUND",
+                    "Organization not found",
+                    "organization_id",
+                ),
+                NotFoundKind::User => (
+                    "user-not-found",
+                    "User Management Error",
+                    "ERROR_USER_NOT_FOUND",
+                    "User not found",
+                    "user_id",
+                ),
+                NotFoundKind::Credential => (
+                    "organization-credential-not-found",
+                    "Organization Management Error",
+                    "ERROR_ORGANIZATION_CREDENTIAL_NOT_FOUND",
+                    "Credential not found",
+                    "credential_id",
+                ),
+            };
+            Problem::new(
+                StatusCode::NOT_FOUND,
+                kind_slug,
+                title,
+                Some(code),
+                Some(detail.into()),
+            )
+            .with(key, id.as_str())
+        }
+        AppError::AlreadyExists(code, detail) | AppError::Conflict(code, detail) => {
+            Problem::coded(StatusCode::CONFLICT, *code, detail.clone())
+        }
+        AppError::Invalid(errors) => Problem::validation(errors),
+        AppError::Unprocessable(code, detail) => {
+            Problem::coded(StatusCode::UNPROCESSABLE_ENTITY, *code, detail.clone())
+        }
+        AppError::Unauthenticated(detail) => Problem::unauthenticated(detail),
+        AppError::Forbidden(code, detail) => {
+            Problem::coded(StatusCode::FORBIDDEN, *code, detail.clone())
+        }
+        AppError::OrganizationInactive(org) => Problem::new(
+            StatusCode::FORBIDDEN,
+            "organization-inactive",
+            "Organization Inactive",
+            Some("ERROR_ORGANIZATION_INACTIVE"),
+            Some(
+                "The organization is inactive: changes are refused until it is active again".into(),
+            ),
+        )
+        .with("organization_id", org.to_string()),
+        AppError::Internal(message) => {
+            let request_id = REQUEST_ID.try_with(Clone::clone).unwrap_or_default();
+            tracing::error!(%request_id, error = %message, "internal error");
+            Problem::internal()
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        problem_of(&self.0).into_response()
+    }
+}
+
+pub(crate) async fn not_found_fallback() -> Problem {
+    Problem::new(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "Not Found",
+        Some("ERROR_NOT_FOUND"),
+        Some("No such endpoint".into()),
+    )
+}
+
+pub(crate) async fn method_not_allowed_fallback() -> Problem {
+    Problem::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method-not-allowed",
+        "Method Not Allowed",
+        Some("ERROR_METHOD_NOT_ALLOWED"),
+        Some("This endpoint does not accept that method".into()),
+    )
+}

@@ -1,0 +1,206 @@
+//! API credentials: only SHA-256 digests of the key and the OAuth client secret are stored.
+
+use sea_query::{Alias, Expr, Query};
+use tenantry_core::{ApiKeyId, Authorized, OrganizationId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{Db, Tx, on_tx};
+use crate::error::Result;
+use crate::list::{Page, PageRequest, count_built, fetch_all_built};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Credential {
+    pub id: ApiKeyId,
+    pub organization_id: OrganizationId,
+    pub created_by: Option<UserId>,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub role: String,
+    pub key_digest: Vec<u8>,
+    pub client_secret_digest: Vec<u8>,
+    pub expires_at: Option<OffsetDateTime>,
+    pub last_used_on: Option<OffsetDateTime>,
+    pub created_on: OffsetDateTime,
+    pub revoked_on: Option<OffsetDateTime>,
+}
+
+#[derive(sqlx::FromRow)]
+struct CredentialRow {
+    id: Uuid,
+    organization_id: Uuid,
+    created_by: Option<Uuid>,
+    name: Option<String>,
+    description: Option<String>,
+    role: String,
+    key_digest: Vec<u8>,
+    client_secret_digest: Vec<u8>,
+    expires_at: Option<OffsetDateTime>,
+    last_used_on: Option<OffsetDateTime>,
+    created_on: OffsetDateTime,
+    revoked_on: Option<OffsetDateTime>,
+}
+
+impl From<CredentialRow> for Credential {
+    fn from(row: CredentialRow) -> Self {
+        Credential {
+            id: ApiKeyId::from_uuid(row.id),
+            organization_id: OrganizationId::from_uuid(row.organization_id),
+            created_by: row.created_by.map(UserId::from_uuid),
+            name: row.name,
+            description: row.description,
+            role: row.role,
+            key_digest: row.key_digest,
+            client_secret_digest: row.client_secret_digest,
+            expires_at: row.expires_at,
+            last_used_on: row.last_used_on,
+            created_on: row.created_on,
+            revoked_on: row.revoked_on,
+        }
+    }
+}
+
+const COLUMNS: [&str; 12] = [
+    "id",
+    "organization_id",
+    "created_by",
+    "name",
+    "description",
+    "role",
+    "key_digest",
+    "client_secret_digest",
+    "expires_at",
+    "last_used_on",
+    "created_on",
+    "revoked_on",
+];
+
+const SELECT: &str = "SELECT id, organization_id, created_by, name, description, role, \
+    key_digest, client_secret_digest, expires_at, last_used_on, created_on, revoked_on \
+    FROM api_keys WHERE id = $1";
+
+const INSERT: &str = "INSERT INTO api_keys (id, organization_id, created_by, name, description, \
+    role, key_digest, client_secret_digest, expires_at, created_on) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+const REVOKE: &str = "UPDATE api_keys SET revoked_on = $3 \
+    WHERE id = $1 AND organization_id = $2 AND revoked_on IS NULL";
+
+const REVOKE_ORG: &str =
+    "UPDATE api_keys SET revoked_on = $2 WHERE organization_id = $1 AND revoked_on IS NULL";
+
+const TOUCH: &str = "UPDATE api_keys SET last_used_on = $2 \
+    WHERE id = $1 AND (last_used_on IS NULL OR last_used_on < $2)";
+
+pub async fn get(tx: &mut Tx, id: ApiKeyId) -> Result<Option<Credential>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, CredentialRow>(SELECT)
+        .bind(id.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    Ok(row.map(Credential::from))
+}
+
+pub async fn insert(tx: &mut Tx, auth: &Authorized, credential: &Credential) -> Result<()> {
+    debug_assert_eq!(credential.organization_id, auth.organization_id());
+    on_tx!(tx, conn => sqlx::query(INSERT)
+        .bind(credential.id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(credential.created_by.map(|id| id.uuid()))
+        .bind(&credential.name)
+        .bind(&credential.description)
+        .bind(&credential.role)
+        .bind(&credential.key_digest)
+        .bind(&credential.client_secret_digest)
+        .bind(credential.expires_at)
+        .bind(credential.created_on)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn revoke(
+    tx: &mut Tx,
+    auth: &Authorized,
+    id: ApiKeyId,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(REVOKE)
+        .bind(id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Revokes every credential of the authorized organization (when it is deleted).
+pub async fn revoke_all(tx: &mut Tx, auth: &Authorized, now: OffsetDateTime) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(REVOKE_ORG)
+        .bind(auth.organization_id().uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Records when a credential was last used. Bookkeeping outside any use case: it runs in its
+/// own short transaction and only moves the time forward.
+pub async fn touch_last_used(db: &Db, id: ApiKeyId, at: OffsetDateTime) -> Result<()> {
+    let mut tx = db.begin().await?;
+    on_tx!(tx, conn => sqlx::query(TOUCH).bind(id.uuid()).bind(at).execute(conn).await.map(|r| r.rows_affected()))?;
+    tx.commit().await
+}
+
+/// Filter on the derived status (`active | expired | revoked`) at time `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    status: Option<CredentialStatus>,
+    now: OffsetDateTime,
+    page: PageRequest,
+) -> Result<Page<Credential>> {
+    let mut query = Query::select();
+    query
+        .columns(COLUMNS.map(Alias::new))
+        .from(Alias::new("api_keys"))
+        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()));
+    let revoked = Expr::col(Alias::new("revoked_on"));
+    let expires = || Expr::col(Alias::new("expires_at"));
+    match status {
+        None => {}
+        Some(CredentialStatus::Revoked) => {
+            query.and_where(revoked.is_not_null());
+        }
+        Some(CredentialStatus::Expired) => {
+            query
+                .and_where(revoked.is_null())
+                .and_where(expires().lte(now));
+        }
+        Some(CredentialStatus::Active) => {
+            query
+                .and_where(revoked.is_null())
+                .and_where(expires().is_null().or(expires().gt(now)));
+        }
+    }
+    let total = count_built!(tx, query.clone())?;
+    query
+        .order_by(Alias::new("created_on"), sea_query::Order::Desc)
+        .order_by(Alias::new("id"), sea_query::Order::Desc);
+    page.apply(&mut query);
+    let rows = fetch_all_built!(tx, query, CredentialRow)?;
+    Ok(Page {
+        items: rows.into_iter().map(Credential::from).collect(),
+        total_items: total as u64,
+        request: page,
+    })
+}

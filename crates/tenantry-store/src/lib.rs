@@ -1,0 +1,19 @@
+//! Persistence for Tenantry: one `Db` over native sqlx pools for SQLite and PostgreSQL. Every
+//! query is one SQL text with `$N` placeholders run on whichever engine is live; dynamic filters
+//! and sorts are built with sea-query. Rows never leave this crate: functions return records
+//! with typed ids.
+
+mod db;
+mod error;
+mod list;
+
+pub mod attributes;
+pub mod audit;
+pub mod credentials;
+pub mod operators;
+pub mod organizations;
+pub mod users;
+
+pub use db::{Db, DbOptions, Engine, Tx};
+pub use error::StoreError;
+pub use list::{Page, PageRequest, SortOrder};

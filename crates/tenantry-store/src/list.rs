@@ -1,0 +1,110 @@
+//! Paging and sorting shared by every list query, and the helper that runs a sea-query
+//! statement on either engine.
+
+use sea_query::{Order, SelectStatement};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortOrder {
+    Asc,
+    Desc,
+}
+
+impl SortOrder {
+    pub(crate) fn order(self) -> Order {
+        match self {
+            SortOrder::Asc => Order::Asc,
+            SortOrder::Desc => Order::Desc,
+        }
+    }
+}
+
+/// A validated page request: `page` from 1, `page_size` from 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRequest {
+    pub page: u64,
+    pub page_size: u64,
+}
+
+impl PageRequest {
+    pub(crate) fn apply(&self, query: &mut SelectStatement) {
+        query
+            .limit(self.page_size)
+            .offset((self.page - 1) * self.page_size);
+    }
+}
+
+/// One page of results and the total number of items that matched.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total_items: u64,
+    pub request: PageRequest,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total_items: self.total_items,
+            request: self.request,
+        }
+    }
+}
+
+/// Runs a sea-query SELECT on the transaction's engine, decoding rows as `$row`.
+macro_rules! fetch_all_built {
+    ($tx:expr, $query:expr, $row:ty) => {{
+        use sea_query_binder::SqlxBinder as _;
+        match &mut $tx.inner {
+            $crate::db::TxInner::Sqlite(t) => {
+                let (sql, values) = $query.build_sqlx(sea_query::SqliteQueryBuilder);
+                sqlx::query_as_with::<_, $row, _>(&sql, values)
+                    .fetch_all(&mut **t)
+                    .await
+            }
+            $crate::db::TxInner::Postgres(t) => {
+                let (sql, values) = $query.build_sqlx(sea_query::PostgresQueryBuilder);
+                sqlx::query_as_with::<_, $row, _>(&sql, values)
+                    .fetch_all(&mut **t)
+                    .await
+            }
+        }
+    }};
+}
+pub(crate) use fetch_all_built;
+
+/// Counts the rows a sea-query SELECT (without paging) would return.
+macro_rules! count_built {
+    ($tx:expr, $query:expr) => {{
+        use sea_query_binder::SqlxBinder as _;
+        let mut count = sea_query::Query::select();
+        count
+            .expr(sea_query::Expr::cust("COUNT(*)"))
+            .from_subquery($query, sea_query::Alias::new("matched"));
+        match &mut $tx.inner {
+            $crate::db::TxInner::Sqlite(t) => {
+                let (sql, values) = count.build_sqlx(sea_query::SqliteQueryBuilder);
+                sqlx::query_scalar_with::<_, i64, _>(&sql, values)
+                    .fetch_one(&mut **t)
+                    .await
+            }
+            $crate::db::TxInner::Postgres(t) => {
+                let (sql, values) = count.build_sqlx(sea_query::PostgresQueryBuilder);
+                sqlx::query_scalar_with::<_, i64, _>(&sql, values)
+                    .fetch_one(&mut **t)
+                    .await
+            }
+        }
+    }};
+}
+pub(crate) use count_built;
+
+/// A case-insensitive "contains" pattern with LIKE wildcards in the input escaped.
+pub(crate) fn contains_pattern(search: &str) -> sea_query::LikeExpr {
+    let escaped = search
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}

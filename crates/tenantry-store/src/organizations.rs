@@ -1,0 +1,312 @@
+//! Organizations: the tenant tree (a top-level organization and its suborganizations).
+
+use sea_query::{Alias, Expr, Func, Query};
+use tenantry_core::{Authorized, OrgScope, OrgStatus, OrganizationId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{Tx, on_tx, parse_stored};
+use crate::error::{Result, classify};
+use crate::list::{Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built};
+
+/// The profile fields a client sets; `PATCH` rewrites them together.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct OrganizationProfile {
+    pub name: String,
+    pub address_1: Option<String>,
+    pub address_2: Option<String>,
+    pub city: Option<String>,
+    pub state: Option<String>,
+    pub postal_code: Option<String>,
+    pub country_code: Option<String>,
+    pub currency: Option<String>,
+    pub default_locale: Option<String>,
+    pub business_number: Option<String>,
+    pub tax_id: Option<String>,
+    pub tax_id_type: Option<String>,
+    pub tax_rate: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organization {
+    pub id: OrganizationId,
+    pub org_id: i64,
+    pub parent_id: Option<OrganizationId>,
+    pub status: OrgStatus,
+    pub billing_mode: String,
+    pub profile: OrganizationProfile,
+    pub created_on: OffsetDateTime,
+    pub updated_on: OffsetDateTime,
+    pub deleted_on: Option<OffsetDateTime>,
+}
+
+impl Organization {
+    pub fn scope(&self) -> OrgScope {
+        OrgScope {
+            id: self.id,
+            parent_id: self.parent_id,
+            status: self.status,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OrganizationRow {
+    id: Uuid,
+    org_id: i64,
+    parent_id: Option<Uuid>,
+    name: String,
+    status: String,
+    billing_mode: String,
+    address_1: Option<String>,
+    address_2: Option<String>,
+    city: Option<String>,
+    state: Option<String>,
+    postal_code: Option<String>,
+    country_code: Option<String>,
+    currency: Option<String>,
+    default_locale: Option<String>,
+    business_number: Option<String>,
+    tax_id: Option<String>,
+    tax_id_type: Option<String>,
+    tax_rate: Option<String>,
+    created_on: OffsetDateTime,
+    updated_on: OffsetDateTime,
+    deleted_on: Option<OffsetDateTime>,
+}
+
+impl OrganizationRow {
+    fn into_record(self) -> Result<Organization> {
+        Ok(Organization {
+            id: OrganizationId::from_uuid(self.id),
+            org_id: self.org_id,
+            parent_id: self.parent_id.map(OrganizationId::from_uuid),
+            status: parse_stored(&self.status, OrgStatus::parse)?,
+            billing_mode: self.billing_mode,
+            profile: OrganizationProfile {
+                name: self.name,
+                address_1: self.address_1,
+                address_2: self.address_2,
+                city: self.city,
+                state: self.state,
+                postal_code: self.postal_code,
+                country_code: self.country_code,
+                currency: self.currency,
+                default_locale: self.default_locale,
+                business_number: self.business_number,
+                tax_id: self.tax_id,
+                tax_id_type: self.tax_id_type,
+                tax_rate: self.tax_rate,
+            },
+            created_on: self.created_on,
+            updated_on: self.updated_on,
+            deleted_on: self.deleted_on,
+        })
+    }
+}
+
+const COLUMNS: [&str; 21] = [
+    "id",
+    "org_id",
+    "parent_id",
+    "name",
+    "status",
+    "billing_mode",
+    "address_1",
+    "address_2",
+    "city",
+    "state",
+    "postal_code",
+    "country_code",
+    "currency",
+    "default_locale",
+    "business_number",
+    "tax_id",
+    "tax_id_type",
+    "tax_rate",
+    "created_on",
+    "updated_on",
+    "deleted_on",
+];
+
+const SELECT_LIVE: &str = "SELECT id, org_id, parent_id, name, status, billing_mode, address_1, \
+    address_2, city, state, postal_code, country_code, currency, default_locale, business_number, \
+    tax_id, tax_id_type, tax_rate, created_on, updated_on, deleted_on \
+    FROM organizations WHERE id = $1 AND deleted_on IS NULL";
+
+const NEXT_ORG_ID: &str =
+    "UPDATE counters SET value = value + 1 WHERE name = 'org_id' RETURNING value";
+
+const INSERT: &str = "INSERT INTO organizations (id, org_id, parent_id, name, status, \
+    billing_mode, address_1, address_2, city, state, postal_code, country_code, currency, \
+    default_locale, business_number, tax_id, tax_id_type, tax_rate, created_on, updated_on) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)";
+
+const UPDATE_PROFILE: &str = "UPDATE organizations SET name = $2, address_1 = $3, address_2 = $4, \
+    city = $5, state = $6, postal_code = $7, country_code = $8, currency = $9, default_locale = $10, \
+    business_number = $11, tax_id = $12, tax_id_type = $13, tax_rate = $14, updated_on = $15 \
+    WHERE id = $1 AND deleted_on IS NULL";
+
+const UPDATE_STATUS: &str =
+    "UPDATE organizations SET status = $2, updated_on = $3 WHERE id = $1 AND deleted_on IS NULL";
+
+const MARK_DELETED: &str = "UPDATE organizations SET deleted_on = $2, updated_on = $2 WHERE id = $1 AND deleted_on IS NULL";
+
+/// Reads a live (not deleted) organization.
+pub async fn get(tx: &mut Tx, id: OrganizationId) -> Result<Option<Organization>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_LIVE)
+        .bind(id.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    row.map(OrganizationRow::into_record).transpose()
+}
+
+/// Takes the next NS1 `org_id`; the counter row serializes concurrent creations.
+pub async fn next_org_id(tx: &mut Tx) -> Result<i64> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(NEXT_ORG_ID).fetch_one(conn).await)?)
+}
+
+/// Creates an organization. For a suborganization `auth` must be on its parent; a top-level
+/// organization is authorized on itself (by the platform operator).
+pub async fn insert(tx: &mut Tx, auth: &Authorized, org: &Organization) -> Result<()> {
+    debug_assert_eq!(org.parent_id.unwrap_or(org.id), auth.organization_id());
+    let p = &org.profile;
+    on_tx!(tx, conn => sqlx::query(INSERT)
+        .bind(org.id.uuid())
+        .bind(org.org_id)
+        .bind(org.parent_id.map(|id| id.uuid()))
+        .bind(&p.name)
+        .bind(org.status.as_str())
+        .bind(&org.billing_mode)
+        .bind(&p.address_1)
+        .bind(&p.address_2)
+        .bind(&p.city)
+        .bind(&p.state)
+        .bind(&p.postal_code)
+        .bind(&p.country_code)
+        .bind(&p.currency)
+        .bind(&p.default_locale)
+        .bind(&p.business_number)
+        .bind(&p.tax_id)
+        .bind(&p.tax_id_type)
+        .bind(&p.tax_rate)
+        .bind(org.created_on)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(classify)?;
+    Ok(())
+}
+
+pub async fn update_profile(
+    tx: &mut Tx,
+    auth: &Authorized,
+    profile: &OrganizationProfile,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let p = profile;
+    on_tx!(tx, conn => sqlx::query(UPDATE_PROFILE)
+        .bind(auth.organization_id().uuid())
+        .bind(&p.name)
+        .bind(&p.address_1)
+        .bind(&p.address_2)
+        .bind(&p.city)
+        .bind(&p.state)
+        .bind(&p.postal_code)
+        .bind(&p.country_code)
+        .bind(&p.currency)
+        .bind(&p.default_locale)
+        .bind(&p.business_number)
+        .bind(&p.tax_id)
+        .bind(&p.tax_id_type)
+        .bind(&p.tax_rate)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn update_status(
+    tx: &mut Tx,
+    auth: &Authorized,
+    status: OrgStatus,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(UPDATE_STATUS)
+        .bind(auth.organization_id().uuid())
+        .bind(status.as_str())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Marks the organization deleted; its rows stay for the audit trail.
+pub async fn mark_deleted(tx: &mut Tx, auth: &Authorized, now: OffsetDateTime) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(MARK_DELETED)
+        .bind(auth.organization_id().uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganizationSort {
+    CreatedOn,
+    Name,
+    CountryCode,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrganizationFilter {
+    pub search: Option<String>,
+    pub country_code: Option<String>,
+    pub sort: OrganizationSort,
+    pub order: SortOrder,
+}
+
+/// Lists the live suborganizations of `parent`.
+pub async fn list_children(
+    tx: &mut Tx,
+    parent: OrganizationId,
+    filter: &OrganizationFilter,
+    page: PageRequest,
+) -> Result<Page<Organization>> {
+    let mut query = Query::select();
+    query
+        .columns(COLUMNS.map(Alias::new))
+        .from(Alias::new("organizations"))
+        .and_where(Expr::col(Alias::new("parent_id")).eq(parent.uuid()))
+        .and_where(Expr::col(Alias::new("deleted_on")).is_null());
+    if let Some(search) = &filter.search {
+        query.and_where(
+            Expr::expr(Func::lower(Expr::col(Alias::new("name")))).like(contains_pattern(search)),
+        );
+    }
+    if let Some(country) = &filter.country_code {
+        query.and_where(Expr::col(Alias::new("country_code")).eq(country.as_str()));
+    }
+    let total = count_built!(tx, query.clone())?;
+    let sort_column = match filter.sort {
+        OrganizationSort::CreatedOn => "created_on",
+        OrganizationSort::Name => "name",
+        OrganizationSort::CountryCode => "country_code",
+    };
+    query
+        .order_by(Alias::new(sort_column), filter.order.order())
+        .order_by(Alias::new("id"), filter.order.order());
+    page.apply(&mut query);
+    let rows = fetch_all_built!(tx, query, OrganizationRow)?;
+    Ok(Page {
+        items: rows
+            .into_iter()
+            .map(OrganizationRow::into_record)
+            .collect::<Result<_>>()?,
+        total_items: total as u64,
+        request: page,
+    })
+}

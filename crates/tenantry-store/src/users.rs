@@ -1,0 +1,268 @@
+//! Users: each belongs to exactly one organization; username and email are unique on the
+//! platform regardless of case (enforced by partial unique indexes over live users).
+
+use sea_query::{Alias, Cond, Expr, Func, Query};
+use serde_json::{Map, Value};
+use sqlx::types::Json;
+use tenantry_core::{Authorized, OrganizationId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{Tx, on_tx};
+use crate::error::{Result, classify};
+use crate::list::{Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct User {
+    pub id: UserId,
+    pub organization_id: OrganizationId,
+    pub username: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub locale: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub password_hash: Option<String>,
+    pub attributes: Map<String, Value>,
+    pub created_on: OffsetDateTime,
+    pub updated_on: OffsetDateTime,
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: Uuid,
+    organization_id: Uuid,
+    username: String,
+    email: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    locale: Option<String>,
+    phone: Option<String>,
+    role: String,
+    password_hash: Option<String>,
+    attributes: Json<Map<String, Value>>,
+    created_on: OffsetDateTime,
+    updated_on: OffsetDateTime,
+}
+
+impl From<UserRow> for User {
+    fn from(row: UserRow) -> Self {
+        User {
+            id: UserId::from_uuid(row.id),
+            organization_id: OrganizationId::from_uuid(row.organization_id),
+            username: row.username,
+            email: row.email,
+            first_name: row.first_name,
+            last_name: row.last_name,
+            locale: row.locale,
+            phone: row.phone,
+            role: row.role,
+            password_hash: row.password_hash,
+            attributes: row.attributes.0,
+            created_on: row.created_on,
+            updated_on: row.updated_on,
+        }
+    }
+}
+
+const COLUMNS: [&str; 13] = [
+    "id",
+    "organization_id",
+    "username",
+    "email",
+    "first_name",
+    "last_name",
+    "locale",
+    "phone",
+    "role",
+    "password_hash",
+    "attributes",
+    "created_on",
+    "updated_on",
+];
+
+const SELECT_LIVE: &str = "SELECT id, organization_id, username, email, first_name, last_name, \
+    locale, phone, role, password_hash, attributes, created_on, updated_on \
+    FROM users WHERE id = $1 AND deleted_on IS NULL";
+
+const SELECT_BY_ORG: &str = "SELECT id, organization_id, username, email, first_name, last_name, \
+    locale, phone, role, password_hash, attributes, created_on, updated_on \
+    FROM users WHERE organization_id = $1 AND deleted_on IS NULL ORDER BY created_on, id";
+
+const INSERT: &str = "INSERT INTO users (id, organization_id, username, email, first_name, \
+    last_name, locale, phone, role, password_hash, attributes, created_on, updated_on) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+
+const UPDATE: &str = "UPDATE users SET username = $3, email = $4, first_name = $5, \
+    last_name = $6, locale = $7, phone = $8, role = $9, password_hash = $10, attributes = $11, \
+    updated_on = $12 WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
+
+const MARK_DELETED: &str = "UPDATE users SET deleted_on = $3, updated_on = $3 \
+    WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
+
+const MARK_ORG_DELETED: &str = "UPDATE users SET deleted_on = $2, updated_on = $2 \
+    WHERE organization_id = $1 AND deleted_on IS NULL";
+
+const COUNT_ADMINS: &str = "SELECT COUNT(*) FROM users \
+    WHERE organization_id = $1 AND deleted_on IS NULL AND role IN ('owner', 'admin')";
+
+/// Serializes admin-count checks on one organization: on PostgreSQL this takes the org row's
+/// lock (SQLite writers are already serialized).
+const LOCK_ORG: &str = "UPDATE organizations SET updated_on = updated_on WHERE id = $1";
+
+pub async fn get(tx: &mut Tx, id: UserId) -> Result<Option<User>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, UserRow>(SELECT_LIVE)
+        .bind(id.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    Ok(row.map(User::from))
+}
+
+/// Every live user of an organization, oldest first.
+pub async fn list_all(tx: &mut Tx, organization_id: OrganizationId) -> Result<Vec<User>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, UserRow>(SELECT_BY_ORG)
+        .bind(organization_id.uuid())
+        .fetch_all(conn)
+        .await)?;
+    Ok(rows.into_iter().map(User::from).collect())
+}
+
+/// Creates a user in the authorized organization. A taken username or email is
+/// `StoreError::UniqueViolation`.
+pub async fn insert(tx: &mut Tx, auth: &Authorized, user: &User) -> Result<()> {
+    debug_assert_eq!(user.organization_id, auth.organization_id());
+    on_tx!(tx, conn => sqlx::query(INSERT)
+        .bind(user.id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(&user.username)
+        .bind(&user.email)
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.locale)
+        .bind(&user.phone)
+        .bind(&user.role)
+        .bind(&user.password_hash)
+        .bind(Json(&user.attributes))
+        .bind(user.created_on)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(classify)?;
+    Ok(())
+}
+
+pub async fn update(tx: &mut Tx, auth: &Authorized, user: &User) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(UPDATE)
+        .bind(user.id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(&user.username)
+        .bind(&user.email)
+        .bind(&user.first_name)
+        .bind(&user.last_name)
+        .bind(&user.locale)
+        .bind(&user.phone)
+        .bind(&user.role)
+        .bind(&user.password_hash)
+        .bind(Json(&user.attributes))
+        .bind(user.updated_on)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(classify)?;
+    Ok(())
+}
+
+pub async fn mark_deleted(
+    tx: &mut Tx,
+    auth: &Authorized,
+    id: UserId,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(MARK_DELETED)
+        .bind(id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Deletes every user of the authorized organization (when the organization is deleted).
+pub async fn mark_all_deleted(tx: &mut Tx, auth: &Authorized, now: OffsetDateTime) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(MARK_ORG_DELETED)
+        .bind(auth.organization_id().uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Counts the owners and admins of an organization, holding its lock until the transaction
+/// ends so two concurrent removals cannot both see "one more admin left".
+pub async fn count_admins_locked(tx: &mut Tx, organization_id: OrganizationId) -> Result<i64> {
+    on_tx!(tx, conn => sqlx::query(LOCK_ORG).bind(organization_id.uuid()).execute(&mut *conn).await.map(|r| r.rows_affected()))?;
+    Ok(
+        on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(COUNT_ADMINS)
+        .bind(organization_id.uuid())
+        .fetch_one(conn)
+        .await)?,
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSort {
+    CreatedOn,
+    Username,
+    Email,
+}
+
+#[derive(Debug, Clone)]
+pub struct UserFilter {
+    pub search: Option<String>,
+    pub sort: UserSort,
+    pub order: SortOrder,
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    filter: &UserFilter,
+    page: PageRequest,
+) -> Result<Page<User>> {
+    let mut query = Query::select();
+    query
+        .columns(COLUMNS.map(Alias::new))
+        .from(Alias::new("users"))
+        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()))
+        .and_where(Expr::col(Alias::new("deleted_on")).is_null());
+    if let Some(search) = &filter.search {
+        let pattern = contains_pattern(search);
+        let lower = |col: &str| Expr::expr(Func::lower(Expr::col(Alias::new(col))));
+        query.cond_where(
+            Cond::any()
+                .add(lower("username").like(pattern.clone()))
+                .add(lower("email").like(pattern.clone()))
+                .add(lower("first_name").like(pattern.clone()))
+                .add(lower("last_name").like(pattern)),
+        );
+    }
+    let total = count_built!(tx, query.clone())?;
+    let sort_column = match filter.sort {
+        UserSort::CreatedOn => "created_on",
+        UserSort::Username => "username",
+        UserSort::Email => "email",
+    };
+    query
+        .order_by(Alias::new(sort_column), filter.order.order())
+        .order_by(Alias::new("id"), filter.order.order());
+    page.apply(&mut query);
+    let rows = fetch_all_built!(tx, query, UserRow)?;
+    Ok(Page {
+        items: rows.into_iter().map(User::from).collect(),
+        total_items: total as u64,
+        request: page,
+    })
+}

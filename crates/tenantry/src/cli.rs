@@ -1,0 +1,67 @@
+//! Command-line interface; every option can also come from a `TENANTRY_*` variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "tenantry",
+    version,
+    about = "Control plane for DNS and domain resellers"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(StorageArgs),
+    /// Create the platform operator, the first organization, its owner and an API credential.
+    Bootstrap(BootstrapArgs),
+}
+
+#[derive(Args, Clone)]
+pub struct StorageArgs {
+    /// Where the embedded SQLite database and the master key live.
+    #[arg(long, env = "TENANTRY_DATA_DIR", default_value = "./tenantry-data")]
+    pub data_dir: PathBuf,
+    /// `postgres://…` to use PostgreSQL, or `sqlite://PATH`; default `<data-dir>/tenantry.db`.
+    #[arg(long, env = "TENANTRY_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// 64 hex characters sealing TOTP seeds at rest; default: `<data-dir>/master.key`, created
+    /// on first use. Nodes sharing one PostgreSQL must share this key.
+    #[arg(long, env = "TENANTRY_MASTER_KEY", hide_env_values = true)]
+    pub master_key: Option<String>,
+    /// Database connection pool size.
+    #[arg(long, env = "TENANTRY_MAX_CONNECTIONS", default_value_t = 16)]
+    pub max_connections: u32,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[arg(long, env = "TENANTRY_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Args)]
+pub struct BootstrapArgs {
+    #[arg(long, env = "TENANTRY_BOOTSTRAP_ORG_NAME")]
+    pub org_name: String,
+    #[arg(long, env = "TENANTRY_BOOTSTRAP_USERNAME")]
+    pub username: String,
+    #[arg(long, env = "TENANTRY_BOOTSTRAP_EMAIL")]
+    pub email: String,
+    /// Print exactly one JSON object instead of text.
+    #[arg(long, env = "TENANTRY_BOOTSTRAP_JSON")]
+    pub json: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}

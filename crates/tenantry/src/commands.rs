@@ -1,0 +1,95 @@
+//! The subcommands.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use serde_json::json;
+use tenantry_app::BootstrapRequest;
+use tenantry_core::values::{Email, Username};
+use tokio::net::TcpListener;
+
+use crate::cli::{BootstrapArgs, ServeArgs, StorageArgs};
+use crate::config::open_app;
+
+pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let app = Arc::new(open_app(&args.storage).await?);
+    let db = app.db().clone();
+    let router = tenantry_http::router(app);
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("listening on {}", args.listen))?;
+    tracing::info!(address = %listener.local_addr()?, "tenantry serving");
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    db.close().await;
+    tracing::info!("tenantry stopped");
+    Ok(())
+}
+
+/// Resolves on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+pub async fn migrate(args: StorageArgs) -> anyhow::Result<()> {
+    let app = open_app(&args).await?;
+    app.db().close().await;
+    eprintln!("database is up to date");
+    Ok(())
+}
+
+pub async fn bootstrap(args: BootstrapArgs) -> anyhow::Result<()> {
+    let username =
+        Username::parse(&args.username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+    let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    let app = open_app(&args.storage).await?;
+    let request = BootstrapRequest {
+        organization_name: args.org_name,
+        username,
+        email,
+    };
+    let result = app.bootstrap(request).await;
+    app.db().close().await;
+    let made = result.map_err(|e| anyhow::anyhow!("bootstrap refused: {e}"))?;
+    // The only time these secrets are shown: they are stored as digests or sealed.
+    if args.json {
+        let out = json!({
+            "organization_id": made.organization_id,
+            "org_id": made.org_id,
+            "user_id": made.user_id,
+            "api_key": made.api_key,
+            "client_id": made.client_id,
+            "client_secret": made.client_secret,
+            "operator_api_key": made.operator_api_key,
+            "operator_totp_secret": made.operator_totp_secret,
+        });
+        println!("{out}");
+    } else {
+        println!("organization_id      {}", made.organization_id);
+        println!("org_id               {}", made.org_id);
+        println!("user_id              {}", made.user_id);
+        println!("api_key              {}", made.api_key);
+        println!("client_id            {}", made.client_id);
+        println!("client_secret        {}", made.client_secret);
+        println!("operator_api_key     {}", made.operator_api_key);
+        println!("operator_totp_secret {}", made.operator_totp_secret);
+        println!("\nThese secrets are shown only now. Store them safely.");
+    }
+    Ok(())
+}
