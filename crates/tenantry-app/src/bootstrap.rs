@@ -6,11 +6,13 @@ use tenantry_core::authz::operator_authorized;
 use tenantry_core::ids::OperatorKind;
 use tenantry_core::values::{Email, Username};
 use tenantry_core::{
-    BuiltinRole, OrgStatus, OrganizationId, Permission, Principal, Resource, Scope,
+    BuiltinRole, OperatorId, OrgStatus, OrganizationId, Permission, Principal, Resource, Scope,
 };
+use tenantry_store::Tx;
 use tenantry_store::operators::{self, Operator};
 use tenantry_store::organizations::{self, Organization, OrganizationProfile};
 use tenantry_store::{credentials, users};
+use time::OffsetDateTime;
 use totp_rs::Secret;
 
 use crate::actor::{Actor, ActorKind, RequestMeta};
@@ -37,9 +39,20 @@ pub struct Bootstrapped {
     pub api_key: String,
     pub client_id: OrganizationId,
     pub client_secret: String,
+    pub operator_id: OperatorId,
     pub operator_api_key: String,
     /// Base32, for any TOTP app (RFC 6238, SHA-1, 6 digits, 30 s).
     pub operator_totp_secret: String,
+}
+
+/// A new top-level organization with its owner and an admin credential.
+#[derive(Debug, Clone)]
+pub struct Tenant {
+    pub organization_id: OrganizationId,
+    pub org_id: i64,
+    pub user_id: tenantry_core::UserId,
+    pub api_key: String,
+    pub client_secret: String,
 }
 
 impl App {
@@ -64,111 +77,138 @@ impl App {
             created_on: now,
         };
         operators::insert(&mut tx, &operator).await?;
-
-        let org = Organization {
-            id: OrganizationId::generate(),
-            org_id: organizations::next_org_id(&mut tx).await?,
-            parent_id: None,
-            status: OrgStatus::Active,
-            billing_mode: "consolidated".into(),
-            profile: OrganizationProfile {
-                name: request.organization_name,
-                ..Default::default()
-            },
-            created_on: now,
-            updated_on: now,
-            deleted_on: None,
-        };
-        let auth = operator_authorized(
-            operator.id,
-            org.id,
-            Permission::new(Resource::Organization, Scope::Manage),
-        );
-        let actor = Actor {
-            principal: Principal {
-                organization: org.scope(),
-                permissions: Permission::all().collect(),
-            },
-            kind: ActorKind::Operator { id: operator.id },
-            role: "operator".into(),
-            meta: RequestMeta::default(),
-        };
-        organizations::insert(&mut tx, &auth, &org).await?;
-        record(
-            &mut tx,
-            &auth,
-            &actor,
-            now,
-            "organization.created",
-            Target {
-                kind: "organization",
-                id: org.id.to_string(),
-            },
-            diff(&Value::Null, &crate::organizations::snapshot(&org)),
-        )
-        .await?;
-
-        let owner = build_user(
-            UserCreate {
-                username: request.username,
-                email: Some(request.email),
-                first_name: None,
-                last_name: None,
-                locale: None,
-                phone: None,
-                password: None,
-                attributes: Default::default(),
-                role: None,
-            },
-            org.id,
-            BuiltinRole::Owner,
-            now,
-        )?;
-        users::insert(&mut tx, &auth, &owner).await?;
-        record(
-            &mut tx,
-            &auth,
-            &actor,
-            now,
-            "user.created",
-            Target {
-                kind: "user",
-                id: owner.id.to_string(),
-            },
-            diff(&Value::Null, &crate::users::snapshot(&owner)),
-        )
-        .await?;
-
-        let create = CredentialCreate {
-            name: Some("bootstrap".into()),
-            ..Default::default()
-        };
-        let issued = new_credential(org.id, Some(owner.id), create, now);
-        credentials::insert(&mut tx, &auth, &issued.credential).await?;
-        record(
-            &mut tx,
-            &auth,
-            &actor,
-            now,
-            "api_key.created",
-            Target {
-                kind: "api_key",
-                id: issued.credential.id.to_string(),
-            },
-            Value::Object(Default::default()),
-        )
-        .await?;
+        let tenant = tenant_create(&mut tx, operator.id, request, now).await?;
         tx.commit().await?;
-
         Ok(Bootstrapped {
-            organization_id: org.id,
-            org_id: org.org_id,
-            user_id: owner.id,
-            api_key: issued.api_key,
-            client_id: org.id,
-            client_secret: issued.client_secret,
+            organization_id: tenant.organization_id,
+            org_id: tenant.org_id,
+            user_id: tenant.user_id,
+            api_key: tenant.api_key,
+            client_id: tenant.organization_id,
+            client_secret: tenant.client_secret,
+            operator_id: operator.id,
             operator_api_key: operator_key.key,
             operator_totp_secret: totp_secret,
         })
     }
+
+    /// Creates another top-level organization (a new tenant) on behalf of an operator.
+    pub async fn tenant_create(
+        &self,
+        operator: OperatorId,
+        request: BootstrapRequest,
+    ) -> Result<Tenant> {
+        let mut tx = self.db.begin().await?;
+        let tenant = tenant_create(&mut tx, operator, request, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(tenant)
+    }
+}
+
+async fn tenant_create(
+    tx: &mut Tx,
+    operator: OperatorId,
+    request: BootstrapRequest,
+    now: OffsetDateTime,
+) -> Result<Tenant> {
+    let org = Organization {
+        id: OrganizationId::generate(),
+        org_id: organizations::next_org_id(tx).await?,
+        parent_id: None,
+        status: OrgStatus::Active,
+        billing_mode: "consolidated".into(),
+        profile: OrganizationProfile {
+            name: request.organization_name,
+            ..Default::default()
+        },
+        created_on: now,
+        updated_on: now,
+        deleted_on: None,
+    };
+    let auth = operator_authorized(
+        operator,
+        org.id,
+        Permission::new(Resource::Organization, Scope::Manage),
+    );
+    let actor = Actor {
+        principal: Principal {
+            organization: org.scope(),
+            permissions: Permission::all().collect(),
+        },
+        kind: ActorKind::Operator { id: operator },
+        role: "operator".into(),
+        meta: RequestMeta::default(),
+    };
+    organizations::insert(tx, &auth, &org).await?;
+    record(
+        tx,
+        &auth,
+        &actor,
+        now,
+        "organization.created",
+        Target {
+            kind: "organization",
+            id: org.id.to_string(),
+        },
+        diff(&Value::Null, &crate::organizations::snapshot(&org)),
+    )
+    .await?;
+
+    let owner = build_user(
+        UserCreate {
+            username: request.username,
+            email: Some(request.email),
+            first_name: None,
+            last_name: None,
+            locale: None,
+            phone: None,
+            password: None,
+            attributes: Default::default(),
+            role: None,
+        },
+        org.id,
+        BuiltinRole::Owner,
+        now,
+    )?;
+    users::insert(tx, &auth, &owner).await?;
+    record(
+        tx,
+        &auth,
+        &actor,
+        now,
+        "user.created",
+        Target {
+            kind: "user",
+            id: owner.id.to_string(),
+        },
+        diff(&Value::Null, &crate::users::snapshot(&owner)),
+    )
+    .await?;
+
+    let create = CredentialCreate {
+        name: Some("bootstrap".into()),
+        ..Default::default()
+    };
+    let issued = new_credential(org.id, Some(owner.id), create, now);
+    credentials::insert(tx, &auth, &issued.credential).await?;
+    record(
+        tx,
+        &auth,
+        &actor,
+        now,
+        "api_key.created",
+        Target {
+            kind: "api_key",
+            id: issued.credential.id.to_string(),
+        },
+        Value::Object(Default::default()),
+    )
+    .await?;
+    Ok(Tenant {
+        organization_id: org.id,
+        org_id: org.org_id,
+        user_id: owner.id,
+        api_key: issued.api_key,
+        client_secret: issued.client_secret,
+    })
 }

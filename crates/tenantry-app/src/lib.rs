@@ -20,7 +20,7 @@ pub mod users;
 pub use actor::{Actor, ActorKind, RequestMeta};
 pub use app::App;
 pub use audit::AuditQuery;
-pub use bootstrap::{BootstrapRequest, Bootstrapped};
+pub use bootstrap::{BootstrapRequest, Bootstrapped, Tenant};
 pub use clock::{Clock, SystemClock};
 pub use error::{AppError, Code, FieldError, NotFoundKind};
 pub use secrets::SecretBox;

@@ -1,0 +1,394 @@
+//! Storage behaviour, each scenario on SQLite and PostgreSQL.
+
+use serde_json::{Map, json};
+use tenantry_core::authz::operator_authorized;
+use tenantry_core::{
+    ApiKeyId, AuditEventId, Authorized, OperatorId, OrgStatus, OrganizationId, Permission,
+    Resource, Scope, UserId,
+};
+use tenantry_store::audit::{self, AuditEvent, AuditFilter};
+use tenantry_store::credentials::{self, Credential, CredentialStatus};
+use tenantry_store::organizations::{
+    self, Organization, OrganizationFilter, OrganizationProfile, OrganizationSort,
+};
+use tenantry_store::users::{self, User, UserFilter, UserSort};
+use tenantry_store::{Db, PageRequest, SortOrder, StoreError, attributes};
+use time::{Duration, OffsetDateTime};
+
+fn now() -> OffsetDateTime {
+    let t = OffsetDateTime::now_utc();
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap()
+}
+
+fn auth(org: OrganizationId) -> Authorized {
+    operator_authorized(
+        OperatorId::generate(),
+        org,
+        Permission::new(Resource::Organization, Scope::Manage),
+    )
+}
+
+async fn new_org(
+    db: &Db,
+    parent: Option<OrganizationId>,
+    name: &str,
+    country: Option<&str>,
+) -> Organization {
+    let mut tx = db.begin().await.unwrap();
+    let t = now();
+    let org = Organization {
+        id: OrganizationId::generate(),
+        org_id: organizations::next_org_id(&mut tx).await.unwrap(),
+        parent_id: parent,
+        status: OrgStatus::Active,
+        billing_mode: "consolidated".into(),
+        profile: OrganizationProfile {
+            name: name.into(),
+            country_code: country.map(Into::into),
+            ..Default::default()
+        },
+        created_on: t,
+        updated_on: t,
+        deleted_on: None,
+    };
+    organizations::insert(&mut tx, &auth(parent.unwrap_or(org.id)), &org)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    org
+}
+
+fn user(org: OrganizationId, username: &str, email: &str) -> User {
+    let t = now();
+    User {
+        id: UserId::generate(),
+        organization_id: org,
+        username: username.into(),
+        email: Some(email.into()),
+        first_name: None,
+        last_name: None,
+        locale: None,
+        phone: None,
+        role: "viewer".into(),
+        password_hash: None,
+        attributes: Map::new(),
+        created_on: t,
+        updated_on: t,
+    }
+}
+
+async fn insert_user(db: &Db, user: &User) -> Result<(), StoreError> {
+    let mut tx = db.begin().await.unwrap();
+    users::insert(&mut tx, &auth(user.organization_id), user).await?;
+    tx.commit().await
+}
+
+#[test]
+fn migrations_have_the_same_file_names_on_both_engines() {
+    let names = |engine: &str| {
+        let dir = format!("{}/../../migrations/{engine}", env!("CARGO_MANIFEST_DIR"));
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    assert!(!names("sqlite").is_empty());
+    assert_eq!(names("sqlite"), names("postgres"));
+}
+
+#[tokio::test]
+async fn org_ids_start_at_2000_and_records_round_trip() {
+    for t in tenantry_testkit::engines().await {
+        let first = new_org(&t.db, None, "First", Some("DE")).await;
+        let second = new_org(&t.db, Some(first.id), "Second", None).await;
+        assert_eq!(
+            (first.org_id, second.org_id),
+            (2000, 2001),
+            "{:?}",
+            t.engine()
+        );
+        let mut tx = t.db.begin_read().await.unwrap();
+        let read = organizations::get(&mut tx, second.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read, second, "{:?}", t.engine());
+    }
+}
+
+#[tokio::test]
+async fn usernames_and_emails_are_unique_ignoring_case_among_live_users() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let alice = user(org.id, "Alice", "alice@example.com");
+        insert_user(&t.db, &alice).await.unwrap();
+        let same_name = insert_user(&t.db, &user(org.id, "aLICE", "other@example.com")).await;
+        assert!(
+            matches!(same_name, Err(StoreError::UniqueViolation(_))),
+            "{:?}",
+            t.engine()
+        );
+        let same_email = insert_user(&t.db, &user(org.id, "bob", "ALICE@example.com")).await;
+        assert!(
+            matches!(same_email, Err(StoreError::UniqueViolation(_))),
+            "{:?}",
+            t.engine()
+        );
+
+        let mut tx = t.db.begin().await.unwrap();
+        users::mark_deleted(&mut tx, &auth(org.id), alice.id, now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        insert_user(&t.db, &user(org.id, "alice", "alice@example.com"))
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn users_list_with_search_sort_and_pages() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        for name in ["carol", "alice", "bob", "dave_x", "davexy"] {
+            insert_user(&t.db, &user(org.id, name, &format!("{name}@example.com")))
+                .await
+                .unwrap();
+        }
+        let mut tx = t.db.begin_read().await.unwrap();
+        let filter = UserFilter {
+            search: None,
+            sort: UserSort::Username,
+            order: SortOrder::Asc,
+        };
+        let page = users::list(
+            &mut tx,
+            org.id,
+            &filter,
+            PageRequest {
+                page: 2,
+                page_size: 2,
+            },
+        )
+        .await
+        .unwrap();
+        let names: Vec<_> = page.items.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(
+            (names, page.total_items),
+            (vec!["carol", "dave_x"], 5),
+            "{:?}",
+            t.engine()
+        );
+        // `_` in a search is a literal, not a LIKE wildcard.
+        let filter = UserFilter {
+            search: Some("E_X".into()),
+            sort: UserSort::Email,
+            order: SortOrder::Desc,
+        };
+        let page = users::list(
+            &mut tx,
+            org.id,
+            &filter,
+            PageRequest {
+                page: 1,
+                page_size: 10,
+            },
+        )
+        .await
+        .unwrap();
+        let names: Vec<_> = page.items.iter().map(|u| u.username.as_str()).collect();
+        assert_eq!(names, vec!["dave_x"], "{:?}", t.engine());
+    }
+}
+
+#[tokio::test]
+async fn suborganizations_list_by_search_country_and_sort() {
+    for t in tenantry_testkit::engines().await {
+        let parent = new_org(&t.db, None, "Parent", None).await;
+        new_org(&t.db, Some(parent.id), "Customer B", Some("FR")).await;
+        new_org(&t.db, Some(parent.id), "Customer A", Some("DE")).await;
+        new_org(&t.db, Some(parent.id), "Internal 100%", Some("DE")).await;
+        let mut tx = t.db.begin_read().await.unwrap();
+        let list = |search: Option<&str>, country: Option<&str>| OrganizationFilter {
+            search: search.map(Into::into),
+            country_code: country.map(Into::into),
+            sort: OrganizationSort::Name,
+            order: SortOrder::Asc,
+        };
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        let names = |p: tenantry_store::Page<Organization>| {
+            p.items
+                .into_iter()
+                .map(|o| o.profile.name)
+                .collect::<Vec<_>>()
+        };
+        let all =
+            organizations::list_children(&mut tx, parent.id, &list(Some("customer"), None), page)
+                .await
+                .unwrap();
+        assert_eq!(names(all), ["Customer A", "Customer B"], "{:?}", t.engine());
+        let de = organizations::list_children(&mut tx, parent.id, &list(None, Some("DE")), page)
+            .await
+            .unwrap();
+        assert_eq!(
+            names(de),
+            ["Customer A", "Internal 100%"],
+            "{:?}",
+            t.engine()
+        );
+        let percent =
+            organizations::list_children(&mut tx, parent.id, &list(Some("0%"), None), page)
+                .await
+                .unwrap();
+        assert_eq!(names(percent), ["Internal 100%"], "{:?}", t.engine());
+    }
+}
+
+#[tokio::test]
+async fn credential_status_filters_follow_revocation_and_expiry() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let t0 = now();
+        let make = |expires_at| Credential {
+            id: ApiKeyId::generate(),
+            organization_id: org.id,
+            created_by: None,
+            name: Some("k".into()),
+            description: None,
+            role: "admin".into(),
+            key_digest: vec![1; 32],
+            client_secret_digest: vec![2; 32],
+            expires_at,
+            last_used_on: None,
+            created_on: t0,
+            revoked_on: None,
+        };
+        let (active, expired, revoked) = (
+            make(Some(t0 + Duration::days(1))),
+            make(Some(t0 - Duration::seconds(1))),
+            make(None),
+        );
+        let mut tx = t.db.begin().await.unwrap();
+        for c in [&active, &expired, &revoked] {
+            credentials::insert(&mut tx, &auth(org.id), c)
+                .await
+                .unwrap();
+        }
+        credentials::revoke(&mut tx, &auth(org.id), revoked.id, t0)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        credentials::touch_last_used(&t.db, active.id, t0)
+            .await
+            .unwrap();
+
+        let mut tx = t.db.begin_read().await.unwrap();
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        for (status, expected) in [
+            (CredentialStatus::Active, active.id),
+            (CredentialStatus::Expired, expired.id),
+            (CredentialStatus::Revoked, revoked.id),
+        ] {
+            let found = credentials::list(&mut tx, org.id, Some(status), t0, page)
+                .await
+                .unwrap();
+            let ids: Vec<_> = found.items.iter().map(|c| c.id).collect();
+            assert_eq!(ids, vec![expected], "{status:?} on {:?}", t.engine());
+        }
+        let read = credentials::get(&mut tx, active.id).await.unwrap().unwrap();
+        assert_eq!(read.last_used_on, Some(t0), "{:?}", t.engine());
+    }
+}
+
+#[tokio::test]
+async fn attributes_upsert_by_key() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let mut tx = t.db.begin().await.unwrap();
+        attributes::upsert(
+            &mut tx,
+            &auth(org.id),
+            "crm",
+            &json!("A-1"),
+            false,
+            false,
+            now(),
+        )
+        .await
+        .unwrap();
+        attributes::upsert(
+            &mut tx,
+            &auth(org.id),
+            "crm",
+            &json!({"id": 2}),
+            true,
+            true,
+            now(),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        let all = attributes::list(&mut tx, org.id).await.unwrap();
+        assert_eq!(all.len(), 1, "{:?}", t.engine());
+        assert_eq!(
+            (&all[0].value, all[0].private, all[0].protected),
+            (&json!({"id": 2}), true, true)
+        );
+    }
+}
+
+#[tokio::test]
+async fn audit_lists_cover_suborganizations_only_when_asked() {
+    for t in tenantry_testkit::engines().await {
+        let parent = new_org(&t.db, None, "Parent", None).await;
+        let child = new_org(&t.db, Some(parent.id), "Child", None).await;
+        let mut tx = t.db.begin().await.unwrap();
+        for org in [parent.id, child.id] {
+            let event = AuditEvent {
+                id: AuditEventId::generate(),
+                organization_id: Some(org),
+                actor_kind: "api_key".into(),
+                actor_id: "api_key_x".into(),
+                action: "user.created".into(),
+                target_kind: "user".into(),
+                target_id: "user_x".into(),
+                changes: json!({"username": {"before": null, "after": "x"}}),
+                request_id: Some("r".into()),
+                client_ip: None,
+                created_on: now(),
+            };
+            audit::append(&mut tx, &auth(org), &event).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        let filter = AuditFilter::default();
+        let with = audit::list(&mut tx, parent.id, true, &filter, SortOrder::Desc, page)
+            .await
+            .unwrap();
+        let without = audit::list(&mut tx, parent.id, false, &filter, SortOrder::Desc, page)
+            .await
+            .unwrap();
+        let of_child = audit::list(&mut tx, child.id, true, &filter, SortOrder::Desc, page)
+            .await
+            .unwrap();
+        assert_eq!(
+            (with.total_items, without.total_items, of_child.total_items),
+            (2, 1, 1),
+            "{:?}",
+            t.engine()
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! Test support shared by the crates' tests: every storage scenario runs on SQLite and on
+//! PostgreSQL. PostgreSQL comes from `TENANTRY_TEST_POSTGRES_URL` (an admin URL) or from a
+//! throwaway cluster this process starts with `initdb`/`pg_ctl` and stops when it exits.
+//! With `TENANTRY_REQUIRE_POSTGRES=1` (as in CI) a missing PostgreSQL fails the tests instead
+//! of skipping that engine.
+
+mod postgres;
+
+use std::sync::Arc;
+
+use tempfile::TempDir;
+use tenantry_app::{
+    App, BootstrapRequest, Bootstrapped, Db, DbOptions, Engine, SecretBox, SystemClock,
+};
+use tenantry_core::values::{Email, Username};
+
+/// A migrated database that lives as long as this value.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    _dir: Option<TempDir>,
+}
+
+impl TestDb {
+    pub fn engine(&self) -> Engine {
+        self.db.engine()
+    }
+}
+
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}", dir.path().join("tenantry.db").display());
+    let db = Db::connect(&url, &DbOptions::default())
+        .await
+        .expect("open SQLite");
+    db.migrate().await.expect("migrate SQLite");
+    TestDb {
+        db,
+        url,
+        _dir: Some(dir),
+    }
+}
+
+/// A fresh PostgreSQL database, or `None` when PostgreSQL is not installed (and not required).
+pub async fn postgres() -> Option<TestDb> {
+    let url = postgres::fresh_database().await?;
+    let db = Db::connect(
+        &url,
+        &DbOptions {
+            max_connections: 8,
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("open PostgreSQL");
+    db.migrate().await.expect("migrate PostgreSQL");
+    Some(TestDb {
+        db,
+        url,
+        _dir: None,
+    })
+}
+
+/// One fresh database per available engine.
+pub async fn engines() -> Vec<TestDb> {
+    let mut all = vec![sqlite().await];
+    all.extend(postgres().await);
+    all
+}
+
+/// An app over a test database, bootstrapped with one tenant.
+pub struct TestApp {
+    pub app: Arc<App>,
+    pub boot: Bootstrapped,
+    pub database: TestDb,
+}
+
+pub async fn bootstrapped(database: TestDb) -> TestApp {
+    let app = Arc::new(App::new(
+        database.db.clone(),
+        Arc::new(SystemClock),
+        SecretBox::new(&[9; 32]),
+    ));
+    let boot = app
+        .bootstrap(BootstrapRequest {
+            organization_name: "Reseller".into(),
+            username: Username::parse("owner").unwrap(),
+            email: Email::parse("owner@reseller.example").unwrap(),
+        })
+        .await
+        .expect("bootstrap");
+    TestApp {
+        app,
+        boot,
+        database,
+    }
+}
+
+/// A bootstrapped app per available engine.
+pub async fn apps() -> Vec<TestApp> {
+    let mut out = Vec::new();
+    for database in engines().await {
+        out.push(bootstrapped(database).await);
+    }
+    out
+}

@@ -1,0 +1,144 @@
+//! A throwaway PostgreSQL cluster per test process, and a fresh database per test.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+/// The admin URL of the cluster, if one could be had.
+fn admin_url() -> Option<&'static str> {
+    static URL: OnceLock<Option<String>> = OnceLock::new();
+    URL.get_or_init(|| {
+        let url = std::env::var("TENANTRY_TEST_POSTGRES_URL").ok().or_else(start_cluster);
+        if url.is_none() && std::env::var("TENANTRY_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+            panic!("PostgreSQL is required (TENANTRY_REQUIRE_POSTGRES=1) but initdb/pg_ctl were not found");
+        }
+        url
+    })
+    .as_deref()
+}
+
+pub(crate) async fn fresh_database() -> Option<String> {
+    let admin = admin_url()?;
+    let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = PgConnection::connect(admin)
+        .await
+        .expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("create a test database");
+    let (base, _) = admin
+        .rsplit_once('/')
+        .expect("admin URL has a database part");
+    Some(format!("{base}/{name}"))
+}
+
+fn find_bin_dir() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+    });
+    on_path.or_else(|| {
+        let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|entry| Some(entry.ok()?.path().join("bin")))
+            .filter(|bin| bin.join("initdb").is_file())
+            .collect();
+        versions.sort();
+        versions.pop()
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `initdb` refuses to run as root: then the cluster belongs to the `postgres` user.
+fn as_cluster_owner(program: &Path) -> Command {
+    let is_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if is_root {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
+    }
+}
+
+fn start_cluster() -> Option<String> {
+    let bin = find_bin_dir()?;
+    let dir = tempfile::Builder::new()
+        .prefix("tenantry-pg-")
+        .tempdir()
+        .ok()?
+        .keep();
+    let _ = Command::new("chmod").arg("777").arg(&dir).status();
+    let data = dir.join("data");
+    let status = as_cluster_owner(&bin.join("initdb"))
+        .args([
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "-D",
+        ])
+        .arg(&data)
+        .stdout(Stdio::null())
+        .status()
+        .ok()?;
+    assert!(status.success(), "initdb failed");
+    let port = free_port();
+    let options = format!(
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
+        dir.display()
+    );
+    let status = as_cluster_owner(&bin.join("pg_ctl"))
+        .args(["-w", "-D"])
+        .arg(&data)
+        .args(["-o", &options, "-l"])
+        .arg(dir.join("log"))
+        .arg("start")
+        .stdout(Stdio::null())
+        .status()
+        .ok()?;
+    assert!(
+        status.success(),
+        "pg_ctl start failed; see {}",
+        dir.join("log").display()
+    );
+    // Stop the cluster when this test process ends, however it ends.
+    let watchdog = format!(
+        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {owner}{pg_ctl} -D {data} stop -m immediate >/dev/null 2>&1; rm -rf {dir}",
+        pid = std::process::id(),
+        owner = if as_cluster_owner(Path::new("true")).get_program() == "runuser" {
+            "runuser -u postgres -- "
+        } else {
+            ""
+        },
+        pg_ctl = bin.join("pg_ctl").display(),
+        data = data.display(),
+        dir = dir.display(),
+    );
+    Command::new("setsid")
+        .args(["sh", "-c", &watchdog])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    Some(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+}
