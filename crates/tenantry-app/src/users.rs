@@ -217,6 +217,7 @@ impl App {
         if let Some(phone) = patch.phone {
             after.phone = phone.map(Phone::into_inner);
         }
+        let password_changed = patch.password.is_some();
         if let Some(password) = patch.password {
             after.password_hash = Some(hash_password(&password)?);
         }
@@ -229,6 +230,11 @@ impl App {
         }
         after.updated_on = now;
         users::update(&mut tx, &auth, &after).await?;
+        let mut after_snapshot = snapshot(&after);
+        if password_changed {
+            // The diff shows that the password changed, redacted, never what it is.
+            after_snapshot["password"] = json!("changed");
+        }
         record(
             &mut tx,
             &auth,
@@ -236,7 +242,7 @@ impl App {
             now,
             "user.updated",
             user_target(id),
-            diff(&snapshot(&user), &snapshot(&after)),
+            diff(&snapshot(&user), &after_snapshot),
         )
         .await?;
         tx.commit().await?;

@@ -1,0 +1,10 @@
+//! In-process HTTP tests against the real router, on SQLite and PostgreSQL.
+
+mod support;
+
+mod attributes;
+mod audit;
+mod credentials;
+mod errors;
+mod organizations;
+mod users;
