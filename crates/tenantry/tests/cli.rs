@@ -1,0 +1,188 @@
+//! The binary end to end: bootstrap, serve, the seed documents' curl examples, graceful
+//! shutdown, and several servers sharing one PostgreSQL.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tenantry");
+
+fn tenantry(data_dir: &Path, database_url: Option<&str>) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env("TENANTRY_DATA_DIR", data_dir)
+        .env("TENANTRY_LOG", "warn");
+    // Every node sharing one database shares the master key.
+    cmd.env("TENANTRY_MASTER_KEY", "11".repeat(32));
+    if let Some(url) = database_url {
+        cmd.env("TENANTRY_DATABASE_URL", url);
+    }
+    cmd
+}
+
+fn bootstrap(data_dir: &Path, database_url: Option<&str>) -> Output {
+    tenantry(data_dir, database_url)
+        .args([
+            "bootstrap",
+            "--org-name",
+            "Reseller",
+            "--username",
+            "owner",
+            "--email",
+            "owner@reseller.example",
+            "--json",
+        ])
+        .output()
+        .unwrap()
+}
+
+/// A `serve` process, stopped with SIGTERM when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = tenantry(data_dir, database_url)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while server.status("/readyz") != 200 {
+            assert!(Instant::now() < deadline, "server did not become ready");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server
+    }
+
+    fn status(&self, path: &str) -> u16 {
+        self.request(path, None).0
+    }
+
+    fn request(&self, path: &str, key: Option<&str>) -> (u16, String) {
+        let mut cmd = Command::new("curl");
+        cmd.args(["--silent", "--output", "-", "--write-out", "\n%{http_code}"])
+            .arg(format!("{}{path}", self.base));
+        if let Some(key) = key {
+            cmd.args(["--header", &format!("X-Api-Key: {key}")]);
+        }
+        let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
+        let (body, code) = out.rsplit_once('\n').unwrap_or(("", "0"));
+        (code.parse().unwrap_or(0), body.to_owned())
+    }
+
+    /// SIGTERM, then the exit status.
+    fn stop(mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        std::mem::forget(self);
+        status
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn bootstrap_prints_one_json_object_once_and_refuses_a_second_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = bootstrap(dir.path(), None);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let stdout = String::from_utf8(first.stdout).unwrap();
+    assert_eq!(stdout.trim().lines().count(), 1);
+    let out: Value = serde_json::from_str(stdout.trim()).unwrap();
+    let mut keys: Vec<_> = out.as_object().unwrap().keys().cloned().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "api_key",
+            "client_id",
+            "client_secret",
+            "operator_api_key",
+            "operator_totp_secret",
+            "org_id",
+            "organization_id",
+            "user_id"
+        ]
+    );
+    assert_eq!(out["org_id"], 2000);
+    assert!(out["api_key"].as_str().unwrap().starts_with("opk_"));
+    let second = bootstrap(dir.path(), None);
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("already bootstrapped"));
+    assert!(dir.path().join("tenantry.db").is_file());
+}
+
+#[test]
+fn serve_answers_the_seed_examples_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let boot: Value = serde_json::from_slice(&bootstrap(dir.path(), None).stdout).unwrap();
+    let server = Server::start(dir.path(), None);
+    assert_eq!(server.status("/healthz"), 200);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/seed_examples.sh");
+    let run = Command::new("bash")
+        .arg(script)
+        .env("OPUSDNS_API_BASE", &server.base)
+        .env("OPUSDNS_API_KEY", boot["api_key"].as_str().unwrap())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "seed examples failed:\n{}\n{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(
+        server.stop().success(),
+        "serve should exit cleanly on SIGTERM"
+    );
+}
+
+#[test]
+fn several_servers_share_one_postgresql() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(database) = rt.block_on(tenantry_testkit::postgres()) else {
+        return;
+    };
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let url = database.url.clone();
+    let boot: Value = serde_json::from_slice(&bootstrap(dir_a.path(), Some(&url)).stdout).unwrap();
+    let (a, b) = (
+        Server::start(dir_a.path(), Some(&url)),
+        Server::start(dir_b.path(), Some(&url)),
+    );
+    let key = boot["api_key"].as_str().unwrap();
+    for server in [&a, &b] {
+        let (status, body) = server.request("/v1/users/me", Some(key));
+        assert_eq!(status, 200, "{body}");
+        assert!(body.contains("\"owner\""));
+    }
+    // A second bootstrap through the other node's data dir is refused: state is in the database.
+    assert!(!bootstrap(dir_b.path(), Some(&url)).status.success());
+    assert!(a.stop().success() && b.stop().success());
+}
