@@ -1,10 +1,11 @@
 //! The application handle shared by every request, and authentication of credentials.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
-use tenantry_core::Principal;
+use tenantry_core::{ApiKeyId, Principal};
 use tenantry_store::{Db, credentials, organizations};
 
 use crate::actor::{Actor, ActorKind, RequestMeta, role_permissions};
@@ -21,6 +22,9 @@ pub struct App {
     pub(crate) db: Db,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) secret_box: SecretBox,
+    /// When this process last recorded each credential's use, so concurrent requests that
+    /// all see a stale `last_used_on` do not all write it.
+    last_used_written: Arc<Mutex<HashMap<ApiKeyId, OffsetDateTime>>>,
 }
 
 impl App {
@@ -29,7 +33,32 @@ impl App {
             db,
             clock,
             secret_box,
+            last_used_written: Arc::default(),
         }
+    }
+
+    /// Whether this request should record the credential's use: the stored time is older
+    /// than the granularity and no other request of this process is already recording it.
+    fn claim_last_used_write(
+        &self,
+        id: ApiKeyId,
+        stored: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> bool {
+        let stale =
+            |at: Option<OffsetDateTime>| at.is_none_or(|at| now - at >= LAST_USED_GRANULARITY);
+        if !stale(stored) {
+            return false;
+        }
+        let mut written = self
+            .last_used_written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if !stale(written.get(&id).copied()) {
+            return false;
+        }
+        written.insert(id, now);
+        true
     }
 
     pub fn db(&self) -> &Db {
@@ -62,10 +91,7 @@ impl App {
             .await?
             .ok_or_else(refused)?;
         drop(tx);
-        if credential
-            .last_used_on
-            .is_none_or(|at| now - at >= LAST_USED_GRANULARITY)
-        {
+        if self.claim_last_used_write(id, credential.last_used_on, now) {
             let db = self.db.clone();
             tokio::spawn(async move {
                 if let Err(err) = credentials::touch_last_used(&db, id, now).await {

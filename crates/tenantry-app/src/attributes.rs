@@ -98,9 +98,17 @@ impl App {
                 now,
             )
             .await?;
+            let shown = |value: &Value, private: bool| {
+                if private {
+                    json!("[private]")
+                } else {
+                    value.clone()
+                }
+            };
+            // The suborganization reads its own trail: a private value is never written there.
             let changes = json!({ input.key.clone(): {
-                "before": current.map(|a| a.value.clone()),
-                "after": input.value,
+                "before": current.map(|a| shown(&a.value, a.private)),
+                "after": shown(&input.value, input.private),
             }});
             record(
                 &mut tx,

@@ -300,9 +300,15 @@ impl App {
                 .await?;
             }
         }
-        if !patch.fields.is_empty() {
+        // Every PATCH but a pure status change is a profile change, even an empty one: it is
+        // authorized like one, so no body shape reads an organization out of reach.
+        if patch.status.is_none() || !patch.fields.is_empty() {
             let auth = require(&actor.principal, ORG_MANAGE, &after.scope())
                 .map_err(|d| AppError::from_denied(d, NotFoundKind::Organization, id))?;
+            if patch.fields.is_empty() {
+                tx.commit().await?;
+                return Ok(after);
+            }
             let unchanged = snapshot(&after);
             for (field, value) in patch.fields {
                 set_profile_field(&mut after.profile, field, value)?;

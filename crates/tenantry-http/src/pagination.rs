@@ -7,13 +7,15 @@ use crate::query::QueryParams;
 
 pub(crate) const DEFAULT_PAGE_SIZE: u64 = 10;
 pub(crate) const MAX_PAGE_SIZE: u64 = 1000;
+/// Keeps `(page - 1) × page_size` far from overflow.
+const MAX_PAGE: u64 = 10_000_000;
 
 pub(crate) fn page_request(query: &mut QueryParams, max_page_size: u64) -> PageRequest {
     let page = query
         .parse_with(
             "page",
-            |s| s.parse::<u64>().ok().filter(|p| *p >= 1),
-            "an integer ≥ 1",
+            |s| s.parse::<u64>().ok().filter(|p| (1..=MAX_PAGE).contains(p)),
+            "an integer from 1 to 10000000",
         )
         .unwrap_or(1);
     let page_size = query

@@ -23,8 +23,13 @@ pub(crate) fn opt_time(t: Option<OffsetDateTime>) -> Option<String> {
     t.map(time)
 }
 
+/// Parses an RFC 3339 time into UTC with microsecond precision, the form every stored time
+/// has (SQLite compares stored times as text, so one form keeps the order right).
 pub(crate) fn parse_time(s: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(s, &Rfc3339).ok()
+    let t = OffsetDateTime::parse(s, &Rfc3339)
+        .ok()?
+        .to_offset(time::UtcOffset::UTC);
+    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).ok()
 }
 
 /// Tells a field sent as `null` (`Some(None)`) from one left out (`None`).

@@ -436,7 +436,11 @@ pub(crate) async fn list(
     if search.as_ref().is_some_and(|s| s.chars().count() > 200) {
         query.error("search", "must be at most 200 characters long");
     }
-    let country_code = query.get("country_code").map(str::to_owned);
+    let country_code = query.parse_with(
+        "country_code",
+        |s| CountryCode::parse(s).ok().map(CountryCode::into_inner),
+        "an ISO 3166-1 alpha-2 country code",
+    );
     query.finish()?;
     let filter = OrganizationFilter {
         search,

@@ -67,6 +67,15 @@ async fn private_is_hidden_from_the_suborg_and_protected_is_read_only() {
             .expect(StatusCode::OK)
             .await;
         assert!(details.to_string().find("margin").is_none());
+        let trail = api
+            .get("/v1/audit-logs?page_size=1000")
+            .key(&sub_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert!(
+            trail.to_string().contains("[private]") && !trail.to_string().contains("0.3"),
+            "{trail}"
+        );
         let parent_view = api.get(&path).expect(StatusCode::OK).await;
         assert_eq!(parent_view.as_array().unwrap().len(), 3);
 

@@ -161,10 +161,10 @@ async fn list_searches_filters_sorts_and_pages() {
             json!({"total_pages": 2, "total_items": 3, "current_page": 2, "page_size": 2, "has_next_page": false, "has_previous_page": true})
         );
         let bad = api
-            .get("/v1/organizations?page_size=1001&sort_by=size")
+            .get("/v1/organizations?page_size=1001&sort_by=size&page=18446744073709551615&country_code=Germany")
             .expect(StatusCode::UNPROCESSABLE_ENTITY)
             .await;
-        assert_eq!(bad["errors"].as_array().unwrap().len(), 2);
+        assert_eq!(bad["errors"].as_array().unwrap().len(), 4);
     }
 }
 
@@ -304,6 +304,7 @@ async fn other_tenants_and_relatives_look_like_missing_ids() {
             for call in [
                 api.get(&format!("/v1/organizations/{target}")),
                 api.patch(&format!("/v1/organizations/{target}"), json!({"city": "X"})),
+                api.patch(&format!("/v1/organizations/{target}"), json!({})),
                 api.delete(&format!("/v1/organizations/{target}")),
                 api.get(&format!("/v1/organizations/{target}/attributes")),
             ] {

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Load benchmark of the Tenantry API with wrk (Debian package `wrk`).
+#
+#   bench/run.sh [sqlite|postgres|both]     (default: both)
+#
+# For each engine: a fresh database (PostgreSQL: a throwaway cluster with default durability
+# settings), `tenantry bootstrap`, a release `tenantry serve` on 127.0.0.1, then seeding of
+# 1,000 suborganizations holding 100 users each plus SEED_TOP users in the top-level
+# organization, then one wrk run per scenario. Each run prints req/s, p50 and p99, and its
+# ratio to GET /healthz measured in the same run. Environment knobs: DURATION (10s),
+# CONNECTIONS (32), THREADS (2), SUBORGS (1000), USERS_PER_SUBORG (100), SEED_TOP (10000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+engines=${1:-both}
+[[ $engines == both ]] && engines="sqlite postgres"
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-2}
+SUBORGS=${SUBORGS:-1000}
+USERS_PER_SUBORG=${USERS_PER_SUBORG:-100}
+SEED_TOP=${SEED_TOP:-10000}
+
+command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
+cargo build --release --quiet -p tenantry
+bin=$root/target/release/tenantry
+export BENCH_LUA=$root/bench/lua
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [[ -n ${pg_data:-} ]]; then pg_as_owner "$pg_bin/pg_ctl" -D "$pg_data" stop -m fast >/dev/null 2>&1 || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+pg_as_owner() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+start_postgres() {
+  pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort | tail -1)")
+  local dir=$work/pg port
+  mkdir -p "$dir" && chmod 777 "$dir"
+  pg_data=$dir/data
+  port=$(free_port)
+  pg_as_owner "$pg_bin/initdb" -A trust -U postgres -D "$pg_data" >/dev/null
+  pg_as_owner "$pg_bin/pg_ctl" -w -D "$pg_data" -l "$dir/log" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  echo "postgres://postgres@127.0.0.1:$port/postgres"
+}
+
+declare -A rps p50 p99
+run_wrk() { # name path script [extra env...]
+  local name=$1 path=$2 script=$3; shift 3
+  local out
+  out=$(env BENCH_NAME="$name" "$@" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency \
+    -s "$BENCH_LUA/$script" "$base$path" | grep '^RESULT')
+  read -r _ _ r a b non2xx sockerr <<<"$out"
+  rps[$name]=$r p50[$name]=$a p99[$name]=$b
+  if [[ $non2xx != 0 || $sockerr != 0 ]]; then
+    echo "  $name: $non2xx non-2xx responses, $sockerr socket errors" >&2
+  fi
+}
+
+for engine in $engines; do
+  data=$work/$engine
+  mkdir -p "$data"
+  url=""
+  [[ $engine == postgres ]] && url=$(start_postgres)
+  export TENANTRY_DATA_DIR=$data TENANTRY_LOG=warn
+  if [[ -n $url ]]; then export TENANTRY_DATABASE_URL=$url; else unset TENANTRY_DATABASE_URL; fi
+  boot=$("$bin" bootstrap --org-name Bench --username bench-owner --email owner@bench.example --json)
+  export BENCH_API_KEY=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["api_key"])' "$boot")
+  port=$(free_port)
+  base=http://127.0.0.1:$port
+  "$bin" serve --listen "127.0.0.1:$port" --max-connections 32 &
+  pids+=($!)
+  until curl -fs "$base/readyz" >/dev/null; do sleep 0.2; done
+
+  echo "== $engine: seeding $SUBORGS suborganizations × $USERS_PER_SUBORG users + $SEED_TOP users in the top-level organization"
+  seconds=$SECONDS
+  : >"$work/contexts"
+  for i in $(seq 1 "$SUBORGS"); do
+    curl -fs "$base/v1/organizations" -H "X-Api-Key: $BENCH_API_KEY" -H 'Content-Type: application/json' \
+      -d "{\"name\":\"Customer $i\",\"country_code\":\"DE\"}" |
+      sed -E 's/^\{"organization_id":"([a-z0-9_]+)".*/\1/' >>"$work/contexts"
+  done
+  seed() { # total contexts-file prefix
+    env BENCH_NAME=seed BENCH_TOTAL="$1" BENCH_THREADS="$THREADS" BENCH_CONTEXTS="$2" BENCH_PREFIX="$3" \
+      wrk -t"$THREADS" -c"$CONNECTIONS" -d10m -s "$BENCH_LUA/create_users.lua" "$base" >/dev/null
+  }
+  seed $((SUBORGS * USERS_PER_SUBORG)) "$work/contexts" sub
+  seed "$SEED_TOP" "" top
+  total=$(curl -fs "$base/v1/organizations/users?page_size=1" -H "X-Api-Key: $BENCH_API_KEY" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["pagination"]["total_items"])')
+  echo "   seeded in $((SECONDS - seconds)) s; the top-level organization lists $total users"
+
+  deep=$((total / 10))
+  run_wrk healthz /healthz get.lua
+  run_wrk users_me /v1/users/me get.lua
+  run_wrk users_page_1 "/v1/organizations/users?page=1" get.lua
+  run_wrk "users_page_$deep" "/v1/organizations/users?page=$deep" get.lua
+  run_wrk create_user / create_users.lua BENCH_PREFIX=measure BENCH_TOTAL=0
+
+  printf '%-22s %10s %9s %9s %8s\n' scenario req/s p50_ms p99_ms ×healthz
+  for name in healthz users_me users_page_1 "users_page_$deep" create_user; do
+    ratio=$(python3 -c "print(f'{float(\"${rps[$name]}\") / float(\"${rps[healthz]}\"):.2f}')")
+    printf '%-22s %10s %9s %9s %8s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "$ratio"
+  done
+  python3 -c "print(f'deep page / page 1 latency (p50): {float(\"${p50[users_page_$deep]}\") / float(\"${p50[users_page_1]}\"):.2f}')"
+
+  kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+  if [[ $engine == postgres ]]; then pg_as_owner "$pg_bin/pg_ctl" -D "$pg_data" stop -m fast >/dev/null; pg_data=""; fi
+done
