@@ -5,7 +5,8 @@
 #
 # For each engine: a fresh database (PostgreSQL: a throwaway cluster with default durability
 # settings), `tenantry bootstrap`, a release `tenantry serve` on 127.0.0.1, then seeding of
-# 1,000 suborganizations holding 100 users each plus SEED_TOP users in the top-level
+# 1,000 suborganizations holding 100 users each (bench/seed.py) plus SEED_TOP users in the
+# top-level
 # organization, then one wrk run per scenario. Each run prints req/s, p50 and p99, and its
 # ratio to GET /healthz measured in the same run. Environment knobs: DURATION (10s),
 # CONNECTIONS (32), THREADS (2), SUBORGS (1000), USERS_PER_SUBORG (100), SEED_TOP (10000).
@@ -30,12 +31,14 @@ export BENCH_LUA=$root/bench/lua
 work=$(mktemp -d)
 pids=()
 cleanup() {
+  pkill -P $$ wrk 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [[ -n ${pg_data:-} ]]; then pg_as_owner "$pg_bin/pg_ctl" -D "$pg_data" stop -m fast >/dev/null 2>&1 || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg_as_owner() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -76,24 +79,13 @@ for engine in $engines; do
   export BENCH_API_KEY=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["api_key"])' "$boot")
   port=$(free_port)
   base=http://127.0.0.1:$port
-  "$bin" serve --listen "127.0.0.1:$port" --max-connections 32 &
+  "$bin" serve --listen "127.0.0.1:$port" --max-connections "${POOL:-4}" &
   pids+=($!)
   until curl -fs "$base/readyz" >/dev/null; do sleep 0.2; done
 
   echo "== $engine: seeding $SUBORGS suborganizations × $USERS_PER_SUBORG users + $SEED_TOP users in the top-level organization"
   seconds=$SECONDS
-  : >"$work/contexts"
-  for i in $(seq 1 "$SUBORGS"); do
-    curl -fs "$base/v1/organizations" -H "X-Api-Key: $BENCH_API_KEY" -H 'Content-Type: application/json' \
-      -d "{\"name\":\"Customer $i\",\"country_code\":\"DE\"}" |
-      sed -E 's/^\{"organization_id":"([a-z0-9_]+)".*/\1/' >>"$work/contexts"
-  done
-  seed() { # total contexts-file prefix
-    env BENCH_NAME=seed BENCH_TOTAL="$1" BENCH_THREADS="$THREADS" BENCH_CONTEXTS="$2" BENCH_PREFIX="$3" \
-      wrk -t"$THREADS" -c"$CONNECTIONS" -d10m -s "$BENCH_LUA/create_users.lua" "$base" >/dev/null
-  }
-  seed $((SUBORGS * USERS_PER_SUBORG)) "$work/contexts" sub
-  seed "$SEED_TOP" "" top
+  python3 "$root/bench/seed.py" "$base" "$BENCH_API_KEY" "$SUBORGS" "$USERS_PER_SUBORG" "$SEED_TOP"
   total=$(curl -fs "$base/v1/organizations/users?page_size=1" -H "X-Api-Key: $BENCH_API_KEY" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["pagination"]["total_items"])')
   echo "   seeded in $((SECONDS - seconds)) s; the top-level organization lists $total users"

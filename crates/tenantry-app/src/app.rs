@@ -6,10 +6,11 @@ use std::sync::{Arc, Mutex};
 use time::{Duration, OffsetDateTime};
 
 use tenantry_core::{ApiKeyId, Principal};
-use tenantry_store::{Db, credentials, organizations};
+use tenantry_store::{Db, credentials};
 
 use crate::actor::{Actor, ActorKind, RequestMeta, role_permissions};
 use crate::clock::Clock;
+use crate::credential_cache::CredentialCache;
 use crate::error::{AppError, Result};
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
 
@@ -25,6 +26,7 @@ pub struct App {
     /// When this process last recorded each credential's use, so concurrent requests that
     /// all see a stale `last_used_on` do not all write it.
     last_used_written: Arc<Mutex<HashMap<ApiKeyId, OffsetDateTime>>>,
+    pub(crate) credential_cache: Arc<CredentialCache>,
 }
 
 impl App {
@@ -34,6 +36,7 @@ impl App {
             clock,
             secret_box,
             last_used_written: Arc::default(),
+            credential_cache: Arc::default(),
         }
     }
 
@@ -78,8 +81,20 @@ impl App {
     pub async fn authenticate_api_key(&self, key: &str, meta: RequestMeta) -> Result<Actor> {
         let refused = || AppError::Unauthenticated("Invalid or expired API key".into());
         let id = parse_api_key(key).ok_or_else(refused)?;
-        let mut tx = self.db.begin_read().await?;
-        let credential = credentials::get(&mut tx, id).await?.ok_or_else(refused)?;
+        let (credential, organization) = match self.credential_cache.get(id) {
+            Some(hit) => hit,
+            None => {
+                let generation = self.credential_cache.generation();
+                let mut tx = self.db.single_read().await?;
+                let (credential, organization) = credentials::get_with_org_scope(&mut tx, id)
+                    .await?
+                    .ok_or_else(refused)?;
+                drop(tx);
+                self.credential_cache
+                    .put(generation, credential.clone(), organization);
+                (credential, organization)
+            }
+        };
         let now = self.clock.now();
         if !digest_matches(key, &credential.key_digest)
             || credential.revoked_on.is_some()
@@ -87,10 +102,6 @@ impl App {
         {
             return Err(refused());
         }
-        let org = organizations::get(&mut tx, credential.organization_id)
-            .await?
-            .ok_or_else(refused)?;
-        drop(tx);
         if self.claim_last_used_write(id, credential.last_used_on, now) {
             let db = self.db.clone();
             tokio::spawn(async move {
@@ -101,7 +112,7 @@ impl App {
         }
         Ok(Actor {
             principal: Principal {
-                organization: org.scope(),
+                organization,
                 permissions: role_permissions(&credential.role),
             },
             kind: ActorKind::ApiKey {

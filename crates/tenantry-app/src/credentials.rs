@@ -182,6 +182,7 @@ impl App {
             .await?;
         }
         tx.commit().await?;
+        self.credential_cache.invalidate();
         Ok(())
     }
 

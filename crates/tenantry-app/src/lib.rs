@@ -7,6 +7,7 @@ mod app;
 mod audit;
 mod bootstrap;
 mod clock;
+mod credential_cache;
 mod error;
 mod reach;
 mod secrets;

@@ -329,6 +329,10 @@ impl App {
             after.updated_on = now;
         }
         tx.commit().await?;
+        if patch.status.is_some() {
+            // The organization's status is part of every cached principal.
+            self.credential_cache.invalidate();
+        }
         Ok(after)
     }
 
@@ -358,6 +362,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.credential_cache.invalidate();
         Ok(())
     }
 }

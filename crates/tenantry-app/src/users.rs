@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use tenantry_core::values::{Email, Locale, Phone, Username};
 use tenantry_core::{BuiltinRole, OrganizationId, Permission, Resource, Scope, UserId};
 use tenantry_store::users::{self, User, UserFilter};
-use tenantry_store::{Page, PageRequest, organizations};
+use tenantry_store::{Page, PageRequest};
 use time::OffsetDateTime;
 
 pub use tenantry_store::users::UserSort;
@@ -154,17 +154,15 @@ impl App {
         let user_id = actor
             .user_id()
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, "me"))?;
-        let mut tx = self.db.begin_read().await?;
-        let user = users::get(&mut tx, user_id)
-            .await?
-            .ok_or_else(|| AppError::not_found(NotFoundKind::User, user_id))?;
-        let org = organizations::get(&mut tx, user.organization_id)
-            .await?
-            .ok_or_else(|| AppError::not_found(NotFoundKind::User, user_id))?;
+        let mut tx = self.db.single_read().await?;
+        let (user, organization_currency, parent_organization_id) =
+            users::get_with_org(&mut tx, user_id)
+                .await?
+                .ok_or_else(|| AppError::not_found(NotFoundKind::User, user_id))?;
         Ok(UserProfile {
             permissions: role_permissions(&user.role),
-            organization_currency: org.profile.currency,
-            parent_organization_id: org.parent_id,
+            organization_currency,
+            parent_organization_id,
             user,
         })
     }

@@ -204,3 +204,40 @@ pub async fn list(
         request: page,
     })
 }
+
+#[derive(sqlx::FromRow)]
+struct CredentialWithOrgRow {
+    #[sqlx(flatten)]
+    credential: CredentialRow,
+    org_parent_id: Option<Uuid>,
+    org_status: String,
+}
+
+const SELECT_WITH_ORG: &str = "SELECT k.id, k.organization_id, k.created_by, k.name, \
+    k.description, k.role, k.key_digest, k.client_secret_digest, k.expires_at, k.last_used_on, \
+    k.created_on, k.revoked_on, o.parent_id AS org_parent_id, o.status AS org_status \
+    FROM api_keys k JOIN organizations o ON o.id = k.organization_id \
+    WHERE k.id = $1 AND o.deleted_on IS NULL";
+
+/// A credential with where its (live) organization sits, in one statement: what
+/// authentication needs on every request.
+pub async fn get_with_org_scope(
+    tx: &mut Tx,
+    id: ApiKeyId,
+) -> Result<Option<(Credential, tenantry_core::OrgScope)>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, CredentialWithOrgRow>(SELECT_WITH_ORG)
+        .bind(id.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    row.map(|r| {
+        let status = crate::db::parse_stored(&r.org_status, tenantry_core::OrgStatus::parse)?;
+        let credential = Credential::from(r.credential);
+        let scope = tenantry_core::OrgScope {
+            id: credential.organization_id,
+            parent_id: r.org_parent_id.map(OrganizationId::from_uuid),
+            status,
+        };
+        Ok((credential, scope))
+    })
+    .transpose()
+}

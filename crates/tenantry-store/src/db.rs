@@ -6,9 +6,10 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{Database, PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::error::{Result, StoreError};
 
@@ -39,9 +40,32 @@ impl Default for DbOptions {
     }
 }
 
+/// A transaction, or a bare pooled connection for a read of a single statement (which is
+/// atomic by itself, so it needs no BEGIN/COMMIT round trips).
+pub(crate) enum Handle<DB: Database> {
+    Tx(sqlx::Transaction<'static, DB>),
+    Conn(PoolConnection<DB>),
+}
+
+impl<DB: Database> Handle<DB> {
+    pub(crate) fn conn(&mut self) -> &mut DB::Connection {
+        match self {
+            Handle::Tx(t) => &mut *t,
+            Handle::Conn(c) => &mut *c,
+        }
+    }
+
+    async fn commit(self) -> Result<()> {
+        if let Handle::Tx(t) = self {
+            t.commit().await?;
+        }
+        Ok(())
+    }
+}
+
 pub(crate) enum TxInner {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
+    Sqlite(Handle<Sqlite>),
+    Postgres(Handle<Postgres>),
 }
 
 /// One database transaction; a use case opens one, and commits it or drops it (rollback).
@@ -53,12 +77,12 @@ pub struct Tx {
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
         match &mut $tx.inner {
-            $crate::db::TxInner::Sqlite(t) => {
-                let $conn = &mut **t;
+            $crate::db::TxInner::Sqlite(handle) => {
+                let $conn = handle.conn();
                 $body
             }
-            $crate::db::TxInner::Postgres(t) => {
-                let $conn = &mut **t;
+            $crate::db::TxInner::Postgres(handle) => {
+                let $conn = handle.conn();
                 $body
             }
         }
@@ -87,12 +111,16 @@ impl Db {
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
+        // A local file's connections do not go stale: skip the ping sqlx sends on every
+        // acquire, a round trip to the connection's worker thread.
         let write = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(1)
             .acquire_timeout(Duration::from_secs(60))
             .connect_with(connect.clone())
             .await?;
         let read = SqlitePoolOptions::new()
+            .test_before_acquire(false)
             .max_connections(options.max_connections)
             .connect_with(connect.read_only(true))
             .await?;
@@ -117,8 +145,8 @@ impl Db {
     /// A transaction that may write.
     pub async fn begin(&self) -> Result<Tx> {
         let inner = match self {
-            Db::Sqlite { write, .. } => TxInner::Sqlite(write.begin().await?),
-            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+            Db::Sqlite { write, .. } => TxInner::Sqlite(Handle::Tx(write.begin().await?)),
+            Db::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
         };
         Ok(Tx { inner })
     }
@@ -126,8 +154,18 @@ impl Db {
     /// A transaction that only reads; on SQLite it runs beside the writer.
     pub async fn begin_read(&self) -> Result<Tx> {
         let inner = match self {
-            Db::Sqlite { read, .. } => TxInner::Sqlite(read.begin().await?),
-            Db::Postgres(pool) => TxInner::Postgres(pool.begin().await?),
+            Db::Sqlite { read, .. } => TxInner::Sqlite(Handle::Tx(read.begin().await?)),
+            Db::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
+        };
+        Ok(Tx { inner })
+    }
+
+    /// A connection for one single-statement read, outside any transaction. Only for use
+    /// cases whose whole read is one statement (authentication, `/v1/users/me`).
+    pub async fn single_read(&self) -> Result<Tx> {
+        let inner = match self {
+            Db::Sqlite { read, .. } => TxInner::Sqlite(Handle::Conn(read.acquire().await?)),
+            Db::Postgres(pool) => TxInner::Postgres(Handle::Conn(pool.acquire().await?)),
         };
         Ok(Tx { inner })
     }
@@ -153,10 +191,9 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self.inner {
-            TxInner::Sqlite(t) => t.commit().await?,
-            TxInner::Postgres(t) => t.commit().await?,
+            TxInner::Sqlite(handle) => handle.commit().await,
+            TxInner::Postgres(handle) => handle.commit().await,
         }
-        Ok(())
     }
 }
 

@@ -59,13 +59,13 @@ macro_rules! fetch_all_built {
             $crate::db::TxInner::Sqlite(t) => {
                 let (sql, values) = $query.build_sqlx(sea_query::SqliteQueryBuilder);
                 sqlx::query_as_with::<_, $row, _>(&sql, values)
-                    .fetch_all(&mut **t)
+                    .fetch_all(t.conn())
                     .await
             }
             $crate::db::TxInner::Postgres(t) => {
                 let (sql, values) = $query.build_sqlx(sea_query::PostgresQueryBuilder);
                 sqlx::query_as_with::<_, $row, _>(&sql, values)
-                    .fetch_all(&mut **t)
+                    .fetch_all(t.conn())
                     .await
             }
         }
@@ -85,13 +85,13 @@ macro_rules! count_built {
             $crate::db::TxInner::Sqlite(t) => {
                 let (sql, values) = count.build_sqlx(sea_query::SqliteQueryBuilder);
                 sqlx::query_scalar_with::<_, i64, _>(&sql, values)
-                    .fetch_one(&mut **t)
+                    .fetch_one(t.conn())
                     .await
             }
             $crate::db::TxInner::Postgres(t) => {
                 let (sql, values) = count.build_sqlx(sea_query::PostgresQueryBuilder);
                 sqlx::query_scalar_with::<_, i64, _>(&sql, values)
-                    .fetch_one(&mut **t)
+                    .fetch_one(t.conn())
                     .await
             }
         }

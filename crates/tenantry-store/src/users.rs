@@ -266,3 +266,35 @@ pub async fn list(
         request: page,
     })
 }
+
+#[derive(sqlx::FromRow)]
+struct UserWithOrgRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    org_currency: Option<String>,
+    org_parent_id: Option<Uuid>,
+}
+
+const SELECT_WITH_ORG: &str = "SELECT u.id, u.organization_id, u.username, u.email, \
+    u.first_name, u.last_name, u.locale, u.phone, u.role, u.password_hash, u.attributes, \
+    u.created_on, u.updated_on, o.currency AS org_currency, o.parent_id AS org_parent_id \
+    FROM users u JOIN organizations o ON o.id = u.organization_id \
+    WHERE u.id = $1 AND u.deleted_on IS NULL AND o.deleted_on IS NULL";
+
+/// A live user with their organization's currency and parent, in one statement.
+pub async fn get_with_org(
+    tx: &mut Tx,
+    id: UserId,
+) -> Result<Option<(User, Option<String>, Option<OrganizationId>)>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, UserWithOrgRow>(SELECT_WITH_ORG)
+        .bind(id.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    Ok(row.map(|r| {
+        (
+            User::from(r.user),
+            r.org_currency,
+            r.org_parent_id.map(OrganizationId::from_uuid),
+        )
+    }))
+}

@@ -1,0 +1,71 @@
+//! Authentication results kept in memory for at most one second, so a request does not read
+//! its credential from the database every time.
+//!
+//! Bounds: a change made through this process (revocation, organization deletion or status
+//! change) applies at once, because it bumps the generation and every older entry is ignored;
+//! a change made through another process sharing the database applies within `TTL`.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tenantry_core::{ApiKeyId, OrgScope};
+use tenantry_store::credentials::Credential;
+
+const TTL: Duration = Duration::from_secs(1);
+/// Past this many entries the cache is cleared rather than grown.
+const MAX_ENTRIES: usize = 100_000;
+
+struct Entry {
+    credential: Credential,
+    organization: OrgScope,
+    loaded: Instant,
+    generation: u64,
+}
+
+#[derive(Default)]
+pub(crate) struct CredentialCache {
+    entries: Mutex<HashMap<ApiKeyId, Entry>>,
+    generation: AtomicU64,
+}
+
+impl CredentialCache {
+    /// The generation to pass to `put` for a value about to be read from the database.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn get(&self, id: ApiKeyId) -> Option<(Credential, OrgScope)> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.get(&id)?;
+        let fresh = entry.generation == self.generation() && entry.loaded.elapsed() < TTL;
+        fresh.then(|| (entry.credential.clone(), entry.organization))
+    }
+
+    /// Keeps a value read while `generation` was current; a value read before an
+    /// invalidation is dropped.
+    pub(crate) fn put(&self, generation: u64, credential: Credential, organization: OrgScope) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if generation != self.generation() {
+            return;
+        }
+        if entries.len() >= MAX_ENTRIES {
+            entries.clear();
+        }
+        let entry = Entry {
+            credential,
+            organization,
+            loaded: Instant::now(),
+            generation,
+        };
+        entries.insert(entry.credential.id, entry);
+    }
+
+    /// Forgets everything: called after a committed change that can affect authentication.
+    pub(crate) fn invalidate(&self) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        entries.clear();
+    }
+}
