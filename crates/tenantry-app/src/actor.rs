@@ -30,6 +30,8 @@ pub struct Actor {
     pub kind: ActorKind,
     /// The role label the permissions come from.
     pub role: String,
+    /// The profile of the user who made the credential, as of authentication.
+    pub(crate) creator: Option<std::sync::Arc<crate::users::UserProfile>>,
     pub meta: RequestMeta,
 }
 

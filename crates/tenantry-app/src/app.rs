@@ -6,13 +6,14 @@ use std::sync::{Arc, Mutex};
 use time::{Duration, OffsetDateTime};
 
 use tenantry_core::{ApiKeyId, Principal};
-use tenantry_store::{Db, credentials};
+use tenantry_store::{Db, credentials, users};
 
 use crate::actor::{Actor, ActorKind, RequestMeta, role_permissions};
 use crate::clock::Clock;
-use crate::credential_cache::CredentialCache;
+use crate::credential_cache::{Authentication, CredentialCache};
 use crate::error::{AppError, Result};
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
+use crate::users::UserProfile;
 
 /// `last_used_on` is written at most this often per credential, so authentication does not
 /// cost a database write on every request.
@@ -76,25 +77,53 @@ impl App {
             .map_err(|e| AppError::Internal(e.to_string()))
     }
 
+    /// Reads a credential, its organization and its creator's profile.
+    async fn load_authentication(&self, id: ApiKeyId) -> Result<Option<Authentication>> {
+        let mut tx = self.db.single_read().await?;
+        let Some((credential, organization)) = credentials::get_with_org_scope(&mut tx, id).await?
+        else {
+            return Ok(None);
+        };
+        let creator = match credential.created_by {
+            Some(user_id) => users::get_with_org(&mut tx, user_id).await?.map(
+                |(user, organization_currency, parent_organization_id)| {
+                    Arc::new(UserProfile {
+                        permissions: role_permissions(&user.role),
+                        organization_currency,
+                        parent_organization_id,
+                        user,
+                    })
+                },
+            ),
+            None => None,
+        };
+        Ok(Some(Authentication {
+            credential,
+            organization,
+            creator,
+        }))
+    }
+
     /// Resolves an `opk_…` key into an actor. Malformed, unknown, revoked and expired keys, and
     /// keys of deleted organizations, all answer the same 401.
     pub async fn authenticate_api_key(&self, key: &str, meta: RequestMeta) -> Result<Actor> {
         let refused = || AppError::Unauthenticated("Invalid or expired API key".into());
         let id = parse_api_key(key).ok_or_else(refused)?;
-        let (credential, organization) = match self.credential_cache.get(id) {
+        let authentication = match self.credential_cache.get(id) {
             Some(hit) => hit,
             None => {
                 let generation = self.credential_cache.generation();
-                let mut tx = self.db.single_read().await?;
-                let (credential, organization) = credentials::get_with_org_scope(&mut tx, id)
-                    .await?
-                    .ok_or_else(refused)?;
-                drop(tx);
+                let authentication = self.load_authentication(id).await?.ok_or_else(refused)?;
                 self.credential_cache
-                    .put(generation, credential.clone(), organization);
-                (credential, organization)
+                    .put(generation, authentication.clone());
+                authentication
             }
         };
+        let Authentication {
+            credential,
+            organization,
+            creator,
+        } = authentication;
         let now = self.clock.now();
         if !digest_matches(key, &credential.key_digest)
             || credential.revoked_on.is_some()
@@ -120,6 +149,7 @@ impl App {
                 user_id: credential.created_by,
             },
             role: credential.role,
+            creator,
             meta,
         })
     }

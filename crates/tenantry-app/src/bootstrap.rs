@@ -137,6 +137,7 @@ async fn tenant_create(
         },
         kind: ActorKind::Operator { id: operator },
         role: "operator".into(),
+        creator: None,
         meta: RequestMeta::default(),
     };
     organizations::insert(tx, &auth, &org).await?;

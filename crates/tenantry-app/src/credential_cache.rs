@@ -2,7 +2,7 @@
 //! its credential from the database every time.
 //!
 //! Bounds: a change made through this process (revocation, organization deletion or status
-//! change) applies at once, because it bumps the generation and every older entry is ignored;
+//! change, a change to a user) applies at once, because it bumps the generation and every older entry is ignored;
 //! a change made through another process sharing the database applies within `TTL`.
 
 use std::collections::HashMap;
@@ -10,16 +10,28 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use tenantry_core::{ApiKeyId, OrgScope};
 use tenantry_store::credentials::Credential;
+
+use crate::users::UserProfile;
+
+/// What authenticating a credential yields: the credential, where its organization sits, and
+/// the profile of the user who made it (if that user still exists).
+#[derive(Clone)]
+pub(crate) struct Authentication {
+    pub credential: Credential,
+    pub organization: OrgScope,
+    pub creator: Option<Arc<UserProfile>>,
+}
 
 const TTL: Duration = Duration::from_secs(1);
 /// Past this many entries the cache is cleared rather than grown.
 const MAX_ENTRIES: usize = 100_000;
 
 struct Entry {
-    credential: Credential,
-    organization: OrgScope,
+    authentication: Authentication,
     loaded: Instant,
     generation: u64,
 }
@@ -36,16 +48,16 @@ impl CredentialCache {
         self.generation.load(Ordering::Acquire)
     }
 
-    pub(crate) fn get(&self, id: ApiKeyId) -> Option<(Credential, OrgScope)> {
+    pub(crate) fn get(&self, id: ApiKeyId) -> Option<Authentication> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let entry = entries.get(&id)?;
         let fresh = entry.generation == self.generation() && entry.loaded.elapsed() < TTL;
-        fresh.then(|| (entry.credential.clone(), entry.organization))
+        fresh.then(|| entry.authentication.clone())
     }
 
     /// Keeps a value read while `generation` was current; a value read before an
     /// invalidation is dropped.
-    pub(crate) fn put(&self, generation: u64, credential: Credential, organization: OrgScope) {
+    pub(crate) fn put(&self, generation: u64, authentication: Authentication) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         if generation != self.generation() {
             return;
@@ -53,13 +65,15 @@ impl CredentialCache {
         if entries.len() >= MAX_ENTRIES {
             entries.clear();
         }
-        let entry = Entry {
-            credential,
-            organization,
-            loaded: Instant::now(),
-            generation,
-        };
-        entries.insert(entry.credential.id, entry);
+        let id = authentication.credential.id;
+        entries.insert(
+            id,
+            Entry {
+                authentication,
+                loaded: Instant::now(),
+                generation,
+            },
+        );
     }
 
     /// Forgets everything: called after a committed change that can affect authentication.

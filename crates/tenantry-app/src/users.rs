@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 pub use tenantry_store::users::UserSort;
 
-use crate::actor::{Actor, role_permissions};
+use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
@@ -149,22 +149,14 @@ impl App {
         Ok(user)
     }
 
-    /// The user behind the calling credential.
+    /// The user behind the calling credential, as authentication loaded it (at most a second
+    /// old; changes made through this process show at once).
     pub async fn user_me(&self, actor: &Actor) -> Result<UserProfile> {
-        let user_id = actor
-            .user_id()
-            .ok_or_else(|| AppError::not_found(NotFoundKind::User, "me"))?;
-        let mut tx = self.db.single_read().await?;
-        let (user, organization_currency, parent_organization_id) =
-            users::get_with_org(&mut tx, user_id)
-                .await?
-                .ok_or_else(|| AppError::not_found(NotFoundKind::User, user_id))?;
-        Ok(UserProfile {
-            permissions: role_permissions(&user.role),
-            organization_currency,
-            parent_organization_id,
-            user,
-        })
+        actor
+            .creator
+            .as_deref()
+            .cloned()
+            .ok_or_else(|| AppError::not_found(NotFoundKind::User, "me"))
     }
 
     /// Loads a user inside the caller's reach and authorizes `permission` on their org.
@@ -244,6 +236,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.credential_cache.invalidate();
         Ok(after)
     }
 
@@ -284,6 +277,8 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // Cached authentications carry their creator's profile.
+        self.credential_cache.invalidate();
         Ok(())
     }
 

@@ -121,6 +121,13 @@ async fn me_answers_the_user_behind_the_credential() {
                 .unwrap()
                 .contains(&json!("users:manage"))
         );
+        // The profile behind a cached credential follows a change at once.
+        let me_path = format!("/v1/users/{}", api.t.boot.user_id);
+        api.patch(&me_path, json!({"first_name": "Renamed"}))
+            .expect(StatusCode::OK)
+            .await;
+        let me = api.get("/v1/users/me").expect(StatusCode::OK).await;
+        assert_eq!(me["first_name"], "Renamed", "{:?}", api.engine());
         let (sub_id, sub_key) = suborg(&api, "Customer").await;
         let sub_me = api
             .get("/v1/users/me")
