@@ -29,6 +29,7 @@ bin=$root/target/release/tenantry
 export BENCH_LUA=$root/bench/lua
 
 work=$(mktemp -d)
+chmod 755 "$work" # the PostgreSQL cluster runs as the postgres user
 pids=()
 cleanup() {
   pkill -P $$ wrk 2>/dev/null || true

@@ -39,7 +39,7 @@ CREATE TABLE organizations (
     updated_on TEXT NOT NULL,
     deleted_on TEXT
 );
-CREATE INDEX organizations_parent ON organizations (parent_id, created_on);
+CREATE INDEX organizations_parent ON organizations (parent_id, created_on, id) WHERE deleted_on IS NULL;
 
 CREATE TABLE organization_attributes (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -72,7 +72,8 @@ CREATE TABLE users (
 -- Uniqueness ignores case and frees the name once the user is deleted.
 CREATE UNIQUE INDEX users_username_unique ON users (lower(username)) WHERE deleted_on IS NULL;
 CREATE UNIQUE INDEX users_email_unique ON users (lower(email)) WHERE deleted_on IS NULL;
-CREATE INDEX users_org_created ON users (organization_id, created_on, id);
+-- Listing and counting live users reads only this index.
+CREATE INDEX users_org_created ON users (organization_id, created_on, id) WHERE deleted_on IS NULL;
 
 CREATE TABLE api_keys (
     id BLOB PRIMARY KEY,

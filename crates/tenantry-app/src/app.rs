@@ -11,8 +11,9 @@ use tenantry_store::{Db, credentials, users};
 use crate::actor::{Actor, ActorKind, RequestMeta, role_permissions};
 use crate::clock::Clock;
 use crate::credential_cache::{Authentication, CredentialCache};
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Code, Result};
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
+use crate::tokens::{TokenCache, is_access_token};
 use crate::users::UserProfile;
 
 /// `last_used_on` is written at most this often per credential, so authentication does not
@@ -28,6 +29,7 @@ pub struct App {
     /// all see a stale `last_used_on` do not all write it.
     last_used_written: Arc<Mutex<HashMap<ApiKeyId, OffsetDateTime>>>,
     pub(crate) credential_cache: Arc<CredentialCache>,
+    pub(crate) token_cache: Arc<TokenCache>,
 }
 
 impl App {
@@ -38,6 +40,7 @@ impl App {
             secret_box,
             last_used_written: Arc::default(),
             credential_cache: Arc::default(),
+            token_cache: Arc::default(),
         }
     }
 
@@ -104,11 +107,25 @@ impl App {
         }))
     }
 
-    /// Resolves an `opk_…` key into an actor. Malformed, unknown, revoked and expired keys, and
-    /// keys of deleted organizations, all answer the same 401.
-    pub async fn authenticate_api_key(&self, key: &str, meta: RequestMeta) -> Result<Actor> {
-        let refused = || AppError::Unauthenticated("Invalid or expired API key".into());
-        let id = parse_api_key(key).ok_or_else(refused)?;
+    /// Resolves a credential into an actor: an `opk_…` API key, or an access token from
+    /// `POST /v1/auth/token` (as `Authorization: Bearer`). Malformed, unknown, revoked and
+    /// expired credentials, and those of deleted organizations, all answer the same 401.
+    pub async fn authenticate(&self, secret: &str, meta: RequestMeta) -> Result<Actor> {
+        if is_access_token(secret) {
+            let id = self.token_credential(secret).await?;
+            return self.actor_for_credential(id, None, meta).await;
+        }
+        let id = parse_api_key(secret).ok_or_else(refused)?;
+        self.actor_for_credential(id, Some(secret), meta).await
+    }
+
+    /// The actor of a credential that is active now; `key`, when given, must be its API key.
+    async fn actor_for_credential(
+        &self,
+        id: ApiKeyId,
+        key: Option<&str>,
+        meta: RequestMeta,
+    ) -> Result<Actor> {
         let authentication = match self.credential_cache.get(id) {
             Some(hit) => hit,
             None => {
@@ -125,7 +142,7 @@ impl App {
             creator,
         } = authentication;
         let now = self.clock.now();
-        if !digest_matches(key, &credential.key_digest)
+        if key.is_some_and(|key| !digest_matches(key, &credential.key_digest))
             || credential.revoked_on.is_some()
             || credential.expires_at.is_some_and(|at| at <= now)
         {
@@ -153,4 +170,11 @@ impl App {
             meta,
         })
     }
+}
+
+fn refused() -> AppError {
+    AppError::Unauthenticated(
+        Code::Authentication,
+        "Invalid or expired credentials".into(),
+    )
 }

@@ -190,6 +190,7 @@ impl App {
     pub async fn credential_introspect(&self, actor: &Actor) -> Result<Credential> {
         let ActorKind::ApiKey { id, .. } = actor.kind else {
             return Err(AppError::Unauthenticated(
+                Code::Authentication,
                 "Introspection needs an API key".into(),
             ));
         };

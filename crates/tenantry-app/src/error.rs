@@ -9,6 +9,7 @@ use tenantry_store::StoreError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Code {
     Authentication,
+    InvalidOrganizationCredentials,
     PermissionDenied,
     UserExists,
     UserCannotDeleteSelf,
@@ -59,8 +60,8 @@ pub enum AppError {
     /// A business rule refused a well-formed request (422 with a code).
     #[error("{1}")]
     Unprocessable(Code, String),
-    #[error("{0}")]
-    Unauthenticated(String),
+    #[error("{1}")]
+    Unauthenticated(Code, String),
     #[error("{1}")]
     Forbidden(Code, String),
     #[error("{1}")]

@@ -16,6 +16,7 @@ pub mod attributes;
 pub mod credentials;
 pub mod organizations;
 pub mod roles;
+pub mod tokens;
 pub mod users;
 
 pub use actor::{Actor, ActorKind, RequestMeta};

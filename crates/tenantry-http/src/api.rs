@@ -4,6 +4,7 @@ mod audit;
 mod credentials;
 mod organizations;
 mod roles;
+mod token;
 mod users;
 
 use axum::Router;
@@ -45,6 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
             "/v1/auth/client_credentials",
             get(credentials::list).post(credentials::create),
         )
+        .route("/v1/auth/token", post(token::grant))
         .route(
             "/v1/auth/client_credentials/introspect",
             get(credentials::introspect),

@@ -30,6 +30,7 @@ impl FromRequestParts<AppState> for Caller {
         });
         let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
             return Err(AppError::Unauthenticated(
+                tenantry_app::Code::Authentication,
                 "Missing credentials: send X-Api-Key or Authorization: Bearer".into(),
             )
             .into());
@@ -41,7 +42,7 @@ impl FromRequestParts<AppState> for Caller {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip().to_string()),
         };
-        Ok(Caller(state.app.authenticate_api_key(key, meta).await?))
+        Ok(Caller(state.app.authenticate(key, meta).await?))
     }
 }
 

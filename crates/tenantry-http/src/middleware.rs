@@ -49,3 +49,44 @@ async fn scope_request_id(request: Request, next: Next) -> Response {
         .to_owned();
     REQUEST_ID.scope(id, next.run(request)).await
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, to_bytes};
+    use axum::http::Request;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_json_500_with_only_the_request_id() {
+        async fn boom() -> &'static str {
+            panic!("internal detail that must not leak")
+        }
+        let app = apply(Router::new().route("/boom", get(boom)));
+        let request = Request::get("/boom")
+            .header("x-request-id", "req-42")
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+        let body = to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            (body["code"].as_str(), body["request_id"].as_str()),
+            (Some("ERROR_INTERNAL"), Some("req-42"))
+        );
+        assert!(!body.to_string().contains("internal detail"));
+        // The server keeps answering.
+        let again = app
+            .oneshot(Request::get("/boom").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

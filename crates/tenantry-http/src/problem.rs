@@ -20,6 +20,11 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
             "Authentication Error",
             "ERROR_AUTHENTICATION",
         ),
+        Code::InvalidOrganizationCredentials => (
+            "invalid-organization-credentials",
+            "Authentication Error",
+            "ERROR_INVALID_ORGANIZATION_CREDENTIALS",
+        ),
         Code::PermissionDenied => (
             "permission-denied",
             "Permission Denied",
@@ -133,14 +138,6 @@ impl Problem {
         )
         .with("errors", list)
     }
-
-    pub(crate) fn unauthenticated(detail: &str) -> Self {
-        Self::coded(
-            StatusCode::UNAUTHORIZED,
-            Code::Authentication,
-            detail.into(),
-        )
-    }
 }
 
 impl IntoResponse for Problem {
@@ -206,7 +203,9 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
         AppError::Unprocessable(code, detail) => {
             Problem::coded(StatusCode::UNPROCESSABLE_ENTITY, *code, detail.clone())
         }
-        AppError::Unauthenticated(detail) => Problem::unauthenticated(detail),
+        AppError::Unauthenticated(code, detail) => {
+            Problem::coded(StatusCode::UNAUTHORIZED, *code, detail.clone())
+        }
         AppError::Forbidden(code, detail) => {
             Problem::coded(StatusCode::FORBIDDEN, *code, detail.clone())
         }

@@ -73,25 +73,26 @@ macro_rules! fetch_all_built {
 }
 pub(crate) use fetch_all_built;
 
-/// Counts the rows a sea-query SELECT (without paging) would return.
+/// Counts the rows a sea-query SELECT (without paging or ordering) would return, with the
+/// same filters but no selected columns, so an index alone can answer it.
 macro_rules! count_built {
     ($tx:expr, $query:expr) => {{
         use sea_query_binder::SqlxBinder as _;
-        let mut count = sea_query::Query::select();
+        let mut count = $query;
         count
-            .expr(sea_query::Expr::cust("COUNT(*)"))
-            .from_subquery($query, sea_query::Alias::new("matched"));
+            .clear_selects()
+            .expr(sea_query::Expr::cust("COUNT(*)"));
         match &mut $tx.inner {
-            $crate::db::TxInner::Sqlite(t) => {
+            $crate::db::TxInner::Sqlite(handle) => {
                 let (sql, values) = count.build_sqlx(sea_query::SqliteQueryBuilder);
                 sqlx::query_scalar_with::<_, i64, _>(&sql, values)
-                    .fetch_one(t.conn())
+                    .fetch_one(handle.conn())
                     .await
             }
-            $crate::db::TxInner::Postgres(t) => {
+            $crate::db::TxInner::Postgres(handle) => {
                 let (sql, values) = count.build_sqlx(sea_query::PostgresQueryBuilder);
                 sqlx::query_scalar_with::<_, i64, _>(&sql, values)
-                    .fetch_one(t.conn())
+                    .fetch_one(handle.conn())
                     .await
             }
         }

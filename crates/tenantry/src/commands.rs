@@ -14,6 +14,7 @@ use crate::config::open_app;
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = Arc::new(open_app(&args.storage).await?);
     let db = app.db().clone();
+    tokio::spawn(remove_expired_tokens(app.clone()));
     let router = tenantry_http::router(app);
     let listener = TcpListener::bind(args.listen)
         .await
@@ -28,6 +29,19 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     db.close().await;
     tracing::info!("tenantry stopped");
     Ok(())
+}
+
+/// Expired access tokens cannot authenticate; this only keeps their table small.
+async fn remove_expired_tokens(app: Arc<tenantry_app::App>) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match app.token_cleanup().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired access tokens removed"),
+            Err(err) => tracing::warn!(%err, "could not remove expired access tokens"),
+        }
+    }
 }
 
 /// Resolves on SIGINT or SIGTERM.

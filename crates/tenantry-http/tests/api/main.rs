@@ -7,4 +7,5 @@ mod audit;
 mod credentials;
 mod errors;
 mod organizations;
+mod token;
 mod users;

@@ -96,7 +96,11 @@ impl Call<'_> {
         if let Some(key) = &self.key {
             request = request.header("x-api-key", key);
         }
-        if self.body.is_some() {
+        let typed = self
+            .headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        if self.body.is_some() && !typed {
             request = request.header("content-type", "application/json");
         }
         for (name, value) in &self.headers {
