@@ -44,16 +44,17 @@ trap 'exit 130' INT TERM
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg_as_owner() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
+# Sets pg_url (and pg_bin, pg_data for the cleanup) in this shell, not a subshell.
 start_postgres() {
   pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort | tail -1)")
   local dir=$work/pg port
   mkdir -p "$dir" && chmod 777 "$dir"
-  pg_data=$dir/data
   port=$(free_port)
-  pg_as_owner "$pg_bin/initdb" -A trust -U postgres -D "$pg_data" >/dev/null
-  pg_as_owner "$pg_bin/pg_ctl" -w -D "$pg_data" -l "$dir/log" \
+  pg_as_owner "$pg_bin/initdb" -A trust -U postgres -D "$dir/data" >/dev/null
+  pg_as_owner "$pg_bin/pg_ctl" -w -D "$dir/data" -l "$dir/log" \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-  echo "postgres://postgres@127.0.0.1:$port/postgres"
+  pg_data=$dir/data
+  pg_url="postgres://postgres@127.0.0.1:$port/postgres"
 }
 
 declare -A rps p50 p99
@@ -73,7 +74,7 @@ for engine in $engines; do
   data=$work/$engine
   mkdir -p "$data"
   url=""
-  [[ $engine == postgres ]] && url=$(start_postgres)
+  if [[ $engine == postgres ]]; then start_postgres; url=$pg_url; fi
   export TENANTRY_DATA_DIR=$data TENANTRY_LOG=warn
   if [[ -n $url ]]; then export TENANTRY_DATABASE_URL=$url; else unset TENANTRY_DATABASE_URL; fi
   boot=$("$bin" bootstrap --org-name Bench --username bench-owner --email owner@bench.example --json)
@@ -87,6 +88,9 @@ for engine in $engines; do
   echo "== $engine: seeding $SUBORGS suborganizations × $USERS_PER_SUBORG users + $SEED_TOP users in the top-level organization"
   seconds=$SECONDS
   python3 "$root/bench/seed.py" "$base" "$BENCH_API_KEY" "$SUBORGS" "$USERS_PER_SUBORG" "$SEED_TOP"
+  # A live database is vacuumed by autovacuum; do it now so the figures do not depend on
+  # when autovacuum last ran after the bulk seeding.
+  [[ $engine == postgres ]] && psql -q "$url" -c "VACUUM ANALYZE"
   total=$(curl -fs "$base/v1/organizations/users?page_size=1" -H "X-Api-Key: $BENCH_API_KEY" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["pagination"]["total_items"])')
   echo "   seeded in $((SECONDS - seconds)) s; the top-level organization lists $total users"
@@ -106,5 +110,8 @@ for engine in $engines; do
   python3 -c "print(f'deep page / page 1 latency (p50): {float(\"${p50[users_page_$deep]}\") / float(\"${p50[users_page_1]}\"):.2f}')"
 
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
-  if [[ $engine == postgres ]]; then pg_as_owner "$pg_bin/pg_ctl" -D "$pg_data" stop -m fast >/dev/null; pg_data=""; fi
+  if [[ $engine == postgres ]]; then
+    pg_as_owner "$pg_bin/pg_ctl" -D "$pg_data" stop -m fast >/dev/null
+    pg_data=""
+  fi
 done

@@ -66,6 +66,9 @@ pub enum AppError {
     Forbidden(Code, String),
     #[error("{1}")]
     Conflict(Code, String),
+    /// Too many failed attempts from this client; retry after this many seconds.
+    #[error("too many failed attempts; retry after {0} s")]
+    RateLimited(u64),
     #[error("organization {0} is inactive")]
     OrganizationInactive(OrganizationId),
     #[error("internal error: {0}")]

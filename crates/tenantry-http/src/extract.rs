@@ -1,7 +1,7 @@
 //! Extractors: who is calling (`Caller`), the acting organization header, JSON bodies with
 //! 422 validation errors, and typed path ids.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::str::FromStr;
 
 use axum::body::Bytes;
@@ -14,13 +14,54 @@ use tenantry_core::OrganizationId;
 use crate::AppState;
 use crate::problem::ApiError;
 
-/// The authenticated caller. Reads `X-Api-Key: opk_…` or `Authorization: Bearer opk_…`.
+/// The client's address, as the listener saw it (unspecified when there is no socket, as in
+/// in-process tests).
+pub(crate) struct ClientIp(pub IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip()),
+        ))
+    }
+}
+
+/// Runs an authentication attempt under the brute-force limiter: a blocked address is refused
+/// before anything is checked, and a failed attempt counts against its address.
+pub(crate) async fn limited<T>(
+    state: &AppState,
+    ip: IpAddr,
+    attempt: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, ApiError> {
+    if let Some(wait) = state.auth_limiter.blocked_for(ip) {
+        return Err(ApiError(AppError::RateLimited(wait.as_secs().max(1))));
+    }
+    match attempt.await {
+        Err(err @ (AppError::Unauthenticated(..) | AppError::NotFound { .. })) => {
+            if let Some(wait) = state.auth_limiter.record_failure(ip) {
+                tracing::warn!(%ip, "authentication failures over the limit; address blocked");
+                return Err(ApiError(AppError::RateLimited(wait.as_secs().max(1))));
+            }
+            Err(ApiError(err))
+        }
+        other => other.map_err(ApiError),
+    }
+}
+
+/// The authenticated caller. Reads `X-Api-Key: opk_…`, or `Authorization: Bearer` with an API
+/// key or an access token.
 pub(crate) struct Caller(pub Actor);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
         let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
         let key = header("x-api-key").or_else(|| {
             header("authorization").and_then(|v| {
@@ -42,7 +83,9 @@ impl FromRequestParts<AppState> for Caller {
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip().to_string()),
         };
-        Ok(Caller(state.app.authenticate(key, meta).await?))
+        Ok(Caller(
+            limited(state, ip, state.app.authenticate(key, meta)).await?,
+        ))
     }
 }
 

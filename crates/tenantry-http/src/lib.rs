@@ -3,6 +3,7 @@
 //! wire shapes and call one use case.
 
 mod api;
+mod auth_limit;
 mod extract;
 mod health;
 mod middleware;
@@ -20,11 +21,15 @@ use tenantry_app::App;
 #[derive(Clone)]
 pub struct AppState {
     pub app: Arc<App>,
+    pub(crate) auth_limiter: Arc<auth_limit::AuthFailureLimiter>,
 }
 
 /// The whole HTTP surface with its middleware.
 pub fn router(app: Arc<App>) -> Router {
-    let state = AppState { app };
+    let state = AppState {
+        app,
+        auth_limiter: Arc::default(),
+    };
     let routes = Router::new()
         .merge(health::routes())
         .merge(api::routes())

@@ -219,6 +219,14 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
             ),
         )
         .with("organization_id", org.to_string()),
+        AppError::RateLimited(seconds) => Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate-limited",
+            "Too Many Requests",
+            Some("ERROR_RATE_LIMITED"),
+            Some("Too many failed authentication attempts from this address".into()),
+        )
+        .with("retry_after", *seconds),
         AppError::Internal(message) => {
             let request_id = REQUEST_ID.try_with(Clone::clone).unwrap_or_default();
             tracing::error!(%request_id, error = %message, "internal error");
@@ -229,7 +237,13 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        problem_of(&self.0).into_response()
+        let mut response = problem_of(&self.0).into_response();
+        if let AppError::RateLimited(seconds) = self.0 {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -9,6 +9,7 @@ use tenantry_app::{AppError, FieldError};
 use tenantry_core::OrganizationId;
 
 use crate::AppState;
+use crate::extract::{ClientIp, limited};
 use crate::problem::ApiError;
 
 #[derive(Deserialize)]
@@ -67,6 +68,7 @@ fn parse(headers: &HeaderMap, body: &[u8]) -> Result<TokenRequest, ApiError> {
 
 pub(crate) async fn grant(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<TokenResponse>, ApiError> {
@@ -108,7 +110,7 @@ pub(crate) async fn grant(
     else {
         return Err(ApiError(AppError::Invalid(errors)));
     };
-    let grant = state.app.token_grant(client_id, &secret).await?;
+    let grant = limited(&state, ip, state.app.token_grant(client_id, &secret)).await?;
     Ok(Json(TokenResponse {
         access_token: grant.access_token,
         token_type: "Bearer",

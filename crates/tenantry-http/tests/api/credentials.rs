@@ -207,3 +207,53 @@ async fn last_used_on_is_recorded() {
         assert!(seen, "{:?}", api.engine());
     }
 }
+
+#[tokio::test]
+async fn repeated_failures_from_one_address_are_rate_limited() {
+    for api in apis().await {
+        let bad_key = "opk_01h45ytscbebyvny4gc8cr8ma2_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa_000000";
+        let mut limited_after = None;
+        for attempt in 1..=40 {
+            let (status, headers, body) = api
+                .get("/v1/users/me")
+                .key(bad_key)
+                .from_ip("10.0.0.1")
+                .send_with_headers()
+                .await;
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                assert_eq!(body["code"], "ERROR_RATE_LIMITED");
+                let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
+                assert!((1..=3).contains(&retry), "{retry}");
+                limited_after = Some(attempt);
+                break;
+            }
+            assert_eq!(status, StatusCode::UNAUTHORIZED);
+        }
+        assert_eq!(limited_after, Some(21), "{:?}", api.engine());
+        // While blocked the address learns nothing, even with a valid key; others are not slowed.
+        api.get("/v1/users/me")
+            .from_ip("10.0.0.1")
+            .expect(StatusCode::TOO_MANY_REQUESTS)
+            .await;
+        api.get("/v1/users/me")
+            .from_ip("10.0.0.2")
+            .expect(StatusCode::OK)
+            .await;
+
+        // The token grant counts its failures the same way.
+        let org = api.t.boot.organization_id.to_string();
+        let grant = |ip: &'static str| {
+            api.call(axum::http::Method::POST, "/v1/auth/token")
+                .anonymous()
+                .from_ip(ip)
+                .json(json!({"grant_type": "client_credentials", "client_id": org, "client_secret": "wrong"}))
+        };
+        for _ in 0..20 {
+            grant("10.0.0.3").expect(StatusCode::UNAUTHORIZED).await;
+        }
+        grant("10.0.0.3")
+            .expect(StatusCode::TOO_MANY_REQUESTS)
+            .await;
+        grant("10.0.0.4").expect(StatusCode::UNAUTHORIZED).await;
+    }
+}

@@ -42,6 +42,7 @@ pub struct Call<'a> {
     key: Option<String>,
     headers: Vec<(String, String)>,
     body: Option<Vec<u8>>,
+    client: Option<std::net::SocketAddr>,
 }
 
 impl Api {
@@ -53,6 +54,7 @@ impl Api {
             key: Some(self.key().into()),
             headers: vec![],
             body: None,
+            client: None,
         }
     }
     pub fn get(&self, path: &str) -> Call<'_> {
@@ -86,12 +88,22 @@ impl Call<'_> {
         self.body = Some(serde_json::to_vec(&body).unwrap());
         self
     }
+    /// Sends as if from this client address.
+    pub fn from_ip(mut self, ip: &str) -> Self {
+        self.client = Some(std::net::SocketAddr::new(ip.parse().unwrap(), 40000));
+        self
+    }
     pub fn raw(mut self, body: &str) -> Self {
         self.body = Some(body.as_bytes().to_vec());
         self
     }
 
     pub async fn send(self) -> (StatusCode, Value) {
+        let (status, _, body) = self.send_with_headers().await;
+        (status, body)
+    }
+
+    pub async fn send_with_headers(self) -> (StatusCode, axum::http::HeaderMap, Value) {
         let mut request = Request::builder().method(self.method).uri(&self.path);
         if let Some(key) = &self.key {
             request = request.header("x-api-key", key);
@@ -106,11 +118,17 @@ impl Call<'_> {
         for (name, value) in &self.headers {
             request = request.header(name, value);
         }
-        let request = request
+        let mut request = request
             .body(self.body.map(Body::from).unwrap_or_else(Body::empty))
             .unwrap();
+        if let Some(client) = self.client {
+            request
+                .extensions_mut()
+                .insert(axum::extract::ConnectInfo(client));
+        }
         let response = self.api.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
+        let headers = response.headers().clone();
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = if bytes.is_empty() {
             Value::Null
@@ -118,7 +136,7 @@ impl Call<'_> {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| json!({"raw": String::from_utf8_lossy(&bytes)}))
         };
-        (status, body)
+        (status, headers, body)
     }
 
     /// Sends and asserts the status, returning the body.
