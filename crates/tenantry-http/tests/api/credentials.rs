@@ -217,7 +217,7 @@ async fn repeated_failures_from_one_address_are_rate_limited() {
             let (status, headers, body) = api
                 .get("/v1/users/me")
                 .key(bad_key)
-                .from_ip("10.0.0.1")
+                .client_ip("10.0.0.1")
                 .send_with_headers()
                 .await;
             if status == StatusCode::TOO_MANY_REQUESTS {
@@ -232,11 +232,11 @@ async fn repeated_failures_from_one_address_are_rate_limited() {
         assert_eq!(limited_after, Some(21), "{:?}", api.engine());
         // While blocked the address learns nothing, even with a valid key; others are not slowed.
         api.get("/v1/users/me")
-            .from_ip("10.0.0.1")
+            .client_ip("10.0.0.1")
             .expect(StatusCode::TOO_MANY_REQUESTS)
             .await;
         api.get("/v1/users/me")
-            .from_ip("10.0.0.2")
+            .client_ip("10.0.0.2")
             .expect(StatusCode::OK)
             .await;
 
@@ -245,7 +245,7 @@ async fn repeated_failures_from_one_address_are_rate_limited() {
         let grant = |ip: &'static str| {
             api.call(axum::http::Method::POST, "/v1/auth/token")
                 .anonymous()
-                .from_ip(ip)
+                .client_ip(ip)
                 .json(json!({"grant_type": "client_credentials", "client_id": org, "client_secret": "wrong"}))
         };
         for _ in 0..20 {

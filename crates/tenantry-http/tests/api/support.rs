@@ -89,7 +89,7 @@ impl Call<'_> {
         self
     }
     /// Sends as if from this client address.
-    pub fn from_ip(mut self, ip: &str) -> Self {
+    pub fn client_ip(mut self, ip: &str) -> Self {
         self.client = Some(std::net::SocketAddr::new(ip.parse().unwrap(), 40000));
         self
     }
