@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
-use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built};
+use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
@@ -151,10 +151,13 @@ pub async fn list(
         query.and_where(col("created_on").lt(before));
     }
     let total = count_built!(tx, query.clone())?;
-    query
-        .order_by(Alias::new("created_on"), order.order())
-        .order_by(Alias::new("id"), order.order());
-    page.apply(&mut query);
+    let query = page_of(
+        "audit_events",
+        &COLUMNS,
+        &query,
+        &[("created_on", order), ("id", order)],
+        page,
+    );
     let rows = fetch_all_built!(tx, query, AuditRow)?;
     Ok(Page {
         items: rows.into_iter().map(AuditEvent::from).collect(),

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::db::{Db, Tx, on_tx};
 use crate::error::Result;
-use crate::list::{Page, PageRequest, count_built, fetch_all_built};
+use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Credential {
@@ -193,10 +193,13 @@ pub async fn list(
         }
     }
     let total = count_built!(tx, query.clone())?;
-    query
-        .order_by(Alias::new("created_on"), sea_query::Order::Desc)
-        .order_by(Alias::new("id"), sea_query::Order::Desc);
-    page.apply(&mut query);
+    let query = page_of(
+        "api_keys",
+        &COLUMNS,
+        &query,
+        &[("created_on", SortOrder::Desc), ("id", SortOrder::Desc)],
+        page,
+    );
     let rows = fetch_all_built!(tx, query, CredentialRow)?;
     Ok(Page {
         items: rows.into_iter().map(Credential::from).collect(),

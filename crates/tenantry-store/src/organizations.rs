@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::{Result, classify};
-use crate::list::{Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built};
+use crate::list::{
+    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
+};
 
 /// The profile fields a client sets; `PATCH` rewrites them together.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -296,10 +298,13 @@ pub async fn list_children(
         OrganizationSort::Name => "name",
         OrganizationSort::CountryCode => "country_code",
     };
-    query
-        .order_by(Alias::new(sort_column), filter.order.order())
-        .order_by(Alias::new("id"), filter.order.order());
-    page.apply(&mut query);
+    let query = page_of(
+        "organizations",
+        &COLUMNS,
+        &query,
+        &[(sort_column, filter.order), ("id", filter.order)],
+        page,
+    );
     let rows = fetch_all_built!(tx, query, OrganizationRow)?;
     Ok(Page {
         items: rows

@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
-use crate::list::{Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built};
+use crate::list::{
+    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -255,10 +257,13 @@ pub async fn list(
         UserSort::Username => "username",
         UserSort::Email => "email",
     };
-    query
-        .order_by(Alias::new(sort_column), filter.order.order())
-        .order_by(Alias::new("id"), filter.order.order());
-    page.apply(&mut query);
+    let query = page_of(
+        "users",
+        &COLUMNS,
+        &query,
+        &[(sort_column, filter.order), ("id", filter.order)],
+        page,
+    );
     let rows = fetch_all_built!(tx, query, UserRow)?;
     Ok(Page {
         items: rows.into_iter().map(User::from).collect(),
