@@ -25,6 +25,24 @@ impl TestDb {
     pub fn engine(&self) -> Engine {
         self.db.engine()
     }
+
+    /// Everything the database holds, as bytes to search for secrets: SQLite's files (the
+    /// database, its WAL and shared memory), or every PostgreSQL table rendered as JSON.
+    pub async fn raw_contents(&self) -> Vec<u8> {
+        match &self._dir {
+            Some(dir) => {
+                let mut bytes = Vec::new();
+                for entry in std::fs::read_dir(dir.path()).expect("read the database directory") {
+                    bytes.extend(
+                        std::fs::read(entry.expect("a directory entry").path())
+                            .expect("read a database file"),
+                    );
+                }
+                bytes
+            }
+            None => postgres::dump_tables(&self.url).await.into_bytes(),
+        }
+    }
 }
 
 pub async fn sqlite() -> TestDb {

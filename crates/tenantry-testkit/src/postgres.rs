@@ -142,3 +142,29 @@ fn start_cluster() -> Option<String> {
         .ok()?;
     Some(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
 }
+
+/// Every table of the database as JSON lines (bytea columns appear as hex).
+pub(crate) async fn dump_tables(url: &str) -> String {
+    let mut conn = PgConnection::connect(url)
+        .await
+        .expect("connect to the test database");
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .expect("list tables");
+    let mut out = String::new();
+    for table in tables {
+        let sql = format!(
+            "SELECT COALESCE(string_agg(row_to_json(t)::text, E'\\n'), '') FROM \"{table}\" t"
+        );
+        let rows: String = sqlx::query_scalar(&sql)
+            .fetch_one(&mut conn)
+            .await
+            .expect("dump a table");
+        out.push_str(&rows);
+        out.push('\n');
+    }
+    out
+}

@@ -7,5 +7,6 @@ mod audit;
 mod credentials;
 mod errors;
 mod organizations;
+mod secrets;
 mod token;
 mod users;

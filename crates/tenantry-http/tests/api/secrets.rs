@@ -1,0 +1,136 @@
+//! Secrets never rest in plaintext: not in the database files, the audit trail or the logs.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::{apis, suborg};
+
+/// A log writer that keeps everything written to it.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_secret_is_stored_audited_or_logged_in_plaintext() {
+    let logs = Captured::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    // `#[tokio::test]` runs on one thread, so this catches every log line of the test.
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    for api in apis().await {
+        let mut secrets = vec![
+            api.t.boot.api_key.clone(),
+            api.t.boot.client_secret.clone(),
+            api.t.boot.operator_api_key.clone(),
+            api.t.boot.operator_totp_secret.clone(),
+        ];
+        let first_password = "plain-Password-One-1";
+        let second_password = "plain-Password-Two-2";
+        secrets.extend([first_password.to_owned(), second_password.to_owned()]);
+        let user = api
+            .post(
+                "/v1/users",
+                json!({"username": "secretive", "password": first_password}),
+            )
+            .expect(StatusCode::OK)
+            .await;
+        api.patch(
+            &format!("/v1/users/{}", user["user_id"].as_str().unwrap()),
+            json!({"password": second_password}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        let (sub_id, sub_key) = suborg(&api, "Customer").await;
+        secrets.push(sub_key);
+        let issued = api
+            .post("/v1/auth/client_credentials", json!({"api_key_name": "ci"}))
+            .expect(StatusCode::OK)
+            .await;
+        for field in ["api_key", "client_secret"] {
+            secrets.push(issued[field].as_str().unwrap().to_owned());
+        }
+        for (org, secret) in [
+            (
+                api.t.boot.organization_id.to_string(),
+                api.t.boot.client_secret.clone(),
+            ),
+            (
+                api.t.boot.organization_id.to_string(),
+                issued["client_secret"].as_str().unwrap().to_owned(),
+            ),
+        ] {
+            let grant = api
+                .call(Method::POST, "/v1/auth/token")
+                .anonymous()
+                .json(json!({"grant_type": "client_credentials", "client_id": org, "client_secret": secret}))
+                .expect(StatusCode::OK)
+                .await;
+            let token = grant["access_token"].as_str().unwrap().to_owned();
+            api.get("/v1/users/me")
+                .anonymous()
+                .header("authorization", &format!("Bearer {token}"))
+                .expect(StatusCode::OK)
+                .await;
+            secrets.push(token);
+        }
+        // Failed attempts carry secrets too.
+        api.get("/v1/users/me")
+            .key(&format!("{}x", issued["api_key"].as_str().unwrap()))
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        api.delete(&format!(
+            "/v1/auth/client_credentials/{}",
+            issued["api_key_id"].as_str().unwrap()
+        ))
+        .expect(StatusCode::NO_CONTENT)
+        .await;
+        api.delete(&format!("/v1/organizations/{sub_id}"))
+            .expect(StatusCode::NO_CONTENT)
+            .await;
+
+        let stored = api.t.database.raw_contents().await;
+        let audit = api
+            .get("/v1/audit-logs?page_size=1000")
+            .expect(StatusCode::OK)
+            .await
+            .to_string();
+        let logged = logs.0.lock().unwrap().clone();
+        assert!(!logged.is_empty(), "the log capture saw nothing");
+        // The scan reads real data: a plain value written above is there.
+        assert!(
+            stored.windows(10).any(|w| w == b"secretive\"")
+                || stored.windows(9).any(|w| w == b"secretive")
+        );
+        for secret in &secrets {
+            let needle = secret.as_bytes();
+            let found = |haystack: &[u8]| haystack.windows(needle.len()).any(|w| w == needle);
+            assert!(
+                !found(&stored),
+                "a secret is stored in plaintext on {:?}",
+                api.engine()
+            );
+            assert!(
+                !audit.contains(secret.as_str()),
+                "a secret is in the audit trail on {:?}",
+                api.engine()
+            );
+            assert!(!found(&logged), "a secret was logged on {:?}", api.engine());
+        }
+    }
+}
