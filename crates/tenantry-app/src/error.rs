@@ -20,12 +20,14 @@ pub enum Code {
     IndependentBillingAttributesInvalid,
     AttributeProtected,
     RoleNotAssignable,
+    OnlyOwnerCanManageAdminRole,
     AlreadyBootstrapped,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotFoundKind {
     Organization,
+    Role,
     User,
     Credential,
 }

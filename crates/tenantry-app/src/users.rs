@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 pub use tenantry_store::users::UserSort;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, role_permissions};
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
@@ -280,6 +280,81 @@ impl App {
         // Cached authentications carry their creator's profile.
         self.credential_cache.invalidate();
         Ok(())
+    }
+
+    /// A user's role label and the permissions it grants.
+    pub async fn user_role(&self, actor: &Actor, id: UserId) -> Result<(String, Vec<Permission>)> {
+        let mut tx = self.db.begin_read().await?;
+        let (user, _) = self.user_in_reach(&mut tx, actor, id, USERS_READ).await?;
+        let permissions = role_permissions(&user.role).into_iter().collect();
+        Ok((user.role, permissions))
+    }
+
+    /// Gives a user another built-in role. `owner` is never given or taken here; only the
+    /// owner grants or removes `admin`; the last admin cannot be demoted. Applies at once to
+    /// everything the user's credentials do.
+    pub async fn user_role_set(&self, actor: &Actor, id: UserId, role: &str) -> Result<String> {
+        let role = role
+            .parse::<BuiltinRole>()
+            .map_err(|_| AppError::not_found(NotFoundKind::Role, role))?;
+        if role == BuiltinRole::Owner {
+            return Err(AppError::Unprocessable(
+                Code::RoleNotAssignable,
+                "The owner role cannot be assigned".into(),
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let (user, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
+        let current = user.role.parse::<BuiltinRole>().ok();
+        if current == Some(BuiltinRole::Owner) {
+            return Err(AppError::Forbidden(
+                Code::CannotDeleteOwner,
+                "The owner's role cannot be changed".into(),
+            ));
+        }
+        // The owner of the caller's organization, which reaches the user's organization.
+        let caller_is_owner = actor.creator.as_ref().is_some_and(|me| {
+            me.user.role == BuiltinRole::Owner.label()
+                && me.user.organization_id == actor.organization_id()
+        });
+        let touches_admin = role == BuiltinRole::Admin || current == Some(BuiltinRole::Admin);
+        if touches_admin && current != Some(role) && !caller_is_owner {
+            return Err(AppError::Forbidden(
+                Code::OnlyOwnerCanManageAdminRole,
+                "Only the organization's owner can grant or remove the admin role".into(),
+            ));
+        }
+        check_assignable(actor, role)?;
+        if current == Some(BuiltinRole::Admin)
+            && role != BuiltinRole::Admin
+            && users::count_admins_locked(&mut tx, user.organization_id).await? <= 1
+        {
+            return Err(AppError::Conflict(
+                Code::UserIsLastAdmin,
+                "User is the last admin for the organization".into(),
+            ));
+        }
+        let now = self.clock.now();
+        let after = User {
+            role: role.label().into(),
+            updated_on: now,
+            ..user.clone()
+        };
+        users::update(&mut tx, &auth, &after).await?;
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "user.role_changed",
+            user_target(id),
+            diff(&snapshot(&user), &snapshot(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        // Cached authentications carry their creator's role.
+        self.credential_cache.invalidate();
+        Ok(after.role)
     }
 
     /// The users of the acting organization.

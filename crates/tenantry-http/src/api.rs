@@ -37,6 +37,14 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/users", post(users::create))
         .route("/v1/users/me", get(users::me))
         .route(
+            "/v1/users/{user_id}/role",
+            get(users::role_get).put(users::role_put),
+        )
+        .route(
+            "/v1/users/{user_id}/permissions",
+            get(users::permissions_get),
+        )
+        .route(
             "/v1/users/{user_id}",
             get(users::get_one)
                 .patch(users::update)

@@ -58,6 +58,11 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
             ORG,
             "ERROR_ORGANIZATION_ATTRIBUTE_PROTECTED",
         ),
+        Code::OnlyOwnerCanManageAdminRole => (
+            "only-owner-can-manage-admin-role",
+            "User Management Error",
+            "ERROR_ONLY_OWNER_CAN_MANAGE_ADMIN_ROLE",
+        ),
         Code::RoleNotAssignable => (
             "role-not-assignable",
             "Role Management Error",
@@ -171,6 +176,13 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                     "ERROR_ORGANIZATION_NOT_FOUND",
                     "Organization not found",
                     "organization_id",
+                ),
+                NotFoundKind::Role => (
+                    "role-not-found",
+                    "Role Management Error",
+                    "ERROR_ROLE_NOT_FOUND",
+                    "Role not found",
+                    "role_name",
                 ),
                 NotFoundKind::User => (
                     "user-not-found",

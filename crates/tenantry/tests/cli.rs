@@ -73,9 +73,30 @@ impl Server {
     }
 
     fn request(&self, path: &str, key: Option<&str>) -> (u16, String) {
+        self.call("GET", path, key, None)
+    }
+
+    fn call(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&str>,
+    ) -> (u16, String) {
         let mut cmd = Command::new("curl");
-        cmd.args(["--silent", "--output", "-", "--write-out", "\n%{http_code}"])
-            .arg(format!("{}{path}", self.base));
+        cmd.args([
+            "--silent",
+            "--output",
+            "-",
+            "--write-out",
+            "\n%{http_code}",
+            "--request",
+            method,
+        ])
+        .arg(format!("{}{path}", self.base));
+        if let Some(body) = body {
+            cmd.args(["--header", "Content-Type: application/json", "--data", body]);
+        }
         if let Some(key) = key {
             cmd.args(["--header", &format!("X-Api-Key: {key}")]);
         }
@@ -184,5 +205,57 @@ fn several_servers_share_one_postgresql() {
     }
     // A second bootstrap through the other node's data dir is refused: state is in the database.
     assert!(!bootstrap(dir_b.path(), Some(&url)).status.success());
+    assert!(a.stop().success() && b.stop().success());
+}
+
+#[test]
+fn a_revocation_through_one_node_applies_on_another_within_a_second() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let Some(database) = rt.block_on(tenantry_testkit::postgres()) else {
+        return;
+    };
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let url = database.url.clone();
+    let boot: Value = serde_json::from_slice(&bootstrap(dir_a.path(), Some(&url)).stdout).unwrap();
+    let (a, b) = (
+        Server::start(dir_a.path(), Some(&url)),
+        Server::start(dir_b.path(), Some(&url)),
+    );
+    let admin = boot["api_key"].as_str().unwrap();
+    let (status, body) = a.call(
+        "POST",
+        "/v1/auth/client_credentials",
+        Some(admin),
+        Some("{}"),
+    );
+    assert_eq!(status, 200, "{body}");
+    let issued: Value = serde_json::from_str(&body).unwrap();
+    let key = issued["api_key"].as_str().unwrap();
+    // Node B now holds the key in its cache.
+    assert_eq!(b.request("/v1/users/me", Some(key)).0, 200);
+    let id = issued["api_key_id"].as_str().unwrap();
+    let revoked_at = Instant::now();
+    assert_eq!(
+        a.call(
+            "DELETE",
+            &format!("/v1/auth/client_credentials/{id}"),
+            Some(admin),
+            None
+        )
+        .0,
+        204
+    );
+    assert_eq!(
+        a.request("/v1/users/me", Some(key)).0,
+        401,
+        "the node that revoked refuses at once"
+    );
+    while b.request("/v1/users/me", Some(key)).0 != 401 {
+        assert!(
+            revoked_at.elapsed() < Duration::from_millis(1500),
+            "node B still accepts a revoked key"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
     assert!(a.stop().success() && b.stop().success());
 }

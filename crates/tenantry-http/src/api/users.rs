@@ -319,3 +319,46 @@ pub(crate) async fn list(
     let page = state.app.user_list(&actor, context, filter, page).await?;
     Ok(Json(paginated(page, UserWire::from)))
 }
+
+#[derive(Serialize)]
+pub(crate) struct RoleWire {
+    role: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct PermissionsWire {
+    permissions: Vec<Permission>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RoleBody {
+    role: String,
+}
+
+pub(crate) async fn role_get(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<UserId>,
+) -> Result<Json<RoleWire>, ApiError> {
+    let (role, _) = state.app.user_role(&actor, id).await?;
+    Ok(Json(RoleWire { role }))
+}
+
+pub(crate) async fn role_put(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<UserId>,
+    JsonBody(body): JsonBody<RoleBody>,
+) -> Result<Json<RoleWire>, ApiError> {
+    let role = state.app.user_role_set(&actor, id, &body.role).await?;
+    Ok(Json(RoleWire { role }))
+}
+
+pub(crate) async fn permissions_get(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<UserId>,
+) -> Result<Json<PermissionsWire>, ApiError> {
+    let (_, permissions) = state.app.user_role(&actor, id).await?;
+    Ok(Json(PermissionsWire { permissions }))
+}

@@ -7,6 +7,7 @@ mod audit;
 mod credentials;
 mod errors;
 mod organizations;
+mod roles;
 mod secrets;
 mod token;
 mod users;

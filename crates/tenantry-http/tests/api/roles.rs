@@ -1,0 +1,156 @@
+//! `/v1/users/{id}/role`, `/v1/users/{id}/permissions` and `/v1/organizations/roles`.
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::support::{apis, suborg};
+
+#[tokio::test]
+async fn the_owner_changes_roles_and_the_change_applies_at_once() {
+    for api in apis().await {
+        let user = api
+            .post("/v1/users", json!({"username": "tech"}))
+            .expect(StatusCode::OK)
+            .await;
+        let id = user["user_id"].as_str().unwrap();
+        let role_path = format!("/v1/users/{id}/role");
+        assert_eq!(
+            api.get(&role_path).expect(StatusCode::OK).await,
+            json!({"role": "viewer"})
+        );
+        let set = api
+            .call(Method::PUT, &role_path)
+            .json(json!({"role": "dns_manager"}))
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(set, json!({"role": "dns_manager"}));
+        let permissions = api
+            .get(&format!("/v1/users/{id}/permissions"))
+            .expect(StatusCode::OK)
+            .await;
+        let list = permissions["permissions"].as_array().unwrap();
+        assert!(
+            list.contains(&json!("dns:delete")) && !list.contains(&json!("users:read")),
+            "{:?}",
+            api.engine()
+        );
+        api.call(Method::PUT, &role_path)
+            .json(json!({"role": "admin"}))
+            .expect(StatusCode::OK)
+            .await;
+        let trail = api
+            .get(&format!(
+                "/v1/audit-logs?action=user.role_changed&target_id={id}"
+            ))
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(trail["pagination"]["total_items"], 2);
+        // The owner's role is not changed through this endpoint.
+        let err = api
+            .call(
+                Method::PUT,
+                &format!("/v1/users/{}/role", api.t.boot.user_id),
+            )
+            .json(json!({"role": "viewer"}))
+            .expect(StatusCode::FORBIDDEN)
+            .await;
+        assert_eq!(err["code"], "ERROR_CANNOT_DELETE_OWNER");
+    }
+}
+
+#[tokio::test]
+async fn role_rules_owner_admin_and_last_admin() {
+    for api in apis().await {
+        let user = api
+            .post("/v1/users", json!({"username": "someone"}))
+            .expect(StatusCode::OK)
+            .await;
+        let role_path = format!("/v1/users/{}/role", user["user_id"].as_str().unwrap());
+        let err = api
+            .call(Method::PUT, &role_path)
+            .json(json!({"role": "owner"}))
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(err["code"], "ERROR_ROLE_NOT_ASSIGNABLE");
+        let err = api
+            .call(Method::PUT, &role_path)
+            .json(json!({"role": "support_staff"}))
+            .expect(StatusCode::NOT_FOUND)
+            .await;
+        assert_eq!(
+            (err["code"].as_str(), err["role_name"].as_str()),
+            (Some("ERROR_ROLE_NOT_FOUND"), Some("support_staff"))
+        );
+
+        // A credential made by the parent's owner inside a suborganization is not that
+        // suborganization's owner: it cannot grant or remove admin there.
+        let (_, sub_key) = suborg(&api, "Customer").await;
+        let sub_user = api
+            .post("/v1/users", json!({"username": "sub-user"}))
+            .key(&sub_key)
+            .expect(StatusCode::OK)
+            .await;
+        let sub_path = format!("/v1/users/{}/role", sub_user["user_id"].as_str().unwrap());
+        let err = api
+            .call(Method::PUT, &sub_path)
+            .key(&sub_key)
+            .json(json!({"role": "admin"}))
+            .expect(StatusCode::FORBIDDEN)
+            .await;
+        assert_eq!(err["code"], "ERROR_ONLY_OWNER_CAN_MANAGE_ADMIN_ROLE");
+        api.call(Method::PUT, &sub_path)
+            .key(&sub_key)
+            .json(json!({"role": "billing_manager"}))
+            .expect(StatusCode::OK)
+            .await;
+        // The parent organization's owner may.
+        api.call(Method::PUT, &sub_path)
+            .json(json!({"role": "admin"}))
+            .expect(StatusCode::OK)
+            .await;
+
+        // An organization whose only admin would be demoted keeps it.
+        let org = api
+            .post("/v1/organizations", json!({"name": "Lonely"}))
+            .expect(StatusCode::OK)
+            .await;
+        let org_id = org["organization_id"].as_str().unwrap();
+        let admin = api
+            .post(
+                "/v1/users",
+                json!({"username": "only-admin", "role": "admin"}),
+            )
+            .header("x-organization-context", org_id)
+            .expect(StatusCode::OK)
+            .await;
+        let err = api
+            .call(
+                Method::PUT,
+                &format!("/v1/users/{}/role", admin["user_id"].as_str().unwrap()),
+            )
+            .json(json!({"role": "viewer"}))
+            .expect(StatusCode::CONFLICT)
+            .await;
+        assert_eq!(
+            err["code"],
+            "ERROR_USER_IS_LAST_ADMIN",
+            "{:?}",
+            api.engine()
+        );
+
+        let viewer = api
+            .post("/v1/auth/client_credentials", json!({"role": "viewer"}))
+            .expect(StatusCode::OK)
+            .await;
+        let viewer_key = viewer["api_key"].as_str().unwrap();
+        api.get(&role_path)
+            .key(viewer_key)
+            .expect(StatusCode::OK)
+            .await;
+        api.call(Method::PUT, &role_path)
+            .key(viewer_key)
+            .json(json!({"role": "dns_manager"}))
+            .expect(StatusCode::FORBIDDEN)
+            .await;
+    }
+}
