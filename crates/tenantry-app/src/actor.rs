@@ -1,10 +1,6 @@
 //! Who is calling: resolved once per request from a credential, never deciding what it may do.
 
-use std::collections::BTreeSet;
-
-use tenantry_core::{
-    ApiKeyId, BuiltinRole, OperatorId, OrganizationId, Permission, Principal, UserId,
-};
+use tenantry_core::{ApiKeyId, OperatorId, OrganizationId, Principal, UserId};
 
 /// Where a request came from, for the audit trail.
 #[derive(Debug, Clone, Default)]
@@ -60,12 +56,4 @@ impl Actor {
             ActorKind::Operator { id } => id.to_string(),
         }
     }
-}
-
-/// The permissions a role label grants; an unknown label grants nothing.
-pub(crate) fn role_permissions(label: &str) -> BTreeSet<Permission> {
-    label
-        .parse::<BuiltinRole>()
-        .map(BuiltinRole::permissions)
-        .unwrap_or_default()
 }

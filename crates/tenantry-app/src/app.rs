@@ -8,10 +8,11 @@ use time::{Duration, OffsetDateTime};
 use tenantry_core::{ApiKeyId, Principal};
 use tenantry_store::{Db, credentials, users};
 
-use crate::actor::{Actor, ActorKind, RequestMeta, role_permissions};
+use crate::actor::{Actor, ActorKind, RequestMeta};
 use crate::clock::Clock;
 use crate::credential_cache::{Authentication, CredentialCache};
 use crate::error::{AppError, Code, Result};
+use crate::roles::role_permissions;
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
 use crate::tokens::{TokenCache, is_access_token};
 use crate::users::UserProfile;
@@ -87,22 +88,27 @@ impl App {
         else {
             return Ok(None);
         };
+        let permissions =
+            role_permissions(&mut tx, credential.organization_id, &credential.role).await?;
         let creator = match credential.created_by {
-            Some(user_id) => users::get_with_org(&mut tx, user_id).await?.map(
-                |(user, organization_currency, parent_organization_id)| {
-                    Arc::new(UserProfile {
-                        permissions: role_permissions(&user.role),
+            Some(user_id) => match users::get_with_org(&mut tx, user_id).await? {
+                Some((user, organization_currency, parent_organization_id)) => {
+                    Some(Arc::new(UserProfile {
+                        permissions: role_permissions(&mut tx, user.organization_id, &user.role)
+                            .await?,
                         organization_currency,
                         parent_organization_id,
                         user,
-                    })
-                },
-            ),
+                    }))
+                }
+                None => None,
+            },
             None => None,
         };
         Ok(Some(Authentication {
             credential,
             organization,
+            permissions,
             creator,
         }))
     }
@@ -139,6 +145,7 @@ impl App {
         let Authentication {
             credential,
             organization,
+            permissions,
             creator,
         } = authentication;
         let now = self.clock.now();
@@ -159,7 +166,7 @@ impl App {
         Ok(Actor {
             principal: Principal {
                 organization,
-                permissions: role_permissions(&credential.role),
+                permissions,
             },
             kind: ActorKind::ApiKey {
                 id,

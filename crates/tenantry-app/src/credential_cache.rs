@@ -23,6 +23,8 @@ use crate::users::UserProfile;
 pub(crate) struct Authentication {
     pub credential: Credential,
     pub organization: OrgScope,
+    /// What the credential's role grants in its organization.
+    pub permissions: std::collections::BTreeSet<tenantry_core::Permission>,
     pub creator: Option<Arc<UserProfile>>,
 }
 

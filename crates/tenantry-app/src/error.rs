@@ -21,6 +21,9 @@ pub enum Code {
     AttributeProtected,
     RoleNotAssignable,
     OnlyOwnerCanManageAdminRole,
+    DuplicateRoleName,
+    BuiltInRoleImmutable,
+    RoleInUse,
     AlreadyBootstrapped,
 }
 
@@ -68,6 +71,14 @@ pub enum AppError {
     Forbidden(Code, String),
     #[error("{1}")]
     Conflict(Code, String),
+    /// A role cannot be created, changed or deleted as asked.
+    #[error("{detail}")]
+    RoleConflict {
+        code: Code,
+        role_name: String,
+        binding_count: Option<i64>,
+        detail: String,
+    },
     /// Too many failed attempts from this client; retry after this many seconds.
     #[error("too many failed attempts; retry after {0} s")]
     RateLimited(u64),

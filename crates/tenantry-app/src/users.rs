@@ -12,11 +12,12 @@ use time::OffsetDateTime;
 
 pub use tenantry_store::users::UserSort;
 
-use crate::actor::{Actor, role_permissions};
+use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
+use crate::roles::{find_role, role_permissions};
 use crate::secrets::hash_password;
 
 pub use tenantry_store::users::User as UserRecord;
@@ -103,17 +104,17 @@ fn user_target(id: UserId) -> Target {
 
 /// A role may be given only by someone who holds every permission it grants, and `owner`
 /// by nobody.
-fn check_assignable(actor: &Actor, role: BuiltinRole) -> Result<()> {
-    if role == BuiltinRole::Owner {
+fn check_assignable(actor: &Actor, label: &str, permissions: &BTreeSet<Permission>) -> Result<()> {
+    if label == BuiltinRole::Owner.label() {
         return Err(AppError::Unprocessable(
             Code::RoleNotAssignable,
             "The owner role cannot be assigned".into(),
         ));
     }
-    if !role.permissions().is_subset(&actor.principal.permissions) {
+    if !permissions.is_subset(&actor.principal.permissions) {
         return Err(AppError::Forbidden(
             Code::PermissionDenied,
-            format!("You cannot grant the role {role}, which holds permissions you do not have"),
+            format!("You cannot grant the role {label}, which holds permissions you do not have"),
         ));
     }
     Ok(())
@@ -128,7 +129,7 @@ impl App {
         command: UserCreate,
     ) -> Result<User> {
         let role = command.role.unwrap_or(BuiltinRole::Viewer);
-        check_assignable(actor, role)?;
+        check_assignable(actor, role.label(), &role.permissions())?;
         let mut tx = self.db.begin().await?;
         let (org, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), USERS_MANAGE).await?;
@@ -286,18 +287,18 @@ impl App {
     pub async fn user_role(&self, actor: &Actor, id: UserId) -> Result<(String, Vec<Permission>)> {
         let mut tx = self.db.begin_read().await?;
         let (user, _) = self.user_in_reach(&mut tx, actor, id, USERS_READ).await?;
-        let permissions = role_permissions(&user.role).into_iter().collect();
+        let permissions = role_permissions(&mut tx, user.organization_id, &user.role)
+            .await?
+            .into_iter()
+            .collect();
         Ok((user.role, permissions))
     }
 
-    /// Gives a user another built-in role. `owner` is never given or taken here; only the
-    /// owner grants or removes `admin`; the last admin cannot be demoted. Applies at once to
-    /// everything the user's credentials do.
-    pub async fn user_role_set(&self, actor: &Actor, id: UserId, role: &str) -> Result<String> {
-        let role = role
-            .parse::<BuiltinRole>()
-            .map_err(|_| AppError::not_found(NotFoundKind::Role, role))?;
-        if role == BuiltinRole::Owner {
+    /// Gives a user another role of their organization, built-in or custom. `owner` is never
+    /// given or taken here; only the owner grants or removes `admin`; the last admin cannot be
+    /// demoted. Applies at once to everything the user does.
+    pub async fn user_role_set(&self, actor: &Actor, id: UserId, label: &str) -> Result<String> {
+        if label == BuiltinRole::Owner.label() {
             return Err(AppError::Unprocessable(
                 Code::RoleNotAssignable,
                 "The owner role cannot be assigned".into(),
@@ -305,8 +306,9 @@ impl App {
         }
         let mut tx = self.db.begin().await?;
         let (user, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
-        let current = user.role.parse::<BuiltinRole>().ok();
-        if current == Some(BuiltinRole::Owner) {
+        let role = find_role(&mut tx, user.organization_id, label).await?;
+        let admin = BuiltinRole::Admin.label();
+        if user.role == BuiltinRole::Owner.label() {
             return Err(AppError::Forbidden(
                 Code::CannotDeleteOwner,
                 "The owner's role cannot be changed".into(),
@@ -317,16 +319,20 @@ impl App {
             me.user.role == BuiltinRole::Owner.label()
                 && me.user.organization_id == actor.organization_id()
         });
-        let touches_admin = role == BuiltinRole::Admin || current == Some(BuiltinRole::Admin);
-        if touches_admin && current != Some(role) && !caller_is_owner {
+        let touches_admin = (role.label == admin) != (user.role == admin);
+        if touches_admin && !caller_is_owner {
             return Err(AppError::Forbidden(
                 Code::OnlyOwnerCanManageAdminRole,
                 "Only the organization's owner can grant or remove the admin role".into(),
             ));
         }
-        check_assignable(actor, role)?;
-        if current == Some(BuiltinRole::Admin)
-            && role != BuiltinRole::Admin
+        check_assignable(
+            actor,
+            &role.label,
+            &role.permissions.iter().copied().collect(),
+        )?;
+        if user.role == admin
+            && role.label != admin
             && users::count_admins_locked(&mut tx, user.organization_id).await? <= 1
         {
             return Err(AppError::Conflict(
@@ -336,7 +342,7 @@ impl App {
         }
         let now = self.clock.now();
         let after = User {
-            role: role.label().into(),
+            role: role.label,
             updated_on: now,
             ..user.clone()
         };

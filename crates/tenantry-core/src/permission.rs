@@ -100,6 +100,15 @@ impl Permission {
         Self { resource, scope }
     }
 
+    /// Permissions that let their holder widen access (manage the organization, its users or
+    /// its credentials). Only built-in roles hold them; a custom role never may.
+    pub fn is_escalation(self) -> bool {
+        matches!(
+            self.resource,
+            Resource::Organization | Resource::Users | Resource::ApiKeys
+        ) && self.scope.is_write()
+    }
+
     /// Every permission of the catalog, in a stable order.
     pub fn all() -> impl Iterator<Item = Permission> {
         Resource::ALL

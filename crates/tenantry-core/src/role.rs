@@ -103,6 +103,19 @@ impl fmt::Display for BuiltinRole {
     }
 }
 
+/// The label of a custom role, derived from its name: "Support Staff" → `support_staff`.
+pub fn label_from_name(name: &str) -> String {
+    let mut label = String::new();
+    for c in name.trim().chars() {
+        if c.is_ascii_alphanumeric() {
+            label.push(c.to_ascii_lowercase());
+        } else if !label.ends_with('_') && !label.is_empty() {
+            label.push('_');
+        }
+    }
+    label.trim_end_matches('_').to_owned()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown role {0:?}")]
 pub struct UnknownRole(pub String);
@@ -115,5 +128,28 @@ impl FromStr for BuiltinRole {
             .into_iter()
             .find(|r| r.label() == s)
             .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_are_snake_case_of_the_name() {
+        assert_eq!(label_from_name("Support Staff"), "support_staff");
+        assert_eq!(label_from_name("  DNS -- Editors! "), "dns_editors");
+        assert_eq!(label_from_name("Admin"), "admin");
+    }
+
+    #[test]
+    fn no_built_in_role_but_owner_and_admin_holds_an_escalation_permission() {
+        for role in BuiltinRole::ALL {
+            let escalates = role
+                .permissions()
+                .into_iter()
+                .any(Permission::is_escalation);
+            assert_eq!(escalates, role.is_admin(), "{role}");
+        }
     }
 }

@@ -17,7 +17,17 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/organizations", get(org::list).post(org::create))
         .route("/v1/organizations/users", get(users::list))
-        .route("/v1/organizations/roles", get(roles::list))
+        .route(
+            "/v1/organizations/roles",
+            get(roles::list).post(roles::create),
+        )
+        .route(
+            "/v1/organizations/roles/{label}",
+            get(roles::get_one)
+                .patch(roles::update)
+                .delete(roles::remove),
+        )
+        .route("/v1/organizations/role-permissions", get(roles::grantable))
         .route(
             "/v1/organizations/attributes",
             get(org::attributes_own).patch(org::attributes_update_own),

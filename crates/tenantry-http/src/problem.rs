@@ -58,6 +58,17 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
             ORG,
             "ERROR_ORGANIZATION_ATTRIBUTE_PROTECTED",
         ),
+        Code::DuplicateRoleName => (
+            "duplicate-role-name",
+            "Role Management Error",
+            "ERROR_DUPLICATE_ROLE_NAME",
+        ),
+        Code::BuiltInRoleImmutable => (
+            "built-in-role-immutable",
+            "Role Management Error",
+            "ERROR_BUILT_IN_ROLE_IMMUTABLE",
+        ),
+        Code::RoleInUse => ("role-in-use", "Role Management Error", "ERROR_ROLE_IN_USE"),
         Code::OnlyOwnerCanManageAdminRole => (
             "only-owner-can-manage-admin-role",
             "User Management Error",
@@ -231,6 +242,19 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
             ),
         )
         .with("organization_id", org.to_string()),
+        AppError::RoleConflict {
+            code,
+            role_name,
+            binding_count,
+            detail,
+        } => {
+            let problem = Problem::coded(StatusCode::CONFLICT, *code, detail.clone())
+                .with("role_name", role_name.as_str());
+            match binding_count {
+                Some(count) => problem.with("binding_count", *count),
+                None => problem,
+            }
+        }
         AppError::RateLimited(seconds) => Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",

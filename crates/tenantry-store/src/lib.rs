@@ -12,6 +12,7 @@ pub mod audit;
 pub mod credentials;
 pub mod operators;
 pub mod organizations;
+pub mod roles;
 pub mod tokens;
 pub mod users;
 

@@ -154,3 +154,162 @@ async fn role_rules_owner_admin_and_last_admin() {
             .await;
     }
 }
+
+#[tokio::test]
+async fn custom_roles_are_created_assigned_changed_and_deleted_by_the_rules() {
+    for api in apis().await {
+        let created = api
+            .post("/v1/organizations/roles", json!({"name": "Support Staff", "description": "First line", "permissions": ["dns:read", "contacts:read"]}))
+            .expect(StatusCode::CREATED)
+            .await;
+        assert_eq!(
+            (created["label"].as_str(), created["built_in"].as_bool()),
+            (Some("support_staff"), Some(false))
+        );
+        assert!(created["created_on"].is_string());
+        let all = api
+            .get("/v1/organizations/roles")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(all.as_array().unwrap().len(), 7, "{:?}", api.engine());
+        api.get("/v1/organizations/roles/support_staff")
+            .expect(StatusCode::OK)
+            .await;
+
+        for (body, code) in [
+            (
+                json!({"name": "support staff", "permissions": []}),
+                "ERROR_DUPLICATE_ROLE_NAME",
+            ),
+            (
+                json!({"name": "Admin", "permissions": []}),
+                "ERROR_DUPLICATE_ROLE_NAME",
+            ),
+        ] {
+            let err = api
+                .post("/v1/organizations/roles", body)
+                .expect(StatusCode::CONFLICT)
+                .await;
+            assert_eq!(err["code"], code);
+        }
+        let err = api
+            .post(
+                "/v1/organizations/roles",
+                json!({"name": "Escalator", "permissions": ["dns:read", "users:manage"]}),
+            )
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(err["errors"][0]["loc"], json!(["body", "permissions", "1"]));
+        let err = api
+            .post(
+                "/v1/organizations/roles",
+                json!({"name": "Typo", "permissions": ["dns:write"]}),
+            )
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(err["errors"][0]["loc"], json!(["body", "permissions", "0"]));
+        let grantable = api
+            .get("/v1/organizations/role-permissions")
+            .expect(StatusCode::OK)
+            .await;
+        let grantable = grantable["permissions"].as_array().unwrap();
+        assert!(
+            grantable.contains(&json!("dns:read")) && !grantable.contains(&json!("users:manage"))
+        );
+
+        // Assigned, the role's permissions are the user's; a change reaches the user at once.
+        let user = api
+            .post("/v1/users", json!({"username": "supporter"}))
+            .expect(StatusCode::OK)
+            .await;
+        let id = user["user_id"].as_str().unwrap();
+        api.call(Method::PUT, &format!("/v1/users/{id}/role"))
+            .json(json!({"role": "support_staff"}))
+            .expect(StatusCode::OK)
+            .await;
+        let permissions_path = format!("/v1/users/{id}/permissions");
+        let held = api.get(&permissions_path).expect(StatusCode::OK).await;
+        assert_eq!(held["permissions"], json!(["contacts:read", "dns:read"]));
+        api.patch(
+            "/v1/organizations/roles/support_staff",
+            json!({"permissions": ["dns:read", "dns:manage"]}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        let held = api.get(&permissions_path).expect(StatusCode::OK).await;
+        assert_eq!(held["permissions"], json!(["dns:read", "dns:manage"]));
+
+        let err = api
+            .delete("/v1/organizations/roles/support_staff")
+            .expect(StatusCode::CONFLICT)
+            .await;
+        assert_eq!(
+            (err["code"].as_str(), err["binding_count"].as_i64()),
+            (Some("ERROR_ROLE_IN_USE"), Some(1))
+        );
+        api.call(Method::PUT, &format!("/v1/users/{id}/role"))
+            .json(json!({"role": "viewer"}))
+            .expect(StatusCode::OK)
+            .await;
+        api.delete("/v1/organizations/roles/support_staff")
+            .expect(StatusCode::NO_CONTENT)
+            .await;
+        let err = api
+            .get("/v1/organizations/roles/support_staff")
+            .expect(StatusCode::NOT_FOUND)
+            .await;
+        assert_eq!(err["code"], "ERROR_ROLE_NOT_FOUND");
+
+        for call in [
+            api.patch("/v1/organizations/roles/viewer", json!({"name": "Reader"})),
+            api.delete("/v1/organizations/roles/admin"),
+        ] {
+            let err = call.expect(StatusCode::CONFLICT).await;
+            assert_eq!(err["code"], "ERROR_BUILT_IN_ROLE_IMMUTABLE");
+        }
+        let viewer = api
+            .post("/v1/auth/client_credentials", json!({"role": "viewer"}))
+            .expect(StatusCode::OK)
+            .await;
+        api.post(
+            "/v1/organizations/roles",
+            json!({"name": "Nope", "permissions": []}),
+        )
+        .key(viewer["api_key"].as_str().unwrap())
+        .expect(StatusCode::FORBIDDEN)
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn custom_roles_belong_to_one_organization() {
+    for api in apis().await {
+        let (sub_id, sub_key) = suborg(&api, "Customer").await;
+        api.post(
+            "/v1/organizations/roles",
+            json!({"name": "Customer Tech", "permissions": ["dns:manage", "dns:read"]}),
+        )
+        .key(&sub_key)
+        .expect(StatusCode::CREATED)
+        .await;
+        api.get("/v1/organizations/roles/customer_tech")
+            .expect(StatusCode::NOT_FOUND)
+            .await;
+        api.get("/v1/organizations/roles/customer_tech")
+            .header("x-organization-context", &sub_id)
+            .expect(StatusCode::OK)
+            .await;
+        // A user of the parent cannot be given the suborganization's role.
+        let user = api
+            .post("/v1/users", json!({"username": "parent-user"}))
+            .expect(StatusCode::OK)
+            .await;
+        api.call(
+            Method::PUT,
+            &format!("/v1/users/{}/role", user["user_id"].as_str().unwrap()),
+        )
+        .json(json!({"role": "customer_tech"}))
+        .expect(StatusCode::NOT_FOUND)
+        .await;
+    }
+}
