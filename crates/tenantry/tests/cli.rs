@@ -184,19 +184,55 @@ fn serve_answers_the_seed_examples_and_stops_gracefully_on_sigterm() {
     );
 }
 
+/// Two `serve` processes on one fresh PostgreSQL database, bootstrapped through the first.
+struct TwoNodes {
+    boot: Value,
+    a: Server,
+    b: Server,
+    dir_b: tempfile::TempDir,
+    url: String,
+    _database: tenantry_testkit::TestDb,
+    _dir_a: tempfile::TempDir,
+}
+
+impl TwoNodes {
+    /// `None` when PostgreSQL is not installed (and not required).
+    fn start() -> Option<TwoNodes> {
+        let database = tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(tenantry_testkit::postgres())?;
+        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let url = database.url.clone();
+        let boot = serde_json::from_slice(&bootstrap(dir_a.path(), Some(&url)).stdout).unwrap();
+        let (a, b) = (
+            Server::start(dir_a.path(), Some(&url)),
+            Server::start(dir_b.path(), Some(&url)),
+        );
+        Some(TwoNodes {
+            boot,
+            a,
+            b,
+            dir_b,
+            url,
+            _database: database,
+            _dir_a: dir_a,
+        })
+    }
+}
+
 #[test]
 fn several_servers_share_one_postgresql() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(database) = rt.block_on(tenantry_testkit::postgres()) else {
+    let Some(TwoNodes {
+        boot,
+        a,
+        b,
+        dir_b,
+        url,
+        ..
+    }) = TwoNodes::start()
+    else {
         return;
     };
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let url = database.url.clone();
-    let boot: Value = serde_json::from_slice(&bootstrap(dir_a.path(), Some(&url)).stdout).unwrap();
-    let (a, b) = (
-        Server::start(dir_a.path(), Some(&url)),
-        Server::start(dir_b.path(), Some(&url)),
-    );
     let key = boot["api_key"].as_str().unwrap();
     for server in [&a, &b] {
         let (status, body) = server.request("/v1/users/me", Some(key));
@@ -210,17 +246,9 @@ fn several_servers_share_one_postgresql() {
 
 #[test]
 fn a_revocation_through_one_node_applies_on_another_within_a_second() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let Some(database) = rt.block_on(tenantry_testkit::postgres()) else {
+    let Some(TwoNodes { boot, a, b, .. }) = TwoNodes::start() else {
         return;
     };
-    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let url = database.url.clone();
-    let boot: Value = serde_json::from_slice(&bootstrap(dir_a.path(), Some(&url)).stdout).unwrap();
-    let (a, b) = (
-        Server::start(dir_a.path(), Some(&url)),
-        Server::start(dir_b.path(), Some(&url)),
-    );
     let admin = boot["api_key"].as_str().unwrap();
     let (status, body) = a.call(
         "POST",

@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::support::{apis, other_tenant, suborg, without};
+use crate::support::{apis, error_fields, other_tenant, suborg, without};
 
 #[tokio::test]
 async fn create_with_users_makes_the_first_owner_and_the_rest_admins() {
@@ -88,12 +88,7 @@ async fn validation_errors_name_each_field() {
             .post("/v1/organizations", json!({"name": "", "country_code": "ZZ", "currency": "GBP", "default_locale": "english", "billing_mode": "shared"}))
             .expect(StatusCode::UNPROCESSABLE_ENTITY)
             .await;
-        let locs: Vec<_> = body["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["loc"][1].as_str().unwrap().to_owned())
-            .collect();
+        let locs = error_fields(&body);
         assert_eq!(
             locs,
             [

@@ -205,3 +205,13 @@ pub fn without(body: &Value, keys: &[&str]) -> Value {
     }
     body
 }
+
+/// The field each entry of a 422 names (the second element of its `loc`).
+pub fn error_fields(body: &Value) -> Vec<String> {
+    body["errors"]
+        .as_array()
+        .expect("a validation problem")
+        .iter()
+        .map(|e| e["loc"][1].as_str().unwrap_or_default().to_owned())
+        .collect()
+}

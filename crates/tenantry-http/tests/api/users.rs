@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::support::{Api, apis, other_tenant, suborg};
+use crate::support::{Api, apis, error_fields, other_tenant, suborg};
 
 async fn create_user(api: &Api, body: serde_json::Value) -> String {
     api.post("/v1/users", body).expect(StatusCode::OK).await["user_id"]
@@ -314,12 +314,7 @@ async fn bad_user_input_is_a_422_naming_the_field() {
             .post("/v1/users", json!({"username": "a b", "email": "nope", "locale": "english", "phone": "555", "password": "short"}))
             .expect(StatusCode::UNPROCESSABLE_ENTITY)
             .await;
-        let locs: Vec<_> = body["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["loc"][1].as_str().unwrap().to_owned())
-            .collect();
+        let locs = error_fields(&body);
         assert_eq!(locs, ["username", "email", "locale", "phone", "password"]);
         let wrong_type = api
             .post("/v1/users", json!({"username": 5}))
