@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
+use crate::roles::find_role;
 use crate::secrets::{issue_key, random_base62, sha256};
 
 const KEYS_READ: Permission = Permission::new(Resource::ApiKeys, Scope::Read);
@@ -29,7 +30,9 @@ pub struct CredentialCreate {
     pub description: Option<String>,
     pub expires_at: Option<OffsetDateTime>,
     /// Defaults to `admin`; may not exceed what the creator holds.
-    pub role: Option<BuiltinRole>,
+    /// A role label of the credential's organization, built-in or custom; defaults to
+    /// `admin`; never `owner`, never beyond what the creator holds.
+    pub role: Option<String>,
 }
 
 /// A credential just issued, with its secrets (never retrievable again).
@@ -74,7 +77,9 @@ pub(crate) fn new_credential(
             created_by,
             name: command.name,
             description: command.description,
-            role: command.role.unwrap_or(BuiltinRole::Admin).label().into(),
+            role: command
+                .role
+                .unwrap_or_else(|| BuiltinRole::Admin.label().into()),
             key_digest: sha256(&issued.key),
             client_secret_digest: sha256(&client_secret),
             expires_at: command.expires_at,
@@ -94,19 +99,6 @@ impl App {
         context: Option<OrganizationId>,
         command: CredentialCreate,
     ) -> Result<IssuedCredential> {
-        let role = command.role.unwrap_or(BuiltinRole::Admin);
-        if role == BuiltinRole::Owner {
-            return Err(AppError::Unprocessable(
-                Code::RoleNotAssignable,
-                "The owner role cannot be assigned".into(),
-            ));
-        }
-        if !role.permissions().is_subset(&actor.principal.permissions) {
-            return Err(AppError::Forbidden(
-                Code::PermissionDenied,
-                format!("A credential cannot hold the role {role}, which exceeds your own"),
-            ));
-        }
         let now = self.clock.now();
         if command.expires_at.is_some_and(|at| at <= now) {
             return Err(AppError::invalid_field(
@@ -117,6 +109,27 @@ impl App {
         let mut tx = self.db.begin().await?;
         let (org, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), KEYS_MANAGE).await?;
+        let label = command
+            .role
+            .as_deref()
+            .unwrap_or(BuiltinRole::Admin.label());
+        if label == BuiltinRole::Owner.label() {
+            return Err(AppError::Unprocessable(
+                Code::RoleNotAssignable,
+                "The owner role cannot be assigned".into(),
+            ));
+        }
+        let role = find_role(&mut tx, org.id, label).await?;
+        if !role
+            .permissions
+            .iter()
+            .all(|p| actor.principal.permissions.contains(p))
+        {
+            return Err(AppError::Forbidden(
+                Code::PermissionDenied,
+                format!("A credential cannot hold the role {label}, which exceeds your own"),
+            ));
+        }
         let issued = new_credential(org.id, actor.user_id(), command, now);
         credentials::insert(&mut tx, &auth, &issued.credential).await?;
         let target = Target {

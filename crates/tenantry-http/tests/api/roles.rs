@@ -313,3 +313,49 @@ async fn custom_roles_belong_to_one_organization() {
         .await;
     }
 }
+
+#[tokio::test]
+async fn a_change_to_a_custom_role_applies_at_once_to_credentials_holding_it() {
+    for api in apis().await {
+        api.post(
+            "/v1/organizations/roles",
+            json!({"name": "Auditor", "permissions": ["audit_logs:read"]}),
+        )
+        .expect(StatusCode::CREATED)
+        .await;
+        let issued = api
+            .post("/v1/auth/client_credentials", json!({"role": "auditor"}))
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(issued["role"], "auditor");
+        let key = issued["api_key"].as_str().unwrap();
+        api.get("/v1/audit-logs")
+            .key(key)
+            .expect(StatusCode::OK)
+            .await;
+        api.post("/v1/users", json!({"username": "not-allowed"}))
+            .key(key)
+            .expect(StatusCode::FORBIDDEN)
+            .await;
+        api.patch(
+            "/v1/organizations/roles/auditor",
+            json!({"permissions": ["dns:read"]}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        api.get("/v1/audit-logs")
+            .key(key)
+            .expect(StatusCode::FORBIDDEN)
+            .await;
+        let err = api
+            .post("/v1/auth/client_credentials", json!({"role": "nobody"}))
+            .expect(StatusCode::NOT_FOUND)
+            .await;
+        assert_eq!(err["code"], "ERROR_ROLE_NOT_FOUND", "{:?}", api.engine());
+        let err = api
+            .post("/v1/auth/client_credentials", json!({"role": "owner"}))
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(err["code"], "ERROR_ROLE_NOT_ASSIGNABLE");
+    }
+}
