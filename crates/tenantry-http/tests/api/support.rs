@@ -76,6 +76,13 @@ impl Call<'_> {
         self.key = Some(key.into());
         self
     }
+    /// Authenticates with `Authorization: Bearer` instead of the API key.
+    pub fn bearer(mut self, token: &str) -> Self {
+        self.key = None;
+        self.headers
+            .push(("authorization".into(), format!("Bearer {token}")));
+        self
+    }
     pub fn anonymous(mut self) -> Self {
         self.key = None;
         self

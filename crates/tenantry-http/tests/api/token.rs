@@ -27,8 +27,7 @@ async fn a_client_secret_buys_an_hour_long_bearer_token_by_form_or_json() {
         let token = body["access_token"].as_str().unwrap();
         let me = api
             .get("/v1/users/me")
-            .anonymous()
-            .header("authorization", &format!("Bearer {token}"))
+            .bearer(token)
             .expect(StatusCode::OK)
             .await;
         assert_eq!(me["username"], "owner", "{:?}", api.engine());
@@ -40,8 +39,7 @@ async fn a_client_secret_buys_an_hour_long_bearer_token_by_form_or_json() {
         assert_ne!(json_grant["access_token"], body["access_token"]);
         // A token works wherever a key does, writes included.
         api.post("/v1/users", json!({"username": "by-token"}))
-            .anonymous()
-            .header("authorization", &format!("Bearer {token}"))
+            .bearer(token)
             .expect(StatusCode::OK)
             .await;
     }
@@ -114,10 +112,9 @@ async fn revoking_a_credential_revokes_its_tokens_at_once() {
             .await;
         let secret = issued["client_secret"].as_str().unwrap();
         let grant = form(&api, &sub_id, secret).expect(StatusCode::OK).await;
-        let bearer = format!("Bearer {}", grant["access_token"].as_str().unwrap());
+        let token = grant["access_token"].as_str().unwrap().to_owned();
         api.get("/v1/auth/client_credentials/introspect")
-            .anonymous()
-            .header("authorization", &bearer)
+            .bearer(&token)
             .expect(StatusCode::OK)
             .await;
         let id = issued["api_key_id"].as_str().unwrap();
@@ -125,8 +122,7 @@ async fn revoking_a_credential_revokes_its_tokens_at_once() {
             .expect(StatusCode::NO_CONTENT)
             .await;
         api.get("/v1/users/me")
-            .anonymous()
-            .header("authorization", &bearer)
+            .bearer(&token)
             .expect(StatusCode::UNAUTHORIZED)
             .await;
         form(&api, &sub_id, secret)
@@ -142,18 +138,16 @@ async fn revoking_a_credential_revokes_its_tokens_at_once() {
         let grant = form(&api, &sub_id, other["client_secret"].as_str().unwrap())
             .expect(StatusCode::OK)
             .await;
-        let bearer = format!("Bearer {}", grant["access_token"].as_str().unwrap());
+        let token = grant["access_token"].as_str().unwrap().to_owned();
         api.get("/v1/users/me")
-            .anonymous()
-            .header("authorization", &bearer)
+            .bearer(&token)
             .expect(StatusCode::OK)
             .await;
         api.delete(&format!("/v1/organizations/{sub_id}"))
             .expect(StatusCode::NO_CONTENT)
             .await;
         api.get("/v1/users/me")
-            .anonymous()
-            .header("authorization", &bearer)
+            .bearer(&token)
             .expect(StatusCode::UNAUTHORIZED)
             .await;
         form(&api, &sub_id, other["client_secret"].as_str().unwrap())
