@@ -8,7 +8,8 @@
 # 1,000 suborganizations holding 100 users each (bench/seed.py) plus SEED_TOP users in the
 # top-level
 # organization, then one wrk run per scenario. Each run prints req/s, p50 and p99, and its
-# ratio to GET /healthz measured in the same run. Environment knobs: DURATION (10s),
+# ratio to GET /healthz measured in the same run; the token grant and the Bearer call use the
+# bootstrap credential's OAuth client secret. Environment knobs: DURATION (10s),
 # CONNECTIONS (32), THREADS (2), SUBORGS (1000), USERS_PER_SUBORG (100), SEED_TOP (10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -78,7 +79,8 @@ for engine in $engines; do
   export TENANTRY_DATA_DIR=$data TENANTRY_LOG=warn
   if [[ -n $url ]]; then export TENANTRY_DATABASE_URL=$url; else unset TENANTRY_DATABASE_URL; fi
   boot=$("$bin" bootstrap --org-name Bench --username bench-owner --email owner@bench.example --json)
-  export BENCH_API_KEY=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["api_key"])' "$boot")
+  field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$boot" "$1"; }
+  export BENCH_API_KEY=$(field api_key) BENCH_CLIENT_ID=$(field client_id) BENCH_CLIENT_SECRET=$(field client_secret)
   port=$(free_port)
   base=http://127.0.0.1:$port
   "$bin" serve --listen "127.0.0.1:$port" --max-connections "${POOL:-4}" &
@@ -95,15 +97,22 @@ for engine in $engines; do
     python3 -c 'import json,sys; print(json.load(sys.stdin)["pagination"]["total_items"])')
   echo "   seeded in $((SECONDS - seconds)) s; the top-level organization lists $total users"
 
+  BENCH_TOKEN=$(curl -fs "$base/v1/auth/token" -d grant_type=client_credentials \
+    -d "client_id=$BENCH_CLIENT_ID" -d "client_secret=$BENCH_CLIENT_SECRET" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
+  export BENCH_TOKEN
+
   deep=$((total / 10))
   run_wrk healthz /healthz get.lua
   run_wrk users_me /v1/users/me get.lua
+  run_wrk users_me_bearer /v1/users/me get_bearer.lua
+  run_wrk token_grant /v1/auth/token grant.lua
   run_wrk users_page_1 "/v1/organizations/users?page=1" get.lua
   run_wrk "users_page_$deep" "/v1/organizations/users?page=$deep" get.lua
   run_wrk create_user / create_users.lua BENCH_PREFIX=measure BENCH_TOTAL=0
 
   printf '%-22s %10s %9s %9s %8s\n' scenario req/s p50_ms p99_ms ×healthz
-  for name in healthz users_me users_page_1 "users_page_$deep" create_user; do
+  for name in healthz users_me users_me_bearer token_grant users_page_1 "users_page_$deep" create_user; do
     ratio=$(python3 -c "print(f'{float(\"${rps[$name]}\") / float(\"${rps[healthz]}\"):.2f}')")
     printf '%-22s %10s %9s %9s %8s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "$ratio"
   done

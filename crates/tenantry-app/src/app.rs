@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use time::{Duration, OffsetDateTime};
 
-use tenantry_core::{ApiKeyId, Principal};
+use tenantry_core::{ApiKeyId, OrganizationId, Principal};
 use tenantry_store::{Db, credentials, users};
 
 use crate::actor::{Actor, ActorKind, RequestMeta};
@@ -14,7 +14,8 @@ use crate::credential_cache::{Authentication, CredentialCache};
 use crate::error::{AppError, Code, Result};
 use crate::roles::role_permissions;
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
-use crate::tokens::{TokenCache, is_access_token};
+use crate::token_writer::TokenWriter;
+use crate::tokens::{DigestCache, credential_active, is_access_token};
 use crate::users::UserProfile;
 
 /// `last_used_on` is written at most this often per credential, so authentication does not
@@ -30,7 +31,11 @@ pub struct App {
     /// all see a stale `last_used_on` do not all write it.
     last_used_written: Arc<Mutex<HashMap<ApiKeyId, OffsetDateTime>>>,
     pub(crate) credential_cache: Arc<CredentialCache>,
-    pub(crate) token_cache: Arc<TokenCache>,
+    /// Access token digest → its credential and expiry.
+    pub(crate) token_cache: Arc<DigestCache<(ApiKeyId, OffsetDateTime)>>,
+    /// Client secret digest → its credential and organization.
+    pub(crate) client_secret_cache: Arc<DigestCache<(ApiKeyId, OrganizationId)>>,
+    pub(crate) token_writer: Arc<TokenWriter>,
 }
 
 impl App {
@@ -42,6 +47,8 @@ impl App {
             last_used_written: Arc::default(),
             credential_cache: Arc::default(),
             token_cache: Arc::default(),
+            client_secret_cache: Arc::default(),
+            token_writer: Arc::default(),
         }
     }
 
@@ -113,6 +120,18 @@ impl App {
         }))
     }
 
+    /// A credential with its organization and permissions, from the cache when fresh.
+    pub(crate) async fn authentication(&self, id: ApiKeyId) -> Result<Authentication> {
+        if let Some(hit) = self.credential_cache.get(id) {
+            return Ok(hit);
+        }
+        let generation = self.credential_cache.generation();
+        let authentication = self.load_authentication(id).await?.ok_or_else(refused)?;
+        self.credential_cache
+            .put(generation, authentication.clone());
+        Ok(authentication)
+    }
+
     /// Resolves a credential into an actor: an `opk_…` API key, or an access token from
     /// `POST /v1/auth/token` (as `Authorization: Bearer`). Malformed, unknown, revoked and
     /// expired credentials, and those of deleted organizations, all answer the same 401.
@@ -132,26 +151,15 @@ impl App {
         key: Option<&str>,
         meta: RequestMeta,
     ) -> Result<Actor> {
-        let authentication = match self.credential_cache.get(id) {
-            Some(hit) => hit,
-            None => {
-                let generation = self.credential_cache.generation();
-                let authentication = self.load_authentication(id).await?.ok_or_else(refused)?;
-                self.credential_cache
-                    .put(generation, authentication.clone());
-                authentication
-            }
-        };
         let Authentication {
             credential,
             organization,
             permissions,
             creator,
-        } = authentication;
+        } = self.authentication(id).await?;
         let now = self.clock.now();
         if key.is_some_and(|key| !digest_matches(key, &credential.key_digest))
-            || credential.revoked_on.is_some()
-            || credential.expires_at.is_some_and(|at| at <= now)
+            || !credential_active(&credential, now)
         {
             return Err(refused());
         }

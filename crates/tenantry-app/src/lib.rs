@@ -11,12 +11,13 @@ mod credential_cache;
 mod error;
 mod reach;
 mod secrets;
+mod token_writer;
 
 pub mod attributes;
 pub mod credentials;
 pub mod organizations;
 pub mod roles;
-pub mod tokens;
+mod tokens;
 pub mod users;
 
 pub use actor::{Actor, ActorKind, RequestMeta};

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use tenantry_core::{ApiKeyId, OrganizationId};
-use tenantry_store::{credentials, organizations, tokens};
+use tenantry_store::credentials::Credential;
+use tenantry_store::tokens::{self, GrantLookup, NewToken};
 use time::{Duration, OffsetDateTime};
 
 use crate::app::App;
@@ -17,7 +18,7 @@ pub const TOKEN_LIFETIME: Duration = Duration::seconds(3600);
 const TOKEN_PREFIX: &str = "opt_";
 const TOKEN_SECRET_LEN: usize = 43;
 /// Past this many entries the token cache is cleared rather than grown.
-const MAX_CACHED_TOKENS: usize = 100_000;
+const MAX_CACHED_DIGESTS: usize = 100_000;
 
 #[derive(Debug, Clone)]
 pub struct TokenGrant {
@@ -25,15 +26,23 @@ pub struct TokenGrant {
     pub expires_in: i64,
 }
 
-/// Which credential each token digest belongs to. The mapping never changes, so entries live
-/// until the token expires; whether the credential still works is checked on every use.
-#[derive(Default)]
-pub(crate) struct TokenCache {
-    entries: Mutex<HashMap<Vec<u8>, (ApiKeyId, OffsetDateTime)>>,
+/// Values found by the digest of a secret: which credential a token or a client secret
+/// belongs to. Such a mapping never changes, so entries need no expiry of their own; whether
+/// the credential still works is checked on every use.
+pub(crate) struct DigestCache<V> {
+    entries: Mutex<HashMap<Vec<u8>, V>>,
 }
 
-impl TokenCache {
-    fn get(&self, digest: &[u8]) -> Option<(ApiKeyId, OffsetDateTime)> {
+impl<V> Default for DigestCache<V> {
+    fn default() -> Self {
+        Self {
+            entries: Mutex::default(),
+        }
+    }
+}
+
+impl<V: Copy> DigestCache<V> {
+    fn get(&self, digest: &[u8]) -> Option<V> {
         self.entries
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -41,9 +50,9 @@ impl TokenCache {
             .copied()
     }
 
-    fn put(&self, digest: Vec<u8>, entry: (ApiKeyId, OffsetDateTime)) {
+    fn put(&self, digest: Vec<u8>, entry: V) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_CACHED_TOKENS {
+        if entries.len() >= MAX_CACHED_DIGESTS {
             entries.clear();
         }
         entries.insert(digest, entry);
@@ -55,6 +64,10 @@ fn invalid_secret() -> AppError {
         Code::InvalidOrganizationCredentials,
         "Invalid client secret".into(),
     )
+}
+
+pub(crate) fn credential_active(credential: &Credential, now: OffsetDateTime) -> bool {
+    credential.revoked_on.is_none() && credential.expires_at.is_none_or(|at| at > now)
 }
 
 pub(crate) fn is_access_token(value: &str) -> bool {
@@ -69,35 +82,63 @@ impl App {
         client_id: OrganizationId,
         client_secret: &str,
     ) -> Result<TokenGrant> {
-        let mut tx = self.db.begin().await?;
-        organizations::get(&mut tx, client_id)
-            .await?
-            .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, client_id))?;
-        let id = tokens::credential_by_client_secret(&mut tx, client_id, &sha256(client_secret))
-            .await?
-            .ok_or_else(invalid_secret)?;
-        let credential = credentials::get(&mut tx, id)
-            .await?
-            .ok_or_else(invalid_secret)?;
+        let digest = sha256(client_secret);
         let now = self.clock.now();
-        if credential.revoked_on.is_some() || credential.expires_at.is_some_and(|at| at <= now) {
-            return Err(invalid_secret());
-        }
+        // A secret seen before leads straight to its credential, whose state comes from the
+        // credential cache; anything unusual is settled by reading the database.
+        let known = match self.client_secret_cache.get(&digest) {
+            Some((id, organization)) if organization == client_id => self
+                .authentication(id)
+                .await
+                .ok()
+                .filter(|auth| credential_active(&auth.credential, now))
+                .map(|_| id),
+            _ => None,
+        };
+        let credential = match known {
+            Some(id) => id,
+            None => self.grant_lookup(client_id, digest, now).await?,
+        };
         let access_token = format!("{TOKEN_PREFIX}{}", random_base62(TOKEN_SECRET_LEN));
-        let expires_at = now + TOKEN_LIFETIME;
-        tokens::insert(
-            &mut tx,
-            &credential,
-            &sha256(&access_token),
-            expires_at,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
+        let token = NewToken {
+            digest: sha256(&access_token),
+            credential,
+            expires_at: now + TOKEN_LIFETIME,
+            created_on: now,
+        };
+        self.token_writer.store(&self.db, token).await?;
         Ok(TokenGrant {
             access_token,
             expires_in: TOKEN_LIFETIME.whole_seconds(),
         })
+    }
+
+    /// Finds the active credential of `organization` with this client secret digest.
+    async fn grant_lookup(
+        &self,
+        organization: OrganizationId,
+        digest: Vec<u8>,
+        now: OffsetDateTime,
+    ) -> Result<ApiKeyId> {
+        let mut read = self.db.single_read().await?;
+        match tokens::lookup_for_grant(&mut read, organization, &digest).await? {
+            GrantLookup::NoOrganization => Err(AppError::not_found(
+                NotFoundKind::Organization,
+                organization,
+            )),
+            GrantLookup::NoCredential => Err(invalid_secret()),
+            GrantLookup::Credential {
+                id,
+                expires_at,
+                revoked_on,
+            } => {
+                if revoked_on.is_some() || expires_at.is_some_and(|at| at <= now) {
+                    return Err(invalid_secret());
+                }
+                self.client_secret_cache.put(digest, (id, organization));
+                Ok(id)
+            }
+        }
     }
 
     /// The credential behind a live access token.

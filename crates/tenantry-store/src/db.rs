@@ -1,7 +1,8 @@
 //! The database handle and its transactions, on SQLite or PostgreSQL.
 //!
-//! SQLite gets two pools: one connection for writes, so writers queue in-process instead of
-//! failing with `SQLITE_BUSY`, and several for reads, which WAL lets run beside the writer.
+//! SQLite gets one connection for writes, so writers queue in-process instead of failing with
+//! `SQLITE_BUSY`, and whose commits are grouped (see `group_commit`), and a pool for reads,
+//! which WAL lets run beside the writer.
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -9,9 +10,10 @@ use std::time::Duration;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Database, PgPool, Postgres, Sqlite, SqlitePool};
+use sqlx::{ConnectOptions, Database, PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::error::{Result, StoreError};
+use crate::group_commit::{WriteLease, Writer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Engine {
@@ -20,8 +22,11 @@ pub enum Engine {
 }
 
 #[derive(Clone)]
-pub enum Db {
-    Sqlite { write: SqlitePool, read: SqlitePool },
+pub struct Db(Backend);
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite { write: Writer, read: SqlitePool },
     Postgres(PgPool),
 }
 
@@ -64,6 +69,7 @@ impl<DB: Database> Handle<DB> {
 }
 
 pub(crate) enum TxInner {
+    SqliteWrite(WriteLease),
     Sqlite(Handle<Sqlite>),
     Postgres(Handle<Postgres>),
 }
@@ -73,18 +79,28 @@ pub struct Tx {
     pub(crate) inner: TxInner,
 }
 
+/// The connection a transaction holds, by engine.
+pub(crate) enum EngineConn<'a> {
+    Sqlite(&'a mut sqlx::SqliteConnection),
+    Postgres(&'a mut sqlx::PgConnection),
+}
+
+impl Tx {
+    pub(crate) fn engine_conn(&mut self) -> EngineConn<'_> {
+        match &mut self.inner {
+            TxInner::SqliteWrite(lease) => EngineConn::Sqlite(lease.conn()),
+            TxInner::Sqlite(handle) => EngineConn::Sqlite(handle.conn()),
+            TxInner::Postgres(handle) => EngineConn::Postgres(handle.conn()),
+        }
+    }
+}
+
 /// Runs the same code against whichever engine's connection the transaction holds.
 macro_rules! on_tx {
     ($tx:expr, $conn:ident => $body:expr) => {
-        match &mut $tx.inner {
-            $crate::db::TxInner::Sqlite(handle) => {
-                let $conn = handle.conn();
-                $body
-            }
-            $crate::db::TxInner::Postgres(handle) => {
-                let $conn = handle.conn();
-                $body
-            }
+        match $tx.engine_conn() {
+            $crate::db::EngineConn::Sqlite($conn) => $body,
+            $crate::db::EngineConn::Postgres($conn) => $body,
         }
     };
 }
@@ -103,7 +119,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(30))
                 .connect_with(connect)
                 .await?;
-            return Ok(Db::Postgres(pool));
+            return Ok(Db(Backend::Postgres(pool)));
         }
         let connect = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
@@ -113,49 +129,48 @@ impl Db {
             .busy_timeout(options.busy_timeout);
         // A local file's connections do not go stale: skip the ping sqlx sends on every
         // acquire, a round trip to the connection's worker thread.
-        let write = SqlitePoolOptions::new()
-            .test_before_acquire(false)
-            .max_connections(1)
-            .acquire_timeout(Duration::from_secs(60))
-            .connect_with(connect.clone())
-            .await?;
+        let write = Writer::new(connect.connect().await?);
         let read = SqlitePoolOptions::new()
             .test_before_acquire(false)
             .max_connections(options.max_connections)
             .connect_with(connect.read_only(true))
             .await?;
-        Ok(Db::Sqlite { write, read })
+        Ok(Db(Backend::Sqlite { write, read }))
     }
 
     pub fn engine(&self) -> Engine {
-        match self {
-            Db::Sqlite { .. } => Engine::Sqlite,
-            Db::Postgres(_) => Engine::Postgres,
+        match &self.0 {
+            Backend::Sqlite { .. } => Engine::Sqlite,
+            Backend::Postgres(_) => Engine::Postgres,
         }
     }
 
     pub async fn migrate(&self) -> Result<()> {
-        match self {
-            Db::Sqlite { write, .. } => SQLITE_MIGRATIONS.run(write).await?,
-            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
+        match &self.0 {
+            Backend::Sqlite { write, .. } => {
+                SQLITE_MIGRATIONS
+                    .run(write.exclusive().await.conn())
+                    .await?
+            }
+            Backend::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await?,
         }
         Ok(())
     }
 
     /// A transaction that may write.
     pub async fn begin(&self) -> Result<Tx> {
-        let inner = match self {
-            Db::Sqlite { write, .. } => TxInner::Sqlite(Handle::Tx(write.begin().await?)),
-            Db::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
+        let inner = match &self.0 {
+            Backend::Sqlite { write, .. } => TxInner::SqliteWrite(write.begin().await?),
+            Backend::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
         };
         Ok(Tx { inner })
     }
 
     /// A transaction that only reads; on SQLite it runs beside the writer.
     pub async fn begin_read(&self) -> Result<Tx> {
-        let inner = match self {
-            Db::Sqlite { read, .. } => TxInner::Sqlite(Handle::Tx(read.begin().await?)),
-            Db::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
+        let inner = match &self.0 {
+            Backend::Sqlite { read, .. } => TxInner::Sqlite(Handle::Tx(read.begin().await?)),
+            Backend::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
         };
         Ok(Tx { inner })
     }
@@ -163,9 +178,9 @@ impl Db {
     /// A connection for one single-statement read, outside any transaction. Only for use
     /// cases whose whole read is one statement (authentication, `/v1/users/me`).
     pub async fn single_read(&self) -> Result<Tx> {
-        let inner = match self {
-            Db::Sqlite { read, .. } => TxInner::Sqlite(Handle::Conn(read.acquire().await?)),
-            Db::Postgres(pool) => TxInner::Postgres(Handle::Conn(pool.acquire().await?)),
+        let inner = match &self.0 {
+            Backend::Sqlite { read, .. } => TxInner::Sqlite(Handle::Conn(read.acquire().await?)),
+            Backend::Postgres(pool) => TxInner::Postgres(Handle::Conn(pool.acquire().await?)),
         };
         Ok(Tx { inner })
     }
@@ -178,12 +193,12 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite { write, read } => {
+        match &self.0 {
+            Backend::Sqlite { write, read } => {
                 read.close().await;
                 write.close().await;
             }
-            Db::Postgres(pool) => pool.close().await,
+            Backend::Postgres(pool) => pool.close().await,
         }
     }
 }
@@ -191,6 +206,7 @@ impl Db {
 impl Tx {
     pub async fn commit(self) -> Result<()> {
         match self.inner {
+            TxInner::SqliteWrite(lease) => lease.commit().await,
             TxInner::Sqlite(handle) => handle.commit().await,
             TxInner::Postgres(handle) => handle.commit().await,
         }

@@ -9,6 +9,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The COMMIT of a group of writes failed; none of them happened.
+    #[error("group commit failed: {0}")]
+    GroupCommit(std::sync::Arc<str>),
     #[error("stored value is not valid: {0}")]
     Corrupt(String),
 }

@@ -5,6 +5,7 @@
 
 mod db;
 mod error;
+mod group_commit;
 mod list;
 
 pub mod attributes;

@@ -55,23 +55,47 @@ impl<T> Page<T> {
 macro_rules! fetch_all_built {
     ($tx:expr, $query:expr, $row:ty) => {{
         use sea_query_binder::SqlxBinder as _;
-        match &mut $tx.inner {
-            $crate::db::TxInner::Sqlite(t) => {
+        match $tx.engine_conn() {
+            $crate::db::EngineConn::Sqlite(conn) => {
                 let (sql, values) = $query.build_sqlx(sea_query::SqliteQueryBuilder);
                 sqlx::query_as_with::<_, $row, _>(&sql, values)
-                    .fetch_all(t.conn())
+                    .fetch_all(conn)
                     .await
             }
-            $crate::db::TxInner::Postgres(t) => {
+            $crate::db::EngineConn::Postgres(conn) => {
                 let (sql, values) = $query.build_sqlx(sea_query::PostgresQueryBuilder);
                 sqlx::query_as_with::<_, $row, _>(&sql, values)
-                    .fetch_all(t.conn())
+                    .fetch_all(conn)
                     .await
             }
         }
     }};
 }
 pub(crate) use fetch_all_built;
+
+/// Runs a sea-query statement that returns no rows; yields the number of rows affected.
+macro_rules! execute_built {
+    ($tx:expr, $query:expr) => {{
+        use sea_query_binder::SqlxBinder as _;
+        match $tx.engine_conn() {
+            $crate::db::EngineConn::Sqlite(conn) => {
+                let (sql, values) = $query.build_sqlx(sea_query::SqliteQueryBuilder);
+                sqlx::query_with(&sql, values)
+                    .execute(conn)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+            $crate::db::EngineConn::Postgres(conn) => {
+                let (sql, values) = $query.build_sqlx(sea_query::PostgresQueryBuilder);
+                sqlx::query_with(&sql, values)
+                    .execute(conn)
+                    .await
+                    .map(|r| r.rows_affected())
+            }
+        }
+    }};
+}
+pub(crate) use execute_built;
 
 /// Counts the rows a sea-query SELECT (without paging or ordering) would return, with the
 /// same filters but no selected columns, so an index alone can answer it.
@@ -82,17 +106,17 @@ macro_rules! count_built {
         count
             .clear_selects()
             .expr(sea_query::Expr::cust("COUNT(*)"));
-        match &mut $tx.inner {
-            $crate::db::TxInner::Sqlite(handle) => {
+        match $tx.engine_conn() {
+            $crate::db::EngineConn::Sqlite(conn) => {
                 let (sql, values) = count.build_sqlx(sea_query::SqliteQueryBuilder);
                 sqlx::query_scalar_with::<_, i64, _>(&sql, values)
-                    .fetch_one(handle.conn())
+                    .fetch_one(conn)
                     .await
             }
-            $crate::db::TxInner::Postgres(handle) => {
+            $crate::db::EngineConn::Postgres(conn) => {
                 let (sql, values) = count.build_sqlx(sea_query::PostgresQueryBuilder);
                 sqlx::query_scalar_with::<_, i64, _>(&sql, values)
-                    .fetch_one(handle.conn())
+                    .fetch_one(conn)
                     .await
             }
         }

@@ -392,3 +392,82 @@ async fn audit_lists_cover_suborganizations_only_when_asked() {
         );
     }
 }
+
+/// Overlapping use cases (whose commits SQLite groups into one) each commit or roll back on
+/// their own, and a committed one is readable by anyone as soon as its commit returns.
+#[tokio::test]
+async fn overlapping_writes_commit_or_roll_back_each_on_their_own() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        insert_user(&t.db, &user(org.id, "taken", "taken@example.com"))
+            .await
+            .unwrap();
+        let tasks: Vec<_> = (0..120)
+            .map(|i| {
+                let db = t.db.clone();
+                tokio::spawn(async move {
+                    let name = format!("user-{i}");
+                    let new = user(org.id, &name, &format!("{name}@example.com"));
+                    let mut tx = db.begin().await.unwrap();
+                    users::insert(&mut tx, &auth(org.id), &new).await.unwrap();
+                    match i % 3 {
+                        // Abandoned after writing: nothing of it may remain.
+                        0 => drop(tx),
+                        // A statement fails after a successful one; the use case gives up.
+                        1 => {
+                            let clash = user(org.id, "TAKEN", &format!("{name}@clash.example"));
+                            let refused = users::insert(&mut tx, &auth(org.id), &clash).await;
+                            assert!(matches!(refused, Err(StoreError::UniqueViolation(_))));
+                        }
+                        _ => {
+                            tx.commit().await.unwrap();
+                            let mut read = db.begin_read().await.unwrap();
+                            let seen = users::get(&mut read, new.id).await.unwrap();
+                            assert!(seen.is_some(), "committed but not visible");
+                        }
+                    }
+                    (i, new.id)
+                })
+            })
+            .collect();
+        let mut written = Vec::new();
+        for task in tasks {
+            written.push(task.await.unwrap());
+        }
+        let mut tx = t.db.begin_read().await.unwrap();
+        for (i, id) in written {
+            let kept = users::get(&mut tx, id).await.unwrap().is_some();
+            assert_eq!(kept, i % 3 == 2, "user-{i} on {:?}", t.engine());
+        }
+        let all = users::list_all(&mut tx, org.id).await.unwrap();
+        assert_eq!(all.len(), 1 + 40, "{:?}", t.engine());
+    }
+}
+
+/// A use case dropped half-way leaves the writer ready for the next one at once.
+#[tokio::test]
+async fn a_write_dropped_half_way_leaves_the_database_writable() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        for round in 0..20 {
+            let name = format!("dropped-{round}");
+            let mut tx = t.db.begin().await.unwrap();
+            users::insert(
+                &mut tx,
+                &auth(org.id),
+                &user(org.id, &name, &format!("{name}@example.com")),
+            )
+            .await
+            .unwrap();
+            drop(tx);
+            let name = format!("kept-{round}");
+            insert_user(&t.db, &user(org.id, &name, &format!("{name}@example.com")))
+                .await
+                .unwrap();
+        }
+        let mut tx = t.db.begin_read().await.unwrap();
+        let all = users::list_all(&mut tx, org.id).await.unwrap();
+        assert_eq!(all.len(), 20, "{:?}", t.engine());
+        assert!(all.iter().all(|u| u.username.starts_with("kept-")));
+    }
+}
