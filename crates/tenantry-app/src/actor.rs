@@ -6,7 +6,7 @@ use tenantry_core::{ApiKeyId, OperatorId, OrganizationId, Principal, UserId};
 #[derive(Debug, Clone, Default)]
 pub struct RequestMeta {
     pub request_id: Option<String>,
-    pub client_ip: Option<String>,
+    pub client_ip: Option<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,35 +1,70 @@
 //! The application handle shared by every request, and authentication of credentials.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Arc, Mutex};
 
 use time::{Duration, OffsetDateTime};
 
+use tenantry_core::values::IpNetwork;
 use tenantry_core::{ApiKeyId, OrganizationId, Principal};
-use tenantry_store::{Db, credentials, users};
+use tenantry_store::{Db, credentials, ip_restrictions, users};
 
 use crate::actor::{Actor, ActorKind, RequestMeta};
 use crate::clock::Clock;
 use crate::credential_cache::{Authentication, CredentialCache};
 use crate::error::{AppError, Code, Result};
+use crate::ip_restrictions::admits;
 use crate::roles::role_permissions;
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
 use crate::token_writer::TokenWriter;
 use crate::tokens::{DigestCache, credential_active, is_access_token};
 use crate::users::UserProfile;
 
-/// `last_used_on` is written at most this often per credential, so authentication does not
-/// cost a database write on every request.
+/// `last_used_on` is written at most this often per credential and per IP rule, so
+/// authentication does not cost a database write on every request.
 const LAST_USED_GRANULARITY: Duration = Duration::seconds(60);
+
+/// When this process last recorded each thing's use, so concurrent requests that all see a
+/// stale `last_used_on` do not all write it.
+struct LastUsed<K> {
+    written: Mutex<HashMap<K, OffsetDateTime>>,
+}
+
+impl<K> Default for LastUsed<K> {
+    fn default() -> Self {
+        Self {
+            written: Mutex::default(),
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq> LastUsed<K> {
+    /// Whether this request should record a use now: the stored time (if known) is older
+    /// than the granularity and no other request of this process is already recording it.
+    fn claim(&self, key: K, stored: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
+        let stale =
+            |at: Option<OffsetDateTime>| at.is_none_or(|at| now - at >= LAST_USED_GRANULARITY);
+        if !stale(stored) {
+            return false;
+        }
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if !stale(written.get(&key).copied()) {
+            return false;
+        }
+        written.insert(key, now);
+        true
+    }
+}
 
 #[derive(Clone)]
 pub struct App {
     pub(crate) db: Db,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) secret_box: SecretBox,
-    /// When this process last recorded each credential's use, so concurrent requests that
-    /// all see a stale `last_used_on` do not all write it.
-    last_used_written: Arc<Mutex<HashMap<ApiKeyId, OffsetDateTime>>>,
+    /// When this process last recorded each credential's and each IP rule's use.
+    last_used: Arc<LastUsed<ApiKeyId>>,
+    rule_last_used: Arc<LastUsed<i64>>,
     pub(crate) credential_cache: Arc<CredentialCache>,
     /// Access token digest → its credential and expiry.
     pub(crate) token_cache: Arc<DigestCache<(ApiKeyId, OffsetDateTime)>>,
@@ -44,7 +79,8 @@ impl App {
             db,
             clock,
             secret_box,
-            last_used_written: Arc::default(),
+            last_used: Arc::default(),
+            rule_last_used: Arc::default(),
             credential_cache: Arc::default(),
             token_cache: Arc::default(),
             client_secret_cache: Arc::default(),
@@ -52,28 +88,30 @@ impl App {
         }
     }
 
-    /// Whether this request should record the credential's use: the stored time is older
-    /// than the granularity and no other request of this process is already recording it.
-    fn claim_last_used_write(
+    /// Refuses a caller outside the organization's IP restrictions (an unknown address
+    /// included), and records which rule let it in.
+    pub(crate) fn check_network(
         &self,
-        id: ApiKeyId,
-        stored: Option<OffsetDateTime>,
+        networks: &[(i64, IpNetwork)],
+        client_ip: Option<IpAddr>,
         now: OffsetDateTime,
-    ) -> bool {
-        let stale =
-            |at: Option<OffsetDateTime>| at.is_none_or(|at| now - at >= LAST_USED_GRANULARITY);
-        if !stale(stored) {
-            return false;
+    ) -> Result<()> {
+        if networks.is_empty() {
+            return Ok(());
         }
-        let mut written = self
-            .last_used_written
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if !stale(written.get(&id).copied()) {
-            return false;
+        let address = client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let Some(Some(rule)) = admits(networks, address) else {
+            return Err(AppError::IpNotAllowed(address.to_canonical()));
+        };
+        if self.rule_last_used.claim(rule, None, now) {
+            let db = self.db.clone();
+            tokio::spawn(async move {
+                if let Err(err) = ip_restrictions::touch_last_used(&db, rule, now).await {
+                    tracing::warn!(%err, "could not record IP restriction use");
+                }
+            });
         }
-        written.insert(id, now);
-        true
+        Ok(())
     }
 
     pub fn db(&self) -> &Db {
@@ -112,11 +150,17 @@ impl App {
             },
             None => None,
         };
+        let networks = ip_restrictions::list(&mut tx, credential.organization_id)
+            .await?
+            .into_iter()
+            .map(|rule| (rule.id, rule.ip_network))
+            .collect();
         Ok(Some(Authentication {
             credential,
             organization,
             permissions,
             creator,
+            networks,
         }))
     }
 
@@ -156,6 +200,7 @@ impl App {
             organization,
             permissions,
             creator,
+            networks,
         } = self.authentication(id).await?;
         let now = self.clock.now();
         if key.is_some_and(|key| !digest_matches(key, &credential.key_digest))
@@ -163,7 +208,8 @@ impl App {
         {
             return Err(refused());
         }
-        if self.claim_last_used_write(id, credential.last_used_on, now) {
+        self.check_network(&networks, meta.client_ip, now)?;
+        if self.last_used.claim(id, credential.last_used_on, now) {
             let db = self.db.clone();
             tokio::spawn(async move {
                 if let Err(err) = credentials::touch_last_used(&db, id, now).await {

@@ -73,7 +73,7 @@ pub(crate) async fn record(
         target_id: target.id,
         changes,
         request_id: actor.meta.request_id.clone(),
-        client_ip: actor.meta.client_ip.clone(),
+        client_ip: actor.meta.client_ip.map(|ip| ip.to_canonical().to_string()),
         created_on: now,
     };
     audit::append(tx, auth, &event).await?;

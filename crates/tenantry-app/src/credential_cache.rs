@@ -1,8 +1,8 @@
 //! Authentication results kept in memory for at most one second, so a request does not read
 //! its credential from the database every time.
 //!
-//! Bounds: a change made through this process (revocation, organization deletion or status
-//! change, a change to a user) applies at once, because it bumps the generation and every older entry is ignored;
+//! Bounds: a change made through this process (revocation, rotation, organization deletion or
+//! status change, a change to a user, a role or an IP restriction) applies at once, because it bumps the generation and every older entry is ignored;
 //! a change made through another process sharing the database applies within `TTL`.
 
 use std::collections::HashMap;
@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
+use tenantry_core::values::IpNetwork;
 use tenantry_core::{ApiKeyId, OrgScope};
 use tenantry_store::credentials::Credential;
 
@@ -26,6 +27,8 @@ pub(crate) struct Authentication {
     /// What the credential's role grants in its organization.
     pub permissions: std::collections::BTreeSet<tenantry_core::Permission>,
     pub creator: Option<Arc<UserProfile>>,
+    /// The organization's IP restrictions (id, network); empty when it has none.
+    pub networks: Arc<[(i64, IpNetwork)]>,
 }
 
 const TTL: Duration = Duration::from_secs(1);

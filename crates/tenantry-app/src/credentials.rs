@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 use tenantry_core::ids::ApiKeyKind;
 use tenantry_core::{ApiKeyId, BuiltinRole, OrganizationId, Permission, Resource, Scope};
 use tenantry_store::credentials::{self, Credential};
-use tenantry_store::{Page, PageRequest};
+use tenantry_store::{Page, PageRequest, Tx};
 use time::OffsetDateTime;
 
 pub use tenantry_store::credentials::{Credential as CredentialRecord, CredentialStatus};
@@ -33,6 +33,14 @@ pub struct CredentialCreate {
     /// A role label of the credential's organization, built-in or custom; defaults to
     /// `admin`; never `owner`, never beyond what the creator holds.
     pub role: Option<String>,
+}
+
+/// When a rotated credential's old secret stops working.
+#[derive(Debug, Clone, Copy)]
+pub enum OldSecretEnds {
+    /// This long after the rotation; zero ends it at once.
+    After(time::Duration),
+    At(OffsetDateTime),
 }
 
 /// A credential just issued, with its secrets (never retrievable again).
@@ -86,9 +94,62 @@ pub(crate) fn new_credential(
             last_used_on: None,
             created_on: now,
             revoked_on: None,
+            rotated_from: None,
         },
         api_key: issued.key,
         client_secret,
+    }
+}
+
+/// Refuses a role a credential may not hold: `owner`, or one beyond the actor's own.
+async fn ensure_grantable(
+    tx: &mut Tx,
+    actor: &Actor,
+    organization: OrganizationId,
+    label: &str,
+) -> Result<()> {
+    if label == BuiltinRole::Owner.label() {
+        return Err(AppError::Unprocessable(
+            Code::RoleNotAssignable,
+            "The owner role cannot be assigned".into(),
+        ));
+    }
+    let role = find_role(tx, organization, label).await?;
+    if !role
+        .permissions
+        .iter()
+        .all(|p| actor.principal.permissions.contains(p))
+    {
+        return Err(AppError::Forbidden(
+            Code::PermissionDenied,
+            format!("A credential cannot hold the role {label}, which exceeds your own"),
+        ));
+    }
+    Ok(())
+}
+
+/// A credential of the actor's reach, checked for `permission`; anything else is not found.
+async fn credential_in_reach(
+    tx: &mut Tx,
+    actor: &Actor,
+    id: ApiKeyId,
+    permission: Permission,
+) -> Result<(Credential, tenantry_core::Authorized)> {
+    let not_found = || AppError::not_found(NotFoundKind::Credential, id);
+    let credential = credentials::get(tx, id).await?.ok_or_else(not_found)?;
+    let (_, auth) = authorize_org(tx, actor, credential.organization_id, permission)
+        .await
+        .map_err(|err| match err {
+            AppError::NotFound { .. } => not_found(),
+            other => other,
+        })?;
+    Ok((credential, auth))
+}
+
+fn target(id: ApiKeyId) -> Target {
+    Target {
+        kind: "api_key",
+        id: id.to_string(),
     }
 }
 
@@ -113,36 +174,16 @@ impl App {
             .role
             .as_deref()
             .unwrap_or(BuiltinRole::Admin.label());
-        if label == BuiltinRole::Owner.label() {
-            return Err(AppError::Unprocessable(
-                Code::RoleNotAssignable,
-                "The owner role cannot be assigned".into(),
-            ));
-        }
-        let role = find_role(&mut tx, org.id, label).await?;
-        if !role
-            .permissions
-            .iter()
-            .all(|p| actor.principal.permissions.contains(p))
-        {
-            return Err(AppError::Forbidden(
-                Code::PermissionDenied,
-                format!("A credential cannot hold the role {label}, which exceeds your own"),
-            ));
-        }
+        ensure_grantable(&mut tx, actor, org.id, label).await?;
         let issued = new_credential(org.id, actor.user_id(), command, now);
         credentials::insert(&mut tx, &auth, &issued.credential).await?;
-        let target = Target {
-            kind: "api_key",
-            id: issued.credential.id.to_string(),
-        };
         record(
             &mut tx,
             &auth,
             actor,
             now,
             "api_key.created",
-            target,
+            target(issued.credential.id),
             diff(&Value::Null, &snapshot(&issued.credential)),
         )
         .await?;
@@ -165,14 +206,7 @@ impl App {
     /// Revokes a credential; it stops working at once.
     pub async fn credential_delete(&self, actor: &Actor, id: ApiKeyId) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let not_found = || AppError::not_found(NotFoundKind::Credential, id);
-        let credential = credentials::get(&mut tx, id).await?.ok_or_else(not_found)?;
-        let (_, auth) = authorize_org(&mut tx, actor, credential.organization_id, KEYS_DELETE)
-            .await
-            .map_err(|err| match err {
-                AppError::NotFound { .. } => not_found(),
-                other => other,
-            })?;
+        let (credential, auth) = credential_in_reach(&mut tx, actor, id, KEYS_DELETE).await?;
         if credential.revoked_on.is_none() {
             let now = self.clock.now();
             credentials::revoke(&mut tx, &auth, id, now).await?;
@@ -186,10 +220,7 @@ impl App {
                 actor,
                 now,
                 "api_key.revoked",
-                Target {
-                    kind: "api_key",
-                    id: id.to_string(),
-                },
+                target(id),
                 diff(&snapshot(&credential), &snapshot(&after)),
             )
             .await?;
@@ -197,6 +228,96 @@ impl App {
         tx.commit().await?;
         self.credential_cache.invalidate();
         Ok(())
+    }
+
+    /// Issues a successor with new secrets, the same name, description, role and expiry;
+    /// the old credential keeps working until `old_ends` (at once, for a leaked secret)
+    /// and then reads as expired. Both stay listed; the new one names the old in
+    /// `rotated_from`. A credential is rotated at most once.
+    pub async fn credential_rotate(
+        &self,
+        actor: &Actor,
+        id: ApiKeyId,
+        old_ends: OldSecretEnds,
+    ) -> Result<IssuedCredential> {
+        let now = self.clock.now();
+        let old_valid_until = match old_ends {
+            OldSecretEnds::After(overlap) => now + overlap,
+            OldSecretEnds::At(at) => at,
+        };
+        if old_valid_until < now {
+            return Err(AppError::invalid_field(
+                "old_expires_at",
+                "the old credential's end cannot be in the past",
+            ));
+        }
+        let mut tx = self.db.begin().await?;
+        let (old, auth) = credential_in_reach(&mut tx, actor, id, KEYS_MANAGE).await?;
+        if status_of(&old, now) != CredentialStatus::Active {
+            return Err(AppError::Conflict(
+                Code::CredentialNotActive,
+                "Only an active credential can be rotated".into(),
+            ));
+        }
+        let already = || {
+            AppError::Conflict(
+                Code::CredentialAlreadyRotated,
+                "The credential was already rotated; rotate its successor instead".into(),
+            )
+        };
+        if credentials::successor(&mut tx, id).await?.is_some() {
+            return Err(already());
+        }
+        ensure_grantable(&mut tx, actor, old.organization_id, &old.role).await?;
+        let command = CredentialCreate {
+            name: old.name.clone(),
+            description: old.description.clone(),
+            expires_at: old.expires_at,
+            role: Some(old.role.clone()),
+        };
+        let mut issued = new_credential(old.organization_id, actor.user_id(), command, now);
+        issued.credential.rotated_from = Some(id);
+        let until = old
+            .expires_at
+            .map_or(old_valid_until, |at| at.min(old_valid_until));
+        credentials::set_expiry(&mut tx, &auth, id, until).await?;
+        match credentials::insert(&mut tx, &auth, &issued.credential).await {
+            // Another rotation of the same credential committed first.
+            Err(tenantry_store::StoreError::UniqueViolation(_)) => return Err(already()),
+            other => other?,
+        }
+        let ended = Credential {
+            expires_at: Some(until),
+            ..old.clone()
+        };
+        let change = diff(&snapshot(&old), &snapshot(&ended));
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "api_key.rotated",
+            target(id),
+            change,
+        )
+        .await?;
+        let mut created = snapshot(&issued.credential);
+        created["rotated_from"] = json!(id.to_string());
+        let change = diff(&Value::Null, &created);
+        let new_target = target(issued.credential.id);
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "api_key.created",
+            new_target,
+            change,
+        )
+        .await?;
+        tx.commit().await?;
+        self.credential_cache.invalidate();
+        Ok(issued)
     }
 
     /// The calling credential itself.

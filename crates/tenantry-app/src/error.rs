@@ -25,6 +25,10 @@ pub enum Code {
     BuiltInRoleImmutable,
     RoleInUse,
     AlreadyBootstrapped,
+    CredentialNotActive,
+    CredentialAlreadyRotated,
+    IpRestrictionExists,
+    IpRestrictionLocksOutCaller,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +37,7 @@ pub enum NotFoundKind {
     Role,
     User,
     Credential,
+    IpRestriction,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a
@@ -82,6 +87,9 @@ pub enum AppError {
     /// Too many failed attempts from this client; retry after this many seconds.
     #[error("too many failed attempts; retry after {0} s")]
     RateLimited(u64),
+    /// The organization accepts its credentials only from other networks.
+    #[error("requests from {0} are not allowed")]
+    IpNotAllowed(std::net::IpAddr),
     #[error("organization {0} is inactive")]
     OrganizationInactive(OrganizationId),
     #[error("internal error: {0}")]

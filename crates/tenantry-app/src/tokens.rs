@@ -3,6 +3,7 @@
 //! grant costs no password hash.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 
 use tenantry_core::{ApiKeyId, OrganizationId};
@@ -81,24 +82,29 @@ impl App {
         &self,
         client_id: OrganizationId,
         client_secret: &str,
+        client_ip: Option<IpAddr>,
     ) -> Result<TokenGrant> {
         let digest = sha256(client_secret);
         let now = self.clock.now();
         // A secret seen before leads straight to its credential, whose state comes from the
         // credential cache; anything unusual is settled by reading the database.
-        let known = match self.client_secret_cache.get(&digest) {
+        let cached = match self.client_secret_cache.get(&digest) {
             Some((id, organization)) if organization == client_id => self
                 .authentication(id)
                 .await
                 .ok()
-                .filter(|auth| credential_active(&auth.credential, now))
-                .map(|_| id),
+                .filter(|auth| credential_active(&auth.credential, now)),
             _ => None,
         };
-        let credential = match known {
-            Some(id) => id,
-            None => self.grant_lookup(client_id, digest, now).await?,
+        let authentication = match cached {
+            Some(authentication) => authentication,
+            None => {
+                let id = self.grant_lookup(client_id, digest, now).await?;
+                self.authentication(id).await?
+            }
         };
+        self.check_network(&authentication.networks, client_ip, now)?;
+        let credential = authentication.credential.id;
         let access_token = format!("{TOKEN_PREFIX}{}", random_base62(TOKEN_SECRET_LEN));
         let token = NewToken {
             digest: sha256(&access_token),

@@ -1,7 +1,9 @@
 //! Validated values parsed at the edge: once built, they are known to be well formed.
 
 mod country;
+mod ip_network;
 mod text;
 
 pub use country::CountryCode;
+pub use ip_network::IpNetwork;
 pub use text::{Currency, Email, Locale, Phone, Username, ValueError};

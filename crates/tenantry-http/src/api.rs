@@ -2,6 +2,7 @@
 
 mod audit;
 mod credentials;
+mod ip_restrictions;
 mod organizations;
 mod roles;
 mod token;
@@ -28,6 +29,16 @@ pub(crate) fn routes() -> Router<AppState> {
                 .delete(roles::remove),
         )
         .route("/v1/organizations/role-permissions", get(roles::grantable))
+        .route(
+            "/v1/organizations/ip-restrictions",
+            get(ip_restrictions::list).post(ip_restrictions::create),
+        )
+        .route(
+            "/v1/organizations/ip-restrictions/{ip_restriction_id}",
+            get(ip_restrictions::get_one)
+                .patch(ip_restrictions::update)
+                .delete(ip_restrictions::remove),
+        )
         .route(
             "/v1/organizations/attributes",
             get(org::attributes_own).patch(org::attributes_update_own),
@@ -72,6 +83,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/v1/auth/client_credentials/{api_key_id}",
             delete(credentials::remove),
+        )
+        .route(
+            "/v1/auth/client_credentials/{api_key_id}/rotate",
+            post(credentials::rotate),
         )
         .route("/v1/audit-logs", get(audit::list))
 }

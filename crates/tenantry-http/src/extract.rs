@@ -81,7 +81,7 @@ impl FromRequestParts<AppState> for Caller {
             client_ip: parts
                 .extensions
                 .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
+                .map(|c| c.0.ip()),
         };
         Ok(Caller(
             limited(state, ip, state.app.authenticate(key, meta)).await?,

@@ -84,6 +84,22 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
             "Platform Error",
             "ERROR_ALREADY_BOOTSTRAPPED",
         ),
+        Code::CredentialNotActive => (
+            "organization-credential-not-active",
+            ORG,
+            "ERROR_ORGANIZATION_CREDENTIAL_NOT_ACTIVE",
+        ),
+        Code::CredentialAlreadyRotated => (
+            "organization-credential-already-rotated",
+            ORG,
+            "ERROR_ORGANIZATION_CREDENTIAL_ALREADY_ROTATED",
+        ),
+        Code::IpRestrictionExists => ("ip-restriction-exists", ORG, "ERROR_IP_RESTRICTION_EXISTS"),
+        Code::IpRestrictionLocksOutCaller => (
+            "ip-restriction-locks-out-caller",
+            ORG,
+            "ERROR_IP_RESTRICTION_LOCKS_OUT_CALLER",
+        ),
     }
 }
 
@@ -209,6 +225,13 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                     "Credential not found",
                     "credential_id",
                 ),
+                NotFoundKind::IpRestriction => (
+                    "ip-restriction-not-found",
+                    "Organization Management Error",
+                    "ERROR_IP_RESTRICTION_NOT_FOUND",
+                    "IP restriction not found",
+                    "ip_restriction_id",
+                ),
             };
             Problem::new(
                 StatusCode::NOT_FOUND,
@@ -232,6 +255,17 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
         AppError::Forbidden(code, detail) => {
             Problem::coded(StatusCode::FORBIDDEN, *code, detail.clone())
         }
+        AppError::IpNotAllowed(ip) => Problem::new(
+            StatusCode::FORBIDDEN,
+            "ip-not-allowed",
+            "Authentication Error",
+            Some("ERROR_IP_NOT_ALLOWED"),
+            Some(format!(
+                "Requests from {ip} are not allowed: the organization accepts its credentials \
+                 only from its IP restrictions"
+            )),
+        )
+        .with("client_ip", ip.to_string()),
         AppError::OrganizationInactive(org) => Problem::new(
             StatusCode::FORBIDDEN,
             "organization-inactive",

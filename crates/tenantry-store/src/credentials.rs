@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Db, Tx, on_tx};
-use crate::error::Result;
+use crate::error::{Result, classify};
 use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +23,8 @@ pub struct Credential {
     pub last_used_on: Option<OffsetDateTime>,
     pub created_on: OffsetDateTime,
     pub revoked_on: Option<OffsetDateTime>,
+    /// The credential this one replaced by rotation.
+    pub rotated_from: Option<ApiKeyId>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -39,6 +41,7 @@ struct CredentialRow {
     last_used_on: Option<OffsetDateTime>,
     created_on: OffsetDateTime,
     revoked_on: Option<OffsetDateTime>,
+    rotated_from: Option<Uuid>,
 }
 
 impl From<CredentialRow> for Credential {
@@ -56,11 +59,12 @@ impl From<CredentialRow> for Credential {
             last_used_on: row.last_used_on,
             created_on: row.created_on,
             revoked_on: row.revoked_on,
+            rotated_from: row.rotated_from.map(ApiKeyId::from_uuid),
         }
     }
 }
 
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 13] = [
     "id",
     "organization_id",
     "created_by",
@@ -73,21 +77,27 @@ const COLUMNS: [&str; 12] = [
     "last_used_on",
     "created_on",
     "revoked_on",
+    "rotated_from",
 ];
 
 const SELECT: &str = "SELECT id, organization_id, created_by, name, description, role, \
-    key_digest, client_secret_digest, expires_at, last_used_on, created_on, revoked_on \
-    FROM api_keys WHERE id = $1";
+    key_digest, client_secret_digest, expires_at, last_used_on, created_on, revoked_on, \
+    rotated_from FROM api_keys WHERE id = $1";
 
 const INSERT: &str = "INSERT INTO api_keys (id, organization_id, created_by, name, description, \
-    role, key_digest, client_secret_digest, expires_at, created_on) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+    role, key_digest, client_secret_digest, expires_at, created_on, rotated_from) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 const REVOKE: &str = "UPDATE api_keys SET revoked_on = $3 \
     WHERE id = $1 AND organization_id = $2 AND revoked_on IS NULL";
 
 const REVOKE_ORG: &str =
     "UPDATE api_keys SET revoked_on = $2 WHERE organization_id = $1 AND revoked_on IS NULL";
+
+const SET_EXPIRY: &str = "UPDATE api_keys SET expires_at = $3 \
+    WHERE id = $1 AND organization_id = $2";
+
+const SELECT_SUCCESSOR: &str = "SELECT id FROM api_keys WHERE rotated_from = $1";
 
 const TOUCH: &str = "UPDATE api_keys SET last_used_on = $2 \
     WHERE id = $1 AND (last_used_on IS NULL OR last_used_on < $2)";
@@ -100,6 +110,7 @@ pub async fn get(tx: &mut Tx, id: ApiKeyId) -> Result<Option<Credential>> {
     Ok(row.map(Credential::from))
 }
 
+/// Stores a new credential; a second successor of one credential is a `UniqueViolation`.
 pub async fn insert(tx: &mut Tx, auth: &Authorized, credential: &Credential) -> Result<()> {
     debug_assert_eq!(credential.organization_id, auth.organization_id());
     on_tx!(tx, conn => sqlx::query(INSERT)
@@ -113,9 +124,11 @@ pub async fn insert(tx: &mut Tx, auth: &Authorized, credential: &Credential) -> 
         .bind(&credential.client_secret_digest)
         .bind(credential.expires_at)
         .bind(credential.created_on)
+        .bind(credential.rotated_from.map(|id| id.uuid()))
         .execute(conn)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected()))
+    .map_err(classify)?;
     Ok(())
 }
 
@@ -133,6 +146,32 @@ pub async fn revoke(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Moves a credential's expiry (rotation ends the old secret's life).
+pub async fn set_expiry(
+    tx: &mut Tx,
+    auth: &Authorized,
+    id: ApiKeyId,
+    expires_at: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(SET_EXPIRY)
+        .bind(id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(expires_at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The credential that replaced `id` by rotation, if any.
+pub async fn successor(tx: &mut Tx, id: ApiKeyId) -> Result<Option<ApiKeyId>> {
+    let found = on_tx!(tx, conn => sqlx::query_scalar::<_, Uuid>(SELECT_SUCCESSOR)
+        .bind(id.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    Ok(found.map(ApiKeyId::from_uuid))
 }
 
 /// Revokes every credential of the authorized organization (when it is deleted).
@@ -218,7 +257,7 @@ struct CredentialWithOrgRow {
 
 const SELECT_WITH_ORG: &str = "SELECT k.id, k.organization_id, k.created_by, k.name, \
     k.description, k.role, k.key_digest, k.client_secret_digest, k.expires_at, k.last_used_on, \
-    k.created_on, k.revoked_on, o.parent_id AS org_parent_id, o.status AS org_status \
+    k.created_on, k.revoked_on, k.rotated_from, o.parent_id AS org_parent_id, o.status AS org_status \
     FROM api_keys k JOIN organizations o ON o.id = k.organization_id \
     WHERE k.id = $1 AND o.deleted_on IS NULL";
 

@@ -2,12 +2,14 @@
 
 use serde_json::{Map, json};
 use tenantry_core::authz::operator_authorized;
+use tenantry_core::values::IpNetwork;
 use tenantry_core::{
     ApiKeyId, AuditEventId, Authorized, OperatorId, OrgStatus, OrganizationId, Permission,
     Resource, Scope, UserId,
 };
 use tenantry_store::audit::{self, AuditEvent, AuditFilter};
 use tenantry_store::credentials::{self, Credential, CredentialStatus};
+use tenantry_store::ip_restrictions::{self, IpRestriction};
 use tenantry_store::organizations::{
     self, Organization, OrganizationFilter, OrganizationProfile, OrganizationSort,
 };
@@ -267,6 +269,7 @@ async fn credential_status_filters_follow_revocation_and_expiry() {
             last_used_on: None,
             created_on: t0,
             revoked_on: None,
+            rotated_from: None,
         };
         let (active, expired, revoked) = (
             make(Some(t0 + Duration::days(1))),
@@ -304,6 +307,127 @@ async fn credential_status_filters_follow_revocation_and_expiry() {
             assert_eq!(ids, vec![expected], "{status:?} on {:?}", t.engine());
         }
         let read = credentials::get(&mut tx, active.id).await.unwrap().unwrap();
+        assert_eq!(read.last_used_on, Some(t0), "{:?}", t.engine());
+        drop(tx);
+
+        // Rotation: the successor names its predecessor, once; the old one gets an end.
+        let successor = Credential {
+            rotated_from: Some(active.id),
+            ..make(None)
+        };
+        let mut tx = t.db.begin().await.unwrap();
+        credentials::insert(&mut tx, &auth(org.id), &successor)
+            .await
+            .unwrap();
+        credentials::set_expiry(&mut tx, &auth(org.id), active.id, t0)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let twice = credentials::insert(
+            &mut tx,
+            &auth(org.id),
+            &Credential {
+                rotated_from: Some(active.id),
+                ..make(None)
+            },
+        )
+        .await;
+        assert!(
+            matches!(twice, Err(StoreError::UniqueViolation(_))),
+            "{:?}",
+            t.engine()
+        );
+        drop(tx);
+        let mut tx = t.db.begin_read().await.unwrap();
+        assert_eq!(
+            credentials::successor(&mut tx, active.id).await.unwrap(),
+            Some(successor.id)
+        );
+        let old = credentials::get(&mut tx, active.id).await.unwrap().unwrap();
+        assert_eq!(old.expires_at, Some(t0), "{:?}", t.engine());
+        let new = credentials::get(&mut tx, successor.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(new, successor, "{:?}", t.engine());
+    }
+}
+
+#[tokio::test]
+async fn ip_restrictions_are_unique_per_organization_network() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let other = new_org(&t.db, None, "Other", None).await;
+        let net = |s: &str| s.parse::<IpNetwork>().unwrap();
+        let t0 = now();
+        let mut tx = t.db.begin().await.unwrap();
+        let first = ip_restrictions::insert(&mut tx, &auth(org.id), net("10.0.0.0/8"), t0)
+            .await
+            .unwrap();
+        let second = ip_restrictions::insert(&mut tx, &auth(org.id), net("2001:db8::/32"), t0)
+            .await
+            .unwrap();
+        // The same network in another organization is a different rule.
+        ip_restrictions::insert(&mut tx, &auth(other.id), net("10.0.0.0/8"), t0)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(second.id > first.id, "{:?}", t.engine());
+
+        let mut tx = t.db.begin().await.unwrap();
+        let again = ip_restrictions::insert(&mut tx, &auth(org.id), net("10.0.0.0/8"), t0).await;
+        assert!(matches!(again, Err(StoreError::UniqueViolation(_))));
+        drop(tx);
+
+        ip_restrictions::touch_last_used(&t.db, first.id, t0)
+            .await
+            .unwrap();
+        // Bookkeeping only moves forward.
+        ip_restrictions::touch_last_used(&t.db, first.id, t0 - Duration::minutes(5))
+            .await
+            .unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let moved = IpRestriction {
+            ip_network: net("192.0.2.0/24"),
+            ..second.clone()
+        };
+        ip_restrictions::update(&mut tx, &auth(org.id), &moved)
+            .await
+            .unwrap();
+        ip_restrictions::delete(&mut tx, &auth(org.id), first.id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = t.db.begin_read().await.unwrap();
+        let left = ip_restrictions::list(&mut tx, org.id).await.unwrap();
+        assert_eq!(left, vec![moved], "{:?}", t.engine());
+        assert!(
+            ip_restrictions::get(&mut tx, first.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let others = ip_restrictions::list(&mut tx, other.id).await.unwrap();
+        assert_eq!(others.len(), 1);
+        drop(tx);
+
+        let mut tx = t.db.begin().await.unwrap();
+        let kept = IpRestriction {
+            id: others[0].id,
+            last_used_on: Some(t0),
+            ..others[0].clone()
+        };
+        ip_restrictions::update(&mut tx, &auth(other.id), &kept)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        let read = ip_restrictions::get(&mut tx, kept.id)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(read.last_used_on, Some(t0), "{:?}", t.engine());
     }
 }

@@ -6,13 +6,14 @@
 
 mod postgres;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use tempfile::TempDir;
 use tenantry_app::{
-    App, BootstrapRequest, Bootstrapped, Db, DbOptions, Engine, SecretBox, SystemClock,
+    App, BootstrapRequest, Bootstrapped, Clock, Db, DbOptions, Engine, SecretBox, SystemClock,
 };
 use tenantry_core::values::{Email, Username};
+use time::{Duration, OffsetDateTime};
 
 /// A migrated database that lives as long as this value.
 pub struct TestDb {
@@ -86,17 +87,37 @@ pub async fn engines() -> Vec<TestDb> {
     all
 }
 
+/// The wall clock, moved forward by however much a test asked: expiry without waiting.
+#[derive(Default)]
+pub struct TestClock {
+    ahead: Mutex<Duration>,
+}
+
+impl TestClock {
+    pub fn advance(&self, by: Duration) {
+        *self.ahead.lock().unwrap() += by;
+    }
+}
+
+impl Clock for TestClock {
+    fn now(&self) -> OffsetDateTime {
+        SystemClock.now() + *self.ahead.lock().unwrap()
+    }
+}
+
 /// An app over a test database, bootstrapped with one tenant.
 pub struct TestApp {
     pub app: Arc<App>,
     pub boot: Bootstrapped,
     pub database: TestDb,
+    pub clock: Arc<TestClock>,
 }
 
 pub async fn bootstrapped(database: TestDb) -> TestApp {
+    let clock = Arc::new(TestClock::default());
     let app = Arc::new(App::new(
         database.db.clone(),
-        Arc::new(SystemClock),
+        clock.clone(),
         SecretBox::new(&[9; 32]),
     ));
     let boot = app
@@ -111,6 +132,7 @@ pub async fn bootstrapped(database: TestDb) -> TestApp {
         app,
         boot,
         database,
+        clock,
     }
 }
 

@@ -5,7 +5,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tenantry_app::credentials::{
-    CredentialCreate, CredentialRecord, CredentialStatus, IssuedCredential, status_of,
+    CredentialCreate, CredentialRecord, CredentialStatus, IssuedCredential, OldSecretEnds,
+    status_of,
 };
 use tenantry_core::{ApiKeyId, OrganizationId};
 use time::OffsetDateTime;
@@ -32,6 +33,8 @@ pub(crate) struct CredentialWire {
     created_on: String,
     last_used_on: Option<String>,
     deleted_on: Option<String>,
+    /// The credential this one replaced by rotation.
+    rotated_from: Option<ApiKeyId>,
 }
 
 fn status_str(status: CredentialStatus) -> &'static str {
@@ -55,6 +58,7 @@ impl CredentialWire {
             created_on: time(c.created_on),
             last_used_on: opt_time(c.last_used_on),
             deleted_on: opt_time(c.revoked_on),
+            rotated_from: c.rotated_from,
         }
     }
 }
@@ -169,6 +173,61 @@ pub(crate) async fn remove(
 ) -> Result<StatusCode, ApiError> {
     state.app.credential_delete(&actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The longest overlap a rotation may give the old secret.
+const MAX_OVERLAP_SECONDS: i64 = 30 * 24 * 3600;
+
+/// How long the old secret keeps working: `overlap_seconds` from now (0 for a leaked
+/// secret), or until `old_expires_at`.
+#[derive(Deserialize)]
+pub(crate) struct RotateBody {
+    overlap_seconds: Option<i64>,
+    old_expires_at: Option<String>,
+}
+
+pub(crate) async fn rotate(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    PathId(id): PathId<ApiKeyId>,
+    JsonBody(body): JsonBody<RotateBody>,
+) -> Result<Json<IssuedWire>, ApiError> {
+    let now = state.app.now();
+    let mut check = Check::default();
+    let until = match (body.overlap_seconds, body.old_expires_at) {
+        (Some(seconds), None) if (0..=MAX_OVERLAP_SECONDS).contains(&seconds) => {
+            Some(OldSecretEnds::After(time::Duration::seconds(seconds)))
+        }
+        (Some(_), None) => {
+            check.fail(
+                "overlap_seconds",
+                format!("must be 0 to {MAX_OVERLAP_SECONDS} seconds"),
+            );
+            None
+        }
+        (None, Some(raw)) => {
+            let parsed = parse_time(&raw)
+                .filter(|at| *at <= now + time::Duration::seconds(MAX_OVERLAP_SECONDS));
+            if parsed.is_none() {
+                check.fail(
+                    "old_expires_at",
+                    "must be an RFC 3339 date-time within 30 days from now",
+                );
+            }
+            parsed.map(OldSecretEnds::At)
+        }
+        _ => {
+            check.fail(
+                "overlap_seconds",
+                "give exactly one of overlap_seconds (0 ends the old secret now) or old_expires_at",
+            );
+            None
+        }
+    };
+    check.finish()?;
+    let old_ends = until.expect("checked above");
+    let issued = state.app.credential_rotate(&actor, id, old_ends).await?;
+    Ok(Json(IssuedWire::new(issued, now)))
 }
 
 pub(crate) async fn introspect(

@@ -110,7 +110,12 @@ pub(crate) async fn grant(
     else {
         return Err(ApiError(AppError::Invalid(errors)));
     };
-    let grant = limited(&state, ip, state.app.token_grant(client_id, &secret)).await?;
+    let grant = limited(
+        &state,
+        ip,
+        state.app.token_grant(client_id, &secret, Some(ip)),
+    )
+    .await?;
     Ok(Json(TokenResponse {
         access_token: grant.access_token,
         token_type: "Bearer",

@@ -62,8 +62,21 @@ async fn no_secret_is_stored_audited_or_logged_in_plaintext() {
             .post("/v1/auth/client_credentials", json!({"api_key_name": "ci"}))
             .expect(StatusCode::OK)
             .await;
-        for field in ["api_key", "client_secret"] {
-            secrets.push(issued[field].as_str().unwrap().to_owned());
+        // A rotation issues a second pair of secrets.
+        let rotated = api
+            .post(
+                &format!(
+                    "/v1/auth/client_credentials/{}/rotate",
+                    issued["api_key_id"].as_str().unwrap()
+                ),
+                json!({"overlap_seconds": 600}),
+            )
+            .expect(StatusCode::OK)
+            .await;
+        for credential in [&issued, &rotated] {
+            for field in ["api_key", "client_secret"] {
+                secrets.push(credential[field].as_str().unwrap().to_owned());
+            }
         }
         for (org, secret) in [
             (
@@ -73,6 +86,10 @@ async fn no_secret_is_stored_audited_or_logged_in_plaintext() {
             (
                 api.t.boot.organization_id.to_string(),
                 issued["client_secret"].as_str().unwrap().to_owned(),
+            ),
+            (
+                api.t.boot.organization_id.to_string(),
+                rotated["client_secret"].as_str().unwrap().to_owned(),
             ),
         ] {
             let grant = api
