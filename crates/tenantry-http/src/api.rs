@@ -1,4 +1,5 @@
-//! The Tenantry API (OpusDNS-compatible): one module per resource.
+//! The Tenantry API (OpusDNS-compatible): one module per resource, and the endpoint table
+//! that routes to them.
 
 mod audit;
 mod credentials;
@@ -8,85 +9,465 @@ mod roles;
 mod token;
 mod users;
 
-use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::http::Method;
+use tenantry_core::{Permission, Resource, Scope};
 
-use crate::AppState;
+use crate::endpoint::{Access, Bound, row};
+use crate::{health, openapi};
 
-pub(crate) fn routes() -> Router<AppState> {
+const fn needs(resource: Resource, scope: Scope) -> Access {
+    Access::Requires(Permission::new(resource, scope))
+}
+
+const ORG_READ: Access = needs(Resource::Organization, Scope::Read);
+const ORG_MANAGE: Access = needs(Resource::Organization, Scope::Manage);
+const ORG_DELETE: Access = needs(Resource::Organization, Scope::Delete);
+const USERS_READ: Access = needs(Resource::Users, Scope::Read);
+const USERS_MANAGE: Access = needs(Resource::Users, Scope::Manage);
+const USERS_DELETE: Access = needs(Resource::Users, Scope::Delete);
+const KEYS_READ: Access = needs(Resource::ApiKeys, Scope::Read);
+const KEYS_MANAGE: Access = needs(Resource::ApiKeys, Scope::Manage);
+const KEYS_DELETE: Access = needs(Resource::ApiKeys, Scope::Delete);
+const AUDIT_READ: Access = needs(Resource::AuditLogs, Scope::Read);
+
+/// Every endpoint, with the access it needs. Where the OpusDNS description names a permission
+/// (`x-required-permissions`) the row uses it; where it names none, the row says what the use
+/// case needs.
+pub(crate) fn endpoints() -> Vec<Bound> {
+    use Method as M;
     use organizations as org;
-    Router::new()
-        .route("/v1/organizations", get(org::list).post(org::create))
-        .route("/v1/organizations/users", get(users::list))
-        .route(
+    let (get, post, put, patch, delete) = (M::GET, M::POST, M::PUT, M::PATCH, M::DELETE);
+    const ORG: &str = "organizations";
+    const ROLES: &str = "roles";
+    const IPS: &str = "ip-restrictions";
+    const USERS: &str = "users";
+    const AUTH: &str = "auth";
+    const OPS: &str = "platform";
+    vec![
+        row(
+            get.clone(),
+            "/healthz",
+            "healthz",
+            OPS,
+            "Liveness",
+            Access::Public,
+            200,
+            health::healthz,
+        ),
+        row(
+            get.clone(),
+            "/readyz",
+            "readyz",
+            OPS,
+            "Readiness (the database answers)",
+            Access::Public,
+            200,
+            health::readyz,
+        ),
+        row(
+            get.clone(),
+            "/v1/openapi.json",
+            "openapi",
+            OPS,
+            "This API's OpenAPI description",
+            Access::Public,
+            200,
+            openapi::document,
+        ),
+        row(
+            get.clone(),
+            "/v1/organizations",
+            "list_organizations",
+            ORG,
+            "List suborganizations",
+            ORG_READ,
+            200,
+            org::list,
+        ),
+        row(
+            post.clone(),
+            "/v1/organizations",
+            "create_organization",
+            ORG,
+            "Create a suborganization",
+            ORG_MANAGE,
+            200,
+            org::create,
+        )
+        .conflicts(),
+        row(
+            get.clone(),
+            "/v1/organizations/users",
+            "list_organization_users",
+            USERS,
+            "List the organization's users",
+            ORG_READ,
+            200,
+            users::list,
+        ),
+        row(
+            get.clone(),
             "/v1/organizations/roles",
-            get(roles::list).post(roles::create),
+            "list_roles",
+            ROLES,
+            "List built-in and custom roles",
+            ORG_READ,
+            200,
+            roles::list,
+        ),
+        row(
+            post.clone(),
+            "/v1/organizations/roles",
+            "create_role",
+            ROLES,
+            "Create a custom role",
+            ORG_MANAGE,
+            201,
+            roles::create,
         )
-        .route(
+        .conflicts(),
+        row(
+            get.clone(),
             "/v1/organizations/roles/{label}",
-            get(roles::get_one)
-                .patch(roles::update)
-                .delete(roles::remove),
+            "get_role",
+            ROLES,
+            "Get a role",
+            ORG_READ,
+            200,
+            roles::get_one,
+        ),
+        row(
+            patch.clone(),
+            "/v1/organizations/roles/{label}",
+            "update_role",
+            ROLES,
+            "Change a custom role",
+            ORG_MANAGE,
+            200,
+            roles::update,
         )
-        .route("/v1/organizations/role-permissions", get(roles::grantable))
-        .route(
+        .conflicts(),
+        row(
+            delete.clone(),
+            "/v1/organizations/roles/{label}",
+            "delete_role",
+            ROLES,
+            "Delete an unused custom role",
+            ORG_MANAGE,
+            204,
+            roles::remove,
+        )
+        .conflicts(),
+        row(
+            get.clone(),
+            "/v1/organizations/role-permissions",
+            "list_role_permissions",
+            ROLES,
+            "Permissions a custom role may hold",
+            ORG_READ,
+            200,
+            roles::grantable,
+        ),
+        row(
+            get.clone(),
             "/v1/organizations/ip-restrictions",
-            get(ip_restrictions::list).post(ip_restrictions::create),
+            "list_ip_restrictions",
+            IPS,
+            "List IP restrictions",
+            ORG_READ,
+            200,
+            ip_restrictions::list,
+        ),
+        row(
+            post.clone(),
+            "/v1/organizations/ip-restrictions",
+            "create_ip_restriction",
+            IPS,
+            "Allow a network",
+            ORG_MANAGE,
+            200,
+            ip_restrictions::create,
         )
-        .route(
+        .conflicts(),
+        row(
+            get.clone(),
             "/v1/organizations/ip-restrictions/{ip_restriction_id}",
-            get(ip_restrictions::get_one)
-                .patch(ip_restrictions::update)
-                .delete(ip_restrictions::remove),
+            "get_ip_restriction",
+            IPS,
+            "Get an IP restriction",
+            ORG_READ,
+            200,
+            ip_restrictions::get_one,
+        ),
+        row(
+            patch.clone(),
+            "/v1/organizations/ip-restrictions/{ip_restriction_id}",
+            "update_ip_restriction",
+            IPS,
+            "Change an IP restriction",
+            ORG_MANAGE,
+            200,
+            ip_restrictions::update,
         )
-        .route(
+        .conflicts(),
+        row(
+            delete.clone(),
+            "/v1/organizations/ip-restrictions/{ip_restriction_id}",
+            "delete_ip_restriction",
+            IPS,
+            "Delete an IP restriction",
+            ORG_MANAGE,
+            204,
+            ip_restrictions::remove,
+        )
+        .conflicts(),
+        row(
+            get.clone(),
             "/v1/organizations/attributes",
-            get(org::attributes_own).patch(org::attributes_update_own),
+            "list_own_attributes",
+            ORG,
+            "The organization's attributes",
+            ORG_READ,
+            200,
+            org::attributes_own,
+        ),
+        row(
+            patch.clone(),
+            "/v1/organizations/attributes",
+            "update_own_attributes",
+            ORG,
+            "Upsert the organization's attributes",
+            ORG_MANAGE,
+            200,
+            org::attributes_update_own,
         )
-        .route(
+        .conflicts(),
+        row(
+            get.clone(),
             "/v1/organizations/attributes/{organization_id}",
-            get(org::attributes_of).patch(org::attributes_update_of),
+            "list_attributes_legacy",
+            ORG,
+            "An organization's attributes (older path)",
+            ORG_READ,
+            200,
+            org::attributes_of,
+        ),
+        row(
+            patch.clone(),
+            "/v1/organizations/attributes/{organization_id}",
+            "update_attributes_legacy",
+            ORG,
+            "Upsert an organization's attributes (older path)",
+            ORG_MANAGE,
+            200,
+            org::attributes_update_of,
         )
-        .route(
+        .conflicts(),
+        row(
+            get.clone(),
             "/v1/organizations/{organization_id}",
-            get(org::get_one).patch(org::update).delete(org::remove),
-        )
-        .route(
+            "get_organization",
+            ORG,
+            "Get an organization",
+            ORG_READ,
+            200,
+            org::get_one,
+        ),
+        row(
+            patch.clone(),
+            "/v1/organizations/{organization_id}",
+            "update_organization",
+            ORG,
+            "Change an organization, or its status",
+            ORG_MANAGE,
+            200,
+            org::update,
+        ),
+        row(
+            delete.clone(),
+            "/v1/organizations/{organization_id}",
+            "delete_organization",
+            ORG,
+            "Delete a suborganization",
+            ORG_DELETE,
+            204,
+            org::remove,
+        ),
+        row(
+            get.clone(),
             "/v1/organizations/{organization_id}/attributes",
-            get(org::attributes_of).patch(org::attributes_update_of),
+            "list_attributes",
+            ORG,
+            "An organization's attributes",
+            ORG_READ,
+            200,
+            org::attributes_of,
+        ),
+        row(
+            patch.clone(),
+            "/v1/organizations/{organization_id}/attributes",
+            "update_attributes",
+            ORG,
+            "Upsert an organization's attributes",
+            ORG_MANAGE,
+            200,
+            org::attributes_update_of,
         )
-        .route("/v1/users", post(users::create))
-        .route("/v1/users/me", get(users::me))
-        .route(
-            "/v1/users/{user_id}/role",
-            get(users::role_get).put(users::role_put),
+        .conflicts(),
+        row(
+            post.clone(),
+            "/v1/users",
+            "create_user",
+            USERS,
+            "Create a user",
+            USERS_MANAGE,
+            200,
+            users::create,
         )
-        .route(
-            "/v1/users/{user_id}/permissions",
-            get(users::permissions_get),
-        )
-        .route(
+        .conflicts(),
+        row(
+            get.clone(),
+            "/v1/users/me",
+            "get_current_user",
+            USERS,
+            "The user behind the credential",
+            USERS_READ,
+            200,
+            users::me,
+        ),
+        row(
+            get.clone(),
             "/v1/users/{user_id}",
-            get(users::get_one)
-                .patch(users::update)
-                .delete(users::remove),
+            "get_user",
+            USERS,
+            "Get a user",
+            USERS_READ,
+            200,
+            users::get_one,
+        ),
+        row(
+            patch.clone(),
+            "/v1/users/{user_id}",
+            "update_user",
+            USERS,
+            "Change a user",
+            USERS_MANAGE,
+            200,
+            users::update,
         )
-        .route(
+        .conflicts(),
+        row(
+            delete.clone(),
+            "/v1/users/{user_id}",
+            "delete_user",
+            USERS,
+            "Delete a user",
+            USERS_DELETE,
+            204,
+            users::remove,
+        )
+        .conflicts(),
+        row(
+            get.clone(),
+            "/v1/users/{user_id}/role",
+            "get_user_role",
+            USERS,
+            "A user's role",
+            USERS_READ,
+            200,
+            users::role_get,
+        ),
+        row(
+            put,
+            "/v1/users/{user_id}/role",
+            "set_user_role",
+            USERS,
+            "Give a user a role",
+            USERS_MANAGE,
+            200,
+            users::role_put,
+        )
+        .conflicts(),
+        row(
+            get.clone(),
+            "/v1/users/{user_id}/permissions",
+            "get_user_permissions",
+            USERS,
+            "What a user's role grants",
+            USERS_READ,
+            200,
+            users::permissions_get,
+        ),
+        row(
+            post.clone(),
+            "/v1/auth/token",
+            "issue_token",
+            AUTH,
+            "OAuth2 client credentials grant",
+            Access::Public,
+            200,
+            token::grant,
+        ),
+        row(
+            get.clone(),
             "/v1/auth/client_credentials",
-            get(credentials::list).post(credentials::create),
-        )
-        .route("/v1/auth/token", post(token::grant))
-        .route(
+            "list_credentials",
+            AUTH,
+            "List API credentials",
+            KEYS_READ,
+            200,
+            credentials::list,
+        ),
+        row(
+            post.clone(),
+            "/v1/auth/client_credentials",
+            "create_credential",
+            AUTH,
+            "Issue an API credential",
+            KEYS_MANAGE,
+            200,
+            credentials::create,
+        ),
+        row(
+            get.clone(),
             "/v1/auth/client_credentials/introspect",
-            get(credentials::introspect),
-        )
-        .route(
+            "introspect_credential",
+            AUTH,
+            "The calling credential",
+            Access::Authenticated,
+            200,
+            credentials::introspect,
+        ),
+        row(
+            delete,
             "/v1/auth/client_credentials/{api_key_id}",
-            delete(credentials::remove),
-        )
-        .route(
+            "revoke_credential",
+            AUTH,
+            "Revoke an API credential",
+            KEYS_DELETE,
+            204,
+            credentials::remove,
+        ),
+        row(
+            post,
             "/v1/auth/client_credentials/{api_key_id}/rotate",
-            post(credentials::rotate),
+            "rotate_credential",
+            AUTH,
+            "New secrets; the old ones end at a chosen time",
+            KEYS_MANAGE,
+            200,
+            credentials::rotate,
         )
-        .route("/v1/audit-logs", get(audit::list))
+        .conflicts(),
+        row(
+            get,
+            "/v1/audit-logs",
+            "list_audit_events",
+            "audit",
+            "The audit trail",
+            AUDIT_READ,
+            200,
+            audit::list,
+        ),
+    ]
 }

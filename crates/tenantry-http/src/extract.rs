@@ -12,6 +12,7 @@ use tenantry_app::{Actor, AppError, FieldError, RequestMeta};
 use tenantry_core::OrganizationId;
 
 use crate::AppState;
+use crate::endpoint::Authenticated;
 use crate::problem::ApiError;
 
 /// The client's address, as the listener saw it (unspecified when there is no socket, as in
@@ -54,39 +55,45 @@ pub(crate) async fn limited<T>(
 }
 
 /// The authenticated caller. Reads `X-Api-Key: opk_…`, or `Authorization: Bearer` with an API
-/// key or an access token.
+/// key or an access token. Behind the endpoint guard this is the actor the guard resolved.
 pub(crate) struct Caller(pub Actor);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
-        let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-        let key = header("x-api-key").or_else(|| {
-            header("authorization").and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            })
-        });
-        let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
-            return Err(AppError::Unauthenticated(
-                tenantry_app::Code::Authentication,
-                "Missing credentials: send X-Api-Key or Authorization: Bearer".into(),
-            )
-            .into());
-        };
-        let meta = RequestMeta {
-            request_id: header("x-request-id").map(str::to_owned),
-            client_ip: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        };
-        Ok(Caller(
-            limited(state, ip, state.app.authenticate(key, meta)).await?,
-        ))
+        match parts.extensions.remove::<Authenticated>() {
+            Some(Authenticated(actor)) => Ok(Caller(actor)),
+            None => authenticate(parts, state).await.map(Caller),
+        }
     }
+}
+
+/// Resolves the request's credential, under the brute-force limiter.
+pub(crate) async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Actor, ApiError> {
+    let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let key = header("x-api-key").or_else(|| {
+        header("authorization").and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+    });
+    let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
+        return Err(AppError::Unauthenticated(
+            tenantry_app::Code::Authentication,
+            "Missing credentials: send X-Api-Key or Authorization: Bearer".into(),
+        )
+        .into());
+    };
+    let meta = RequestMeta {
+        request_id: header("x-request-id").map(str::to_owned),
+        client_ip: parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip()),
+    };
+    limited(state, ip, state.app.authenticate(key, meta)).await
 }
 
 /// `X-Organization-Context: organization_…`: act inside that suborganization.

@@ -4,9 +4,11 @@
 
 mod api;
 mod auth_limit;
+mod endpoint;
 mod extract;
 mod health;
 mod middleware;
+mod openapi;
 mod pagination;
 mod problem;
 mod query;
@@ -17,11 +19,23 @@ use std::sync::Arc;
 use axum::Router;
 use tenantry_app::App;
 
+pub use endpoint::{Access, Endpoint};
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub app: Arc<App>,
     pub(crate) auth_limiter: Arc<auth_limit::AuthFailureLimiter>,
+}
+
+/// The endpoint table: every route, the access it needs, its statuses.
+pub fn endpoints() -> Vec<Endpoint> {
+    api::endpoints().into_iter().map(|b| b.endpoint).collect()
+}
+
+/// The OpenAPI document served at `/v1/openapi.json`.
+pub fn openapi_document() -> serde_json::Value {
+    serde_json::to_value(openapi::describe(&endpoints())).expect("the document serializes")
 }
 
 /// The whole HTTP surface with its middleware.
@@ -30,9 +44,12 @@ pub fn router(app: Arc<App>) -> Router {
         app,
         auth_limiter: Arc::default(),
     };
-    let routes = Router::new()
-        .merge(health::routes())
-        .merge(api::routes())
+    let mut routes = Router::new();
+    for bound in api::endpoints() {
+        let (endpoint, handler) = bound.guarded(&state);
+        routes = routes.route(endpoint.path, handler);
+    }
+    let routes = routes
         .fallback(problem::not_found_fallback)
         .method_not_allowed_fallback(problem::method_not_allowed_fallback)
         .with_state(state);

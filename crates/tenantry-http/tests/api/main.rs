@@ -7,6 +7,8 @@ mod audit;
 mod credentials;
 mod errors;
 mod ip_restrictions;
+mod isolation_sweep;
+mod openapi;
 mod organizations;
 mod roles;
 mod rotation;

@@ -1,0 +1,129 @@
+//! The endpoint table's row type and the guard that enforces each row's access rule.
+//!
+//! Every route is declared once, with what a caller needs to use it; the router, the
+//! permission check and the generated OpenAPI document all come from the same rows.
+
+use axum::extract::{Request, State};
+use axum::handler::Handler;
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::{Extension, middleware};
+use tenantry_app::{Actor, AppError};
+use tenantry_core::Permission;
+
+use crate::AppState;
+use crate::extract::authenticate;
+use crate::problem::ApiError;
+
+/// What a caller needs to use an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// No credential (probes, the token grant, the API description).
+    Public,
+    /// Any valid credential; the endpoint concerns the credential itself.
+    Authenticated,
+    /// A credential whose role grants this permission (the OpenAPI document's
+    /// `x-required-permissions`). The use case still checks reach and organization status.
+    Requires(Permission),
+}
+
+/// One row of the endpoint table.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    pub method: Method,
+    /// axum's path syntax, which is also OpenAPI's: `/v1/users/{user_id}`.
+    pub path: &'static str,
+    pub operation_id: &'static str,
+    pub summary: &'static str,
+    pub tag: &'static str,
+    pub access: Access,
+    pub success: StatusCode,
+    /// Error statuses beyond the ones every endpoint of its access kind documents.
+    pub conflicts: bool,
+}
+
+/// A row and the handler serving it.
+pub(crate) struct Bound {
+    pub endpoint: Endpoint,
+    pub handler: MethodRouter<AppState>,
+}
+
+/// Builds a row; `success` is the status of the success path.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn row<H, T>(
+    method: Method,
+    path: &'static str,
+    operation_id: &'static str,
+    tag: &'static str,
+    summary: &'static str,
+    access: Access,
+    success: u16,
+    handler: H,
+) -> Bound
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a routable method");
+    Bound {
+        endpoint: Endpoint {
+            method,
+            path,
+            operation_id,
+            summary,
+            tag,
+            access,
+            success: StatusCode::from_u16(success).expect("a valid status"),
+            conflicts: false,
+        },
+        handler: on(filter, handler),
+    }
+}
+
+impl Bound {
+    /// Marks an endpoint that can answer 409.
+    pub(crate) fn conflicts(mut self) -> Self {
+        self.endpoint.conflicts = true;
+        self
+    }
+
+    /// The handler behind its access rule.
+    pub(crate) fn guarded(self, state: &AppState) -> (Endpoint, MethodRouter<AppState>) {
+        let handler = match self.endpoint.access {
+            Access::Public => self.handler,
+            access => self
+                .handler
+                .route_layer(middleware::from_fn_with_state(state.clone(), guard))
+                .route_layer(Extension(access)),
+        };
+        (self.endpoint, handler)
+    }
+}
+
+/// The actor the guard authenticated, handed on to the `Caller` extractor.
+#[derive(Clone)]
+pub(crate) struct Authenticated(pub Actor);
+
+/// Authenticates the caller and checks the row's permission before the handler runs, so a
+/// caller without it is refused the same way whatever it asks for.
+async fn guard(
+    State(state): State<AppState>,
+    Extension(access): Extension<Access>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let actor = match authenticate(&mut parts, &state).await {
+        Ok(actor) => actor,
+        Err(err) => return err.into_response(),
+    };
+    if let Access::Requires(permission) = access
+        && !actor.principal.permissions.contains(&permission)
+    {
+        return ApiError(AppError::permission_denied(permission)).into_response();
+    }
+    parts.extensions.insert(Authenticated(actor));
+    next.run(Request::from_parts(parts, body)).await
+}

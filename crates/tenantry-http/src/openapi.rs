@@ -1,0 +1,185 @@
+//! The OpenAPI description of this server, generated from the endpoint table: every route with
+//! its parameters, success and error statuses, and the permission it needs as
+//! `x-required-permissions`, as in the OpusDNS description.
+
+use std::sync::OnceLock;
+
+use axum::Json;
+use axum::http::Method;
+use serde_json::{Value, json};
+use utoipa::openapi::extensions::Extensions;
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder};
+use utoipa::openapi::security::{SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required,
+    ResponseBuilder,
+};
+
+use crate::endpoint::{Access, Endpoint};
+
+/// The document, built once from the table.
+pub(crate) async fn document() -> Json<Value> {
+    static DOCUMENT: OnceLock<Value> = OnceLock::new();
+    Json(
+        DOCUMENT
+            .get_or_init(|| {
+                let endpoints: Vec<Endpoint> = crate::endpoints();
+                serde_json::to_value(describe(&endpoints)).expect("the document serializes")
+            })
+            .clone(),
+    )
+}
+
+fn http_method(method: &Method) -> HttpMethod {
+    match *method {
+        Method::GET => HttpMethod::Get,
+        Method::POST => HttpMethod::Post,
+        Method::PUT => HttpMethod::Put,
+        Method::PATCH => HttpMethod::Patch,
+        Method::DELETE => HttpMethod::Delete,
+        _ => unreachable!("the table uses only GET, POST, PUT, PATCH and DELETE"),
+    }
+}
+
+/// `{name}` segments of a path, in order.
+fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+}
+
+/// The error statuses an endpoint documents: what its access kind can answer, plus 409 where
+/// a rule can refuse the change.
+fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
+    let mut statuses = match endpoint.access {
+        Access::Public if endpoint.operation_id == "issue_token" => vec![
+            (401, "Wrong client secret"),
+            (
+                403,
+                "Caller's address outside the organization's IP restrictions",
+            ),
+            (404, "Unknown client_id (organization)"),
+            (422, "Malformed request"),
+            (429, "Too many failed attempts from this address"),
+        ],
+        Access::Public => vec![],
+        Access::Authenticated | Access::Requires(_) => vec![
+            (
+                401,
+                "Missing, malformed, unknown, revoked or expired credential",
+            ),
+            (
+                403,
+                "Permission, organization status or IP restriction refuses the request",
+            ),
+            (404, "Not found, or not in the caller's reach"),
+            (422, "Malformed request"),
+            (
+                429,
+                "Too many failed authentication attempts from this address",
+            ),
+        ],
+    };
+    if endpoint.conflicts {
+        statuses.push((409, "A rule of the resource refuses the change"));
+    }
+    statuses.sort_unstable();
+    statuses
+}
+
+fn operation(endpoint: &Endpoint) -> Operation {
+    let problem = json!({"$ref": "#/components/schemas/Problem"});
+    let mut builder = OperationBuilder::new()
+        .operation_id(Some(endpoint.operation_id))
+        .summary(Some(endpoint.summary))
+        .tag(endpoint.tag)
+        .response(
+            endpoint.success.as_u16().to_string(),
+            ResponseBuilder::new()
+                .description(endpoint.success.canonical_reason().unwrap_or("Success"))
+                .build(),
+        );
+    for name in path_parameters(endpoint.path) {
+        builder = builder.parameter(
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .build(),
+        );
+    }
+    for (status, description) in error_statuses(endpoint) {
+        let content: utoipa::openapi::Content =
+            serde_json::from_value(json!({"schema": problem})).expect("a content object");
+        builder = builder.response(
+            status.to_string(),
+            ResponseBuilder::new()
+                .description(description)
+                .content("application/problem+json", content)
+                .build(),
+        );
+    }
+    match endpoint.access {
+        Access::Public => builder.securities(Some(Vec::<SecurityRequirement>::new())),
+        Access::Authenticated => builder,
+        Access::Requires(permission) => builder.extensions(Some(Extensions::from_iter([(
+            "x-required-permissions",
+            json!([permission.to_string()]),
+        )]))),
+    }
+    .build()
+}
+
+/// The OpenAPI document of `endpoints`.
+pub(crate) fn describe(endpoints: &[Endpoint]) -> OpenApi {
+    let mut paths = PathsBuilder::new();
+    for endpoint in endpoints {
+        paths = paths.path(
+            endpoint.path,
+            PathItem::new(http_method(&endpoint.method), operation(endpoint)),
+        );
+    }
+    let problem: utoipa::openapi::schema::Schema = serde_json::from_value(json!({
+        "type": "object",
+        "description": "RFC 9457 problem details; `code` is the stable reason (ERROR_…).",
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"},
+            "status": {"type": "integer"}, "code": {"type": "string"},
+            "detail": {"type": "string"},
+            "errors": {"type": "array", "items": {"type": "object"}}
+        },
+        "required": ["type", "title", "status"]
+    }))
+    .expect("a schema object");
+    let components = ComponentsBuilder::new()
+        .schema("Problem", problem)
+        .security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
+        )
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        )
+        .build();
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Tenantry API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some(
+                    "Organizations, users, roles, credentials and audit trail of a Tenantry \
+                     server (OpusDNS-compatible).",
+                ))
+                .build(),
+        )
+        .paths(paths.build())
+        .components(Some(components))
+        .security(Some([
+            SecurityRequirement::new("api_key", Vec::<String>::new()),
+            SecurityRequirement::new("bearer", Vec::<String>::new()),
+        ]))
+        .build()
+}

@@ -1,0 +1,485 @@
+//! The isolation sweep: every row of the endpoint table, called by every kind of caller, must
+//! answer what the access rules say — 401 for a credential that does not work, 403 for a
+//! missing permission, an inactive organization's change or a disallowed address, 404 for
+//! anything outside the caller's reach, and the row's success status otherwise. The routes
+//! come from the router's own table, so a new route without a case here fails the test.
+
+use std::collections::BTreeSet;
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+use tenantry_core::BuiltinRole;
+use tenantry_http::{Access, Endpoint};
+use time::Duration;
+
+use crate::support::{Api, apis, other_tenant, suborg};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    NoCredential,
+    MalformedKey,
+    RevokedKey,
+    ExpiredKey,
+    ExpiredToken,
+    Viewer,
+    DnsManager,
+    BillingManager,
+    SubAdminOnParent,
+    SubAdminOnSibling,
+    ParentAdminOnChild,
+    OtherTenantAdmin,
+    InactiveOrgAdmin,
+    DisallowedIp,
+}
+
+const EVERYONE: [Who; 14] = [
+    Who::NoCredential,
+    Who::MalformedKey,
+    Who::RevokedKey,
+    Who::ExpiredKey,
+    Who::ExpiredToken,
+    Who::Viewer,
+    Who::DnsManager,
+    Who::BillingManager,
+    Who::SubAdminOnParent,
+    Who::SubAdminOnSibling,
+    Who::ParentAdminOnChild,
+    Who::OtherTenantAdmin,
+    Who::InactiveOrgAdmin,
+    Who::DisallowedIp,
+];
+
+/// How a route picks the organization it acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Targeting {
+    /// The caller's own organization or the caller itself.
+    Own,
+    /// `X-Organization-Context`.
+    Context,
+    /// Ids in the path, or `organization_id` in the query.
+    Named,
+}
+
+/// How the sweep calls one route: how it targets, the query it adds, the body it sends.
+struct Case {
+    targeting: Targeting,
+    query: &'static str,
+    body: fn(u32) -> Value,
+}
+
+fn no_body(_: u32) -> Value {
+    Value::Null
+}
+
+fn case(operation_id: &str) -> Option<Case> {
+    use Targeting::*;
+    let (targeting, body): (Targeting, fn(u32) -> Value) = match operation_id {
+        "healthz" | "readyz" | "openapi" | "issue_token" => (Own, no_body),
+        "list_organizations"
+        | "list_own_attributes"
+        | "list_role_permissions"
+        | "get_current_user"
+        | "introspect_credential" => (Own, no_body),
+        "create_organization" => (Own, |n| json!({"name": format!("Swept {n}")})),
+        "update_own_attributes" => (Own, |n| json!([{"key": "swept", "value": n}])),
+        "list_organization_users"
+        | "list_roles"
+        | "list_ip_restrictions"
+        | "list_credentials"
+        | "get_role"
+        | "get_ip_restriction" => (Context, no_body),
+        "delete_role" | "delete_ip_restriction" => (Context, no_body),
+        "create_role" => (
+            Context,
+            |n| json!({"name": format!("Swept {n}"), "permissions": ["dns:read"]}),
+        ),
+        "update_role" => (Context, |_| json!({"description": "swept"})),
+        "create_ip_restriction" | "update_ip_restriction" => {
+            (Context, |n| json!({"ip_network": network(n)}))
+        }
+        "create_user" => (Context, |n| json!({"username": format!("swept-{n}")})),
+        "create_credential" => (Context, |_| json!({"api_key_name": "swept"})),
+        "get_organization"
+        | "delete_organization"
+        | "list_attributes"
+        | "list_attributes_legacy"
+        | "get_user"
+        | "delete_user"
+        | "get_user_role"
+        | "get_user_permissions"
+        | "revoke_credential"
+        | "list_audit_events" => (Named, no_body),
+        "update_organization" => (Named, |n| json!({"name": format!("Renamed {n}")})),
+        "update_attributes" | "update_attributes_legacy" => {
+            (Named, |n| json!([{"key": "swept", "value": n}]))
+        }
+        "update_user" => (Named, |_| json!({"first_name": "Swept"})),
+        "set_user_role" => (Named, |_| json!({"role": "viewer"})),
+        "rotate_credential" => (Named, |_| json!({"overlap_seconds": 0})),
+        _ => return None,
+    };
+    let query = match operation_id {
+        "list_audit_events" => "?organization_id={organization_id}",
+        _ => "",
+    };
+    Some(Case {
+        targeting,
+        query,
+        body,
+    })
+}
+
+/// A network per counter value, never one that matters to a caller of the sweep.
+fn network(n: u32) -> String {
+    format!("10.{}.{}.0/24", n / 250 % 250, n % 250)
+}
+
+/// Everything the sweep calls with and on.
+struct World {
+    parent: String,
+    child: String,
+    sibling: String,
+    inactive: String,
+    fenced: String,
+    parent_secret: String,
+    child_admin: String,
+    viewer: String,
+    dns_manager: String,
+    billing_manager: String,
+    other_tenant_admin: String,
+    inactive_admin: String,
+    fenced_admin: String,
+    revoked: String,
+    expired: String,
+    expired_token: String,
+    /// Objects made in the inactive organization before it was deactivated (nothing new can
+    /// be made in it).
+    inactive_objects: Objects,
+}
+
+#[derive(Default, Clone)]
+struct Objects {
+    user_id: String,
+    label: String,
+    api_key_id: String,
+    ip_restriction_id: String,
+}
+
+const DISALLOWED_IP: &str = "192.0.2.7";
+
+/// A credential of `org` made by the parent's admin.
+async fn credential(api: &Api, org: &str, body: Value) -> Value {
+    api.post("/v1/auth/client_credentials", body)
+        .header("x-organization-context", org)
+        .expect(StatusCode::OK)
+        .await
+}
+
+async fn key_of(api: &Api, org: &str, role: &str) -> String {
+    credential(api, org, json!({"role": role})).await["api_key"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Lets every IPv4 caller in, so the sweep's own IP rules never lock anyone out.
+async fn allow_everyone(api: &Api, org: &str) {
+    api.post(
+        "/v1/organizations/ip-restrictions",
+        json!({"ip_network": "0.0.0.0/0"}),
+    )
+    .header("x-organization-context", org)
+    .expect(StatusCode::OK)
+    .await;
+}
+
+/// Fresh objects of `org` for the placeholders of `path`, made by the parent's admin.
+async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
+    let make = |path: &'static str, body: Value| async move {
+        api.post(path, body)
+            .header("x-organization-context", org)
+            .send()
+            .await
+    };
+    let mut objects = Objects::default();
+    if path.contains("{user_id}") {
+        let (_, user) = make("/v1/users", json!({"username": format!("target-{n}")})).await;
+        objects.user_id = user["user_id"].as_str().unwrap().to_owned();
+    }
+    if path.contains("{label}") {
+        let body = json!({"name": format!("Target {n}"), "permissions": ["dns:read"]});
+        let (_, role) = make("/v1/organizations/roles", body).await;
+        objects.label = role["label"].as_str().unwrap().to_owned();
+    }
+    if path.contains("{api_key_id}") {
+        let (_, key) = make("/v1/auth/client_credentials", json!({})).await;
+        objects.api_key_id = key["api_key_id"].as_str().unwrap().to_owned();
+    }
+    if path.contains("{ip_restriction_id}") {
+        let body = json!({"ip_network": network(n + 30_000)});
+        let (_, rule) = make("/v1/organizations/ip-restrictions", body).await;
+        objects.ip_restriction_id = rule["ip_restriction_id"].to_string();
+    }
+    objects
+}
+
+async fn world(api: &Api) -> World {
+    let parent = api.t.boot.organization_id.to_string();
+    let (child, child_admin) = suborg(api, "Child").await;
+    let (sibling, _) = suborg(api, "Sibling").await;
+    let (inactive, inactive_admin) = suborg(api, "Dormant").await;
+    let (fenced, fenced_admin) = suborg(api, "Fenced").await;
+    for org in [&parent, &child, &sibling, &inactive] {
+        allow_everyone(api, org).await;
+    }
+    api.post(
+        "/v1/organizations/ip-restrictions",
+        json!({"ip_network": "10.0.0.0/8"}),
+    )
+    .header("x-organization-context", &fenced)
+    .expect(StatusCode::OK)
+    .await;
+    let (_, other_tenant_admin) = other_tenant(api, "Elsewhere").await;
+
+    let viewer = credential(api, &child, json!({"role": "viewer"})).await;
+    let dns_manager = key_of(api, &child, "dns_manager").await;
+    let billing_manager = key_of(api, &child, "billing_manager").await;
+    let revoked = credential(api, &child, json!({})).await;
+    api.delete(&format!(
+        "/v1/auth/client_credentials/{}",
+        revoked["api_key_id"].as_str().unwrap()
+    ))
+    .expect(StatusCode::NO_CONTENT)
+    .await;
+    let soon = (api.t.app.now() + Duration::minutes(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let expired = credential(api, &child, json!({"expires_at": soon})).await;
+    let expired_token = api
+        .post("/v1/auth/token", json!({"grant_type": "client_credentials", "client_id": child, "client_secret": viewer["client_secret"]}))
+        .anonymous()
+        .expect(StatusCode::OK)
+        .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}";
+    let inactive_objects = objects(api, &inactive, everything, 0).await;
+    api.patch(
+        &format!("/v1/organizations/{inactive}"),
+        json!({"status": "inactive"}),
+    )
+    .expect(StatusCode::OK)
+    .await;
+    // Past the key's expiry and the token's hour.
+    api.t.clock.advance(Duration::seconds(3700));
+
+    let text = |v: &Value| v["api_key"].as_str().unwrap().to_owned();
+    World {
+        parent,
+        child,
+        sibling,
+        inactive,
+        fenced,
+        parent_secret: api.t.boot.client_secret.clone(),
+        child_admin,
+        viewer: text(&viewer),
+        dns_manager,
+        billing_manager,
+        other_tenant_admin,
+        inactive_admin,
+        fenced_admin,
+        revoked: text(&revoked),
+        expired: text(&expired),
+        expired_token,
+        inactive_objects,
+    }
+}
+
+/// The status (and `code`, where it is fixed) `who` must get from `endpoint`.
+fn expected(endpoint: &Endpoint, case: &Case, who: Who) -> (StatusCode, Option<&'static str>) {
+    let success = (endpoint.success, None);
+    let permission = match endpoint.access {
+        Access::Public => return success,
+        Access::Authenticated => None,
+        Access::Requires(permission) => Some(permission),
+    };
+    let role_lacks =
+        |role: BuiltinRole| permission.is_some_and(|p| !role.permissions().contains(&p));
+    let denied = (StatusCode::FORBIDDEN, Some("ERROR_PERMISSION_DENIED"));
+    match who {
+        Who::NoCredential
+        | Who::MalformedKey
+        | Who::RevokedKey
+        | Who::ExpiredKey
+        | Who::ExpiredToken => (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION")),
+        Who::DisallowedIp => (StatusCode::FORBIDDEN, Some("ERROR_IP_NOT_ALLOWED")),
+        Who::Viewer if role_lacks(BuiltinRole::Viewer) => denied,
+        Who::DnsManager if role_lacks(BuiltinRole::DnsManager) => denied,
+        Who::BillingManager if role_lacks(BuiltinRole::BillingManager) => denied,
+        Who::Viewer | Who::DnsManager | Who::BillingManager | Who::ParentAdminOnChild => success,
+        Who::SubAdminOnParent | Who::SubAdminOnSibling | Who::OtherTenantAdmin => {
+            match case.targeting {
+                Targeting::Own => {
+                    // Acting on its own organization; a suborganization has no children.
+                    let nested = endpoint.operation_id == "create_organization"
+                        && who != Who::OtherTenantAdmin;
+                    if nested {
+                        (
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            Some("ERROR_ORGANIZATION_NESTING_NOT_ALLOWED"),
+                        )
+                    } else {
+                        success
+                    }
+                }
+                Targeting::Context | Targeting::Named => (StatusCode::NOT_FOUND, None),
+            }
+        }
+        Who::InactiveOrgAdmin if endpoint.method != Method::GET => {
+            (StatusCode::FORBIDDEN, Some("ERROR_ORGANIZATION_INACTIVE"))
+        }
+        Who::InactiveOrgAdmin => success,
+    }
+}
+
+/// Who calls with what, on which organization, from where.
+fn caller(world: &World, who: Who, n: u32) -> (Option<String>, String, String) {
+    // Failing credentials each come from their own address, so the brute-force limiter
+    // (which is tested on its own) does not turn the sweep's 401s into 429s.
+    let fresh_ip = format!("172.16.{}.{}", n / 250 % 250, n % 250 + 1);
+    let (credential, org, ip) = match who {
+        Who::NoCredential => (None, &world.child, fresh_ip),
+        Who::MalformedKey => (Some("opk_not-a-key".to_owned()), &world.child, fresh_ip),
+        Who::RevokedKey => (Some(world.revoked.clone()), &world.child, fresh_ip),
+        Who::ExpiredKey => (Some(world.expired.clone()), &world.child, fresh_ip),
+        Who::ExpiredToken => (Some(world.expired_token.clone()), &world.child, fresh_ip),
+        Who::Viewer => (Some(world.viewer.clone()), &world.child, fresh_ip),
+        Who::DnsManager => (Some(world.dns_manager.clone()), &world.child, fresh_ip),
+        Who::BillingManager => (Some(world.billing_manager.clone()), &world.child, fresh_ip),
+        Who::SubAdminOnParent => (Some(world.child_admin.clone()), &world.parent, fresh_ip),
+        Who::SubAdminOnSibling => (Some(world.child_admin.clone()), &world.sibling, fresh_ip),
+        Who::ParentAdminOnChild => (None, &world.child, fresh_ip),
+        Who::OtherTenantAdmin => (
+            Some(world.other_tenant_admin.clone()),
+            &world.child,
+            fresh_ip,
+        ),
+        Who::InactiveOrgAdmin => (
+            Some(world.inactive_admin.clone()),
+            &world.inactive,
+            fresh_ip,
+        ),
+        Who::DisallowedIp => (
+            Some(world.fenced_admin.clone()),
+            &world.fenced,
+            DISALLOWED_IP.to_owned(),
+        ),
+    };
+    (credential, org.clone(), ip)
+}
+
+fn fill(path: &str, org: &str, objects: &Objects) -> String {
+    path.replace("{organization_id}", org)
+        .replace("{user_id}", &objects.user_id)
+        .replace("{label}", &objects.label)
+        .replace("{api_key_id}", &objects.api_key_id)
+        .replace("{ip_restriction_id}", &objects.ip_restriction_id)
+}
+
+#[tokio::test]
+async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
+    let endpoints = tenantry_http::endpoints();
+    let uncovered: Vec<_> = endpoints
+        .iter()
+        .filter(|e| case(e.operation_id).is_none())
+        .map(|e| format!("{} {} ({})", e.method, e.path, e.operation_id))
+        .collect();
+    assert!(
+        uncovered.is_empty(),
+        "routes the sweep does not cover: {uncovered:?}"
+    );
+    let distinct: BTreeSet<_> = endpoints
+        .iter()
+        .map(|e| (e.method.as_str(), e.path))
+        .collect();
+    assert_eq!(distinct.len(), endpoints.len(), "a route is declared twice");
+
+    for api in apis().await {
+        let world = world(&api).await;
+        let mut failures = Vec::new();
+        let mut n = 0;
+        for endpoint in &endpoints {
+            let case = case(endpoint.operation_id).unwrap();
+            for who in EVERYONE {
+                n += 1;
+                let (credential, target, ip) = caller(&world, who, n);
+                let template = format!("{}{}", endpoint.path, case.query);
+                let mut target_org = target.clone();
+                let objects = if target == world.inactive {
+                    world.inactive_objects.clone()
+                } else {
+                    if who == Who::ParentAdminOnChild
+                        && endpoint.operation_id == "delete_organization"
+                    {
+                        // The one call that removes an organization gets its own.
+                        target_org = suborg(&api, &format!("Doomed {n}")).await.0;
+                    }
+                    objects(&api, &target_org, &template, n).await
+                };
+                let mut call = api
+                    .call(
+                        endpoint.method.clone(),
+                        &fill(&template, &target_org, &objects),
+                    )
+                    .client_ip(&ip);
+                call = match (&credential, who) {
+                    (_, Who::ParentAdminOnChild) => call,
+                    (Some(secret), Who::ExpiredToken) => call.bearer(secret),
+                    (Some(key), _) => call.key(key),
+                    (None, _) => call.anonymous(),
+                };
+                // An outsider naming another organization's object by id does so from its
+                // own organization; aiming the context at the other organization is the
+                // other way in, tried where there is no id to name.
+                let outsider = matches!(
+                    who,
+                    Who::SubAdminOnParent | Who::SubAdminOnSibling | Who::OtherTenantAdmin
+                );
+                if case.targeting == Targeting::Context && !(outsider && template.contains('{')) {
+                    call = call.header("x-organization-context", &target_org);
+                }
+                let body = match endpoint.operation_id {
+                    "issue_token" => {
+                        json!({"grant_type": "client_credentials", "client_id": world.parent, "client_secret": world.parent_secret})
+                    }
+                    _ => (case.body)(n),
+                };
+                if !body.is_null() {
+                    call = call.json(body);
+                }
+                let (status, answer) = call.send().await;
+                let (want, code) = expected(endpoint, &case, who);
+                let code_ok = code.is_none_or(|code| answer["code"] == code);
+                let not_found_ok = want != StatusCode::NOT_FOUND
+                    || answer["code"]
+                        .as_str()
+                        .is_some_and(|c| c.ends_with("_NOT_FOUND"));
+                if status != want || !code_ok || !not_found_ok {
+                    failures.push(format!(
+                        "{} {} as {who:?}: got {status} {answer}, want {want} {code:?}",
+                        endpoint.method, endpoint.path
+                    ));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{} of {n} calls on {:?} broke a rule:\n{}",
+            failures.len(),
+            api.engine(),
+            failures.join("\n")
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! `GET /v1/openapi.json`: generated from the endpoint table, with each endpoint's permission
+//! as `x-required-permissions`, matching the OpusDNS description wherever it names one.
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use serde_json::json;
+use tenantry_http::Access;
+
+use crate::support::apis;
+
+/// `"METHOD /path"` → the permissions the OpusDNS OpenAPI description requires (null where
+/// it names none), taken from that description for every operation it has.
+fn opusdns_permissions() -> BTreeMap<String, Option<Vec<String>>> {
+    serde_json::from_str(include_str!("../data/opusdns-required-permissions.json")).unwrap()
+}
+
+#[tokio::test]
+async fn the_document_lists_every_route_with_its_permission() {
+    let api = apis().await.remove(0);
+    let doc = api
+        .get("/v1/openapi.json")
+        .anonymous()
+        .expect(StatusCode::OK)
+        .await;
+    assert_eq!(doc, tenantry_http::openapi_document());
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    for endpoint in tenantry_http::endpoints() {
+        let operation = &doc["paths"][endpoint.path][endpoint.method.as_str().to_lowercase()];
+        let what = format!("{} {}", endpoint.method, endpoint.path);
+        assert_eq!(operation["operationId"], endpoint.operation_id, "{what}");
+        let success = endpoint.success.as_u16().to_string();
+        assert!(operation["responses"][&success].is_object(), "{what}");
+        let declared = &operation["x-required-permissions"];
+        match endpoint.access {
+            Access::Requires(permission) => {
+                assert_eq!(declared, &json!([permission.to_string()]), "{what}");
+                assert!(operation["responses"]["403"].is_object(), "{what}");
+            }
+            Access::Authenticated | Access::Public => assert!(declared.is_null(), "{what}"),
+        }
+        if endpoint.access == Access::Public {
+            assert_eq!(operation["security"], json!([]), "{what}");
+        }
+        for name in endpoint.path.split('/').filter(|s| s.starts_with('{')) {
+            let name = name.trim_matches(|c| c == '{' || c == '}');
+            let parameters = operation["parameters"].as_array().unwrap();
+            assert!(
+                parameters
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == "path"),
+                "{what} documents {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn permissions_match_the_opusdns_description_wherever_it_names_them() {
+    let reference = opusdns_permissions();
+    let mut compared = 0;
+    for endpoint in tenantry_http::endpoints() {
+        let key = format!("{} {}", endpoint.method, endpoint.path);
+        let Some(Some(theirs)) = reference.get(&key) else {
+            continue;
+        };
+        compared += 1;
+        let ours = match endpoint.access {
+            Access::Requires(permission) => vec![permission.to_string()],
+            Access::Authenticated | Access::Public => vec![],
+        };
+        assert_eq!(&ours, theirs, "{key}");
+    }
+    // Our paths use the description's parameter names, so shared endpoints match by text;
+    // this many at least (organizations, users, roles, IP restrictions) must have matched.
+    assert!(compared >= 17, "only {compared} endpoints compared");
+}
