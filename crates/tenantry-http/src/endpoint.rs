@@ -40,7 +40,8 @@ pub struct Endpoint {
     pub tag: &'static str,
     pub access: Access,
     pub success: StatusCode,
-    /// Error statuses beyond the ones every endpoint of its access kind documents.
+    /// Whether a rule of the resource can refuse the request with 409 (documented in the
+    /// OpenAPI description beside the statuses every endpoint of its access kind has).
     pub conflicts: bool,
 }
 
