@@ -152,6 +152,7 @@ id_kinds! {
     ApiKeyKind => ApiKeyId = "api_key";
     OperatorKind => OperatorId = "operator";
     AuditEventKind => AuditEventId = "audit_event";
+    ZoneKind => ZoneId = "zone";
 }
 
 #[cfg(test)]

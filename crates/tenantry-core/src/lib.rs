@@ -2,12 +2,13 @@
 //! authorization policy. No I/O, no async.
 
 pub mod authz;
+pub mod dns;
 pub mod ids;
 pub mod permission;
 pub mod role;
 pub mod values;
 
 pub use authz::{Authorized, Denied, OrgScope, OrgStatus, Principal};
-pub use ids::{ApiKeyId, AuditEventId, Id, IdKind, OperatorId, OrganizationId, UserId};
+pub use ids::{ApiKeyId, AuditEventId, Id, IdKind, OperatorId, OrganizationId, UserId, ZoneId};
 pub use permission::{Permission, Resource, Scope};
 pub use role::BuiltinRole;

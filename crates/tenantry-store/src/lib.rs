@@ -11,6 +11,7 @@ mod list;
 pub mod attributes;
 pub mod audit;
 pub mod credentials;
+pub mod dns;
 pub mod ip_restrictions;
 pub mod operators;
 pub mod organizations;

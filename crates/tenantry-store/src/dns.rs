@@ -1,0 +1,373 @@
+//! DNS zones and their record sets. A zone name is unique on the platform; an rrset is one
+//! row per (name, type) holding its records, so changing one rrset writes one row whatever
+//! the zone's size.
+
+use sea_query::{Alias, Expr, Func, Query};
+use sqlx::types::Json;
+use tenantry_core::{Authorized, OrganizationId, ZoneId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{Tx, on_tx};
+use crate::error::{Result, classify};
+use crate::list::{
+    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
+};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    pub id: ZoneId,
+    pub organization_id: OrganizationId,
+    /// Lower case, absolute, with the trailing dot.
+    pub name: String,
+    pub dnssec_status: String,
+    pub serial: i64,
+    pub created_on: OffsetDateTime,
+    pub updated_on: OffsetDateTime,
+}
+
+/// The records of one name and type, in canonical presentation format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rrset {
+    pub name: String,
+    pub rtype: String,
+    pub ttl: u32,
+    pub records: Vec<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct ZoneRow {
+    id: Uuid,
+    organization_id: Uuid,
+    name: String,
+    dnssec_status: String,
+    serial: i64,
+    created_on: OffsetDateTime,
+    updated_on: OffsetDateTime,
+}
+
+impl From<ZoneRow> for Zone {
+    fn from(row: ZoneRow) -> Self {
+        Zone {
+            id: ZoneId::from_uuid(row.id),
+            organization_id: OrganizationId::from_uuid(row.organization_id),
+            name: row.name,
+            dnssec_status: row.dnssec_status,
+            serial: row.serial,
+            created_on: row.created_on,
+            updated_on: row.updated_on,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct RrsetRow {
+    zone_id: Uuid,
+    name: String,
+    #[sqlx(rename = "type")]
+    rtype: String,
+    ttl: i64,
+    records: Json<Vec<String>>,
+}
+
+impl RrsetRow {
+    fn into_rrset(self) -> Rrset {
+        Rrset {
+            name: self.name,
+            rtype: self.rtype,
+            ttl: u32::try_from(self.ttl).unwrap_or(u32::MAX),
+            records: self.records.0,
+        }
+    }
+}
+
+const ZONE_COLUMNS: [&str; 7] = [
+    "id",
+    "organization_id",
+    "name",
+    "dnssec_status",
+    "serial",
+    "created_on",
+    "updated_on",
+];
+
+const SELECT_ZONE_BY_NAME: &str = "SELECT id, organization_id, name, dnssec_status, serial, \
+    created_on, updated_on FROM dns_zones WHERE name = $1";
+
+const INSERT_ZONE: &str = "INSERT INTO dns_zones (id, organization_id, name, dnssec_status, \
+    serial, created_on, updated_on) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
+const TOUCH_ZONE: &str = "UPDATE dns_zones SET serial = $3, updated_on = $4 \
+    WHERE id = $1 AND organization_id = $2";
+
+const DELETE_ZONE: &str = "DELETE FROM dns_zones WHERE id = $1 AND organization_id = $2";
+
+const SELECT_RRSETS: &str = "SELECT zone_id, name, type, ttl, records FROM dns_rrsets \
+    WHERE zone_id = $1 ORDER BY name, type";
+
+const SELECT_RRSETS_AT: &str = "SELECT zone_id, name, type, ttl, records FROM dns_rrsets \
+    WHERE zone_id = $1 AND name = $2 ORDER BY type";
+
+const UPSERT_RRSET: &str = "INSERT INTO dns_rrsets (zone_id, name, type, ttl, records) \
+    VALUES ($1, $2, $3, $4, $5) \
+    ON CONFLICT (zone_id, name, type) DO UPDATE SET ttl = excluded.ttl, records = excluded.records";
+
+const DELETE_RRSET: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1 AND name = $2 AND type = $3";
+
+const DELETE_RRSETS: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1";
+
+const COUNT_BY_DNSSEC: &str = "SELECT dnssec_status, COUNT(*) FROM dns_zones \
+    WHERE organization_id = $1 GROUP BY dnssec_status ORDER BY dnssec_status";
+
+fn checked(auth: &Authorized, zone: &Zone) {
+    debug_assert_eq!(zone.organization_id, auth.organization_id());
+}
+
+pub async fn zone_by_name(tx: &mut Tx, name: &str) -> Result<Option<Zone>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, ZoneRow>(SELECT_ZONE_BY_NAME)
+        .bind(name)
+        .fetch_optional(conn)
+        .await)?;
+    Ok(row.map(Zone::from))
+}
+
+/// Stores a new zone of the authorized organization; a name already taken anywhere is a
+/// `UniqueViolation`.
+pub async fn insert_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+    checked(auth, zone);
+    on_tx!(tx, conn => sqlx::query(INSERT_ZONE)
+        .bind(zone.id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(&zone.name)
+        .bind(&zone.dnssec_status)
+        .bind(zone.serial)
+        .bind(zone.created_on)
+        .bind(zone.updated_on)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(classify)?;
+    Ok(())
+}
+
+/// Stores a zone's new serial and change time.
+pub async fn touch_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+    checked(auth, zone);
+    on_tx!(tx, conn => sqlx::query(TOUCH_ZONE)
+        .bind(zone.id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(zone.serial)
+        .bind(zone.updated_on)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Removes a zone with all its rrsets.
+pub async fn delete_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+    checked(auth, zone);
+    on_tx!(tx, conn => sqlx::query(DELETE_ZONE)
+        .bind(zone.id.uuid())
+        .bind(auth.organization_id().uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// A zone's rrsets, ordered by name and type.
+pub async fn rrsets(tx: &mut Tx, zone: ZoneId) -> Result<Vec<Rrset>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, RrsetRow>(SELECT_RRSETS)
+        .bind(zone.uuid())
+        .fetch_all(conn)
+        .await)?;
+    Ok(rows.into_iter().map(RrsetRow::into_rrset).collect())
+}
+
+/// The rrsets of one owner name.
+pub async fn rrsets_at(tx: &mut Tx, zone: ZoneId, name: &str) -> Result<Vec<Rrset>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, RrsetRow>(SELECT_RRSETS_AT)
+        .bind(zone.uuid())
+        .bind(name)
+        .fetch_all(conn)
+        .await)?;
+    Ok(rows.into_iter().map(RrsetRow::into_rrset).collect())
+}
+
+/// The rrsets of several zones (for a page of zones), by zone.
+pub async fn rrsets_of_zones(tx: &mut Tx, zones: &[ZoneId]) -> Result<Vec<(ZoneId, Rrset)>> {
+    if zones.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut query = Query::select();
+    query
+        .columns(["zone_id", "name", "type", "ttl", "records"].map(Alias::new))
+        .from(Alias::new("dns_rrsets"))
+        .and_where(Expr::col(Alias::new("zone_id")).is_in(zones.iter().map(|z| z.uuid())))
+        .order_by(Alias::new("zone_id"), sea_query::Order::Asc)
+        .order_by(Alias::new("name"), sea_query::Order::Asc)
+        .order_by(Alias::new("type"), sea_query::Order::Asc);
+    let rows = fetch_all_built!(tx, query, RrsetRow)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (ZoneId::from_uuid(row.zone_id), row.into_rrset()))
+        .collect())
+}
+
+/// Creates or replaces the rrset of its name and type.
+pub async fn upsert_rrset(
+    tx: &mut Tx,
+    auth: &Authorized,
+    zone: &Zone,
+    rrset: &Rrset,
+) -> Result<()> {
+    checked(auth, zone);
+    on_tx!(tx, conn => sqlx::query(UPSERT_RRSET)
+        .bind(zone.id.uuid())
+        .bind(&rrset.name)
+        .bind(&rrset.rtype)
+        .bind(i64::from(rrset.ttl))
+        .bind(Json(&rrset.records))
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Deletes the rrset of a name and type; whether there was one.
+pub async fn delete_rrset(
+    tx: &mut Tx,
+    auth: &Authorized,
+    zone: &Zone,
+    name: &str,
+    rtype: &str,
+) -> Result<bool> {
+    checked(auth, zone);
+    let deleted = on_tx!(tx, conn => sqlx::query(DELETE_RRSET)
+        .bind(zone.id.uuid())
+        .bind(name)
+        .bind(rtype)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(deleted > 0)
+}
+
+/// Deletes every rrset of a zone (before a replacement set is written).
+pub async fn delete_rrsets(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+    checked(auth, zone);
+    on_tx!(tx, conn => sqlx::query(DELETE_RRSETS)
+        .bind(zone.id.uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ZoneSort {
+    #[default]
+    CreatedOn,
+    Name,
+    UpdatedOn,
+    DnssecStatus,
+}
+
+#[derive(Debug, Clone)]
+pub struct ZoneFilter {
+    /// The exact zone name (canonical form).
+    pub name: Option<String>,
+    /// Part of the name, any case.
+    pub search: Option<String>,
+    /// The last labels of the name (`com`, `co.uk`), without dots around.
+    pub suffix: Option<String>,
+    pub dnssec_status: Option<String>,
+    pub created_after: Option<OffsetDateTime>,
+    pub created_before: Option<OffsetDateTime>,
+    pub updated_after: Option<OffsetDateTime>,
+    pub updated_before: Option<OffsetDateTime>,
+    pub sort: ZoneSort,
+    pub order: SortOrder,
+}
+
+/// A page of an organization's zones (without their rrsets).
+pub async fn list_zones(
+    tx: &mut Tx,
+    organization: OrganizationId,
+    filter: &ZoneFilter,
+    page: PageRequest,
+) -> Result<Page<Zone>> {
+    let col = |name: &str| Expr::col(Alias::new(name));
+    let mut query = Query::select();
+    query
+        .columns(ZONE_COLUMNS.map(Alias::new))
+        .from(Alias::new("dns_zones"))
+        .and_where(col("organization_id").eq(organization.uuid()));
+    if let Some(name) = &filter.name {
+        query.and_where(col("name").eq(name.as_str()));
+    }
+    if let Some(search) = &filter.search {
+        query.and_where(Expr::expr(Func::lower(col("name"))).like(contains_pattern(search)));
+    }
+    if let Some(suffix) = &filter.suffix {
+        let escaped = suffix
+            .to_ascii_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        query.and_where(
+            col("name").like(sea_query::LikeExpr::new(format!("%.{escaped}.")).escape('\\')),
+        );
+    }
+    if let Some(status) = &filter.dnssec_status {
+        query.and_where(col("dnssec_status").eq(status.as_str()));
+    }
+    for (column, bound, after) in [
+        ("created_on", filter.created_after, true),
+        ("created_on", filter.created_before, false),
+        ("updated_on", filter.updated_after, true),
+        ("updated_on", filter.updated_before, false),
+    ] {
+        if let Some(at) = bound {
+            query.and_where(if after {
+                col(column).gte(at)
+            } else {
+                col(column).lt(at)
+            });
+        }
+    }
+    let total = count_built!(tx, query.clone())?;
+    let sort_column = match filter.sort {
+        ZoneSort::CreatedOn => "created_on",
+        ZoneSort::Name => "name",
+        ZoneSort::UpdatedOn => "updated_on",
+        ZoneSort::DnssecStatus => "dnssec_status",
+    };
+    let query = page_of(
+        "dns_zones",
+        &ZONE_COLUMNS,
+        &query,
+        &[(sort_column, filter.order), ("id", filter.order)],
+        page,
+    );
+    let rows = fetch_all_built!(tx, query, ZoneRow)?;
+    Ok(Page {
+        items: rows.into_iter().map(Zone::from).collect(),
+        total_items: total as u64,
+        request: page,
+    })
+}
+
+/// How many zones an organization has, by DNSSEC status.
+pub async fn count_by_dnssec(
+    tx: &mut Tx,
+    organization: OrganizationId,
+) -> Result<Vec<(String, i64)>> {
+    Ok(
+        on_tx!(tx, conn => sqlx::query_as::<_, (String, i64)>(COUNT_BY_DNSSEC)
+        .bind(organization.uuid())
+        .fetch_all(conn)
+        .await)?,
+    )
+}
