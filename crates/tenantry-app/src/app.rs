@@ -13,6 +13,7 @@ use tenantry_store::{Db, credentials, ip_restrictions, users};
 use crate::actor::{Actor, ActorKind, RequestMeta};
 use crate::clock::Clock;
 use crate::credential_cache::{Authentication, CredentialCache};
+use crate::dns::DnsSettings;
 use crate::error::{AppError, Code, Result};
 use crate::ip_restrictions::admits;
 use crate::roles::role_permissions;
@@ -71,6 +72,7 @@ pub struct App {
     /// Client secret digest → its credential and organization.
     pub(crate) client_secret_cache: Arc<DigestCache<(ApiKeyId, OrganizationId)>>,
     pub(crate) token_writer: Arc<TokenWriter>,
+    pub(crate) dns: Arc<DnsSettings>,
 }
 
 impl App {
@@ -85,7 +87,14 @@ impl App {
             token_cache: Arc::default(),
             client_secret_cache: Arc::default(),
             token_writer: Arc::default(),
+            dns: Arc::default(),
         }
+    }
+
+    /// The name servers and SOA values put into every zone.
+    pub fn with_dns_settings(mut self, settings: DnsSettings) -> Self {
+        self.dns = Arc::new(settings);
+        self
     }
 
     /// Refuses a caller outside the organization's IP restrictions (an unknown address

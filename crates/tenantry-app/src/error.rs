@@ -29,6 +29,9 @@ pub enum Code {
     CredentialAlreadyRotated,
     IpRestrictionExists,
     IpRestrictionLocksOutCaller,
+    ZoneExists,
+    /// A DNS request the server does not carry out (400 `ERROR_DNS`).
+    Dns,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,7 @@ pub enum NotFoundKind {
     User,
     Credential,
     IpRestriction,
+    Zone,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a
@@ -76,6 +80,9 @@ pub enum AppError {
     Forbidden(Code, String),
     #[error("{1}")]
     Conflict(Code, String),
+    /// A well-formed request the server refuses to carry out (400).
+    #[error("{1}")]
+    BadRequest(Code, String),
     /// A role cannot be created, changed or deleted as asked.
     #[error("{detail}")]
     RoleConflict {
@@ -87,6 +94,21 @@ pub enum AppError {
     /// Too many failed attempts from this client; retry after this many seconds.
     #[error("too many failed attempts; retry after {0} s")]
     RateLimited(u64),
+    /// A write to an rrset the server owns (the SOA, the apex NS, DNSSEC material).
+    #[error("the {rrset_type} rrset {rrset_name} is managed by the server")]
+    DnsProtected {
+        zone_name: String,
+        rrset_name: String,
+        rrset_type: String,
+        reason: &'static str,
+    },
+    /// A change would leave the zone breaking a rule; `errors` groups the problems by kind
+    /// and name.
+    #[error("zone validation failed")]
+    ZoneInvalid {
+        zone_name: String,
+        errors: serde_json::Value,
+    },
     /// The organization accepts its credentials only from other networks.
     #[error("requests from {0} are not allowed")]
     IpNotAllowed(std::net::IpAddr),

@@ -15,6 +15,7 @@ mod token_writer;
 
 pub mod attributes;
 pub mod credentials;
+pub mod dns;
 pub mod ip_restrictions;
 pub mod organizations;
 pub mod roles;

@@ -40,9 +40,9 @@ pub struct Endpoint {
     pub tag: &'static str,
     pub access: Access,
     pub success: StatusCode,
-    /// Whether a rule of the resource can refuse the request with 409 (documented in the
-    /// OpenAPI description beside the statuses every endpoint of its access kind has).
-    pub conflicts: bool,
+    /// Error statuses beyond the ones every endpoint of its access kind can answer (409 when
+    /// a rule of the resource can refuse the change, 400 for a DNS change the zone refuses).
+    pub also: &'static [u16],
 }
 
 /// A row and the handler serving it.
@@ -77,16 +77,16 @@ where
             tag,
             access,
             success: StatusCode::from_u16(success).expect("a valid status"),
-            conflicts: false,
+            also: &[],
         },
         handler: on(filter, handler),
     }
 }
 
 impl Bound {
-    /// Marks an endpoint that can answer 409.
-    pub(crate) fn conflicts(mut self) -> Self {
-        self.endpoint.conflicts = true;
+    /// Adds error statuses the endpoint can answer.
+    pub(crate) fn also(mut self, statuses: &'static [u16]) -> Self {
+        self.endpoint.also = statuses;
         self
     }
 

@@ -82,8 +82,12 @@ fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
             ),
         ],
     };
-    if endpoint.conflicts {
-        statuses.push((409, "A rule of the resource refuses the change"));
+    for status in endpoint.also {
+        statuses.push(match status {
+            400 => (400, "The change would break a rule of the zone"),
+            409 => (409, "A rule of the resource refuses the change"),
+            other => (*other, "See the API documentation"),
+        });
     }
     statuses.sort_unstable();
     statuses

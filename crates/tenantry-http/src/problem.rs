@@ -14,6 +14,7 @@ tokio::task_local! {
 fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
     const ORG: &str = "Organization Management Error";
     const USER: &str = "User Management Error";
+    const DNS: &str = "DNS Error";
     match code {
         Code::Authentication => (
             "authentication",
@@ -95,6 +96,8 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
             "ERROR_ORGANIZATION_CREDENTIAL_ALREADY_ROTATED",
         ),
         Code::IpRestrictionExists => ("ip-restriction-exists", ORG, "ERROR_IP_RESTRICTION_EXISTS"),
+        Code::ZoneExists => ("dns-zone-exists", DNS, "ERROR_ZONE_EXISTS"),
+        Code::Dns => ("dns", DNS, "ERROR_DNS"),
         Code::IpRestrictionLocksOutCaller => (
             "ip-restriction-locks-out-caller",
             ORG,
@@ -161,12 +164,20 @@ impl Problem {
             .iter()
             .map(|e| json!({"loc": e.loc, "msg": e.msg, "type": e.kind}))
             .collect();
+        // `detail` repeats the first problem in words: some clients print only `detail`.
+        let detail = errors.first().map(|first| {
+            let more = match errors.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            format!("{}: {}{more}", first.loc.join("."), first.msg)
+        });
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "request-validation-failed",
             "Request validation error.",
             None,
-            None,
+            detail,
         )
         .with("errors", list)
     }
@@ -225,6 +236,13 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                     "Credential not found",
                     "credential_id",
                 ),
+                NotFoundKind::Zone => (
+                    "dns-zone-not-found",
+                    "DNS Error",
+                    "ERROR_ZONE_NOT_FOUND",
+                    "Zone not found",
+                    "zone_name",
+                ),
                 NotFoundKind::IpRestriction => (
                     "ip-restriction-not-found",
                     "Organization Management Error",
@@ -255,6 +273,36 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
         AppError::Forbidden(code, detail) => {
             Problem::coded(StatusCode::FORBIDDEN, *code, detail.clone())
         }
+        AppError::BadRequest(code, detail) => {
+            Problem::coded(StatusCode::BAD_REQUEST, *code, detail.clone())
+        }
+        AppError::DnsProtected {
+            zone_name,
+            rrset_name,
+            rrset_type,
+            reason,
+        } => Problem::new(
+            StatusCode::CONFLICT,
+            "dns-protected-rrset",
+            "DNS Error",
+            Some("ERROR_DNS_PROTECTED_RRSET"),
+            Some(format!(
+                "The {rrset_type} rrset {rrset_name} is managed by the server and cannot be changed"
+            )),
+        )
+        .with("zone_name", zone_name.as_str())
+        .with("rrset_name", rrset_name.as_str())
+        .with("rrset_type", rrset_type.as_str())
+        .with("protected_reason", *reason),
+        AppError::ZoneInvalid { zone_name, errors } => Problem::new(
+            StatusCode::BAD_REQUEST,
+            "dns-zone-validation",
+            "DNS Error",
+            Some("ERROR_ZONE_VALIDATION_FAILED"),
+            Some("Zone validation failed".into()),
+        )
+        .with("zone_name", zone_name.as_str())
+        .with("errors", errors.clone()),
         AppError::IpNotAllowed(ip) => Problem::new(
             StatusCode::FORBIDDEN,
             "ip-not-allowed",

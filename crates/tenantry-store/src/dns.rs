@@ -66,7 +66,7 @@ struct RrsetRow {
     name: String,
     #[sqlx(rename = "type")]
     rtype: String,
-    ttl: i64,
+    ttl: i32,
     records: Json<Vec<String>>,
 }
 
@@ -75,7 +75,7 @@ impl RrsetRow {
         Rrset {
             name: self.name,
             rtype: self.rtype,
-            ttl: u32::try_from(self.ttl).unwrap_or(u32::MAX),
+            ttl: u32::try_from(self.ttl).unwrap_or_default(),
             records: self.records.0,
         }
     }
@@ -227,7 +227,7 @@ pub async fn upsert_rrset(
         .bind(zone.id.uuid())
         .bind(&rrset.name)
         .bind(&rrset.rtype)
-        .bind(i64::from(rrset.ttl))
+        .bind(i32::try_from(rrset.ttl).unwrap_or(i32::MAX))
         .bind(Json(&rrset.records))
         .execute(conn)
         .await

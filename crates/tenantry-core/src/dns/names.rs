@@ -97,6 +97,22 @@ impl ZoneName {
         Ok(format!("{absolute}."))
     }
 
+    /// The zone name split at the public suffix list: (subdomain, registrable label, public
+    /// suffix), e.g. `shop.example.co.uk.` → (`shop`, `example`, `co.uk`).
+    pub fn parts(&self) -> (String, String, String) {
+        let bare = self.bare();
+        let suffix =
+            psl::suffix_str(bare).unwrap_or_else(|| bare.rsplit('.').next().unwrap_or(bare));
+        let rest = bare
+            .strip_suffix(suffix)
+            .unwrap_or(bare)
+            .trim_end_matches('.');
+        match rest.rsplit_once('.') {
+            Some((sub, domain)) => (sub.to_owned(), domain.to_owned(), suffix.to_owned()),
+            None => (String::new(), rest.to_owned(), suffix.to_owned()),
+        }
+    }
+
     /// `name` relative to the zone (`@` for the apex), as zone files and clients write it.
     pub fn relative<'a>(&self, name: &'a str) -> &'a str {
         if name == self.0 {
@@ -161,6 +177,14 @@ mod tests {
             assert!(zone.owner(bad).is_err(), "{bad:?}");
         }
         assert_eq!(zone.relative("www.unit.tests."), "www");
+        let parts = |z: &str| ZoneName::parse(z).unwrap().parts();
+        let owned = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
+        assert_eq!(parts("example.com"), owned("", "example", "com"));
+        assert_eq!(
+            parts("shop.example.co.uk"),
+            owned("shop", "example", "co.uk")
+        );
+        assert_eq!(parts("a.b.unit.tests"), owned("a.b", "unit", "tests"));
         assert_eq!(zone.relative("unit.tests."), "@");
     }
 }

@@ -116,6 +116,21 @@ fn case(operation_id: &str) -> Option<Case> {
         "update_user" => (Named, |_| json!({"first_name": "Swept"})),
         "set_user_role" => (Named, |_| json!({"role": "viewer"})),
         "rotate_credential" => (Named, |_| json!({"overlap_seconds": 0})),
+        "list_zones" | "get_zones_summary" => (Context, no_body),
+        "create_zone" => (Context, |n| json!({"name": format!("sweep-{n}.example")})),
+        "get_zone" | "delete_zone" | "export_zone" => (Named, no_body),
+        "patch_zone_rrsets" => (
+            Named,
+            |_| json!({"ops": [{"op": "upsert", "rrset": {"name": "www", "type": "A", "ttl": 300, "records": [{"rdata": "192.0.2.1"}]}}]}),
+        ),
+        "replace_zone_rrsets" => (
+            Named,
+            |_| json!({"rrsets": [{"name": "@", "type": "A", "ttl": 300, "records": [{"rdata": "192.0.2.1"}]}]}),
+        ),
+        "patch_zone_records" => (
+            Named,
+            |_| json!({"ops": [{"op": "upsert", "record": {"name": "_acme-challenge", "type": "TXT", "ttl": 60, "rdata": "\"token\""}}]}),
+        ),
         _ => return None,
     };
     let query = match operation_id {
@@ -163,6 +178,7 @@ struct Objects {
     label: String,
     api_key_id: String,
     ip_restriction_id: String,
+    zone_name: String,
 }
 
 const DISALLOWED_IP: &str = "192.0.2.7";
@@ -215,6 +231,12 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
         let (_, key) = make("/v1/auth/client_credentials", json!({})).await;
         objects.api_key_id = key["api_key_id"].as_str().unwrap().to_owned();
     }
+    if path.contains("{zone_name}") {
+        let name = format!("target-{n}.example");
+        let (status, _) = make("/v1/dns", json!({"name": name})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        objects.zone_name = name;
+    }
     if path.contains("{ip_restriction_id}") {
         let body = json!({"ip_network": network(n + 30_000)});
         let (_, rule) = make("/v1/organizations/ip-restrictions", body).await;
@@ -264,7 +286,7 @@ async fn world(api: &Api) -> World {
         .unwrap()
         .to_owned();
 
-    let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}";
+    let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}";
     let inactive_objects = objects(api, &inactive, everything, 0).await;
     api.patch(
         &format!("/v1/organizations/{inactive}"),
@@ -386,6 +408,7 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{label}", &objects.label)
         .replace("{api_key_id}", &objects.api_key_id)
         .replace("{ip_restriction_id}", &objects.ip_restriction_id)
+        .replace("{zone_name}", &objects.zone_name)
 }
 
 #[tokio::test]

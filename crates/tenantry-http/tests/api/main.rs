@@ -5,6 +5,7 @@ mod support;
 mod attributes;
 mod audit;
 mod credentials;
+mod dns;
 mod errors;
 mod ip_restrictions;
 mod isolation_sweep;

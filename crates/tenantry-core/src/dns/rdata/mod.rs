@@ -205,7 +205,10 @@ impl Fields<'_> {
         for token in &self.tokens[start..] {
             hex.push_str(token.text()?);
         }
-        if hex.is_empty() || hex.len() % 2 != 0 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        if hex.is_empty()
+            || !hex.len().is_multiple_of(2)
+            || !hex.chars().all(|c| c.is_ascii_hexdigit())
+        {
             return Err(format!("{hex:?} is not an even number of hex digits"));
         }
         Ok(hex.to_ascii_lowercase())

@@ -1,0 +1,71 @@
+//! DNS zones: one per name on the platform, owned by an organization, holding rrsets. Every
+//! change runs in one transaction, raises the SOA serial and is audited; the SOA and the apex
+//! NS are the server's.
+
+mod export;
+mod settings;
+mod working;
+mod zones;
+
+pub use settings::DnsSettings;
+pub use tenantry_store::dns::{Zone as ZoneRecord, ZoneFilter, ZoneSort};
+pub use zones::{ZoneChanges, ZoneSummary};
+
+use tenantry_core::dns::{ProtectedReason, RecordType};
+
+/// An rrset as a client gives it, already in canonical form (absolute owner name, canonical
+/// record data, no duplicates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RrsetInput {
+    pub name: String,
+    pub rtype: RecordType,
+    pub ttl: u32,
+    pub records: Vec<String>,
+}
+
+/// One operation of `PATCH …/rrsets`.
+#[derive(Debug, Clone)]
+pub enum RrsetOp {
+    /// Creates the rrset of its name and type, or replaces its TTL and records.
+    Upsert(RrsetInput),
+    Remove {
+        name: String,
+        rtype: RecordType,
+    },
+}
+
+/// One operation of `PATCH …/records`.
+#[derive(Debug, Clone)]
+pub enum RecordOp {
+    /// Adds one record to the rrset of its name and type (created if missing; its TTL
+    /// becomes `ttl`).
+    Upsert {
+        name: String,
+        rtype: RecordType,
+        ttl: u32,
+        rdata: String,
+    },
+    /// Removes the record with this data, and the rrset with its last record.
+    Remove {
+        name: String,
+        rtype: RecordType,
+        rdata: String,
+    },
+}
+
+/// An rrset as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RrsetView {
+    pub name: String,
+    pub rtype: String,
+    pub ttl: u32,
+    pub protected: Option<ProtectedReason>,
+    pub records: Vec<String>,
+}
+
+/// A zone with all its rrsets, the SOA first.
+#[derive(Debug, Clone)]
+pub struct ZoneView {
+    pub zone: ZoneRecord,
+    pub rrsets: Vec<RrsetView>,
+}

@@ -1,0 +1,441 @@
+//! The zone use cases: create, read, list, summarize, change, delete.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Value, json};
+use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
+use tenantry_core::{Authorized, OrganizationId, Permission, Resource, Scope, ZoneId};
+use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
+use tenantry_store::{Page, PageRequest, StoreError, Tx};
+use time::Date;
+use uuid::Uuid;
+
+use super::working::{Working, refuse_protected};
+use super::{RecordOp, RrsetInput, RrsetOp, RrsetView, ZoneView};
+use crate::actor::Actor;
+use crate::app::App;
+use crate::audit::{Target, record};
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::reach::{acting_org, authorize_org};
+
+const DNS_READ: Permission = Permission::new(Resource::Dns, Scope::Read);
+const DNS_MANAGE: Permission = Permission::new(Resource::Dns, Scope::Manage);
+const DNS_DELETE: Permission = Permission::new(Resource::Dns, Scope::Delete);
+
+/// One change as `POST /v1/dns` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub action: &'static str,
+    pub rrset_name: Option<String>,
+    pub rrset_type: Option<String>,
+    pub record_data: Option<String>,
+    pub ttl: Option<u32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ZoneChanges {
+    pub zone_name: String,
+    pub changeset_id: Uuid,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ZoneSummary {
+    pub total_zones: i64,
+    pub by_dnssec: Vec<(String, i64)>,
+}
+
+fn target(zone: &Zone) -> Target {
+    Target {
+        kind: "dns_zone",
+        id: zone.name.clone(),
+    }
+}
+
+fn not_found(name: &str) -> AppError {
+    AppError::not_found(NotFoundKind::Zone, name)
+}
+
+/// `YYYYMMDDnn`: today's first serial, or one more than the last, whichever is larger.
+fn next_serial(previous: Option<i64>, today: Date) -> i64 {
+    let first_of_today = (i64::from(today.year()) * 10_000
+        + i64::from(u8::from(today.month())) * 100
+        + i64::from(today.day()))
+        * 100
+        + 1;
+    previous.map_or(first_of_today, |p| (p + 1).max(first_of_today))
+}
+
+fn stored(input: RrsetInput) -> Rrset {
+    Rrset {
+        name: input.name,
+        rtype: input.rtype.as_str().to_owned(),
+        ttl: input.ttl,
+        records: input.records,
+    }
+}
+
+/// Loads a zone by name and authorizes `permission` on its organization; a zone out of
+/// reach is not found, exactly like one that does not exist.
+async fn zone_in_reach(
+    tx: &mut Tx,
+    actor: &Actor,
+    name: &ZoneName,
+    permission: Permission,
+) -> Result<(Zone, Authorized)> {
+    let zone = dns::zone_by_name(tx, name.as_str())
+        .await?
+        .ok_or_else(|| not_found(name.as_str()))?;
+    let (_, auth) = authorize_org(tx, actor, zone.organization_id, permission)
+        .await
+        .map_err(|err| match err {
+            AppError::NotFound { .. } => not_found(name.as_str()),
+            other => other,
+        })?;
+    Ok((zone, auth))
+}
+
+impl App {
+    /// The rrsets as shown: the SOA (built from the serial), then the stored ones, each
+    /// marked when the server owns it.
+    fn view(&self, zone: Zone, rrsets: Vec<Rrset>) -> ZoneView {
+        let mut views = vec![RrsetView {
+            name: zone.name.clone(),
+            rtype: RecordType::Soa.as_str().to_owned(),
+            ttl: self.dns.ttl,
+            protected: Some(ProtectedReason::SystemManagedSoa),
+            records: vec![self.dns.soa(zone.serial)],
+        }];
+        views.extend(rrsets.into_iter().map(|r| {
+            RrsetView {
+                protected: r
+                    .rtype
+                    .parse::<RecordType>()
+                    .ok()
+                    .and_then(|t| ProtectedReason::of(&zone.name, &r.name, t)),
+                name: r.name,
+                rtype: r.rtype,
+                ttl: r.ttl,
+                records: r.records,
+            }
+        }));
+        ZoneView {
+            zone,
+            rrsets: views,
+        }
+    }
+
+    /// Creates a zone in the acting organization with the server's SOA and apex NS and the
+    /// given rrsets.
+    pub async fn zone_create(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+        name: ZoneName,
+        rrsets: Vec<RrsetInput>,
+    ) -> Result<ZoneChanges> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let (org, auth) =
+            authorize_org(&mut tx, actor, acting_org(actor, context), DNS_MANAGE).await?;
+        let zone = Zone {
+            id: ZoneId::generate(),
+            organization_id: org.id,
+            name: name.as_str().to_owned(),
+            dnssec_status: "disabled".into(),
+            serial: next_serial(None, now.date()),
+            created_on: now,
+            updated_on: now,
+        };
+        match dns::insert_zone(&mut tx, &auth, &zone).await {
+            Err(StoreError::UniqueViolation(_)) => {
+                return Err(AppError::AlreadyExists(
+                    Code::ZoneExists,
+                    format!("A zone named {name} already exists"),
+                ));
+            }
+            other => other?,
+        }
+        let mut working = Working::new(zone.clone());
+        working.put(Rrset {
+            name: zone.name.clone(),
+            rtype: RecordType::Ns.as_str().to_owned(),
+            ttl: self.dns.ttl,
+            records: self.dns.nameservers.clone(),
+        });
+        for input in rrsets {
+            refuse_protected(&zone, &input.name, input.rtype)?;
+            working.put(stored(input));
+        }
+        working.check()?;
+        let change = working.write(&mut tx, &auth).await?;
+        let mut changes = vec![
+            Change {
+                action: "create_zone",
+                rrset_name: None,
+                rrset_type: None,
+                record_data: None,
+                ttl: None,
+            },
+            Change {
+                action: "create_record",
+                rrset_name: Some(zone.name.clone()),
+                rrset_type: Some(RecordType::Soa.as_str().to_owned()),
+                record_data: Some(self.dns.soa(zone.serial)),
+                ttl: Some(self.dns.ttl),
+            },
+        ];
+        for rrset in working.created() {
+            for rdata in &rrset.records {
+                changes.push(Change {
+                    action: "create_record",
+                    rrset_name: Some(rrset.name.clone()),
+                    rrset_type: Some(rrset.rtype.clone()),
+                    record_data: Some(rdata.clone()),
+                    ttl: Some(rrset.ttl),
+                });
+            }
+        }
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "dns_zone.created",
+            target(&zone),
+            change,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ZoneChanges {
+            zone_name: zone.name,
+            changeset_id: Uuid::now_v7(),
+            changes,
+        })
+    }
+
+    pub async fn zone_get(&self, actor: &Actor, name: &ZoneName) -> Result<ZoneView> {
+        let mut tx = self.db.begin_read().await?;
+        let (zone, _) = zone_in_reach(&mut tx, actor, name, DNS_READ).await?;
+        let rrsets = dns::rrsets(&mut tx, zone.id).await?;
+        Ok(self.view(zone, rrsets))
+    }
+
+    /// A page of the acting organization's zones, each with all its rrsets.
+    pub async fn zone_list(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+        filter: ZoneFilter,
+        page: PageRequest,
+    ) -> Result<Page<ZoneView>> {
+        let mut tx = self.db.begin_read().await?;
+        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
+        let zones = dns::list_zones(&mut tx, org.id, &filter, page).await?;
+        let ids: Vec<ZoneId> = zones.items.iter().map(|z| z.id).collect();
+        let mut by_zone: BTreeMap<ZoneId, Vec<Rrset>> = BTreeMap::new();
+        for (zone, rrset) in dns::rrsets_of_zones(&mut tx, &ids).await? {
+            by_zone.entry(zone).or_default().push(rrset);
+        }
+        Ok(zones.map(|zone| {
+            let rrsets = by_zone.remove(&zone.id).unwrap_or_default();
+            self.view(zone, rrsets)
+        }))
+    }
+
+    pub async fn zone_summary(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+    ) -> Result<ZoneSummary> {
+        let mut tx = self.db.begin_read().await?;
+        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
+        let by_dnssec = dns::count_by_dnssec(&mut tx, org.id).await?;
+        Ok(ZoneSummary {
+            total_zones: by_dnssec.iter().map(|(_, n)| n).sum(),
+            by_dnssec,
+        })
+    }
+
+    pub async fn zone_delete(&self, actor: &Actor, name: &ZoneName) -> Result<()> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let (zone, auth) = zone_in_reach(&mut tx, actor, name, DNS_DELETE).await?;
+        dns::delete_zone(&mut tx, &auth, &zone).await?;
+        let change = json!({"name": {"before": zone.name, "after": Value::Null}});
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "dns_zone.deleted",
+            target(&zone),
+            change,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// `PATCH …/rrsets`: every operation, in order, or none of them.
+    pub async fn zone_patch_rrsets(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        ops: Vec<RrsetOp>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, |tx, working| {
+            Box::pin(async move {
+                for op in ops {
+                    match op {
+                        RrsetOp::Upsert(input) => {
+                            refuse_protected(&working.zone, &input.name, input.rtype)?;
+                            working.load(tx, &input.name).await?;
+                            working.put(stored(input));
+                        }
+                        RrsetOp::Remove { name, rtype } => {
+                            refuse_protected(&working.zone, &name, rtype)?;
+                            working.load(tx, &name).await?;
+                            working.remove(&name, rtype);
+                        }
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// `PUT …/rrsets`: the given rrsets replace every one the server does not own.
+    pub async fn zone_replace_rrsets(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        rrsets: Vec<RrsetInput>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, |tx, working| {
+            Box::pin(async move {
+                working.load_all(tx).await?;
+                working.clear_modifiable();
+                for input in rrsets {
+                    refuse_protected(&working.zone, &input.name, input.rtype)?;
+                    working.put(stored(input));
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// `PATCH …/records`: adds or removes single records, all or nothing.
+    pub async fn zone_patch_records(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        ops: Vec<RecordOp>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, |tx, working| {
+            Box::pin(async move {
+                for op in ops {
+                    match op {
+                        RecordOp::Upsert {
+                            name,
+                            rtype,
+                            ttl,
+                            rdata,
+                        } => {
+                            refuse_protected(&working.zone, &name, rtype)?;
+                            working.load(tx, &name).await?;
+                            let mut rrset = working.get(&name, rtype).cloned().unwrap_or(Rrset {
+                                name: name.clone(),
+                                rtype: rtype.as_str().to_owned(),
+                                ttl,
+                                records: Vec::new(),
+                            });
+                            rrset.ttl = ttl;
+                            if !rrset.records.contains(&rdata) {
+                                rrset.records.push(rdata);
+                            }
+                            working.put(rrset);
+                        }
+                        RecordOp::Remove { name, rtype, rdata } => {
+                            refuse_protected(&working.zone, &name, rtype)?;
+                            working.load(tx, &name).await?;
+                            if let Some(mut rrset) = working.get(&name, rtype).cloned() {
+                                rrset.records.retain(|r| *r != rdata);
+                                if rrset.records.is_empty() {
+                                    working.remove(&name, rtype);
+                                } else {
+                                    working.put(rrset);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Runs `apply` on the zone in memory, checks the result, writes what differs, raises
+    /// the serial and audits it, in one transaction.
+    async fn zone_change<F>(&self, actor: &Actor, name: &ZoneName, apply: F) -> Result<()>
+    where
+        F: for<'a> FnOnce(
+            &'a mut Tx,
+            &'a mut Working,
+        )
+            -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>,
+    {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let (zone, auth) = zone_in_reach(&mut tx, actor, name, DNS_MANAGE).await?;
+        let mut working = Working::new(zone);
+        apply(&mut tx, &mut working).await?;
+        working.check()?;
+        if !working.changed() {
+            return Ok(());
+        }
+        let change = working.write(&mut tx, &auth).await?;
+        let mut zone = working.zone.clone();
+        zone.serial = next_serial(Some(zone.serial), now.date());
+        zone.updated_on = now;
+        dns::touch_zone(&mut tx, &auth, &zone).await?;
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "dns_zone.updated",
+            target(&zone),
+            change,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    #[test]
+    fn serials_are_dated_and_always_grow() {
+        assert_eq!(next_serial(None, date!(2026 - 11 - 23)), 2026112301);
+        assert_eq!(
+            next_serial(Some(2026112301), date!(2026 - 11 - 23)),
+            2026112302
+        );
+        assert_eq!(
+            next_serial(Some(2026112399), date!(2026 - 11 - 23)),
+            2026112400
+        );
+        assert_eq!(
+            next_serial(Some(2026112305), date!(2026 - 11 - 24)),
+            2026112401
+        );
+    }
+}
