@@ -6,11 +6,11 @@
 # For each engine: a fresh database (PostgreSQL: a throwaway cluster with default durability
 # settings), `tenantry bootstrap`, a release `tenantry serve` on 127.0.0.1, then seeding of
 # 1,000 suborganizations holding 100 users each (bench/seed.py) plus SEED_TOP users in the
-# top-level
-# organization, then one wrk run per scenario. Each run prints req/s, p50 and p99, and its
-# ratio to GET /healthz measured in the same run; the token grant and the Bearer call use the
-# bootstrap credential's OAuth client secret. Environment knobs: DURATION (10s),
-# CONNECTIONS (32), THREADS (2), SUBORGS (1000), USERS_PER_SUBORG (100), SEED_TOP (10000).
+# top-level organization, and two zones of 100 and 10,000 rrsets (bench/seed_dns.py); then one
+# wrk run per scenario. Each run prints req/s, p50 and p99, and its ratio to GET /healthz
+# measured in the same run; the token grant and the Bearer call use the bootstrap credential's
+# OAuth client secret. Environment knobs: DURATION (10s), CONNECTIONS (32), THREADS (2),
+# SUBORGS (1000), USERS_PER_SUBORG (100), SEED_TOP (10000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -111,12 +111,20 @@ for engine in $engines; do
   run_wrk "users_page_$deep" "/v1/organizations/users?page=$deep" get.lua
   run_wrk create_user / create_users.lua BENCH_PREFIX=measure BENCH_TOTAL=0
 
+  python3 "$root/bench/seed_dns.py" "$base" "$BENCH_API_KEY" small.bench 100 large.bench 10000
+  run_wrk zone_get_100 /v1/dns/small.bench get.lua
+  run_wrk zone_get_10000 /v1/dns/large.bench get.lua
+  run_wrk zone_patch_100 /v1/dns/small.bench/rrsets patch_rrset.lua
+  run_wrk zone_patch_10000 /v1/dns/large.bench/rrsets patch_rrset.lua
+
   printf '%-22s %10s %9s %9s %8s\n' scenario req/s p50_ms p99_ms ×healthz
-  for name in healthz users_me users_me_bearer token_grant users_page_1 "users_page_$deep" create_user; do
+  for name in healthz users_me users_me_bearer token_grant users_page_1 "users_page_$deep" create_user \
+    zone_get_100 zone_get_10000 zone_patch_100 zone_patch_10000; do
     ratio=$(python3 -c "print(f'{float(\"${rps[$name]}\") / float(\"${rps[healthz]}\"):.2f}')")
     printf '%-22s %10s %9s %9s %8s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "$ratio"
   done
   python3 -c "print(f'deep page / page 1 latency (p50): {float(\"${p50[users_page_$deep]}\") / float(\"${p50[users_page_1]}\"):.2f}')"
+  python3 -c "print(f'PATCH of one rrset, 10,000 / 100 rrsets (p50): {float(\"${p50[zone_patch_10000]}\") / float(\"${p50[zone_patch_100]}\"):.2f}')"
 
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
   if [[ $engine == postgres ]]; then

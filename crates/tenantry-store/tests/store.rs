@@ -595,3 +595,137 @@ async fn a_write_dropped_half_way_leaves_the_database_writable() {
         assert!(all.iter().all(|u| u.username.starts_with("kept-")));
     }
 }
+
+#[tokio::test]
+async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
+    use tenantry_core::ZoneId;
+    use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter, ZoneSort};
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let other = new_org(&t.db, None, "Other", None).await;
+        let zone = |org: OrganizationId, name: &str| Zone {
+            id: ZoneId::generate(),
+            organization_id: org,
+            name: name.into(),
+            dnssec_status: "disabled".into(),
+            serial: 2026112301,
+            created_on: now(),
+            updated_on: now(),
+        };
+        let rrset = |name: &str, rtype: &str, records: &[&str]| Rrset {
+            name: name.into(),
+            rtype: rtype.into(),
+            ttl: 300,
+            records: records.iter().map(|r| r.to_string()).collect(),
+        };
+        let a = zone(org.id, "a.example.");
+        let b = zone(org.id, "b.example.");
+        let mut tx = t.db.begin().await.unwrap();
+        dns::insert_zone(&mut tx, &auth(org.id), &a).await.unwrap();
+        dns::insert_zone(&mut tx, &auth(org.id), &b).await.unwrap();
+        for r in [
+            rrset(
+                "www.a.example.",
+                "TXT",
+                &["\"tab\tless \\\"quoted\\\"\"", "\"two\""],
+            ),
+            rrset("a.example.", "NS", &["ns1.localhost."]),
+            rrset("a.example.", "A", &["192.0.2.1"]),
+        ] {
+            dns::upsert_rrset(&mut tx, &auth(org.id), &a, &r)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        // A zone name is the platform's, whichever organization asks.
+        let mut tx = t.db.begin().await.unwrap();
+        let taken = dns::insert_zone(&mut tx, &auth(other.id), &zone(other.id, "a.example.")).await;
+        assert!(
+            matches!(taken, Err(StoreError::UniqueViolation(_))),
+            "{:?}",
+            t.engine()
+        );
+        drop(tx);
+
+        let mut tx = t.db.begin().await.unwrap();
+        dns::upsert_rrset(
+            &mut tx,
+            &auth(org.id),
+            &a,
+            &rrset("a.example.", "A", &["192.0.2.9"]),
+        )
+        .await
+        .unwrap();
+        assert!(
+            dns::delete_rrset(&mut tx, &auth(org.id), &a, "a.example.", "NS")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !dns::delete_rrset(&mut tx, &auth(org.id), &a, "a.example.", "NS")
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+
+        let mut tx = t.db.begin_read().await.unwrap();
+        let read = dns::rrsets(&mut tx, a.id).await.unwrap();
+        assert_eq!(
+            read,
+            vec![
+                rrset("a.example.", "A", &["192.0.2.9"]),
+                rrset(
+                    "www.a.example.",
+                    "TXT",
+                    &["\"tab\tless \\\"quoted\\\"\"", "\"two\""]
+                ),
+            ],
+            "{:?}",
+            t.engine()
+        );
+        assert_eq!(dns::rrsets(&mut tx, b.id).await.unwrap(), vec![]);
+        let at = dns::rrsets_at(&mut tx, a.id, "www.a.example.")
+            .await
+            .unwrap();
+        assert_eq!(at.len(), 1);
+        let many = dns::rrsets_of_zones(&mut tx, &[a.id, b.id]).await.unwrap();
+        assert_eq!(many.len(), 2);
+
+        let filter = ZoneFilter {
+            name: None,
+            search: Some("B.EX".into()),
+            suffix: Some("example".into()),
+            dnssec_status: Some("disabled".into()),
+            created_after: None,
+            created_before: None,
+            updated_after: None,
+            updated_before: None,
+            sort: ZoneSort::Name,
+            order: SortOrder::Asc,
+        };
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        let found = dns::list_zones(&mut tx, org.id, &filter, page)
+            .await
+            .unwrap();
+        let names: Vec<_> = found.items.iter().map(|z| z.name.as_str()).collect();
+        assert_eq!(names, ["b.example."], "{:?}", t.engine());
+        let counts = dns::count_by_dnssec(&mut tx, org.id).await.unwrap();
+        assert_eq!(counts, vec![("disabled".to_owned(), 2)]);
+        drop(tx);
+
+        let mut tx = t.db.begin().await.unwrap();
+        dns::delete_zone(&mut tx, &auth(org.id), &a).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        assert!(
+            dns::zone_by_name(&mut tx, "a.example.")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(dns::rrsets(&mut tx, a.id).await.unwrap(), vec![]);
+    }
+}
