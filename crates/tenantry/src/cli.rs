@@ -47,6 +47,18 @@ pub struct StorageArgs {
 pub struct ServeArgs {
     #[arg(long, env = "TENANTRY_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// The name servers every zone delegates to (its apex NS; the first is the SOA's primary),
+    /// comma-separated.
+    #[arg(
+        long,
+        env = "TENANTRY_NAMESERVERS",
+        value_delimiter = ',',
+        default_value = "ns1.localhost.,ns2.localhost."
+    )]
+    pub nameservers: Vec<String>,
+    /// The SOA's responsible mailbox, written as a name (`hostmaster.example.net.`).
+    #[arg(long, env = "TENANTRY_HOSTMASTER", default_value = "hostmaster.localhost.")]
+    pub hostmaster: String,
     #[command(flatten)]
     pub storage: StorageArgs,
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use serde_json::json;
 use tenantry_app::BootstrapRequest;
+use tenantry_app::dns::DnsSettings;
 use tenantry_core::values::{Email, Username};
 use tokio::net::TcpListener;
 
@@ -12,7 +13,9 @@ use crate::cli::{BootstrapArgs, ServeArgs, StorageArgs};
 use crate::config::open_app;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let app = Arc::new(open_app(&args.storage).await?);
+    let dns = DnsSettings::new(&args.nameservers, &args.hostmaster)
+        .map_err(|why| anyhow::anyhow!("--nameservers / --hostmaster: {why}"))?;
+    let app = Arc::new(open_app(&args.storage).await?.with_dns_settings(dns));
     let db = app.db().clone();
     tokio::spawn(remove_expired_tokens(app.clone()));
     let router = tenantry_http::router(app);
