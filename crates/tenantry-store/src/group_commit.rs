@@ -8,10 +8,16 @@
 //! use case that queued up meanwhile.
 //!
 //! Who commits: every member, after joining, queues for the connection again; the first to
-//! get it commits the batch, and the others see their batch done and leave the queue. So no
+//! get it starts the COMMIT, and the others see their batch done and leave the queue. So no
 //! background task is needed, and a member whose request is cancelled leaves nobody waiting.
 //! A batch fails as a whole only when its COMMIT fails (disk full, I/O error); every member is
 //! then told so, and none of them was answered before.
+//!
+//! Cancellation: a request may be dropped at any await, and a statement already handed to the
+//! connection still runs. So every savepoint has its own name, recorded before it is created;
+//! whoever takes the connection next rolls back a recorded savepoint, and one that turns out
+//! not to exist (never created, or already released by a use case that had finished) needs
+//! nothing. A COMMIT runs in a task of its own, so no request can abandon it half-way.
 
 use std::sync::Arc;
 
@@ -27,10 +33,10 @@ type Outcome = Option<std::result::Result<(), Arc<str>>>;
 pub(crate) struct WriterState {
     conn: SqliteConnection,
     batch: Option<Batch>,
-    /// A use case's savepoint is open: it is running, or was dropped before it finished and
-    /// still has to be rolled back by whoever takes the connection next.
-    savepoint_open: bool,
-    next_batch_id: u64,
+    /// The savepoint of the use case holding the connection, or of one dropped before it
+    /// finished, which whoever takes the connection next rolls back.
+    savepoint: Option<u64>,
+    next_id: u64,
 }
 
 struct Batch {
@@ -49,16 +55,29 @@ async fn run(conn: &mut SqliteConnection, sql: &str) -> Result<()> {
     Ok(())
 }
 
+/// Whether SQLite refused a statement with this message.
+fn refused_with(result: &Result<()>, message: &str) -> bool {
+    matches!(result, Err(StoreError::Database(sqlx::Error::Database(db))) if db.message().contains(message))
+}
+
+/// `result`, except that a missing savepoint is no error (see the module comment).
+fn unless_missing(result: Result<()>) -> Result<()> {
+    if refused_with(&result, "no such savepoint") {
+        return Ok(());
+    }
+    result
+}
+
 impl WriterState {
     /// Rolls back the savepoint of a use case that was dropped before it finished.
     async fn settle(&mut self) -> Result<()> {
-        if self.savepoint_open {
+        if let Some(id) = self.savepoint {
             let undone = async {
-                run(&mut self.conn, "ROLLBACK TO use_case").await?;
-                run(&mut self.conn, "RELEASE use_case").await
+                unless_missing(run(&mut self.conn, &format!("ROLLBACK TO sp{id}")).await)?;
+                unless_missing(run(&mut self.conn, &format!("RELEASE sp{id}")).await)
             }
             .await;
-            self.savepoint_open = false;
+            self.savepoint = None;
             if let Err(err) = undone {
                 // The outer transaction is in an unknown state: give up the whole batch.
                 self.finish_batch(Err(err.to_string().into()), "ROLLBACK")
@@ -102,8 +121,8 @@ impl Writer {
             state: Arc::new(Mutex::new(WriterState {
                 conn,
                 batch: None,
-                savepoint_open: false,
-                next_batch_id: 0,
+                savepoint: None,
+                next_id: 0,
             })),
         }
     }
@@ -120,16 +139,22 @@ impl Writer {
         let mut state = self.state.clone().lock_owned().await;
         state.settle().await?;
         if state.batch.is_none() {
-            run(&mut state.conn, "BEGIN IMMEDIATE").await?;
-            state.next_batch_id += 1;
+            let begun = run(&mut state.conn, "BEGIN IMMEDIATE").await;
+            // A BEGIN whose request was dropped may have run: its transaction is this batch's.
+            if !refused_with(&begun, "within a transaction") {
+                begun?;
+            }
+            state.next_id += 1;
             state.batch = Some(Batch {
-                id: state.next_batch_id,
+                id: state.next_id,
                 members: 0,
                 done: watch::Sender::new(None),
             });
         }
-        run(&mut state.conn, "SAVEPOINT use_case").await?;
-        state.savepoint_open = true;
+        state.next_id += 1;
+        let id = state.next_id;
+        state.savepoint = Some(id);
+        run(&mut state.conn, &format!("SAVEPOINT sp{id}")).await?;
         Ok(WriteLease {
             state: Some(state),
             writer: self.clone(),
@@ -166,8 +191,9 @@ impl WriteLease {
     /// Makes the use case part of its batch, then returns once the batch is durable.
     pub(crate) async fn commit(mut self) -> Result<()> {
         let state = self.state.as_mut().expect("a lease commits once");
-        run(&mut state.conn, "RELEASE use_case").await?;
-        state.savepoint_open = false;
+        let id = state.savepoint.expect("a lease holds its savepoint");
+        run(&mut state.conn, &format!("RELEASE sp{id}")).await?;
+        state.savepoint = None;
         let batch = state.batch.as_mut().expect("a savepoint lives in a batch");
         batch.members += 1;
         let batch_id = batch.id;
@@ -186,7 +212,9 @@ impl WriteLease {
                 }
                 mut state = self.writer.state.clone().lock_owned() => {
                     if state.batch.as_ref().is_some_and(|b| b.id == batch_id) {
-                        state.flush().await;
+                        // Not cancellable with this request: the batch's other members
+                        // wait on it.
+                        tokio::spawn(async move { state.flush().await });
                     }
                 }
             }
@@ -218,7 +246,7 @@ impl Drop for WriteLease {
                 }
             });
         }
-        // Without a runtime the guard is released with `savepoint_open` still set, and the
-        // next writer rolls the savepoint back before anything else.
+        // Without a runtime the guard is released with the savepoint still recorded, and the
+        // next writer rolls it back before anything else.
     }
 }

@@ -729,3 +729,51 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
         assert_eq!(dns::rrsets(&mut tx, a.id).await.unwrap(), vec![]);
     }
 }
+
+/// A request can be dropped at any await (its client hung up). However its use case is cut
+/// short, every other use case still gets its answer, and every one answered is stored.
+#[tokio::test]
+async fn writes_dropped_at_any_point_leave_the_others_whole() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let tasks: Vec<_> = (0..300u64)
+            .map(|i| {
+                let db = t.db.clone();
+                tokio::spawn(async move {
+                    let name = format!("user-{i}");
+                    let new = user(org.id, &name, &format!("{name}@example.com"));
+                    let id = new.id;
+                    let work = async move {
+                        let mut tx = db.begin().await?;
+                        users::insert(&mut tx, &auth(org.id), &new).await?;
+                        tx.commit().await
+                    };
+                    if i % 2 == 0 {
+                        let cut = std::time::Duration::from_micros(i * 37 % 3000);
+                        let _ = tokio::time::timeout(cut, work).await;
+                        None
+                    } else {
+                        work.await.unwrap_or_else(|e| panic!("user-{i}: {e}"));
+                        Some(id)
+                    }
+                })
+            })
+            .collect();
+        let mut answered = Vec::new();
+        for task in tasks {
+            answered.extend(task.await.unwrap());
+        }
+        // The writer is still usable, and everything answered is there.
+        insert_user(&t.db, &user(org.id, "after", "after@example.com"))
+            .await
+            .unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        for id in answered {
+            assert!(
+                users::get(&mut tx, id).await.unwrap().is_some(),
+                "{id} on {:?}",
+                t.engine()
+            );
+        }
+    }
+}

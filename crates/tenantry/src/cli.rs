@@ -57,7 +57,11 @@ pub struct ServeArgs {
     )]
     pub nameservers: Vec<String>,
     /// The SOA's responsible mailbox, written as a name (`hostmaster.example.net.`).
-    #[arg(long, env = "TENANTRY_HOSTMASTER", default_value = "hostmaster.localhost.")]
+    #[arg(
+        long,
+        env = "TENANTRY_HOSTMASTER",
+        default_value = "hostmaster.localhost."
+    )]
     pub hostmaster: String,
     #[command(flatten)]
     pub storage: StorageArgs,

@@ -46,6 +46,10 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
+        Server::start_with(data_dir, database_url, &[])
+    }
+
+    fn start_with(data_dir: &Path, database_url: Option<&str>, options: &[&str]) -> Server {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -53,6 +57,7 @@ impl Server {
             .port();
         let child = tenantry(data_dir, database_url)
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(options)
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
@@ -182,6 +187,39 @@ fn serve_answers_the_seed_examples_and_stops_gracefully_on_sigterm() {
         server.stop().success(),
         "serve should exit cleanly on SIGTERM"
     );
+}
+
+#[test]
+fn zones_get_the_name_servers_and_hostmaster_serve_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let boot: Value = serde_json::from_slice(&bootstrap(dir.path(), None).stdout).unwrap();
+    let options = [
+        "--nameservers",
+        "ns1.dns-host.example,NS2.dns-host.example.",
+        "--hostmaster",
+        "dns-admin.dns-host.example",
+    ];
+    let server = Server::start_with(dir.path(), None, &options);
+    let key = boot["api_key"].as_str();
+    let body = r#"{"name": "customer.example"}"#;
+    let (status, _) = server.call("POST", "/v1/dns", key, Some(body));
+    assert_eq!(status, 201);
+    let (status, text) = server.request("/v1/dns/customer.example/export", key);
+    assert_eq!(status, 200);
+    assert!(
+        text.contains("customer.example. 3600 IN NS ns1.dns-host.example.\n")
+            && text.contains("customer.example. 3600 IN NS ns2.dns-host.example.\n"),
+        "{text}"
+    );
+    let soa = "IN SOA ns1.dns-host.example. dns-admin.dns-host.example. ";
+    assert!(text.contains(soa), "{text}");
+
+    let refused = tenantry(dir.path(), None)
+        .args(["serve", "--nameservers", "not a name"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--nameservers"));
 }
 
 /// Two `serve` processes on one fresh PostgreSQL database, bootstrapped through the first.
