@@ -32,12 +32,18 @@ impl TestDb {
     pub async fn raw_contents(&self) -> Vec<u8> {
         match &self._dir {
             Some(dir) => {
+                // The WAL before the database: a checkpoint running meanwhile only moves pages
+                // from the WAL into the database, so whatever the WAL held is found in one of
+                // the two. The other order can miss pages checkpointed and overwritten between
+                // the reads.
+                let mut paths: Vec<_> = std::fs::read_dir(dir.path())
+                    .expect("read the database directory")
+                    .map(|entry| entry.expect("a directory entry").path())
+                    .collect();
+                paths.sort_by_key(|path| path.extension().is_some_and(|e| e == "db"));
                 let mut bytes = Vec::new();
-                for entry in std::fs::read_dir(dir.path()).expect("read the database directory") {
-                    bytes.extend(
-                        std::fs::read(entry.expect("a directory entry").path())
-                            .expect("read a database file"),
-                    );
+                for path in paths {
+                    bytes.extend(std::fs::read(path).expect("read a database file"));
                 }
                 bytes
             }

@@ -2,6 +2,7 @@
 //! change runs in one transaction, raises the SOA serial and is audited; the SOA and the apex
 //! NS are the server's.
 
+mod changes;
 mod export;
 mod settings;
 mod working;

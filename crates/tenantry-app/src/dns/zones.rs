@@ -11,7 +11,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::working::{Working, refuse_protected};
-use super::{RecordOp, RrsetInput, RrsetOp, RrsetView, ZoneView};
+use super::{RrsetInput, RrsetView, ZoneView};
 use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, record};
@@ -19,7 +19,7 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
 
 const DNS_READ: Permission = Permission::new(Resource::Dns, Scope::Read);
-const DNS_MANAGE: Permission = Permission::new(Resource::Dns, Scope::Manage);
+pub(super) const DNS_MANAGE: Permission = Permission::new(Resource::Dns, Scope::Manage);
 const DNS_DELETE: Permission = Permission::new(Resource::Dns, Scope::Delete);
 
 /// One change as `POST /v1/dns` reports it.
@@ -45,7 +45,7 @@ pub struct ZoneSummary {
     pub by_dnssec: Vec<(String, i64)>,
 }
 
-fn target(zone: &Zone) -> Target {
+pub(super) fn target(zone: &Zone) -> Target {
     Target {
         kind: "dns_zone",
         id: zone.name.clone(),
@@ -57,7 +57,7 @@ fn not_found(name: &str) -> AppError {
 }
 
 /// `YYYYMMDDnn`: today's first serial, or one more than the last, whichever is larger.
-fn next_serial(previous: Option<i64>, today: Date) -> i64 {
+pub(super) fn next_serial(previous: Option<i64>, today: Date) -> i64 {
     let first_of_today = (i64::from(today.year()) * 10_000
         + i64::from(u8::from(today.month())) * 100
         + i64::from(today.day()))
@@ -66,7 +66,7 @@ fn next_serial(previous: Option<i64>, today: Date) -> i64 {
     previous.map_or(first_of_today, |p| (p + 1).max(first_of_today))
 }
 
-fn stored(input: RrsetInput) -> Rrset {
+pub(super) fn stored(input: RrsetInput) -> Rrset {
     Rrset {
         name: input.name,
         rtype: input.rtype.as_str().to_owned(),
@@ -77,7 +77,7 @@ fn stored(input: RrsetInput) -> Rrset {
 
 /// Loads a zone by name and authorizes `permission` on its organization; a zone out of
 /// reach is not found, exactly like one that does not exist.
-async fn zone_in_reach(
+pub(super) async fn zone_in_reach(
     tx: &mut Tx,
     actor: &Actor,
     name: &ZoneName,
@@ -269,145 +269,6 @@ impl App {
             actor,
             now,
             "dns_zone.deleted",
-            target(&zone),
-            change,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// `PATCH …/rrsets`: every operation, in order, or none of them.
-    pub async fn zone_patch_rrsets(
-        &self,
-        actor: &Actor,
-        name: &ZoneName,
-        ops: Vec<RrsetOp>,
-    ) -> Result<()> {
-        self.zone_change(actor, name, |tx, working| {
-            Box::pin(async move {
-                for op in ops {
-                    match op {
-                        RrsetOp::Upsert(input) => {
-                            refuse_protected(&working.zone, &input.name, input.rtype)?;
-                            working.load(tx, &input.name).await?;
-                            working.put(stored(input));
-                        }
-                        RrsetOp::Remove { name, rtype } => {
-                            refuse_protected(&working.zone, &name, rtype)?;
-                            working.load(tx, &name).await?;
-                            working.remove(&name, rtype);
-                        }
-                    }
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    /// `PUT …/rrsets`: the given rrsets replace every one the server does not own.
-    pub async fn zone_replace_rrsets(
-        &self,
-        actor: &Actor,
-        name: &ZoneName,
-        rrsets: Vec<RrsetInput>,
-    ) -> Result<()> {
-        self.zone_change(actor, name, |tx, working| {
-            Box::pin(async move {
-                working.load_all(tx).await?;
-                working.clear_modifiable();
-                for input in rrsets {
-                    refuse_protected(&working.zone, &input.name, input.rtype)?;
-                    working.put(stored(input));
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    /// `PATCH …/records`: adds or removes single records, all or nothing.
-    pub async fn zone_patch_records(
-        &self,
-        actor: &Actor,
-        name: &ZoneName,
-        ops: Vec<RecordOp>,
-    ) -> Result<()> {
-        self.zone_change(actor, name, |tx, working| {
-            Box::pin(async move {
-                for op in ops {
-                    match op {
-                        RecordOp::Upsert {
-                            name,
-                            rtype,
-                            ttl,
-                            rdata,
-                        } => {
-                            refuse_protected(&working.zone, &name, rtype)?;
-                            working.load(tx, &name).await?;
-                            let mut rrset = working.get(&name, rtype).cloned().unwrap_or(Rrset {
-                                name: name.clone(),
-                                rtype: rtype.as_str().to_owned(),
-                                ttl,
-                                records: Vec::new(),
-                            });
-                            rrset.ttl = ttl;
-                            if !rrset.records.contains(&rdata) {
-                                rrset.records.push(rdata);
-                            }
-                            working.put(rrset);
-                        }
-                        RecordOp::Remove { name, rtype, rdata } => {
-                            refuse_protected(&working.zone, &name, rtype)?;
-                            working.load(tx, &name).await?;
-                            if let Some(mut rrset) = working.get(&name, rtype).cloned() {
-                                rrset.records.retain(|r| *r != rdata);
-                                if rrset.records.is_empty() {
-                                    working.remove(&name, rtype);
-                                } else {
-                                    working.put(rrset);
-                                }
-                            }
-                        }
-                    }
-                }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    /// Runs `apply` on the zone in memory, checks the result, writes what differs, raises
-    /// the serial and audits it, in one transaction.
-    async fn zone_change<F>(&self, actor: &Actor, name: &ZoneName, apply: F) -> Result<()>
-    where
-        F: for<'a> FnOnce(
-            &'a mut Tx,
-            &'a mut Working,
-        )
-            -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>,
-    {
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let (zone, auth) = zone_in_reach(&mut tx, actor, name, DNS_MANAGE).await?;
-        let mut working = Working::new(zone);
-        apply(&mut tx, &mut working).await?;
-        working.check()?;
-        if !working.changed() {
-            return Ok(());
-        }
-        let change = working.write(&mut tx, &auth).await?;
-        let mut zone = working.zone.clone();
-        zone.serial = next_serial(Some(zone.serial), now.date());
-        zone.updated_on = now;
-        dns::touch_zone(&mut tx, &auth, &zone).await?;
-        record(
-            &mut tx,
-            &auth,
-            actor,
-            now,
-            "dns_zone.updated",
             target(&zone),
             change,
         )

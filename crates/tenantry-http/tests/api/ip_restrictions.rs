@@ -2,7 +2,7 @@
 //! work only from those networks.
 
 use axum::http::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::support::{apis, error_fields, other_tenant, suborg};
 
@@ -51,12 +51,19 @@ async fn rules_are_created_listed_read_changed_and_deleted() {
             networks,
             [json!("198.51.100.0/24"), json!("2001:db8::1/128")]
         );
-        // The request above came through the first rule.
-        let one = api
-            .get(&format!("{PATH}/{id}"))
-            .client_ip(OFFICE)
-            .expect(StatusCode::OK)
-            .await;
+        // The requests above came through the first rule; the use is recorded beside them.
+        let mut one = Value::Null;
+        for _ in 0..100 {
+            one = api
+                .get(&format!("{PATH}/{id}"))
+                .client_ip(OFFICE)
+                .expect(StatusCode::OK)
+                .await;
+            if one["last_used_on"].is_string() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
         assert!(one["last_used_on"].is_string(), "{one}");
 
         let changed = api

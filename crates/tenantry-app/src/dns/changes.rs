@@ -1,0 +1,156 @@
+//! The change use cases of a zone: rrset patches, replacement of all rrsets, record
+//! patches. Each is worked out in memory (`Working`), checked, and written in one transaction
+//! that raises the serial and appends one audit event.
+
+use tenantry_core::dns::ZoneName;
+use tenantry_store::Tx;
+use tenantry_store::dns::{self, Rrset};
+
+use super::working::{Working, refuse_protected};
+use super::zones::{DNS_MANAGE, next_serial, stored, target, zone_in_reach};
+use super::{RecordOp, RrsetInput, RrsetOp};
+use crate::actor::Actor;
+use crate::app::App;
+use crate::audit::record;
+use crate::error::Result;
+
+impl App {
+    /// `PATCH …/rrsets`: every operation, in order, or none of them.
+    pub async fn zone_patch_rrsets(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        ops: Vec<RrsetOp>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, |tx, working| {
+            Box::pin(async move {
+                for op in ops {
+                    match op {
+                        RrsetOp::Upsert(input) => {
+                            refuse_protected(&working.zone, &input.name, input.rtype)?;
+                            working.load(tx, &input.name).await?;
+                            working.put(stored(input));
+                        }
+                        RrsetOp::Remove { name, rtype } => {
+                            refuse_protected(&working.zone, &name, rtype)?;
+                            working.load(tx, &name).await?;
+                            working.remove(&name, rtype);
+                        }
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// `PUT …/rrsets`: the given rrsets replace every one the server does not own.
+    pub async fn zone_replace_rrsets(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        rrsets: Vec<RrsetInput>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, |tx, working| {
+            Box::pin(async move {
+                working.load_all(tx).await?;
+                working.clear_modifiable();
+                for input in rrsets {
+                    refuse_protected(&working.zone, &input.name, input.rtype)?;
+                    working.put(stored(input));
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// `PATCH …/records`: adds or removes single records, all or nothing.
+    pub async fn zone_patch_records(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        ops: Vec<RecordOp>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, |tx, working| {
+            Box::pin(async move {
+                for op in ops {
+                    match op {
+                        RecordOp::Upsert {
+                            name,
+                            rtype,
+                            ttl,
+                            rdata,
+                        } => {
+                            refuse_protected(&working.zone, &name, rtype)?;
+                            working.load(tx, &name).await?;
+                            let mut rrset = working.get(&name, rtype).cloned().unwrap_or(Rrset {
+                                name: name.clone(),
+                                rtype: rtype.as_str().to_owned(),
+                                ttl,
+                                records: Vec::new(),
+                            });
+                            rrset.ttl = ttl;
+                            if !rrset.records.contains(&rdata) {
+                                rrset.records.push(rdata);
+                            }
+                            working.put(rrset);
+                        }
+                        RecordOp::Remove { name, rtype, rdata } => {
+                            refuse_protected(&working.zone, &name, rtype)?;
+                            working.load(tx, &name).await?;
+                            if let Some(mut rrset) = working.get(&name, rtype).cloned() {
+                                rrset.records.retain(|r| *r != rdata);
+                                if rrset.records.is_empty() {
+                                    working.remove(&name, rtype);
+                                } else {
+                                    working.put(rrset);
+                                }
+                            }
+                        }
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Runs `apply` on the zone in memory, checks the result, writes what differs, raises
+    /// the serial and audits it, in one transaction.
+    async fn zone_change<F>(&self, actor: &Actor, name: &ZoneName, apply: F) -> Result<()>
+    where
+        F: for<'a> FnOnce(
+            &'a mut Tx,
+            &'a mut Working,
+        )
+            -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>,
+    {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let (zone, auth) = zone_in_reach(&mut tx, actor, name, DNS_MANAGE).await?;
+        let mut working = Working::new(zone);
+        apply(&mut tx, &mut working).await?;
+        working.check()?;
+        if !working.changed() {
+            return Ok(());
+        }
+        let change = working.write(&mut tx, &auth).await?;
+        let mut zone = working.zone.clone();
+        zone.serial = next_serial(Some(zone.serial), now.date());
+        zone.updated_on = now;
+        dns::touch_zone(&mut tx, &auth, &zone).await?;
+        record(
+            &mut tx,
+            &auth,
+            actor,
+            now,
+            "dns_zone.updated",
+            target(&zone),
+            change,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
