@@ -14,16 +14,18 @@ use crate::app::App;
 use crate::audit::record;
 use crate::error::Result;
 
-impl App {
-    /// `PATCH …/rrsets`: every operation, in order, or none of them.
-    pub async fn zone_patch_rrsets(
-        &self,
-        actor: &Actor,
-        name: &ZoneName,
-        ops: Vec<RrsetOp>,
-    ) -> Result<()> {
-        self.zone_change(actor, name, |tx, working| {
-            Box::pin(async move {
+/// What one request changes in a zone.
+enum Edit {
+    Rrsets(Vec<RrsetOp>),
+    Replace(Vec<RrsetInput>),
+    Records(Vec<RecordOp>),
+}
+
+impl Edit {
+    /// Applies the edit to the zone in memory, loading the rrsets it touches.
+    async fn apply(self, tx: &mut Tx, working: &mut Working) -> Result<()> {
+        match self {
+            Edit::Rrsets(ops) => {
                 for op in ops {
                     match op {
                         RrsetOp::Upsert(input) => {
@@ -38,42 +40,16 @@ impl App {
                         }
                     }
                 }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    /// `PUT …/rrsets`: the given rrsets replace every one the server does not own.
-    pub async fn zone_replace_rrsets(
-        &self,
-        actor: &Actor,
-        name: &ZoneName,
-        rrsets: Vec<RrsetInput>,
-    ) -> Result<()> {
-        self.zone_change(actor, name, |tx, working| {
-            Box::pin(async move {
+            }
+            Edit::Replace(rrsets) => {
                 working.load_all(tx).await?;
                 working.clear_modifiable();
                 for input in rrsets {
                     refuse_protected(&working.zone, &input.name, input.rtype)?;
                     working.put(stored(input));
                 }
-                Ok(())
-            })
-        })
-        .await
-    }
-
-    /// `PATCH …/records`: adds or removes single records, all or nothing.
-    pub async fn zone_patch_records(
-        &self,
-        actor: &Actor,
-        name: &ZoneName,
-        ops: Vec<RecordOp>,
-    ) -> Result<()> {
-        self.zone_change(actor, name, |tx, working| {
-            Box::pin(async move {
+            }
+            Edit::Records(ops) => {
                 for op in ops {
                     match op {
                         RecordOp::Upsert {
@@ -110,27 +86,51 @@ impl App {
                         }
                     }
                 }
-                Ok(())
-            })
-        })
-        .await
+            }
+        }
+        Ok(())
+    }
+}
+
+impl App {
+    /// `PATCH …/rrsets`: every operation, in order, or none of them.
+    pub async fn zone_patch_rrsets(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        ops: Vec<RrsetOp>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, Edit::Rrsets(ops)).await
     }
 
-    /// Runs `apply` on the zone in memory, checks the result, writes what differs, raises
+    /// `PUT …/rrsets`: the given rrsets replace every one the server does not own.
+    pub async fn zone_replace_rrsets(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        rrsets: Vec<RrsetInput>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, Edit::Replace(rrsets)).await
+    }
+
+    /// `PATCH …/records`: adds or removes single records, all or nothing.
+    pub async fn zone_patch_records(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        ops: Vec<RecordOp>,
+    ) -> Result<()> {
+        self.zone_change(actor, name, Edit::Records(ops)).await
+    }
+
+    /// Applies `edit` to the zone in memory, checks the result, writes what differs, raises
     /// the serial and audits it, in one transaction.
-    async fn zone_change<F>(&self, actor: &Actor, name: &ZoneName, apply: F) -> Result<()>
-    where
-        F: for<'a> FnOnce(
-            &'a mut Tx,
-            &'a mut Working,
-        )
-            -> std::pin::Pin<Box<dyn Future<Output = Result<()>> + Send + 'a>>,
-    {
+    async fn zone_change(&self, actor: &Actor, name: &ZoneName, edit: Edit) -> Result<()> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (zone, auth) = zone_in_reach(&mut tx, actor, name, DNS_MANAGE).await?;
         let mut working = Working::new(zone);
-        apply(&mut tx, &mut working).await?;
+        edit.apply(&mut tx, &mut working).await?;
         working.check()?;
         if !working.changed() {
             return Ok(());

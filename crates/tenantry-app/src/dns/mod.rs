@@ -12,7 +12,7 @@ pub use settings::DnsSettings;
 pub use tenantry_store::dns::{Zone as ZoneRecord, ZoneFilter, ZoneSort};
 pub use zones::{ZoneChanges, ZoneSummary};
 
-use tenantry_core::dns::{ProtectedReason, RecordType};
+use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
 
 /// An rrset as a client gives it, already in canonical form (absolute owner name, canonical
 /// record data, no duplicates).
@@ -22,6 +22,16 @@ pub struct RrsetInput {
     pub rtype: RecordType,
     pub ttl: u32,
     pub records: Vec<String>,
+}
+
+/// A zone to create: its name, its first rrsets, and what the client asked for beyond them
+/// (refused: the server does not sign zones or offer vanity name server sets).
+#[derive(Debug, Clone)]
+pub struct ZoneCreate {
+    pub name: ZoneName,
+    pub rrsets: Vec<RrsetInput>,
+    pub dnssec: bool,
+    pub vanity_nameserver_set_id: Option<String>,
 }
 
 /// One operation of `PATCH …/rrsets`.

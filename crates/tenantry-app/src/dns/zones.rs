@@ -11,7 +11,7 @@ use time::Date;
 use uuid::Uuid;
 
 use super::working::{Working, refuse_protected};
-use super::{RrsetInput, RrsetView, ZoneView};
+use super::{RrsetInput, RrsetView, ZoneCreate, ZoneView};
 use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, record};
@@ -131,9 +131,28 @@ impl App {
         &self,
         actor: &Actor,
         context: Option<OrganizationId>,
-        name: ZoneName,
-        rrsets: Vec<RrsetInput>,
+        create: ZoneCreate,
     ) -> Result<ZoneChanges> {
+        let ZoneCreate {
+            name,
+            rrsets,
+            dnssec,
+            vanity_nameserver_set_id,
+        } = create;
+        if dnssec {
+            return Err(AppError::BadRequest(
+                Code::Dns,
+                "DNSSEC signing is not offered by this server; create the zone with DNSSEC \
+                 disabled"
+                    .into(),
+            ));
+        }
+        if vanity_nameserver_set_id.is_some() {
+            return Err(AppError::BadRequest(
+                Code::Dns,
+                "Vanity name server sets are not offered by this server".into(),
+            ));
+        }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (org, auth) =

@@ -112,14 +112,6 @@ impl ZoneName {
             None => (String::new(), rest.to_owned(), suffix.to_owned()),
         }
     }
-
-    /// `name` relative to the zone (`@` for the apex), as zone files and clients write it.
-    pub fn relative<'a>(&self, name: &'a str) -> &'a str {
-        if name == self.0 {
-            return "@";
-        }
-        name.strip_suffix(&format!(".{}", self.0)).unwrap_or(name)
-    }
 }
 
 impl fmt::Display for ZoneName {
@@ -176,7 +168,6 @@ mod tests {
         ] {
             assert!(zone.owner(bad).is_err(), "{bad:?}");
         }
-        assert_eq!(zone.relative("www.unit.tests."), "www");
         let parts = |z: &str| ZoneName::parse(z).unwrap().parts();
         let owned = |a: &str, b: &str, c: &str| (a.to_owned(), b.to_owned(), c.to_owned());
         assert_eq!(parts("example.com"), owned("", "example", "com"));
@@ -185,6 +176,5 @@ mod tests {
             owned("shop", "example", "co.uk")
         );
         assert_eq!(parts("a.b.unit.tests"), owned("a.b", "unit", "tests"));
-        assert_eq!(zone.relative("unit.tests."), "@");
     }
 }

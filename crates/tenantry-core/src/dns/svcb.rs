@@ -2,6 +2,7 @@
 //! `key=value` without quotes unless the value needs them.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
 
 use super::tokens::{Token, quote};
 
@@ -52,6 +53,16 @@ fn list<T>(value: &str, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result
         .collect()
 }
 
+/// A comma-separated address list in canonical form.
+fn addresses<A: FromStr + ToString>(value: &str, what: &str) -> Result<String, String> {
+    let parsed = list(value, what, |a| a.parse::<A>().ok())?;
+    Ok(parsed
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(","))
+}
+
 /// Checks one parameter's value and returns it in canonical form.
 fn canonical_value(number: u16, value: Option<&str>) -> Result<Option<String>, String> {
     let name = key_name(number);
@@ -81,26 +92,8 @@ fn canonical_value(number: u16, value: Option<&str>) -> Result<Option<String>, S
                 .map_err(|_| "port must be a number from 0 to 65535".to_owned())?
                 .to_string(),
         ),
-        4 => {
-            let addresses = list(need()?, "IPv4 address", |a| a.parse::<Ipv4Addr>().ok())?;
-            Some(
-                addresses
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            )
-        }
-        6 => {
-            let addresses = list(need()?, "IPv6 address", |a| a.parse::<Ipv6Addr>().ok())?;
-            Some(
-                addresses
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(","),
-            )
-        }
+        4 => Some(addresses::<Ipv4Addr>(need()?, "IPv4 address")?),
+        6 => Some(addresses::<Ipv6Addr>(need()?, "IPv6 address")?),
         5 => {
             let ech = need()?;
             data_encoding::BASE64

@@ -10,8 +10,8 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use tenantry_app::dns::{ZoneFilter, ZoneSort};
-use tenantry_app::{AppError, Code, NotFoundKind, SortOrder};
+use tenantry_app::dns::{ZoneCreate, ZoneFilter, ZoneSort};
+use tenantry_app::{AppError, NotFoundKind, SortOrder};
 use tenantry_core::dns::ZoneName;
 
 use self::input::{
@@ -50,23 +50,23 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<ChangesWire>), ApiError> {
     let mut check = Check::default();
     let name = check.value("name", &body.name, ZoneName::parse);
+    let dnssec = match body.dnssec_status.as_deref() {
+        None | Some("disabled") => false,
+        Some("enabled") => true,
+        Some(_) => {
+            check.fail("dnssec_status", "must be enabled or disabled");
+            false
+        }
+    };
     check.finish()?;
     let name = name.expect("checked above");
-    if body.dnssec_status.as_deref() == Some("enabled") {
-        return Err(ApiError(AppError::BadRequest(
-            Code::Dns,
-            "DNSSEC signing is not offered by this server; create the zone with DNSSEC disabled"
-                .into(),
-        )));
-    }
-    if body.vanity_nameserver_set_id.is_some() {
-        return Err(ApiError(AppError::BadRequest(
-            Code::Dns,
-            "Vanity name server sets are not offered by this server".into(),
-        )));
-    }
-    let inputs = rrsets("rrsets", &name, body.rrsets)?;
-    let changes = state.app.zone_create(&actor, context, name, inputs).await?;
+    let create = ZoneCreate {
+        rrsets: rrsets("rrsets", &name, body.rrsets)?,
+        name,
+        dnssec,
+        vanity_nameserver_set_id: body.vanity_nameserver_set_id,
+    };
+    let changes = state.app.zone_create(&actor, context, create).await?;
     Ok((StatusCode::CREATED, Json(changes.into())))
 }
 

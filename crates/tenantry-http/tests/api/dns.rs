@@ -495,6 +495,14 @@ async fn bad_bodies_name_the_field_and_dnssec_is_refused() {
             (json!({}), "name"),
             (json!({"name": "single"}), "name"),
             (
+                json!({"name": "ok.example", "dnssec_status": "maybe"}),
+                "dnssec_status",
+            ),
+            (
+                json!({"name": "ok.example", "rrsets": [{"name": "x", "type": "A", "ttl": 60, "records": [{"rdata": "192.0.2.1"}, {"rdata": "192.0.2.x"}]}]}),
+                "rrsets",
+            ),
+            (
                 json!({"name": "ok.example", "rrsets": [{"name": "x", "type": "BOGUS", "ttl": 60, "records": [{"rdata": "1"}]}]}),
                 "rrsets",
             ),

@@ -172,32 +172,42 @@ pub(crate) struct RrsetOpsBody {
     ops: Vec<RrsetOpBody>,
 }
 
-/// The operations of `PATCH …/rrsets`.
-pub(super) fn rrset_ops(zone: &ZoneName, body: RrsetOpsBody) -> Result<Vec<RrsetOp>, ApiError> {
+/// Reads a list of `{"op": …, KEY: …}` operations: checks each `op`, hands the rest to
+/// `parse` with its location (`["ops", "3", KEY]`), and reports every problem at once.
+fn operations<B, T>(
+    ops: Vec<(String, B)>,
+    key: &str,
+    mut parse: impl FnMut(&mut Check, &[&str], bool, B) -> Option<T>,
+) -> Result<Vec<T>, ApiError> {
     let mut check = Check::default();
-    let mut ops = Vec::new();
-    for (i, op) in body.ops.into_iter().enumerate() {
+    let mut parsed = Vec::new();
+    for (i, (op, body)) in ops.into_iter().enumerate() {
         let index = i.to_string();
         let mut at = Check::nested(&["ops", &index]);
-        let upsert = patch_op(&op.op, &mut at);
+        let upsert = patch_op(&op, &mut at);
         check.absorb(at);
-        match upsert {
-            Some(true) => {
-                let (inner, input) = rrset_input(&["ops", &index, "rrset"], zone, op.rrset);
-                check.absorb(inner);
-                ops.extend(input.map(RrsetOp::Upsert));
-            }
-            Some(false) => {
-                let mut inner = Check::nested(&["ops", &index, "rrset"]);
-                let named = name_and_type(&mut inner, zone, &op.rrset.name, &op.rrset.rtype);
-                check.absorb(inner);
-                ops.extend(named.map(|(name, rtype)| RrsetOp::Remove { name, rtype }));
-            }
-            None => {}
+        if let Some(upsert) = upsert {
+            parsed.extend(parse(&mut check, &["ops", &index, key], upsert, body));
         }
     }
     check.finish()?;
-    Ok(ops)
+    Ok(parsed)
+}
+
+/// The operations of `PATCH …/rrsets`.
+pub(super) fn rrset_ops(zone: &ZoneName, body: RrsetOpsBody) -> Result<Vec<RrsetOp>, ApiError> {
+    let ops = body.ops.into_iter().map(|op| (op.op, op.rrset)).collect();
+    operations(ops, "rrset", |check, at, upsert, rrset| {
+        if upsert {
+            let (inner, input) = rrset_input(at, zone, rrset);
+            check.absorb(inner);
+            return input.map(RrsetOp::Upsert);
+        }
+        let mut inner = Check::nested(at);
+        let named = name_and_type(&mut inner, zone, &rrset.name, &rrset.rtype);
+        check.absorb(inner);
+        named.map(|(name, rtype)| RrsetOp::Remove { name, rtype })
+    })
 }
 
 #[derive(Deserialize)]
@@ -228,40 +238,30 @@ pub(crate) struct RecordOpsBody {
 
 /// The operations of `PATCH …/records`.
 pub(super) fn record_ops(zone: &ZoneName, body: RecordOpsBody) -> Result<Vec<RecordOp>, ApiError> {
-    let mut check = Check::default();
-    let mut ops = Vec::new();
-    for (i, op) in body.ops.into_iter().enumerate() {
-        let index = i.to_string();
-        let mut at = Check::nested(&["ops", &index]);
-        let upsert = patch_op(&op.op, &mut at);
-        check.absorb(at);
-        let mut inner = Check::nested(&["ops", &index, "record"]);
-        let record = op.record;
+    let ops = body.ops.into_iter().map(|op| (op.op, op.record)).collect();
+    operations(ops, "record", |check, at, upsert, record| {
+        let mut inner = Check::nested(at);
         let named = name_and_type(&mut inner, zone, &record.name, &record.rtype);
         // A removal matches by data alone: its TTL may differ from the record's.
-        let ttl = match upsert {
-            Some(true) => ttl(&mut inner, record.ttl),
-            _ => Some(0),
+        let ttl = if upsert {
+            ttl(&mut inner, record.ttl)
+        } else {
+            Some(0)
         };
         let data = named.as_ref().and_then(|(name, rtype)| {
             rdata(&mut inner, "rdata", name, *rtype, zone, &record.rdata)
         });
         check.absorb(inner);
-        if let (Some(upsert), Some((name, rtype)), Some(ttl), Some(rdata)) =
-            (upsert, named, ttl, data)
-        {
-            ops.push(if upsert {
-                RecordOp::Upsert {
-                    name,
-                    rtype,
-                    ttl,
-                    rdata,
-                }
-            } else {
-                RecordOp::Remove { name, rtype, rdata }
-            });
-        }
-    }
-    check.finish()?;
-    Ok(ops)
+        let ((name, rtype), ttl, rdata) = (named?, ttl?, data?);
+        Some(if upsert {
+            RecordOp::Upsert {
+                name,
+                rtype,
+                ttl,
+                rdata,
+            }
+        } else {
+            RecordOp::Remove { name, rtype, rdata }
+        })
+    })
 }
