@@ -4,11 +4,12 @@
 use serde_json::Value;
 use tenantry_core::authz::operator_authorized;
 use tenantry_core::ids::OperatorKind;
-use tenantry_core::values::{Email, Username};
+use tenantry_core::values::{Currency, Email, Username};
 use tenantry_core::{
     BuiltinRole, OperatorId, OrgStatus, OrganizationId, Permission, Principal, Resource, Scope,
 };
 use tenantry_store::Tx;
+use tenantry_store::billing::accounts;
 use tenantry_store::operators::{self, Operator};
 use tenantry_store::organizations::{self, Organization, OrganizationProfile};
 use tenantry_store::{credentials, users};
@@ -117,8 +118,10 @@ async fn tenant_create(
         parent_id: None,
         status: OrgStatus::Active,
         billing_mode: "consolidated".into(),
+        // A tenant is billed in euros unless it asks otherwise.
         profile: OrganizationProfile {
             name: request.organization_name,
+            currency: Some(Currency::Eur.as_str().into()),
             ..Default::default()
         },
         created_on: now,
@@ -141,6 +144,7 @@ async fn tenant_create(
         meta: RequestMeta::default(),
     };
     organizations::insert(tx, &auth, &org).await?;
+    accounts::insert(tx, &auth, Currency::Eur, now).await?;
     record(
         tx,
         &auth,

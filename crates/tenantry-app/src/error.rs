@@ -18,6 +18,15 @@ pub enum Code {
     OrganizationNestingNotAllowed,
     OrganizationCannotDeleteSelf,
     IndependentBillingAttributesInvalid,
+    IndependentBillingNotAllowed,
+    BilledThroughParent,
+    TransactionNotRefundable,
+    RefundExceedsCharge,
+    PlanNotAvailable,
+    /// The same `Idempotency-Key` came with a different request.
+    IdempotencyKeyReused,
+    /// The first request with this `Idempotency-Key` is still running.
+    IdempotencyKeyInUse,
     AttributeProtected,
     RoleNotAssignable,
     OnlyOwnerCanManageAdminRole,
@@ -42,6 +51,8 @@ pub enum NotFoundKind {
     Credential,
     IpRestriction,
     Zone,
+    Transaction,
+    Plan,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a
@@ -112,6 +123,17 @@ pub enum AppError {
     /// The organization accepts its credentials only from other networks.
     #[error("requests from {0} are not allowed")]
     IpNotAllowed(std::net::IpAddr),
+    /// Independent billing needs these organization fields.
+    #[error("independent billing requires {}", invalid_fields.join(", "))]
+    IndependentBillingAttributesInvalid { invalid_fields: Vec<String> },
+    /// A charge would take the paying account below its floor; nothing was done.
+    #[error("insufficient funds: {price} needed, {available} available")]
+    InsufficientFunds {
+        balance: tenantry_core::billing::Minor,
+        price: tenantry_core::billing::Minor,
+        available: tenantry_core::billing::Minor,
+        currency: tenantry_core::values::Currency,
+    },
     #[error("organization {0} is inactive")]
     OrganizationInactive(OrganizationId),
     #[error("internal error: {0}")]

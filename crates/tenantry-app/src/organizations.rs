@@ -3,8 +3,11 @@
 
 use serde_json::{Value, json};
 use tenantry_core::authz::{require, require_status_change};
+use tenantry_core::values::Currency;
 use tenantry_core::{BuiltinRole, OrgStatus, OrganizationId, Permission, Resource, Scope};
+use tenantry_store::Tx;
 use tenantry_store::attributes::{self, Attribute};
+use tenantry_store::billing::accounts;
 use tenantry_store::users::{self, User};
 use tenantry_store::{Page, PageRequest, credentials, organizations};
 
@@ -16,6 +19,7 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::attributes::AttributeInput;
 use crate::audit::{Target, diff, record};
+use crate::billing::BillingView;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::authorize_org;
 use crate::users::{UserCreate, build_user};
@@ -74,12 +78,31 @@ pub struct OrganizationPatch {
     pub status: Option<OrgStatus>,
 }
 
-/// An organization with its users and the attributes the caller may see.
+/// An organization with its users, the attributes the caller may see, and its paying
+/// account's billing facts if the caller may see them.
 #[derive(Debug, Clone)]
 pub struct OrganizationDetails {
     pub organization: Organization,
     pub users: Vec<User>,
     pub attributes: Vec<Attribute>,
+    pub billing: Option<BillingView>,
+}
+
+/// Everything `GET /v1/organizations/{id}` shows of an organization in reach.
+pub(crate) async fn details(
+    tx: &mut Tx,
+    actor: &Actor,
+    org: Organization,
+) -> Result<OrganizationDetails> {
+    let users = users::list_all(tx, org.id).await?;
+    let attributes = crate::attributes::visible(actor, &org, attributes::list(tx, org.id).await?);
+    let billing = crate::billing::view_for(tx, actor, &org).await?;
+    Ok(OrganizationDetails {
+        organization: org,
+        users,
+        attributes,
+        billing,
+    })
 }
 
 fn set_profile_field(
@@ -142,6 +165,13 @@ impl App {
             .parent_organization_id
             .unwrap_or(actor.organization_id());
         let (parent, parent_auth) = authorize_org(&mut tx, actor, parent_id, ORG_MANAGE).await?;
+        if parent.parent_id.is_some() && command.billing_mode == BillingMode::Independent {
+            return Err(AppError::Unprocessable(
+                Code::IndependentBillingNotAllowed,
+                "Independent billing is only for direct children of a top-level organization"
+                    .into(),
+            ));
+        }
         if parent.parent_id.is_some() {
             return Err(AppError::Unprocessable(
                 Code::OrganizationNestingNotAllowed,
@@ -157,10 +187,9 @@ impl App {
             .filter_map(|(field, missing)| missing.then_some(field))
             .collect();
             if !missing.is_empty() {
-                return Err(AppError::Unprocessable(
-                    Code::IndependentBillingAttributesInvalid,
-                    format!("Independent billing requires: {}", missing.join(", ")),
-                ));
+                return Err(AppError::IndependentBillingAttributesInvalid {
+                    invalid_fields: missing.into_iter().map(str::to_owned).collect(),
+                });
             }
         }
         let now = self.clock.now();
@@ -202,6 +231,17 @@ impl App {
             )
             .await?;
         }
+        if command.billing_mode == BillingMode::Independent {
+            let currency = org
+                .profile
+                .currency
+                .as_deref()
+                .and_then(|c| Currency::parse(c).ok());
+            let currency = currency.ok_or_else(|| {
+                AppError::Internal("an independent organization without a currency".into())
+            })?;
+            accounts::insert(&mut tx, &child_auth, currency, now).await?;
+        }
         let mut created_users = Vec::with_capacity(command.users.len());
         for (index, user) in command.users.into_iter().enumerate() {
             let role = if index == 0 {
@@ -227,11 +267,13 @@ impl App {
             created_users.push(user);
         }
         let attributes = attributes::list(&mut tx, org.id).await?;
+        let billing = crate::billing::view_for(&mut tx, actor, &org).await?;
         tx.commit().await?;
         Ok(OrganizationDetails {
             organization: org,
             users: created_users,
             attributes,
+            billing,
         })
     }
 
@@ -254,14 +296,7 @@ impl App {
     ) -> Result<OrganizationDetails> {
         let mut tx = self.db.begin_read().await?;
         let (org, _) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
-        let users = users::list_all(&mut tx, org.id).await?;
-        let attributes =
-            crate::attributes::visible(actor, &org, attributes::list(&mut tx, org.id).await?);
-        Ok(OrganizationDetails {
-            organization: org,
-            users,
-            attributes,
-        })
+        details(&mut tx, actor, org).await
     }
 
     /// Changes profile fields and, for a parent acting on its suborganization, the status.

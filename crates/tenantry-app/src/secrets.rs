@@ -61,18 +61,23 @@ pub(crate) fn issue_key<K: IdKind>(prefix: &str) -> IssuedKey<K> {
     IssuedKey { id, key }
 }
 
-/// Parses an `opk_…` API key into its id, or `None` if it is not well formed.
-pub(crate) fn parse_api_key(key: &str) -> Option<ApiKeyId> {
+/// Parses a key issued with `prefix` into its id, or `None` if it is not well formed.
+pub(crate) fn parse_key<K: IdKind>(key: &str, prefix: &str) -> Option<Id<K>> {
     let (body, sum) = key.rsplit_once('_')?;
     let mut parts = body.split('_');
-    let (prefix, id, secret) = (parts.next()?, parts.next()?, parts.next()?);
-    if prefix != "opk" || parts.next().is_some() || secret.len() != KEY_SECRET_LEN {
+    let (found, id, secret) = (parts.next()?, parts.next()?, parts.next()?);
+    if found != prefix || parts.next().is_some() || secret.len() != KEY_SECRET_LEN {
         return None;
     }
     if !bool::from(checksum(body).as_bytes().ct_eq(sum.as_bytes())) {
         return None;
     }
-    ApiKeyId::from_suffix(id).ok()
+    Id::<K>::from_suffix(id).ok()
+}
+
+/// Parses an `opk_…` API key into its id, or `None` if it is not well formed.
+pub(crate) fn parse_api_key(key: &str) -> Option<ApiKeyId> {
+    parse_key(key, "opk")
 }
 
 pub(crate) fn hash_password(password: &str) -> Result<String> {

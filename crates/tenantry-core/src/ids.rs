@@ -153,6 +153,8 @@ id_kinds! {
     OperatorKind => OperatorId = "operator";
     AuditEventKind => AuditEventId = "audit_event";
     ZoneKind => ZoneId = "zone";
+    PlanKind => PlanId = "plan";
+    BillingTransactionKind => BillingTransactionId = "billing_transaction";
 }
 
 #[cfg(test)]

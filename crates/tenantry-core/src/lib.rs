@@ -2,6 +2,7 @@
 //! authorization policy. No I/O, no async.
 
 pub mod authz;
+pub mod billing;
 pub mod dns;
 pub mod ids;
 pub mod permission;
@@ -9,6 +10,9 @@ pub mod role;
 pub mod values;
 
 pub use authz::{Authorized, Denied, OrgScope, OrgStatus, Principal};
-pub use ids::{ApiKeyId, AuditEventId, Id, IdKind, OperatorId, OrganizationId, UserId, ZoneId};
+pub use ids::{
+    ApiKeyId, AuditEventId, BillingTransactionId, Id, IdKind, OperatorId, OrganizationId, PlanId,
+    UserId, ZoneId,
+};
 pub use permission::{Permission, Resource, Scope};
 pub use role::BuiltinRole;

@@ -2,6 +2,7 @@
 //! that routes to them.
 
 mod audit;
+mod billing;
 mod credentials;
 mod dns;
 mod ip_restrictions;
@@ -33,6 +34,8 @@ const AUDIT_READ: Access = needs(Resource::AuditLogs, Scope::Read);
 const DNS_READ: Access = needs(Resource::Dns, Scope::Read);
 const DNS_MANAGE: Access = needs(Resource::Dns, Scope::Manage);
 const DNS_DELETE: Access = needs(Resource::Dns, Scope::Delete);
+const BILLING_MANAGE: Access = needs(Resource::Billing, Scope::Manage);
+const OPERATOR: Access = Access::Operator;
 
 /// Every endpoint, with the access it needs. Where the OpusDNS description names a permission
 /// (`x-required-permissions`) the row uses it; where it names none, the row says what the use
@@ -50,6 +53,12 @@ pub(crate) fn endpoints() -> Vec<Bound> {
     const OPS: &str = "platform";
     const DNS: &str = "dns";
     const ZONE: &str = "/v1/dns/{zone_name}";
+    const BILLING: &str = "billing";
+    const PRICING: &str = "pricing";
+    const ORG_PRICING: &str = "/v1/organizations/{organization_id}/pricing/product-type/{product_type}";
+    const WALLET_CREDITS: &str = "/v1/organizations/{organization_id}/billing/wallet/credits";
+    const WALLET_REFUNDS: &str = "/v1/organizations/{organization_id}/billing/wallet/refunds";
+    const WALLET_ADJUSTMENTS: &str = "/v1/organizations/{organization_id}/billing/wallet/adjustments";
     vec![
         row(get.clone(), "/healthz", "healthz", OPS, "Liveness", Access::Public, 200, health::healthz),
         row(get.clone(), "/readyz", "readyz", OPS, "Readiness (the database answers)", Access::Public, 200, health::readyz),
@@ -93,7 +102,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(post.clone(), "/v1/auth/client_credentials/{api_key_id}/rotate", "rotate_credential", AUTH, "New secrets; the old ones end at a chosen time", KEYS_MANAGE, 200, credentials::rotate).also(&[409]),
         row(get.clone(), "/v1/audit-logs", "list_audit_events", "audit", "The audit trail", AUDIT_READ, 200, audit::list),
         row(get.clone(), "/v1/dns", "list_zones", DNS, "List zones with their rrsets", DNS_READ, 200, dns::list),
-        row(post.clone(), "/v1/dns", "create_zone", DNS, "Create a zone", DNS_MANAGE, 201, dns::create).also(&[400, 409]),
+        row(post.clone(), "/v1/dns", "create_zone", DNS, "Create a zone (charged when zones are priced)", DNS_MANAGE, 201, dns::create).also(&[400, 402, 409]),
         row(get.clone(), "/v1/dns/summary", "get_zones_summary", DNS, "Count zones by DNSSEC status", DNS_READ, 200, dns::summary),
         row(get.clone(), ZONE, "get_zone", DNS, "A zone with its rrsets", DNS_READ, 200, dns::get_one),
         row(delete.clone(), ZONE, "delete_zone", DNS, "Delete a zone and its records", DNS_DELETE, 204, dns::remove),
@@ -101,5 +110,22 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(put.clone(), "/v1/dns/{zone_name}/rrsets", "replace_zone_rrsets", DNS, "Replace every rrset the server does not own", DNS_MANAGE, 204, dns::replace_rrsets).also(&[400, 409]),
         row(patch.clone(), "/v1/dns/{zone_name}/records", "patch_zone_records", DNS, "Add or remove single records", DNS_MANAGE, 204, dns::patch_records).also(&[400, 409]),
         row(get.clone(), "/v1/dns/{zone_name}/export", "export_zone", DNS, "The zone as an RFC 1035 master file", DNS_READ, 200, dns::export),
+        row(get.clone(), "/v1/organizations/{organization_id}/transactions", "list_transactions", BILLING, "Billing transactions", ORG_READ, 200, billing::transaction_list),
+        row(get.clone(), "/v1/organizations/{organization_id}/transactions/{transaction_id}", "get_transaction", BILLING, "A billing transaction", ORG_READ, 200, billing::transaction_get),
+        row(get.clone(), "/v1/organizations/{organization_id}/billing/statement", "get_statement", BILLING, "The transactions of a date range as CSV", ORG_READ, 200, billing::statement),
+        row(get.clone(), ORG_PRICING, "get_organization_pricing", PRICING, "The prices the organization pays for a product type", ORG_READ, 200, billing::org_pricing),
+        row(put.clone(), ORG_PRICING, "set_organization_pricing", PRICING, "Replace the organization's price overrides (operator)", OPERATOR, 200, billing::overrides_put),
+        row(get.clone(), "/v1/pricing/product-type/{product_type}", "get_price_list", PRICING, "The list prices of a product type (operator)", OPERATOR, 200, billing::price_list_get),
+        row(put.clone(), "/v1/pricing/product-type/{product_type}", "set_price_list", PRICING, "Replace the list prices of a product type (operator)", OPERATOR, 200, billing::price_list_put),
+        row(get.clone(), "/v1/plans", "list_plans", BILLING, "The plan catalog (operator)", OPERATOR, 200, billing::plan_list),
+        row(post.clone(), "/v1/plans", "create_plan", BILLING, "Add a plan (operator)", OPERATOR, 201, billing::plan_create),
+        row(get.clone(), "/v1/plans/{plan_id}", "get_plan", BILLING, "A plan (operator)", OPERATOR, 200, billing::plan_get),
+        row(patch.clone(), "/v1/plans/{plan_id}", "update_plan", BILLING, "Change or retire a plan (operator)", OPERATOR, 200, billing::plan_update),
+        row(get.clone(), "/v1/organizations/{organization_id}/plans", "list_organization_plans", BILLING, "The plans the paying account can choose", ORG_READ, 200, billing::plans_of).also(&[409]),
+        row(patch.clone(), "/v1/organizations/{organization_id}/plan", "change_organization_plan", BILLING, "Put the paying account on a plan (charged)", BILLING_MANAGE, 200, billing::plan_change).also(&[402, 409]),
+        row(patch.clone(), "/v1/organizations/{organization_id}/billing/account", "set_billing_terms", BILLING, "Prepaid or postpaid, and the credit limit (operator)", OPERATOR, 200, billing::terms_set).also(&[409]),
+        row(post.clone(), WALLET_CREDITS, "credit_wallet", BILLING, "Record money received (operator)", OPERATOR, 200, billing::credit).also(&[409]),
+        row(post.clone(), WALLET_REFUNDS, "refund_transaction", BILLING, "Refund a charge (operator)", OPERATOR, 200, billing::refund).also(&[409]),
+        row(post.clone(), WALLET_ADJUSTMENTS, "adjust_wallet", BILLING, "Correct a balance, with a reason (operator)", OPERATOR, 200, billing::adjust).also(&[409]),
     ]
 }

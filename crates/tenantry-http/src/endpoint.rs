@@ -10,11 +10,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Extension, middleware};
-use tenantry_app::{Actor, AppError};
+use tenantry_app::{Actor, AppError, OperatorActor};
 use tenantry_core::Permission;
 
 use crate::AppState;
-use crate::extract::authenticate;
+use crate::extract::{authenticate, authenticate_operator};
+use crate::idempotency;
 use crate::problem::ApiError;
 
 /// What a caller needs to use an endpoint.
@@ -27,6 +28,8 @@ pub enum Access {
     /// A credential whose role grants this permission (the OpenAPI document's
     /// `x-required-permissions`). The use case still checks reach and organization status.
     Requires(Permission),
+    /// A platform operator's key (`opo_…`): prices, plans and wallets.
+    Operator,
 }
 
 /// One row of the endpoint table.
@@ -107,8 +110,13 @@ impl Bound {
 #[derive(Clone)]
 pub(crate) struct Authenticated(pub Actor);
 
+/// The operator the guard authenticated, handed on to the `OperatorCaller` extractor.
+#[derive(Clone)]
+pub(crate) struct AuthenticatedOperator(pub OperatorActor);
+
 /// Authenticates the caller and checks the row's permission before the handler runs, so a
-/// caller without it is refused the same way whatever it asks for.
+/// caller without it is refused the same way whatever it asks for. A keyed write then goes
+/// through the idempotency layer.
 async fn guard(
     State(state): State<AppState>,
     Extension(access): Extension<Access>,
@@ -116,15 +124,27 @@ async fn guard(
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
-    let actor = match authenticate(&mut parts, &state).await {
-        Ok(actor) => actor,
-        Err(err) => return err.into_response(),
+    let scope = if access == Access::Operator {
+        let operator = match authenticate_operator(&mut parts, &state).await {
+            Ok(operator) => operator,
+            Err(err) => return err.into_response(),
+        };
+        let scope = format!("operator:{}", operator.id);
+        parts.extensions.insert(AuthenticatedOperator(operator));
+        scope
+    } else {
+        let actor = match authenticate(&mut parts, &state).await {
+            Ok(actor) => actor,
+            Err(err) => return err.into_response(),
+        };
+        if let Access::Requires(permission) = access
+            && !actor.principal.permissions.contains(&permission)
+        {
+            return ApiError(AppError::permission_denied(permission)).into_response();
+        }
+        let scope = format!("organization:{}", actor.organization_id());
+        parts.extensions.insert(Authenticated(actor));
+        scope
     };
-    if let Access::Requires(permission) = access
-        && !actor.principal.permissions.contains(&permission)
-    {
-        return ApiError(AppError::permission_denied(permission)).into_response();
-    }
-    parts.extensions.insert(Authenticated(actor));
-    next.run(Request::from_parts(parts, body)).await
+    idempotency::run(&state, scope, Request::from_parts(parts, body), next).await
 }

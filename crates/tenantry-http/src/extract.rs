@@ -8,11 +8,11 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use tenantry_app::{Actor, AppError, FieldError, RequestMeta};
+use tenantry_app::{Actor, AppError, FieldError, OperatorActor, RequestMeta};
 use tenantry_core::OrganizationId;
 
 use crate::AppState;
-use crate::endpoint::Authenticated;
+use crate::endpoint::{Authenticated, AuthenticatedOperator};
 use crate::problem::ApiError;
 
 /// The client's address, as the listener saw it (unspecified when there is no socket, as in
@@ -69,9 +69,25 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
-/// Resolves the request's credential, under the brute-force limiter.
-pub(crate) async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Actor, ApiError> {
-    let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+/// The operator the endpoint guard authenticated.
+pub(crate) struct OperatorCaller(pub OperatorActor);
+
+impl FromRequestParts<AppState> for OperatorCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match parts.extensions.remove::<AuthenticatedOperator>() {
+            Some(AuthenticatedOperator(operator)) => Ok(OperatorCaller(operator)),
+            None => authenticate_operator(parts, state)
+                .await
+                .map(OperatorCaller),
+        }
+    }
+}
+
+/// The credential a request carries (`X-Api-Key`, or `Authorization: Bearer`), and where it
+/// came from.
+fn credential(parts: &Parts) -> Result<(String, RequestMeta), ApiError> {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     let key = header("x-api-key").or_else(|| {
         header("authorization").and_then(|v| {
@@ -93,7 +109,24 @@ pub(crate) async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip()),
     };
-    limited(state, ip, state.app.authenticate(key, meta)).await
+    Ok((key.to_owned(), meta))
+}
+
+/// Resolves the request's credential, under the brute-force limiter.
+pub(crate) async fn authenticate(parts: &mut Parts, state: &AppState) -> Result<Actor, ApiError> {
+    let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+    let (key, meta) = credential(parts)?;
+    limited(state, ip, state.app.authenticate(&key, meta)).await
+}
+
+/// Resolves an operator's key, under the brute-force limiter.
+pub(crate) async fn authenticate_operator(
+    parts: &mut Parts,
+    state: &AppState,
+) -> Result<OperatorActor, ApiError> {
+    let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, state).await;
+    let (key, meta) = credential(parts)?;
+    limited(state, ip, state.app.authenticate_operator(&key, meta)).await
 }
 
 /// `X-Organization-Context: organization_…`: act inside that suborganization.
@@ -193,6 +226,17 @@ impl PathIdName for tenantry_core::UserId {
 }
 impl PathIdName for tenantry_core::ApiKeyId {
     const NAME: &'static str = "api_key_id";
+}
+
+/// Parses one segment of a path with several parameters; a malformed one is a 422 naming it.
+pub(crate) fn path_value<T: FromStr>(name: &str, raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| {
+        ApiError(AppError::Invalid(vec![FieldError {
+            loc: vec!["path".into(), name.into()],
+            msg: format!("{raw:?} is not a valid {name}"),
+            kind: "value_error".into(),
+        }]))
+    })
 }
 
 impl<S: Send + Sync, T: FromStr + PathIdName> FromRequestParts<S> for PathId<T> {

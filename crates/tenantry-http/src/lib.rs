@@ -7,6 +7,7 @@ mod auth_limit;
 mod endpoint;
 mod extract;
 mod health;
+mod idempotency;
 mod middleware;
 mod openapi;
 mod pagination;

@@ -65,6 +65,15 @@ fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
             (429, "Too many failed attempts from this address"),
         ],
         Access::Public => vec![],
+        Access::Operator => vec![
+            (401, "Missing, malformed or unknown operator key"),
+            (404, "Not found"),
+            (422, "Malformed request"),
+            (
+                429,
+                "Too many failed authentication attempts from this address",
+            ),
+        ],
         Access::Authenticated | Access::Requires(_) => vec![
             (
                 401,
@@ -85,6 +94,10 @@ fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
     for status in endpoint.also {
         statuses.push(match status {
             400 => (400, "The change would break a rule of the zone"),
+            402 => (
+                402,
+                "The paying account cannot cover the price; nothing was done",
+            ),
             409 => (409, "A rule of the resource refuses the change"),
             other => (*other, "See the API documentation"),
         });
@@ -127,6 +140,10 @@ fn operation(endpoint: &Endpoint) -> Operation {
     }
     match endpoint.access {
         Access::Public => builder.securities(Some(Vec::<SecurityRequirement>::new())),
+        Access::Operator => builder.securities(Some([SecurityRequirement::new(
+            "operator_key",
+            Vec::<String>::new(),
+        )])),
         Access::Authenticated => builder,
         Access::Requires(permission) => builder.extensions(Some(Extensions::from_iter([(
             "x-required-permissions",
@@ -162,6 +179,13 @@ pub(crate) fn describe(endpoints: &[Endpoint]) -> OpenApi {
         .security_scheme(
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
+        )
+        .security_scheme(
+            "operator_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "X-Api-Key",
+                "A platform operator's key (opo_…), made by `tenantry bootstrap`",
+            ))),
         )
         .security_scheme(
             "bearer",

@@ -15,6 +15,7 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
     const ORG: &str = "Organization Management Error";
     const USER: &str = "User Management Error";
     const DNS: &str = "DNS Error";
+    const BILLING: &str = "Billing Error";
     match code {
         Code::Authentication => (
             "authentication",
@@ -53,6 +54,37 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
             "independent-billing-attributes-invalid",
             ORG,
             "ERROR_INDEPENDENT_BILLING_ATTRIBUTES_INVALID",
+        ),
+        Code::IndependentBillingNotAllowed => (
+            "independent-billing-not-allowed",
+            ORG,
+            "ERROR_INDEPENDENT_BILLING_NOT_ALLOWED",
+        ),
+        Code::BilledThroughParent => (
+            "billed-through-parent",
+            BILLING,
+            "ERROR_BILLED_THROUGH_PARENT",
+        ),
+        Code::TransactionNotRefundable => (
+            "transaction-not-refundable",
+            BILLING,
+            "ERROR_TRANSACTION_NOT_REFUNDABLE",
+        ),
+        Code::RefundExceedsCharge => (
+            "refund-exceeds-charge",
+            BILLING,
+            "ERROR_REFUND_EXCEEDS_CHARGE",
+        ),
+        Code::PlanNotAvailable => ("plan-not-available", BILLING, "ERROR_PLAN_NOT_AVAILABLE"),
+        Code::IdempotencyKeyReused => (
+            "idempotency-key-reused",
+            "Idempotency Error",
+            "ERROR_IDEMPOTENCY_KEY_REUSED",
+        ),
+        Code::IdempotencyKeyInUse => (
+            "idempotency-key-in-use",
+            "Idempotency Error",
+            "ERROR_IDEMPOTENCY_KEY_IN_USE",
         ),
         Code::AttributeProtected => (
             "organization-attribute-protected",
@@ -243,6 +275,20 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                     "Zone not found",
                     "zone_name",
                 ),
+                NotFoundKind::Transaction => (
+                    "billing-transaction-not-found",
+                    "Billing Error",
+                    "ERROR_BILLING_TRANSACTION_NOT_FOUND",
+                    "Transaction not found",
+                    "billing_transaction_id",
+                ),
+                NotFoundKind::Plan => (
+                    "plan-not-found",
+                    "Billing Error",
+                    "ERROR_PLAN_NOT_FOUND",
+                    "Plan not found",
+                    "plan_id",
+                ),
                 NotFoundKind::IpRestriction => (
                     "ip-restriction-not-found",
                     "Organization Management Error",
@@ -314,6 +360,35 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
             )),
         )
         .with("client_ip", ip.to_string()),
+        AppError::IndependentBillingAttributesInvalid { invalid_fields } => Problem::coded(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Code::IndependentBillingAttributesInvalid,
+            format!(
+                "Independent billing requires: {}",
+                invalid_fields.join(", ")
+            ),
+        )
+        .with("invalid_fields", invalid_fields.clone()),
+        AppError::InsufficientFunds {
+            balance,
+            price,
+            available,
+            currency,
+        } => Problem::new(
+            StatusCode::PAYMENT_REQUIRED,
+            "insufficient-funds",
+            "Billing Error",
+            Some("ERROR_INSUFFICIENT_FUNDS"),
+            Some(format!(
+                "The paying account cannot cover {price} {cur}: {available} {cur} available \
+                 (balance {balance} {cur}); the operation was not performed",
+                cur = currency.as_str()
+            )),
+        )
+        .with("balance", balance.to_string())
+        .with("price", price.to_string())
+        .with("available", available.to_string())
+        .with("currency", currency.as_str()),
         AppError::OrganizationInactive(org) => Problem::new(
             StatusCode::FORBIDDEN,
             "organization-inactive",

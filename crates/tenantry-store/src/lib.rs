@@ -10,8 +10,10 @@ mod list;
 
 pub mod attributes;
 pub mod audit;
+pub mod billing;
 pub mod credentials;
 pub mod dns;
+pub mod idempotency;
 pub mod ip_restrictions;
 pub mod operators;
 pub mod organizations;

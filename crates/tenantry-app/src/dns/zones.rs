@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
+use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
 use tenantry_core::{Authorized, OrganizationId, Permission, Resource, Scope, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
@@ -15,6 +16,7 @@ use super::{RrsetInput, RrsetView, ZoneCreate, ZoneView};
 use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, record};
+use crate::billing::charge_if_priced;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
 
@@ -223,6 +225,17 @@ impl App {
             "dns_zone.created",
             target(&zone),
             change,
+        )
+        .await?;
+        // Last before the commit: on PostgreSQL the charge holds the paying account's row.
+        charge_if_priced(
+            &mut tx,
+            &auth,
+            &org,
+            ProductType::Zones,
+            Action::Create,
+            Some(zone.name.clone()),
+            now,
         )
         .await?;
         tx.commit().await?;

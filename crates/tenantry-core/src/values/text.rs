@@ -116,7 +116,7 @@ impl Phone {
 }
 
 /// ISO 4217 currencies the platform bills in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Currency {
     Eur,
     Usd,

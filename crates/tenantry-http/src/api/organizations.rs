@@ -14,6 +14,7 @@ use tenantry_app::organizations::{
 use tenantry_core::values::{CountryCode, Currency, Locale};
 use tenantry_core::{OrgStatus, OrganizationId};
 
+use super::billing::BillingDataWire;
 use super::users::{UserCreateBody, UserWire};
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, PathId};
@@ -117,7 +118,27 @@ impl From<OrganizationDetails> for OrganizationWire {
     }
 }
 
-/// A tax rate arrives as a number or a decimal string; it is kept as a decimal string.
+/// `OrganizationWithBillingData`: an organization with its paying account's billing facts.
+#[derive(Serialize)]
+pub(crate) struct OrganizationWithBillingWire {
+    #[serde(flatten)]
+    organization: OrganizationWire,
+    #[serde(flatten)]
+    billing: BillingDataWire,
+}
+
+impl From<OrganizationDetails> for OrganizationWithBillingWire {
+    fn from(mut d: OrganizationDetails) -> Self {
+        let billing = BillingDataWire::from(d.billing.take());
+        OrganizationWithBillingWire {
+            organization: d.into(),
+            billing,
+        }
+    }
+}
+
+/// A tax rate (a percentage: `19` is 19 %) arrives as a number or a decimal string; it is
+/// kept as a decimal string.
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum TaxRate {
@@ -131,18 +152,10 @@ impl TaxRate {
             TaxRate::Number(n) => n.to_string(),
             TaxRate::Text(s) => s,
         };
-        let valid = !text.is_empty()
-            && text
-                .split_once('.')
-                .map_or(text.chars().all(|c| c.is_ascii_digit()), |(i, f)| {
-                    !i.is_empty() && i.chars().chain(f.chars()).all(|c| c.is_ascii_digit())
-                });
-        if valid {
-            Some(text)
-        } else {
-            check.fail("tax_rate", "must be a non-negative decimal number");
-            None
-        }
+        // Kept as sent, once known to be a percentage charges can be taxed with.
+        check
+            .value("tax_rate", &text, tenantry_core::billing::TaxRate::parse)
+            .map(|_| text)
     }
 }
 
@@ -456,7 +469,7 @@ pub(crate) async fn get_one(
     State(state): State<AppState>,
     Caller(actor): Caller,
     PathId(id): PathId<OrganizationId>,
-) -> Result<Json<OrganizationWire>, ApiError> {
+) -> Result<Json<OrganizationWithBillingWire>, ApiError> {
     Ok(Json(state.app.organization_get(&actor, id).await?.into()))
 }
 

@@ -65,6 +65,9 @@ struct Case {
     targeting: Targeting,
     query: &'static str,
     body: fn(u32) -> Value,
+    /// What a caller allowed to use the route gets instead of its success status, where the
+    /// sweep's organizations cannot succeed (a consolidated suborganization has no plan).
+    allowed: Option<(StatusCode, &'static str)>,
 }
 
 fn no_body(_: u32) -> Value {
@@ -131,18 +134,47 @@ fn case(operation_id: &str) -> Option<Case> {
             Named,
             |_| json!({"ops": [{"op": "upsert", "record": {"name": "_acme-challenge", "type": "TXT", "ttl": 60, "rdata": "\"token\""}}]}),
         ),
+        "list_transactions"
+        | "get_transaction"
+        | "get_statement"
+        | "get_organization_pricing"
+        | "list_organization_plans" => (Named, no_body),
+        "change_organization_plan" => (Named, |_| json!({"plan_id": SOME_PLAN})),
+        // Operator routes: no organization credential gets past them.
+        "set_organization_pricing"
+        | "get_price_list"
+        | "set_price_list"
+        | "list_plans"
+        | "create_plan"
+        | "get_plan"
+        | "update_plan"
+        | "set_billing_terms"
+        | "credit_wallet"
+        | "refund_transaction"
+        | "adjust_wallet" => (Named, |_| json!({})),
         _ => return None,
     };
     let query = match operation_id {
         "list_audit_events" => "?organization_id={organization_id}",
+        "get_statement" => "?start_date=2000-01-01&end_date=2999-12-31",
         _ => "",
+    };
+    let allowed = match operation_id {
+        "list_organization_plans" | "change_organization_plan" => {
+            Some((StatusCode::CONFLICT, "ERROR_BILLED_THROUGH_PARENT"))
+        }
+        _ => None,
     };
     Some(Case {
         targeting,
         query,
         body,
+        allowed,
     })
 }
+
+/// A well-formed plan id that names no plan.
+const SOME_PLAN: &str = "plan_01h45ytscbebyvny4gc8cr8ma2";
 
 /// A network per counter value, never one that matters to a caller of the sweep.
 fn network(n: u32) -> String {
@@ -179,6 +211,7 @@ struct Objects {
     api_key_id: String,
     ip_restriction_id: String,
     zone_name: String,
+    transaction_id: String,
 }
 
 const DISALLOWED_IP: &str = "192.0.2.7";
@@ -237,6 +270,22 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
         assert_eq!(status, StatusCode::CREATED);
         objects.zone_name = name;
     }
+    if path.contains("{transaction_id}") {
+        // A priced zone creation leaves a transaction of the organization.
+        let name = format!("charged-{n}.example");
+        let (status, _) = make("/v1/dns", json!({"name": name})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let list = api
+            .get(&format!(
+                "/v1/organizations/{org}/transactions?product_reference={name}."
+            ))
+            .expect(StatusCode::OK)
+            .await;
+        objects.transaction_id = list["results"][0]["billing_transaction_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    }
     if path.contains("{ip_restriction_id}") {
         let body = json!({"ip_network": network(n + 30_000)});
         let (_, rule) = make("/v1/organizations/ip-restrictions", body).await;
@@ -247,6 +296,21 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
 
 async fn world(api: &Api) -> World {
     let parent = api.t.boot.organization_id.to_string();
+    // Zones cost a cent, paid from a credited parent account, so routes that need a
+    // transaction have one.
+    let operator = api.t.boot.operator_api_key.clone();
+    api.call(Method::PUT, "/v1/pricing/product-type/zones")
+        .key(&operator)
+        .json(json!({"prices": [{"product_action": "create", "price": "0.01", "currency": "EUR"}]}))
+        .expect(StatusCode::OK)
+        .await;
+    api.post(
+        &format!("/v1/organizations/{parent}/billing/wallet/credits"),
+        json!({"amount": "100000.00"}),
+    )
+    .key(&operator)
+    .expect(StatusCode::OK)
+    .await;
     let (child, child_admin) = suborg(api, "Child").await;
     let (sibling, _) = suborg(api, "Sibling").await;
     let (inactive, inactive_admin) = suborg(api, "Dormant").await;
@@ -286,7 +350,8 @@ async fn world(api: &Api) -> World {
         .unwrap()
         .to_owned();
 
-    let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}";
+    let everything =
+        "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}/{transaction_id}";
     let inactive_objects = objects(api, &inactive, everything, 0).await;
     api.patch(
         &format!("/v1/organizations/{inactive}"),
@@ -322,8 +387,12 @@ async fn world(api: &Api) -> World {
 /// The status (and `code`, where it is fixed) `who` must get from `endpoint`.
 fn expected(endpoint: &Endpoint, case: &Case, who: Who) -> (StatusCode, Option<&'static str>) {
     let success = (endpoint.success, None);
+    let success = case
+        .allowed
+        .map_or(success, |(status, code)| (status, Some(code)));
     let permission = match endpoint.access {
         Access::Public => return success,
+        Access::Operator => return (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION")),
         Access::Authenticated => None,
         Access::Requires(permission) => Some(permission),
     };
@@ -409,6 +478,9 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{api_key_id}", &objects.api_key_id)
         .replace("{ip_restriction_id}", &objects.ip_restriction_id)
         .replace("{zone_name}", &objects.zone_name)
+        .replace("{transaction_id}", &objects.transaction_id)
+        .replace("{product_type}", "zones")
+        .replace("{plan_id}", SOME_PLAN)
 }
 
 #[tokio::test]

@@ -37,7 +37,16 @@ async fn the_document_lists_every_route_with_its_permission() {
                 assert_eq!(declared, &json!([permission.to_string()]), "{what}");
                 assert!(operation["responses"]["403"].is_object(), "{what}");
             }
-            Access::Authenticated | Access::Public => assert!(declared.is_null(), "{what}"),
+            Access::Authenticated | Access::Public | Access::Operator => {
+                assert!(declared.is_null(), "{what}")
+            }
+        }
+        if endpoint.access == Access::Operator {
+            assert_eq!(
+                operation["security"],
+                json!([{"operator_key": []}]),
+                "{what}"
+            );
         }
         if endpoint.access == Access::Public {
             assert_eq!(operation["security"], json!([]), "{what}");
@@ -67,7 +76,7 @@ fn permissions_match_the_opusdns_description_wherever_it_names_them() {
         compared += 1;
         let ours = match endpoint.access {
             Access::Requires(permission) => vec![permission.to_string()],
-            Access::Authenticated | Access::Public => vec![],
+            Access::Authenticated | Access::Public | Access::Operator => vec![],
         };
         assert_eq!(&ours, theirs, "{key}");
     }

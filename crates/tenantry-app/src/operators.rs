@@ -1,0 +1,76 @@
+//! Platform operators as callers: authenticated by their `opo_…` key, acting on any
+//! organization and on the platform's own settings (prices, plans, wallets).
+
+use tenantry_core::authz::operator_authorized;
+use tenantry_core::ids::OperatorKind;
+use tenantry_core::{Authorized, OperatorId, OrganizationId, Permission, Principal};
+use tenantry_store::Tx;
+use tenantry_store::operators;
+use tenantry_store::organizations::{self, Organization};
+
+use crate::actor::{Actor, ActorKind, RequestMeta};
+use crate::app::App;
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::secrets::{parse_key, sha256};
+
+/// An authenticated platform operator.
+#[derive(Debug, Clone)]
+pub struct OperatorActor {
+    pub id: OperatorId,
+    pub meta: RequestMeta,
+}
+
+impl OperatorActor {
+    /// The operator as the actor of a change inside `org`, for its audit trail.
+    pub(crate) fn in_org(&self, org: &Organization) -> Actor {
+        Actor {
+            principal: Principal {
+                organization: org.scope(),
+                permissions: Permission::all().collect(),
+            },
+            kind: ActorKind::Operator { id: self.id },
+            role: "operator".into(),
+            creator: None,
+            meta: self.meta.clone(),
+        }
+    }
+
+    /// Loads a live organization for the operator, who reaches them all.
+    pub(crate) async fn organization(
+        &self,
+        tx: &mut Tx,
+        id: OrganizationId,
+        permission: Permission,
+    ) -> Result<(Organization, Authorized)> {
+        let org = organizations::get(tx, id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, id))?;
+        Ok((org, operator_authorized(self.id, id, permission)))
+    }
+}
+
+impl App {
+    /// Resolves an operator key. Anything else, including an organization's key, is 401.
+    pub async fn authenticate_operator(
+        &self,
+        key: &str,
+        meta: RequestMeta,
+    ) -> Result<OperatorActor> {
+        let refused = || {
+            AppError::Unauthenticated(
+                Code::Authentication,
+                "This endpoint needs a platform operator's key".into(),
+            )
+        };
+        let id = parse_key::<OperatorKind>(key, "opo").ok_or_else(refused)?;
+        let mut tx = self.db.single_read().await?;
+        let operator = operators::get_by_key_digest(&mut tx, &sha256(key))
+            .await?
+            .filter(|operator| operator.id == id)
+            .ok_or_else(refused)?;
+        Ok(OperatorActor {
+            id: operator.id,
+            meta,
+        })
+    }
+}

@@ -1,0 +1,14 @@
+//! Billing endpoints: transactions and statements, prices, plans, and the operator's wallet
+//! operations.
+
+mod plans;
+mod pricing;
+mod transactions;
+mod wallet;
+mod wire;
+
+pub(crate) use plans::{plan_change, plan_create, plan_get, plan_list, plan_update, plans_of};
+pub(crate) use pricing::{org_pricing, overrides_put, price_list_get, price_list_put};
+pub(crate) use transactions::{statement, transaction_get, transaction_list};
+pub(crate) use wallet::{adjust, credit, refund, terms_set};
+pub(crate) use wire::BillingDataWire;

@@ -1,0 +1,6 @@
+//! Billing storage: accounts and their append-only ledger, transactions, prices and plans.
+
+pub mod accounts;
+pub mod plans;
+pub mod prices;
+pub mod transactions;

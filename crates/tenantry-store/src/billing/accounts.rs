@@ -1,0 +1,230 @@
+//! Billing accounts: one per paying organization, its balance and its terms. The balance only
+//! moves together with a ledger entry (`post`), in the same transaction.
+
+use tenantry_core::billing::{BillingModel, Minor};
+use tenantry_core::values::Currency;
+use tenantry_core::{Authorized, BillingTransactionId, OrganizationId, PlanId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{Tx, on_tx, parse_stored};
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// The paying organization; an account has no id of its own.
+    pub organization_id: OrganizationId,
+    pub currency: Currency,
+    pub billing_model: BillingModel,
+    /// How far below zero a postpaid account may go (ignored while prepaid).
+    pub credit_limit: Minor,
+    pub balance: Minor,
+    pub plan_id: Option<PlanId>,
+    pub created_on: OffsetDateTime,
+    pub updated_on: OffsetDateTime,
+}
+
+impl Account {
+    /// The lowest balance a charge may leave.
+    pub fn floor(&self) -> Minor {
+        match self.billing_model {
+            BillingModel::Prepaid => Minor::ZERO,
+            BillingModel::Postpaid => Minor(-self.credit_limit.0),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    organization_id: Uuid,
+    currency: String,
+    billing_model: String,
+    credit_limit: i64,
+    balance: i64,
+    plan_id: Option<Uuid>,
+    created_on: OffsetDateTime,
+    updated_on: OffsetDateTime,
+}
+
+impl TryFrom<Row> for Account {
+    type Error = crate::StoreError;
+
+    fn try_from(row: Row) -> Result<Self> {
+        Ok(Account {
+            organization_id: OrganizationId::from_uuid(row.organization_id),
+            currency: parse_stored(&row.currency, |s| Currency::parse(s).ok())?,
+            billing_model: parse_stored(&row.billing_model, BillingModel::parse)?,
+            credit_limit: Minor(row.credit_limit),
+            balance: Minor(row.balance),
+            plan_id: row.plan_id.map(PlanId::from_uuid),
+            created_on: row.created_on,
+            updated_on: row.updated_on,
+        })
+    }
+}
+
+const COLUMNS: &str = "organization_id, currency, billing_model, credit_limit, balance, plan_id, created_on, updated_on";
+
+const INSERT: &str = "INSERT INTO billing_accounts (organization_id, currency, billing_model, \
+    credit_limit, balance, plan_id, created_on, updated_on) VALUES ($1, $2, $3, $4, 0, NULL, $5, $5)";
+
+/// Moves the balance only if the result stays at or above the floor; the row lock this takes
+/// on PostgreSQL orders concurrent charges, and the condition is re-checked after the wait.
+const POST_ABOVE_FLOOR: &str = "UPDATE billing_accounts SET balance = balance + $2, updated_on = $4 \
+    WHERE organization_id = $1 AND balance + $2 >= $3 RETURNING balance";
+
+const POST: &str = "UPDATE billing_accounts SET balance = balance + $2, updated_on = $3 \
+    WHERE organization_id = $1 RETURNING balance";
+
+const APPEND_ENTRY: &str = "INSERT INTO billing_ledger (account_id, transaction_id, amount, \
+    balance_after, created_on) VALUES ($1, $2, $3, $4, $5)";
+
+const SET_TERMS: &str = "UPDATE billing_accounts SET billing_model = $2, credit_limit = $3, \
+    updated_on = $4 WHERE organization_id = $1";
+
+const SET_PLAN: &str =
+    "UPDATE billing_accounts SET plan_id = $2, updated_on = $3 WHERE organization_id = $1";
+
+const LOCK: &str = "UPDATE billing_accounts SET updated_on = $2 WHERE organization_id = $1";
+
+const LEDGER_SUM: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), COUNT(*) FROM billing_ledger \
+    WHERE account_id = $1";
+
+/// Opens the account of a paying organization (a top-level one, or an independent
+/// suborganization), empty and prepaid.
+pub async fn insert(
+    tx: &mut Tx,
+    auth: &Authorized,
+    currency: Currency,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(INSERT)
+        .bind(auth.organization_id().uuid())
+        .bind(currency.as_str())
+        .bind(BillingModel::Prepaid.as_str())
+        .bind(0i64)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Tx, organization: OrganizationId) -> Result<Option<Account>> {
+    let sql = format!("SELECT {COLUMNS} FROM billing_accounts WHERE organization_id = $1");
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, Row>(&sql)
+        .bind(organization.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    row.map(Account::try_from).transpose()
+}
+
+/// A movement of an account's balance and the ledger entry recording it.
+#[derive(Debug, Clone, Copy)]
+pub struct Posting {
+    pub account: OrganizationId,
+    pub transaction: BillingTransactionId,
+    /// Negative for a charge, positive for a credit.
+    pub amount: Minor,
+    pub at: OffsetDateTime,
+}
+
+/// Posts an entry unless it would take the balance below `floor`; `None` when refused (and
+/// nothing written). `floor: None` posts unconditionally.
+pub async fn post(
+    tx: &mut Tx,
+    _auth: &Authorized,
+    posting: Posting,
+    floor: Option<Minor>,
+) -> Result<Option<Minor>> {
+    let account = posting.account.uuid();
+    let balance = match floor {
+        Some(floor) => on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(POST_ABOVE_FLOOR)
+            .bind(account)
+            .bind(posting.amount.0)
+            .bind(floor.0)
+            .bind(posting.at)
+            .fetch_optional(conn)
+            .await)?,
+        None => on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(POST)
+            .bind(account)
+            .bind(posting.amount.0)
+            .bind(posting.at)
+            .fetch_optional(conn)
+            .await)?,
+    };
+    let Some(balance) = balance else {
+        return Ok(None);
+    };
+    on_tx!(tx, conn => sqlx::query(APPEND_ENTRY)
+        .bind(account)
+        .bind(posting.transaction.uuid())
+        .bind(posting.amount.0)
+        .bind(balance)
+        .bind(posting.at)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(Some(Minor(balance)))
+}
+
+pub async fn set_terms(
+    tx: &mut Tx,
+    auth: &Authorized,
+    model: BillingModel,
+    credit_limit: Minor,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(SET_TERMS)
+        .bind(auth.organization_id().uuid())
+        .bind(model.as_str())
+        .bind(credit_limit.0)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_plan(
+    tx: &mut Tx,
+    auth: &Authorized,
+    plan: PlanId,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(SET_PLAN)
+        .bind(auth.organization_id().uuid())
+        .bind(plan.uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Takes the account row's lock until the transaction ends (on SQLite the single writer
+/// already orders transactions), for a check that must not race another writer.
+pub async fn lock(
+    tx: &mut Tx,
+    _auth: &Authorized,
+    account: OrganizationId,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(LOCK)
+        .bind(account.uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The sum of an account's ledger entries and how many there are: what the balance must
+/// equal.
+pub async fn ledger_sum(tx: &mut Tx, account: OrganizationId) -> Result<(Minor, i64)> {
+    let (sum, count) = on_tx!(tx, conn => sqlx::query_as::<_, (i64, i64)>(LEDGER_SUM)
+        .bind(account.uuid())
+        .fetch_one(conn)
+        .await)?;
+    Ok((Minor(sum), count))
+}
