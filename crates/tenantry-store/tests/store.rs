@@ -1,64 +1,18 @@
 //! Storage behaviour, each scenario on SQLite and PostgreSQL.
 
 use serde_json::{Map, json};
-use tenantry_core::authz::operator_authorized;
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{
-    ApiKeyId, AuditEventId, Authorized, OperatorId, OrgStatus, OrganizationId, Permission,
-    Resource, Scope, UserId,
-};
+use tenantry_core::{ApiKeyId, AuditEventId, OrganizationId, UserId};
 use tenantry_store::audit::{self, AuditEvent, AuditFilter};
 use tenantry_store::credentials::{self, Credential, CredentialStatus};
 use tenantry_store::ip_restrictions::{self, IpRestriction};
-use tenantry_store::organizations::{
-    self, Organization, OrganizationFilter, OrganizationProfile, OrganizationSort,
-};
+use tenantry_store::organizations::{self, Organization, OrganizationFilter, OrganizationSort};
 use tenantry_store::users::{self, User, UserFilter, UserSort};
 use tenantry_store::{Db, PageRequest, SortOrder, StoreError, attributes};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
-fn now() -> OffsetDateTime {
-    let t = OffsetDateTime::now_utc();
-    t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap()
-}
-
-fn auth(org: OrganizationId) -> Authorized {
-    operator_authorized(
-        OperatorId::generate(),
-        org,
-        Permission::new(Resource::Organization, Scope::Manage),
-    )
-}
-
-async fn new_org(
-    db: &Db,
-    parent: Option<OrganizationId>,
-    name: &str,
-    country: Option<&str>,
-) -> Organization {
-    let mut tx = db.begin().await.unwrap();
-    let t = now();
-    let org = Organization {
-        id: OrganizationId::generate(),
-        org_id: organizations::next_org_id(&mut tx).await.unwrap(),
-        parent_id: parent,
-        status: OrgStatus::Active,
-        billing_mode: "consolidated".into(),
-        profile: OrganizationProfile {
-            name: name.into(),
-            country_code: country.map(Into::into),
-            ..Default::default()
-        },
-        created_on: t,
-        updated_on: t,
-        deleted_on: None,
-    };
-    organizations::insert(&mut tx, &auth(parent.unwrap_or(org.id)), &org)
-        .await
-        .unwrap();
-    tx.commit().await.unwrap();
-    org
-}
+mod common;
+use common::{auth, new_org, now};
 
 fn user(org: OrganizationId, username: &str, email: &str) -> User {
     let t = now();

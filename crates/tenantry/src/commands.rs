@@ -17,7 +17,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .map_err(|why| anyhow::anyhow!("--nameservers / --hostmaster: {why}"))?;
     let app = Arc::new(open_app(&args.storage).await?.with_dns_settings(dns));
     let db = app.db().clone();
-    tokio::spawn(remove_expired_tokens(app.clone()));
+    tokio::spawn(housekeeping(app.clone()));
     let router = tenantry_http::router(app);
     let listener = TcpListener::bind(args.listen)
         .await
@@ -34,8 +34,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Expired access tokens cannot authenticate; this only keeps their table small.
-async fn remove_expired_tokens(app: Arc<tenantry_app::App>) {
+/// Expired access tokens cannot authenticate and expired idempotency keys are never
+/// replayed; removing them only keeps their tables small.
+async fn housekeeping(app: Arc<tenantry_app::App>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
@@ -43,6 +44,11 @@ async fn remove_expired_tokens(app: Arc<tenantry_app::App>) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "expired access tokens removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired access tokens"),
+        }
+        match app.idempotency_purge().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired idempotency keys removed"),
+            Err(err) => tracing::warn!(%err, "could not remove expired idempotency keys"),
         }
     }
 }

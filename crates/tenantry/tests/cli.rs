@@ -88,7 +88,21 @@ impl Server {
         key: Option<&str>,
         body: Option<&str>,
     ) -> (u16, String) {
+        self.call_with(method, path, key, body, &[])
+    }
+
+    fn call_with(
+        &self,
+        method: &str,
+        path: &str,
+        key: Option<&str>,
+        body: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
         let mut cmd = Command::new("curl");
+        for (name, value) in headers {
+            cmd.args(["--header", &format!("{name}: {value}")]);
+        }
         cmd.args([
             "--silent",
             "--output",
@@ -323,5 +337,90 @@ fn a_revocation_through_one_node_applies_on_another_within_a_second() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    assert!(a.stop().success() && b.stop().success());
+}
+
+#[test]
+fn two_nodes_charging_one_account_at_once_spend_exactly_its_balance() {
+    let Some(TwoNodes { boot, a, b, .. }) = TwoNodes::start() else {
+        return;
+    };
+    let text = |key: &str| boot[key].as_str().unwrap().to_owned();
+    let (admin, operator, parent) = (
+        text("api_key"),
+        text("operator_api_key"),
+        text("organization_id"),
+    );
+    let ok = |(status, body): (u16, String)| {
+        assert!(status < 300, "{status} {body}");
+        serde_json::from_str::<Value>(&body).unwrap()
+    };
+    let price = r#"{"prices": [{"product_action": "create", "price": "1.00", "currency": "EUR"}]}"#;
+    ok(a.call(
+        "PUT",
+        "/v1/pricing/product-type/zones",
+        Some(&operator),
+        Some(price),
+    ));
+    let credits = format!("/v1/organizations/{parent}/billing/wallet/credits");
+    ok(b.call(
+        "POST",
+        &credits,
+        Some(&operator),
+        Some(r#"{"amount": "100.00"}"#),
+    ));
+    let suborgs: Vec<String> = ["One", "Two"]
+        .iter()
+        .map(|name| {
+            let body = format!(r#"{{"name": "{name}"}}"#);
+            let org = ok(a.call("POST", "/v1/organizations", Some(&admin), Some(&body)));
+            org["organization_id"].as_str().unwrap().to_owned()
+        })
+        .collect();
+
+    // 200 creations at once, half through each node, half in each suborganization.
+    let statuses: Vec<u16> = std::thread::scope(|scope| {
+        let calls: Vec<_> = (0..200)
+            .map(|i| {
+                let (node, org) = (if i % 2 == 0 { &a } else { &b }, &suborgs[i / 100]);
+                let admin = &admin;
+                scope.spawn(move || {
+                    let body = format!(r#"{{"name": "charged-{i}.example"}}"#);
+                    let headers = [("X-Organization-Context", org.as_str())];
+                    node.call_with("POST", "/v1/dns", Some(admin), Some(&body), &headers)
+                        .0
+                })
+            })
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    let count = |wanted: u16| statuses.iter().filter(|s| **s == wanted).count();
+    assert_eq!((count(201), count(402)), (100, 100), "{statuses:?}");
+
+    let org = ok(b.request(&format!("/v1/organizations/{parent}"), Some(&admin)));
+    assert_eq!(org["account_balance"], "0.00");
+    let charges = ok(a.request(
+        &format!(
+            "/v1/organizations/{parent}/transactions?product_type=zones&status=succeeded&page_size=1000"
+        ),
+        Some(&admin),
+    ));
+    assert_eq!(charges["pagination"]["total_items"], 100);
+    let zones: u64 = suborgs
+        .iter()
+        .map(|org| {
+            let (status, body) = a.call_with(
+                "GET",
+                "/v1/dns?page_size=1",
+                Some(&admin),
+                None,
+                &[("X-Organization-Context", org.as_str())],
+            );
+            assert_eq!(status, 200, "{body}");
+            let list: Value = serde_json::from_str(&body).unwrap();
+            list["pagination"]["total_items"].as_u64().unwrap()
+        })
+        .sum();
+    assert_eq!(zones, 100, "only the paid-for zones exist");
     assert!(a.stop().success() && b.stop().success());
 }
