@@ -4,6 +4,7 @@ mod support;
 
 mod attributes;
 mod audit;
+mod billing_proof;
 mod credentials;
 mod dns;
 mod errors;
