@@ -81,6 +81,7 @@ for engine in $engines; do
   boot=$("$bin" bootstrap --org-name Bench --username bench-owner --email owner@bench.example --json)
   field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$boot" "$1"; }
   export BENCH_API_KEY=$(field api_key) BENCH_CLIENT_ID=$(field client_id) BENCH_CLIENT_SECRET=$(field client_secret)
+  operator_key=$(field operator_api_key) organization_id=$(field organization_id)
   port=$(free_port)
   base=http://127.0.0.1:$port
   "$bin" serve --listen "127.0.0.1:$port" --max-connections "${POOL:-4}" &
@@ -117,14 +118,30 @@ for engine in $engines; do
   run_wrk zone_patch_100 /v1/dns/small.bench/rrsets patch_rrset.lua
   run_wrk zone_patch_10000 /v1/dns/large.bench/rrsets patch_rrset.lua
 
+  # Zone creation free, then priced at 0.01 EUR against a balance that covers every request:
+  # each charged creation writes the zone, a transaction, a ledger entry and the balance in
+  # one database transaction.
+  run_wrk zone_create_free / create_zones.lua BENCH_PREFIX=free
+  curl -fs -X PUT "$base/v1/pricing/product-type/zones" -H "X-Api-Key: $operator_key" \
+    -d '{"prices":[{"product_action":"create","price":"0.01","currency":"EUR"}]}' >/dev/null
+  curl -fs "$base/v1/organizations/$organization_id/billing/wallet/credits" -H "X-Api-Key: $operator_key" \
+    -d '{"amount":"99999999.00","reference":"bench"}' >/dev/null
+  run_wrk zone_create_charged / create_zones.lua BENCH_PREFIX=charged
+  charges=$(curl -fs "$base/v1/organizations/$organization_id/transactions?product_type=zones&page_size=1" \
+    -H "X-Api-Key: $BENCH_API_KEY" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pagination"]["total_items"])')
+  balance=$(curl -fs "$base/v1/organizations/$organization_id" -H "X-Api-Key: $BENCH_API_KEY" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["account_balance"])')
+  echo "   $charges zone charges recorded; balance $balance EUR"
+
   printf '%-22s %10s %9s %9s %8s\n' scenario req/s p50_ms p99_ms ×healthz
   for name in healthz users_me users_me_bearer token_grant users_page_1 "users_page_$deep" create_user \
-    zone_get_100 zone_get_10000 zone_patch_100 zone_patch_10000; do
+    zone_get_100 zone_get_10000 zone_patch_100 zone_patch_10000 zone_create_free zone_create_charged; do
     ratio=$(python3 -c "print(f'{float(\"${rps[$name]}\") / float(\"${rps[healthz]}\"):.2f}')")
     printf '%-22s %10s %9s %9s %8s\n' "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" "$ratio"
   done
   python3 -c "print(f'deep page / page 1 latency (p50): {float(\"${p50[users_page_$deep]}\") / float(\"${p50[users_page_1]}\"):.2f}')"
   python3 -c "print(f'PATCH of one rrset, 10,000 / 100 rrsets (p50): {float(\"${p50[zone_patch_10000]}\") / float(\"${p50[zone_patch_100]}\"):.2f}')"
+  python3 -c "print(f'charged / free zone creations per second: {float(\"${rps[zone_create_charged]}\") / float(\"${rps[zone_create_free]}\"):.2f}')"
 
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
   if [[ $engine == postgres ]]; then
