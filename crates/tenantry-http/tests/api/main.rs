@@ -4,6 +4,7 @@ mod support;
 
 mod attributes;
 mod audit;
+mod billing;
 mod billing_proof;
 mod credentials;
 mod dns;
