@@ -8,7 +8,7 @@ use crate::values::ValueError;
 
 /// The largest amount accepted on the wire: 8 integer digits, as the OpusDNS description's
 /// money pattern allows.
-pub const MAX_MINOR: i64 = 99_999_999_99;
+pub const MAX_MINOR: i64 = 9_999_999_999;
 
 /// A signed amount in minor units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
