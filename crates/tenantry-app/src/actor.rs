@@ -50,7 +50,8 @@ impl Actor {
         }
     }
 
-    pub(crate) fn audit_id(&self) -> String {
+    /// The credential (or operator) acting, as recorded in the audit trail.
+    pub fn audit_id(&self) -> String {
         match &self.kind {
             ActorKind::ApiKey { id, .. } => id.to_string(),
             ActorKind::Operator { id } => id.to_string(),

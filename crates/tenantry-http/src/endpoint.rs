@@ -142,7 +142,9 @@ async fn guard(
         {
             return ApiError(AppError::permission_denied(permission)).into_response();
         }
-        let scope = format!("organization:{}", actor.organization_id());
+        // A replayed response may carry what only its first caller was allowed to see (a
+        // new credential's secret), so keys are per credential, its tokens included.
+        let scope = format!("actor:{}", actor.audit_id());
         parts.extensions.insert(Authenticated(actor));
         scope
     };

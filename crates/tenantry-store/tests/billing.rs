@@ -7,7 +7,7 @@ use tenantry_core::billing::{
 };
 use tenantry_core::values::Currency;
 use tenantry_core::{BillingTransactionId, OrganizationId, PlanId};
-use tenantry_store::billing::accounts::{self, Posting};
+use tenantry_store::billing::accounts::{self, Floor, Posting};
 use tenantry_store::billing::plans::{self, Plan};
 use tenantry_store::billing::prices::{self, Price, PriceScope};
 use tenantry_store::billing::transactions::{
@@ -56,9 +56,9 @@ fn transaction(
     }
 }
 
-/// Records a transaction and posts it above `floor`, in one database transaction that is
+/// Records a transaction and posts it (above the account's floor with `Floor::Account`), in one database transaction that is
 /// committed only if the posting was accepted.
-async fn post(db: &Db, t: &Transaction, floor: Option<Minor>) -> Option<Minor> {
+async fn post(db: &Db, t: &Transaction, floor: Floor) -> Option<Minor> {
     let mut tx = db.begin().await.unwrap();
     let on = auth(t.organization_id);
     transactions::insert(&mut tx, &on, t).await.unwrap();
@@ -97,14 +97,11 @@ async fn charges_stop_at_the_floor_and_the_ledger_sums_to_the_balance() {
         open_account(&t.db, org.id).await;
         let at = now();
         let credit = transaction(org.id, org.id, Action::WalletTopUp, 1000, at);
-        assert_eq!(post(&t.db, &credit, None).await, Some(Minor(1000)));
+        assert_eq!(post(&t.db, &credit, Floor::None).await, Some(Minor(1000)));
         let charge = transaction(org.id, org.id, Action::Create, -600, at);
-        assert_eq!(
-            post(&t.db, &charge, Some(Minor::ZERO)).await,
-            Some(Minor(400))
-        );
+        assert_eq!(post(&t.db, &charge, Floor::Account).await, Some(Minor(400)));
         let too_much = transaction(org.id, org.id, Action::Create, -401, at);
-        assert_eq!(post(&t.db, &too_much, Some(Minor::ZERO)).await, None);
+        assert_eq!(post(&t.db, &too_much, Floor::Account).await, None);
         assert_eq!(
             balance_and_ledger(&t.db, org.id).await,
             (Minor(400), Minor(400), 2),
@@ -130,11 +127,11 @@ async fn charges_stop_at_the_floor_and_the_ledger_sums_to_the_balance() {
         assert_eq!(account.floor(), Minor(-500));
         let to_limit = transaction(org.id, org.id, Action::Create, -900, at);
         assert_eq!(
-            post(&t.db, &to_limit, Some(account.floor())).await,
+            post(&t.db, &to_limit, Floor::Account).await,
             Some(Minor(-500))
         );
         let beyond = transaction(org.id, org.id, Action::Create, -1, at);
-        assert_eq!(post(&t.db, &beyond, Some(account.floor())).await, None);
+        assert_eq!(post(&t.db, &beyond, Floor::Account).await, None);
         assert_eq!(
             balance_and_ledger(&t.db, org.id).await,
             (Minor(-500), Minor(-500), 3)
@@ -148,7 +145,7 @@ async fn ledger_entries_cannot_be_changed_or_removed() {
         let org = new_org(&t.db, None, "Payer", None).await;
         open_account(&t.db, org.id).await;
         let credit = transaction(org.id, org.id, Action::WalletTopUp, 100, now());
-        post(&t.db, &credit, None).await.unwrap();
+        post(&t.db, &credit, Floor::None).await.unwrap();
         for statement in [
             "UPDATE billing_ledger SET amount = 1000000",
             "DELETE FROM billing_ledger",
@@ -177,12 +174,12 @@ async fn transactions_filter_by_owner_kind_and_time() {
         open_account(&t.db, parent.id).await;
         let start = now();
         let credit = transaction(parent.id, parent.id, Action::WalletTopUp, 5000, start);
-        post(&t.db, &credit, None).await.unwrap();
+        post(&t.db, &credit, Floor::None).await.unwrap();
         let mut charges = Vec::new();
         for (i, org) in [parent.id, child.id, child.id].into_iter().enumerate() {
             let at = start + Duration::minutes(i as i64 + 1);
             let charge = transaction(parent.id, org, Action::Create, -(100 + i as i64), at);
-            post(&t.db, &charge, Some(Minor::ZERO)).await.unwrap();
+            post(&t.db, &charge, Floor::Account).await.unwrap();
             charges.push(charge);
         }
         let list = |owner, filter: TransactionFilter| {

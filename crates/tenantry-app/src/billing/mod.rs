@@ -13,9 +13,10 @@ mod wallet;
 
 use serde_json::json;
 use tenantry_core::billing::{Action, Minor, ProductType, TaxRate, TransactionStatus};
-use tenantry_core::{Authorized, BillingTransactionId};
+use tenantry_core::values::Currency;
+use tenantry_core::{Authorized, BillingTransactionId, OrganizationId};
 use tenantry_store::Tx;
-use tenantry_store::billing::accounts::{self, Posting};
+use tenantry_store::billing::accounts::{self, Floor, Posting};
 use tenantry_store::billing::transactions;
 use tenantry_store::organizations::{self, Organization};
 use time::OffsetDateTime;
@@ -95,17 +96,34 @@ pub(crate) struct Purchase {
     pub net: Minor,
 }
 
-/// Charges `org`'s paying account for a product bought in `org` (`auth` is on `org`), if the
-/// product is priced for it; an unpriced product is free and leaves no transaction.
-pub(crate) async fn charge_if_priced(
+/// What a purchase will cost and who pays, worked out before the write transaction (on a
+/// read connection, beside the writer). Prices, tax rates and currencies change rarely; the
+/// charge itself re-checks the balance atomically.
+#[derive(Debug, Clone)]
+pub(crate) struct Quote {
+    payer: OrganizationId,
+    currency: Currency,
+    rate: TaxRate,
+    purchase: Purchase,
+}
+
+fn tax_rate_of(payer: &Organization) -> Result<TaxRate> {
+    match payer.profile.tax_rate.as_deref() {
+        Some(rate) => TaxRate::parse(rate)
+            .map_err(|e| AppError::Internal(format!("stored tax rate of {}: {e}", payer.id))),
+        None => Ok(TaxRate::ZERO),
+    }
+}
+
+/// The quote for one unit of a product bought in `org`, if the product is priced for it in
+/// its paying account's currency; `None` means free (no transaction).
+pub(crate) async fn quote(
     tx: &mut Tx,
-    auth: &Authorized,
     org: &Organization,
     product: ProductType,
     action: Action,
     reference: Option<String>,
-    now: OffsetDateTime,
-) -> Result<Option<Transaction>> {
+) -> Result<Option<Quote>> {
     let payer = payer(tx, org).await?;
     let account = account_of(tx, &payer).await?;
     let priced =
@@ -113,22 +131,25 @@ pub(crate) async fn charge_if_priced(
     let Some(price) = priced else {
         return Ok(None);
     };
-    let purchase = Purchase {
-        product_type: product,
-        action,
-        product_reference: reference,
-        volume: price
-            .period
-            .map_or_else(|| "1".to_owned(), |(value, _)| value.to_string()),
-        unit: price.period.map(|(_, unit)| unit.as_str().to_owned()),
-        net: price.price,
-    };
-    charge_account(tx, auth, org, &payer, &account, purchase, now)
-        .await
-        .map(Some)
+    Ok(Some(Quote {
+        payer: payer.id,
+        currency: account.currency,
+        rate: tax_rate_of(&payer)?,
+        purchase: Purchase {
+            product_type: product,
+            action,
+            product_reference: reference,
+            volume: price
+                .period
+                .map_or_else(|| "1".to_owned(), |(value, _)| value.to_string()),
+            unit: price.period.map(|(_, unit)| unit.as_str().to_owned()),
+            net: price.price,
+        },
+    }))
 }
 
-/// Charges `org`'s paying account for a purchase made in `org` (`auth` is on `org`).
+/// Charges `org`'s paying account for a purchase made in `org` (`auth` is on `org`), quoting
+/// it inside the transaction.
 pub(crate) async fn charge(
     tx: &mut Tx,
     auth: &Authorized,
@@ -138,26 +159,32 @@ pub(crate) async fn charge(
 ) -> Result<Transaction> {
     let payer = payer(tx, org).await?;
     let account = account_of(tx, &payer).await?;
-    charge_account(tx, auth, org, &payer, &account, purchase, now).await
+    let quote = Quote {
+        payer: payer.id,
+        currency: account.currency,
+        rate: tax_rate_of(&payer)?,
+        purchase,
+    };
+    charge_quoted(tx, auth, org.id, quote, now).await
 }
 
-/// Refused with `InsufficientFunds`, writing nothing, when the balance would fall below the
-/// account's floor. Call it last before committing: on PostgreSQL the account row stays
-/// locked until then, and concurrent charges to the account wait for it.
-async fn charge_account(
+/// Charges a quoted purchase made in `org` to the quote's payer. Refused with
+/// `InsufficientFunds`, writing nothing, when the balance would fall below the account's
+/// floor (a free purchase never is). Call it last before committing: on PostgreSQL the
+/// account row stays locked until then, and concurrent charges to the account wait for it.
+pub(crate) async fn charge_quoted(
     tx: &mut Tx,
     auth: &Authorized,
-    org: &Organization,
-    payer: &Organization,
-    account: &Account,
-    purchase: Purchase,
+    org: OrganizationId,
+    quote: Quote,
     now: OffsetDateTime,
 ) -> Result<Transaction> {
-    let rate = match payer.profile.tax_rate.as_deref() {
-        Some(rate) => TaxRate::parse(rate)
-            .map_err(|e| AppError::Internal(format!("stored tax rate of {}: {e}", payer.id)))?,
-        None => TaxRate::ZERO,
-    };
+    let Quote {
+        payer,
+        currency,
+        rate,
+        purchase,
+    } = quote;
     let tax = rate.tax_on(purchase.net);
     let gross = purchase
         .net
@@ -165,8 +192,8 @@ async fn charge_account(
         .ok_or_else(|| AppError::Internal("amount overflow".into()))?;
     let transaction = Transaction {
         id: BillingTransactionId::generate(),
-        account_id: account.organization_id,
-        organization_id: org.id,
+        account_id: payer,
+        organization_id: org,
         product_type: purchase.product_type,
         product_reference: purchase.product_reference,
         action: purchase.action,
@@ -177,7 +204,7 @@ async fn charge_account(
         tax_amount: tax,
         amount: gross,
         balance_change: Minor(-gross.0),
-        currency: account.currency,
+        currency,
         status: TransactionStatus::Succeeded,
         reason: None,
         reference: None,
@@ -188,17 +215,20 @@ async fn charge_account(
     };
     transactions::insert(tx, auth, &transaction).await?;
     let posting = Posting {
-        account: account.organization_id,
+        account: payer,
         transaction: transaction.id,
         amount: transaction.balance_change,
         at: now,
     };
-    if accounts::post(tx, auth, posting, Some(account.floor()))
-        .await?
-        .is_none()
-    {
-        // Read again: the balance may have moved since the account was loaded.
-        let account = account_of(tx, payer).await?;
+    let floor = if gross == Minor::ZERO {
+        Floor::None
+    } else {
+        Floor::Account
+    };
+    if accounts::post(tx, auth, posting, floor).await?.is_none() {
+        let account = accounts::get(tx, payer)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("{payer} has no billing account")))?;
         return Err(AppError::InsufficientFunds {
             balance: account.balance,
             price: gross,

@@ -168,17 +168,16 @@ impl App {
                 }}),
             )
             .await?;
-            if plan.amount.0 > 0 {
-                let purchase = Purchase {
-                    product_type: ProductType::Plan,
-                    action: Action::ServiceFee,
-                    product_reference: Some(plan.id.to_string()),
-                    volume: plan.period.0.to_string(),
-                    unit: Some(plan.period.1.as_str().to_owned()),
-                    net: plan.amount,
-                };
-                charge(&mut tx, &auth, &org, purchase, now).await?;
-            }
+            // A free plan is recorded as a 0.00 purchase too, like any priced one.
+            let purchase = Purchase {
+                product_type: ProductType::Plan,
+                action: Action::ServiceFee,
+                product_reference: Some(plan.id.to_string()),
+                volume: plan.period.0.to_string(),
+                unit: Some(plan.period.1.as_str().to_owned()),
+                net: plan.amount,
+            };
+            charge(&mut tx, &auth, &org, purchase, now).await?;
         }
         let details = crate::organizations::details(&mut tx, actor, org).await?;
         tx.commit().await?;

@@ -6,7 +6,7 @@ use tenantry_core::{
     Authorized, BillingTransactionId, OrganizationId, Permission, Resource, Scope,
 };
 use tenantry_store::Tx;
-use tenantry_store::billing::accounts::{self, Account, Posting};
+use tenantry_store::billing::accounts::{self, Account, Floor, Posting};
 use tenantry_store::billing::transactions::{self, Transaction};
 use tenantry_store::organizations::Organization;
 use time::OffsetDateTime;
@@ -43,6 +43,29 @@ async fn own_account(tx: &mut Tx, org: &Organization) -> Result<Account> {
             ),
         )
     })
+}
+
+/// The tax share of a refund of `amount` out of what is left of a charge: in proportion,
+/// rounded half away from zero, and whatever tax is left when the refund takes the rest, so
+/// the refunds of a whole charge give back exactly its price and its tax.
+fn refund_tax(
+    charge: &Transaction,
+    tax_refunded: Minor,
+    amount: Minor,
+    refundable: Minor,
+) -> Minor {
+    let tax_left = Minor(charge.tax_amount.0 - tax_refunded.0);
+    if amount == refundable || charge.amount == Minor::ZERO {
+        return tax_left;
+    }
+    let share = i128::from(charge.tax_amount.0) * i128::from(amount.0);
+    let whole = i128::from(charge.amount.0);
+    let rounded = (share + whole / 2) / whole;
+    Minor(
+        i64::try_from(rounded)
+            .expect("a share of an i64")
+            .min(tax_left.0),
+    )
 }
 
 /// A credit or debit the operator makes on an account, not the price of a product.
@@ -97,7 +120,7 @@ async fn post_movement(
         amount: transaction.balance_change,
         at: now,
     };
-    let balance = accounts::post(tx, auth, posting, None)
+    let balance = accounts::post(tx, auth, posting, Floor::None)
         .await?
         .ok_or_else(|| AppError::Internal("the account vanished".into()))?;
     Ok(WalletMovement {
@@ -202,15 +225,19 @@ impl App {
             .await?
             .filter(|t| t.account_id == account.organization_id)
             .ok_or_else(|| AppError::not_found(NotFoundKind::Transaction, charge))?;
-        if original.status != TransactionStatus::Succeeded || !original.balance_change.is_negative()
+        // Only purchases are refunded; an operator undoes a credit or an adjustment with an
+        // adjustment of its own.
+        if original.status != TransactionStatus::Succeeded
+            || !original.action.is_priced()
+            || !original.balance_change.is_negative()
         {
             return Err(AppError::Conflict(
                 Code::TransactionNotRefundable,
                 format!("{charge} is not a succeeded charge"),
             ));
         }
-        let refundable =
-            Minor(original.amount.0 - transactions::refunded(&mut tx, charge).await?.0);
+        let (refunded, tax_refunded) = transactions::refunded(&mut tx, charge).await?;
+        let refundable = Minor(original.amount.0 - refunded.0);
         let amount = amount.unwrap_or(refundable);
         if amount.0 <= 0 || amount > refundable {
             return Err(AppError::Unprocessable(
@@ -221,17 +248,7 @@ impl App {
                 ),
             ));
         }
-        let tax = if original.amount.0 == 0 {
-            Minor::ZERO
-        } else {
-            Minor(
-                i64::try_from(
-                    i128::from(original.tax_amount.0) * i128::from(amount.0)
-                        / i128::from(original.amount.0),
-                )
-                .expect("a share of an i64"),
-            )
-        };
+        let tax = refund_tax(&original, tax_refunded, amount, refundable);
         let movement = Movement {
             product_type: original.product_type,
             action: Action::Refund,

@@ -7,7 +7,7 @@ use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
 use tenantry_core::{Authorized, OrganizationId, Permission, Resource, Scope, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
-use tenantry_store::{Page, PageRequest, StoreError, Tx};
+use tenantry_store::{Page, PageRequest, StoreError, Tx, organizations};
 use time::Date;
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use super::{RrsetInput, RrsetView, ZoneCreate, ZoneView};
 use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, record};
-use crate::billing::charge_if_priced;
+use crate::billing;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
 
@@ -156,9 +156,28 @@ impl App {
             ));
         }
         let now = self.clock.now();
+        let acting = acting_org(actor, context);
+        // The price is looked up beside the writer; the charge in the transaction re-checks
+        // the balance. An organization out of reach is refused below, before anything else.
+        let quote = {
+            let mut read = self.db.single_read().await?;
+            match organizations::get(&mut read, acting).await? {
+                Some(org) => {
+                    let reference = Some(name.as_str().to_owned());
+                    billing::quote(
+                        &mut read,
+                        &org,
+                        ProductType::Zones,
+                        Action::Create,
+                        reference,
+                    )
+                    .await?
+                }
+                None => None,
+            }
+        };
         let mut tx = self.db.begin().await?;
-        let (org, auth) =
-            authorize_org(&mut tx, actor, acting_org(actor, context), DNS_MANAGE).await?;
+        let (org, auth) = authorize_org(&mut tx, actor, acting, DNS_MANAGE).await?;
         let zone = Zone {
             id: ZoneId::generate(),
             organization_id: org.id,
@@ -228,16 +247,9 @@ impl App {
         )
         .await?;
         // Last before the commit: on PostgreSQL the charge holds the paying account's row.
-        charge_if_priced(
-            &mut tx,
-            &auth,
-            &org,
-            ProductType::Zones,
-            Action::Create,
-            Some(zone.name.clone()),
-            now,
-        )
-        .await?;
+        if let Some(quote) = quote {
+            billing::charge_quoted(&mut tx, &auth, org.id, quote, now).await?;
+        }
         tx.commit().await?;
         Ok(ZoneChanges {
             zone_name: zone.name,

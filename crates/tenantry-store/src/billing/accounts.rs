@@ -68,10 +68,14 @@ const COLUMNS: &str = "organization_id, currency, billing_model, credit_limit, b
 const INSERT: &str = "INSERT INTO billing_accounts (organization_id, currency, billing_model, \
     credit_limit, balance, plan_id, created_on, updated_on) VALUES ($1, $2, $3, $4, 0, NULL, $5, $5)";
 
-/// Moves the balance only if the result stays at or above the floor; the row lock this takes
-/// on PostgreSQL orders concurrent charges, and the condition is re-checked after the wait.
-const POST_ABOVE_FLOOR: &str = "UPDATE billing_accounts SET balance = balance + $2, updated_on = $4 \
-    WHERE organization_id = $1 AND balance + $2 >= $3 RETURNING balance";
+/// Moves the balance only if the result stays at or above the account's floor (0 when
+/// prepaid, minus the credit limit when postpaid), read from the row being updated. The row
+/// lock this takes on PostgreSQL orders concurrent charges, and the condition is re-checked
+/// against the committed row after the wait.
+const POST_ABOVE_FLOOR: &str = "UPDATE billing_accounts SET balance = balance + $2, updated_on = $3 \
+    WHERE organization_id = $1 \
+    AND balance + $2 >= CASE WHEN billing_model = 'postpaid' THEN -credit_limit ELSE 0 END \
+    RETURNING balance";
 
 const POST: &str = "UPDATE billing_accounts SET balance = balance + $2, updated_on = $3 \
     WHERE organization_id = $1 RETURNING balance";
@@ -129,30 +133,34 @@ pub struct Posting {
     pub at: OffsetDateTime,
 }
 
-/// Posts an entry unless it would take the balance below `floor`; `None` when refused (and
-/// nothing written). `floor: None` posts unconditionally.
+/// Whether a posting must keep the balance at or above the account's floor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Floor {
+    /// A purchase: refused below the floor.
+    Account,
+    /// An operator's credit, refund or adjustment: posted whatever the balance.
+    None,
+}
+
+/// Posts an entry, unless `Floor::Account` and it would take the balance below the account's
+/// floor; `None` when refused (and nothing written).
 pub async fn post(
     tx: &mut Tx,
     _auth: &Authorized,
     posting: Posting,
-    floor: Option<Minor>,
+    floor: Floor,
 ) -> Result<Option<Minor>> {
     let account = posting.account.uuid();
-    let balance = match floor {
-        Some(floor) => on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(POST_ABOVE_FLOOR)
-            .bind(account)
-            .bind(posting.amount.0)
-            .bind(floor.0)
-            .bind(posting.at)
-            .fetch_optional(conn)
-            .await)?,
-        None => on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(POST)
-            .bind(account)
-            .bind(posting.amount.0)
-            .bind(posting.at)
-            .fetch_optional(conn)
-            .await)?,
+    let statement = match floor {
+        Floor::Account => POST_ABOVE_FLOOR,
+        Floor::None => POST,
     };
+    let balance = on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(statement)
+        .bind(account)
+        .bind(posting.amount.0)
+        .bind(posting.at)
+        .fetch_optional(conn)
+        .await)?;
     let Some(balance) = balance else {
         return Ok(None);
     };

@@ -129,7 +129,8 @@ const INSERT: &str = "INSERT INTO billing_transactions (id, account_id, organiza
     completed_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
     $17, $18, $19, $20, $21)";
 
-const REFUNDED: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM billing_transactions \
+const REFUNDED: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(tax_amount), 0) AS BIGINT) FROM billing_transactions \
     WHERE refund_of = $1 AND status = 'succeeded'";
 
 /// Records a transaction; `auth` is on the organization the product was for, or on the
@@ -175,14 +176,13 @@ pub async fn get(tx: &mut Tx, id: BillingTransactionId) -> Result<Option<Transac
     row.map(Transaction::try_from).transpose()
 }
 
-/// How much of a transaction has been refunded so far.
-pub async fn refunded(tx: &mut Tx, id: BillingTransactionId) -> Result<Minor> {
-    Ok(Minor(
-        on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(REFUNDED)
+/// How much of a transaction has been refunded so far, and how much of that was tax.
+pub async fn refunded(tx: &mut Tx, id: BillingTransactionId) -> Result<(Minor, Minor)> {
+    let (amount, tax) = on_tx!(tx, conn => sqlx::query_as::<_, (i64, i64)>(REFUNDED)
         .bind(id.uuid())
         .fetch_one(conn)
-        .await)?,
-    ))
+        .await)?;
+    Ok((Minor(amount), Minor(tax)))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
