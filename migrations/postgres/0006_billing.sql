@@ -15,14 +15,19 @@ CREATE TABLE billing_plans (
     updated_on TIMESTAMPTZ NOT NULL
 );
 
--- `balance` is the sum of the account's ledger entries, kept beside them in the same
--- transaction so a charge is one conditional UPDATE of this row.
+-- `balance` is the sum of the account's ledger entries. The triggers below make recording a
+-- succeeded transaction move it: a purchase (a transaction with a negative balance_change
+-- whose action is not a wallet movement) is refused with ERROR_INSUFFICIENT_FUNDS when it
+-- would take the balance below the floor (0 prepaid, minus the credit limit postpaid); the
+-- balance then moves by an UPDATE naming the transaction (`last_transaction_id`), which
+-- appends the ledger entry. A charge is therefore one INSERT.
 CREATE TABLE billing_accounts (
     organization_id UUID PRIMARY KEY REFERENCES organizations (id),
     currency TEXT NOT NULL,
     billing_model TEXT NOT NULL,
     credit_limit BIGINT NOT NULL CHECK (credit_limit >= 0),
     balance BIGINT NOT NULL,
+    last_transaction_id UUID,
     plan_id UUID REFERENCES billing_plans (id),
     created_on TIMESTAMPTZ NOT NULL,
     updated_on TIMESTAMPTZ NOT NULL
@@ -79,6 +84,57 @@ END;
 $$;
 CREATE TRIGGER billing_ledger_no_update BEFORE UPDATE OR DELETE ON billing_ledger
     FOR EACH ROW EXECUTE FUNCTION billing_ledger_append_only();
+
+-- Every change of a balance appends its ledger entry; without a transaction to name (a
+-- NULL last_transaction_id) the entry, and so the change, is refused.
+CREATE FUNCTION billing_accounts_ledger() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO billing_ledger (account_id, transaction_id, amount, balance_after, created_on)
+    VALUES (NEW.organization_id, NEW.last_transaction_id, NEW.balance - OLD.balance,
+        NEW.balance, NEW.updated_on);
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER billing_accounts_ledger AFTER UPDATE OF balance ON billing_accounts
+    FOR EACH ROW EXECUTE FUNCTION billing_accounts_ledger();
+
+-- Before a succeeded transaction is recorded: lock its account's row (concurrent charges
+-- queue here and each sees the balance the previous one committed) and refuse a purchase
+-- below the floor.
+CREATE FUNCTION billing_transactions_check_floor() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current_balance BIGINT;
+    floor_balance BIGINT;
+BEGIN
+    SELECT balance, CASE WHEN billing_model = 'postpaid' THEN -credit_limit ELSE 0 END
+    INTO current_balance, floor_balance
+    FROM billing_accounts WHERE organization_id = NEW.account_id FOR UPDATE;
+    IF NEW.balance_change < 0
+        AND NEW.action NOT IN ('wallet_top_up', 'refund', 'adjustment')
+        AND current_balance + NEW.balance_change < floor_balance THEN
+        -- The transaction is aborted by this error, so the caller cannot read the account
+        -- any more: the detail carries the balance and the floor.
+        RAISE EXCEPTION 'ERROR_INSUFFICIENT_FUNDS'
+            USING DETAIL = current_balance || ' ' || floor_balance;
+    END IF;
+    RETURN NEW;
+END;
+$$;
+CREATE TRIGGER billing_transactions_check_floor BEFORE INSERT ON billing_transactions
+    FOR EACH ROW WHEN (NEW.status = 'succeeded')
+    EXECUTE FUNCTION billing_transactions_check_floor();
+
+CREATE FUNCTION billing_transactions_post() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE billing_accounts SET balance = balance + NEW.balance_change,
+        updated_on = NEW.created_on, last_transaction_id = NEW.id
+    WHERE organization_id = NEW.account_id;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER billing_transactions_post AFTER INSERT ON billing_transactions
+    FOR EACH ROW WHEN (NEW.status = 'succeeded')
+    EXECUTE FUNCTION billing_transactions_post();
 
 -- The operator's list prices, and per-organization overrides. An empty product_class
 -- means the price applies to every class.

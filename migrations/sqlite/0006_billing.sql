@@ -15,14 +15,19 @@ CREATE TABLE billing_plans (
     updated_on TEXT NOT NULL
 );
 
--- `balance` is the sum of the account's ledger entries, kept beside them in the same
--- transaction so a charge is one conditional UPDATE of this row.
+-- `balance` is the sum of the account's ledger entries. The triggers below make recording a
+-- succeeded transaction move it: a purchase (a transaction with a negative balance_change
+-- whose action is not a wallet movement) is refused with ERROR_INSUFFICIENT_FUNDS when it
+-- would take the balance below the floor (0 prepaid, minus the credit limit postpaid); the
+-- balance then moves by an UPDATE naming the transaction (`last_transaction_id`), which
+-- appends the ledger entry. A charge is therefore one INSERT.
 CREATE TABLE billing_accounts (
     organization_id BLOB PRIMARY KEY REFERENCES organizations (id),
     currency TEXT NOT NULL,
     billing_model TEXT NOT NULL,
     credit_limit BIGINT NOT NULL CHECK (credit_limit >= 0),
     balance BIGINT NOT NULL,
+    last_transaction_id BLOB,
     plan_id BLOB REFERENCES billing_plans (id),
     created_on TEXT NOT NULL,
     updated_on TEXT NOT NULL
@@ -79,6 +84,36 @@ END;
 CREATE TRIGGER billing_ledger_no_delete BEFORE DELETE ON billing_ledger
 BEGIN
     SELECT RAISE(ABORT, 'billing ledger entries are append-only');
+END;
+
+-- Every change of a balance appends its ledger entry; without a transaction to name (a
+-- NULL last_transaction_id) the entry, and so the change, is refused.
+CREATE TRIGGER billing_accounts_ledger AFTER UPDATE OF balance ON billing_accounts
+BEGIN
+    INSERT INTO billing_ledger (account_id, transaction_id, amount, balance_after, created_on)
+    VALUES (NEW.organization_id, NEW.last_transaction_id, NEW.balance - OLD.balance,
+        NEW.balance, NEW.updated_on);
+END;
+
+-- Before a succeeded transaction is recorded: refuse a purchase below the floor (the single
+-- writing connection orders concurrent charges).
+CREATE TRIGGER billing_transactions_check_floor BEFORE INSERT ON billing_transactions
+WHEN NEW.status = 'succeeded' AND NEW.balance_change < 0
+    AND NEW.action NOT IN ('wallet_top_up', 'refund', 'adjustment')
+BEGIN
+    SELECT RAISE(ABORT, 'ERROR_INSUFFICIENT_FUNDS')
+    FROM billing_accounts
+    WHERE organization_id = NEW.account_id
+        AND balance + NEW.balance_change
+            < CASE WHEN billing_model = 'postpaid' THEN -credit_limit ELSE 0 END;
+END;
+
+CREATE TRIGGER billing_transactions_post AFTER INSERT ON billing_transactions
+WHEN NEW.status = 'succeeded'
+BEGIN
+    UPDATE billing_accounts SET balance = balance + NEW.balance_change,
+        updated_on = NEW.created_on, last_transaction_id = NEW.id
+    WHERE organization_id = NEW.account_id;
 END;
 
 -- The operator's list prices, and per-organization overrides. An empty product_class

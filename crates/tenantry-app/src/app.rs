@@ -11,6 +11,7 @@ use tenantry_core::{ApiKeyId, OrganizationId, Principal};
 use tenantry_store::{Db, credentials, ip_restrictions, users};
 
 use crate::actor::{Actor, ActorKind, RequestMeta};
+use crate::billing::QuoteCache;
 use crate::clock::Clock;
 use crate::credential_cache::{Authentication, CredentialCache};
 use crate::dns::DnsSettings;
@@ -73,6 +74,8 @@ pub struct App {
     pub(crate) client_secret_cache: Arc<DigestCache<(ApiKeyId, OrganizationId)>>,
     pub(crate) token_writer: Arc<TokenWriter>,
     pub(crate) dns: Arc<DnsSettings>,
+    /// What an organization pays for a product, and who pays.
+    pub(crate) quote_cache: Arc<QuoteCache>,
 }
 
 impl App {
@@ -88,6 +91,7 @@ impl App {
             client_secret_cache: Arc::default(),
             token_writer: Arc::default(),
             dns: Arc::default(),
+            quote_cache: Arc::default(),
         }
     }
 
@@ -175,13 +179,13 @@ impl App {
 
     /// A credential with its organization and permissions, from the cache when fresh.
     pub(crate) async fn authentication(&self, id: ApiKeyId) -> Result<Authentication> {
-        if let Some(hit) = self.credential_cache.get(id) {
+        if let Some(hit) = self.credential_cache.get(&id) {
             return Ok(hit);
         }
         let generation = self.credential_cache.generation();
         let authentication = self.load_authentication(id).await?.ok_or_else(refused)?;
         self.credential_cache
-            .put(generation, authentication.clone());
+            .put(generation, id, authentication.clone());
         Ok(authentication)
     }
 

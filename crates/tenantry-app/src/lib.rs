@@ -9,6 +9,7 @@ mod bootstrap;
 mod clock;
 mod credential_cache;
 mod error;
+mod fresh_cache;
 mod idempotency;
 mod operators;
 mod reach;

@@ -368,6 +368,8 @@ impl App {
             // The organization's status is part of every cached principal.
             self.credential_cache.invalidate();
         }
+        // The tax rate is part of every cached quote.
+        self.quote_cache.invalidate();
         Ok(after)
     }
 

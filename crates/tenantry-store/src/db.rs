@@ -125,6 +125,9 @@ impl Db {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            // Each use case runs in a savepoint, whose journal of changed pages would
+            // otherwise be a temporary file; it never needs to outlive the connection.
+            .pragma("temp_store", "memory")
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
         // A local file's connections do not go stale: skip the ping sqlx sends on every

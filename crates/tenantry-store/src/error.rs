@@ -14,7 +14,14 @@ pub enum StoreError {
     GroupCommit(std::sync::Arc<str>),
     #[error("stored value is not valid: {0}")]
     Corrupt(String),
+    /// The database refused a purchase that would take its account below the floor; PostgreSQL
+    /// reports the balance and the floor (in minor units) it saw.
+    #[error("insufficient funds")]
+    InsufficientFunds(Option<(i64, i64)>),
 }
+
+/// The message the billing triggers raise for a purchase below its account's floor.
+const INSUFFICIENT_FUNDS: &str = "ERROR_INSUFFICIENT_FUNDS";
 
 /// Maps a unique violation to `UniqueViolation`, so callers can answer 409 without parsing
 /// engine-specific messages.
@@ -27,6 +34,18 @@ pub(crate) fn classify(err: sqlx::Error) -> StoreError {
             .map(str::to_owned)
             .unwrap_or_else(|| db.message().to_owned());
         return StoreError::UniqueViolation(name);
+    }
+    if let sqlx::Error::Database(db) = &err
+        && db.message() == INSUFFICIENT_FUNDS
+    {
+        let seen = db
+            .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+            .and_then(|pg| pg.detail())
+            .and_then(|detail| {
+                let (balance, floor) = detail.split_once(' ')?;
+                Some((balance.parse().ok()?, floor.parse().ok()?))
+            });
+        return StoreError::InsufficientFunds(seen);
     }
     StoreError::Database(err)
 }

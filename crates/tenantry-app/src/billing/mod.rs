@@ -8,6 +8,7 @@
 
 mod plans;
 mod pricing;
+mod quotes;
 mod statements;
 mod wallet;
 
@@ -15,14 +16,15 @@ use serde_json::json;
 use tenantry_core::billing::{Action, Minor, ProductType, TaxRate, TransactionStatus};
 use tenantry_core::values::Currency;
 use tenantry_core::{Authorized, BillingTransactionId, OrganizationId};
-use tenantry_store::Tx;
-use tenantry_store::billing::accounts::{self, Floor, Posting};
+use tenantry_store::billing::accounts;
 use tenantry_store::billing::transactions;
 use tenantry_store::organizations::{self, Organization};
+use tenantry_store::{StoreError, Tx};
 use time::OffsetDateTime;
 
 pub use plans::{PlanChoice, PlanCreate, PlanPatch};
 pub use pricing::PriceInput;
+pub(crate) use quotes::QuoteCache;
 pub use statements::Statement;
 pub use tenantry_store::billing::accounts::Account;
 pub use tenantry_store::billing::plans::Plan;
@@ -97,8 +99,8 @@ pub(crate) struct Purchase {
 }
 
 /// What a purchase will cost and who pays, worked out before the write transaction (on a
-/// read connection, beside the writer). Prices, tax rates and currencies change rarely; the
-/// charge itself re-checks the balance atomically.
+/// read connection, beside the writer, or from `QuoteCache`). Prices, tax rates and
+/// currencies change rarely; the charge itself re-checks the balance atomically.
 #[derive(Debug, Clone)]
 pub(crate) struct Quote {
     payer: OrganizationId,
@@ -168,10 +170,11 @@ pub(crate) async fn charge(
     charge_quoted(tx, auth, org.id, quote, now).await
 }
 
-/// Charges a quoted purchase made in `org` to the quote's payer. Refused with
-/// `InsufficientFunds`, writing nothing, when the balance would fall below the account's
-/// floor (a free purchase never is). Call it last before committing: on PostgreSQL the
-/// account row stays locked until then, and concurrent charges to the account wait for it.
+/// Charges a quoted purchase made in `org` to the quote's payer: one INSERT of the
+/// transaction, which the database turns into the balance's move and its ledger entry, or
+/// refuses (`InsufficientFunds`, nothing written) when the balance would fall below the
+/// account's floor (a free purchase never is). Call it last before committing: on PostgreSQL the account row stays locked until
+/// then, and concurrent charges to the account wait for it.
 pub(crate) async fn charge_quoted(
     tx: &mut Tx,
     auth: &Authorized,
@@ -213,30 +216,28 @@ pub(crate) async fn charge_quoted(
         updated_on: now,
         completed_on: Some(now),
     };
-    transactions::insert(tx, auth, &transaction).await?;
-    let posting = Posting {
-        account: payer,
-        transaction: transaction.id,
-        amount: transaction.balance_change,
-        at: now,
+    let seen = match transactions::insert(tx, auth, &transaction).await {
+        Ok(()) => return Ok(transaction),
+        Err(StoreError::InsufficientFunds(seen)) => seen,
+        Err(other) => return Err(other.into()),
     };
-    let floor = if gross == Minor::ZERO {
-        Floor::None
-    } else {
-        Floor::Account
+    // What the refusal saw: reported by PostgreSQL (whose transaction is now aborted), read
+    // in the still usable transaction on SQLite.
+    let (balance, floor) = match seen {
+        Some((balance, floor)) => (Minor(balance), Minor(floor)),
+        None => {
+            let account = accounts::get(tx, payer)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("{payer} has no billing account")))?;
+            (account.balance, account.floor())
+        }
     };
-    if accounts::post(tx, auth, posting, floor).await?.is_none() {
-        let account = accounts::get(tx, payer)
-            .await?
-            .ok_or_else(|| AppError::Internal(format!("{payer} has no billing account")))?;
-        return Err(AppError::InsufficientFunds {
-            balance: account.balance,
-            price: gross,
-            available: Minor(account.balance.0 - account.floor().0),
-            currency: account.currency,
-        });
-    }
-    Ok(transaction)
+    Err(AppError::InsufficientFunds {
+        balance,
+        price: gross,
+        available: Minor(balance.0 - floor.0),
+        currency,
+    })
 }
 
 /// A transaction's audit record: what moved, never how it was paid.

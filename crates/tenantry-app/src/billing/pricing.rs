@@ -159,6 +159,7 @@ impl App {
         .await?;
         let stored = prices::list(&mut tx, PriceScope::List, product).await?;
         tx.commit().await?;
+        self.quote_cache.invalidate();
         Ok(stored)
     }
 
@@ -213,6 +214,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.quote_cache.invalidate();
         Ok(after)
     }
 

@@ -6,7 +6,7 @@ use tenantry_core::{
     Authorized, BillingTransactionId, OrganizationId, Permission, Resource, Scope,
 };
 use tenantry_store::Tx;
-use tenantry_store::billing::accounts::{self, Account, Floor, Posting};
+use tenantry_store::billing::accounts::{self, Account};
 use tenantry_store::billing::transactions::{self, Transaction};
 use tenantry_store::organizations::Organization;
 use time::OffsetDateTime;
@@ -113,16 +113,13 @@ async fn post_movement(
         updated_on: now,
         completed_on: Some(now),
     };
+    // Recording it moves the balance (the migration's triggers); operator movements have
+    // no floor.
     transactions::insert(tx, auth, &transaction).await?;
-    let posting = Posting {
-        account: account.organization_id,
-        transaction: transaction.id,
-        amount: transaction.balance_change,
-        at: now,
-    };
-    let balance = accounts::post(tx, auth, posting, Floor::None)
+    let balance = accounts::get(tx, account.organization_id)
         .await?
-        .ok_or_else(|| AppError::Internal("the account vanished".into()))?;
+        .ok_or_else(|| AppError::Internal("the account vanished".into()))?
+        .balance;
     Ok(WalletMovement {
         transaction,
         balance,

@@ -7,7 +7,7 @@ use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
 use tenantry_core::{Authorized, OrganizationId, Permission, Resource, Scope, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
-use tenantry_store::{Page, PageRequest, StoreError, Tx, organizations};
+use tenantry_store::{Page, PageRequest, StoreError, Tx};
 use time::Date;
 use uuid::Uuid;
 
@@ -157,25 +157,17 @@ impl App {
         }
         let now = self.clock.now();
         let acting = acting_org(actor, context);
-        // The price is looked up beside the writer; the charge in the transaction re-checks
-        // the balance. An organization out of reach is refused below, before anything else.
-        let quote = {
-            let mut read = self.db.single_read().await?;
-            match organizations::get(&mut read, acting).await? {
-                Some(org) => {
-                    let reference = Some(name.as_str().to_owned());
-                    billing::quote(
-                        &mut read,
-                        &org,
-                        ProductType::Zones,
-                        Action::Create,
-                        reference,
-                    )
-                    .await?
-                }
-                None => None,
-            }
-        };
+        // The price is looked up beside the writer (or remembered); the charge in the
+        // transaction re-checks the balance. An organization out of reach is refused below,
+        // before anything else.
+        let quote = self
+            .quote(
+                acting,
+                ProductType::Zones,
+                Action::Create,
+                name.as_str().to_owned(),
+            )
+            .await?;
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, acting, DNS_MANAGE).await?;
         let zone = Zone {

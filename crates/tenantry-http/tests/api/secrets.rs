@@ -66,8 +66,11 @@ async fn no_secret_is_stored_audited_or_logged_in_plaintext() {
         .await;
         let (sub_id, sub_key) = suborg(&api, "Customer").await;
         secrets.push(sub_key);
+        // Issued under an Idempotency-Key, so its answer (secrets included) is kept for
+        // replays: sealed, never in plaintext.
         let issued = api
             .post("/v1/auth/client_credentials", json!({"api_key_name": "ci"}))
+            .header("idempotency-key", "issue-ci-key")
             .expect(StatusCode::OK)
             .await;
         // A rotation issues a second pair of secrets.

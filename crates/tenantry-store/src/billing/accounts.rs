@@ -1,9 +1,10 @@
 //! Billing accounts: one per paying organization, its balance and its terms. The balance only
-//! moves together with a ledger entry (`post`), in the same transaction.
+//! moves when a succeeded transaction is recorded (`transactions::insert`), and the database
+//! appends the ledger entry in the same statement.
 
 use tenantry_core::billing::{BillingModel, Minor};
 use tenantry_core::values::Currency;
-use tenantry_core::{Authorized, BillingTransactionId, OrganizationId, PlanId};
+use tenantry_core::{Authorized, OrganizationId, PlanId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -68,21 +69,6 @@ const COLUMNS: &str = "organization_id, currency, billing_model, credit_limit, b
 const INSERT: &str = "INSERT INTO billing_accounts (organization_id, currency, billing_model, \
     credit_limit, balance, plan_id, created_on, updated_on) VALUES ($1, $2, $3, $4, 0, NULL, $5, $5)";
 
-/// Moves the balance only if the result stays at or above the account's floor (0 when
-/// prepaid, minus the credit limit when postpaid), read from the row being updated. The row
-/// lock this takes on PostgreSQL orders concurrent charges, and the condition is re-checked
-/// against the committed row after the wait.
-const POST_ABOVE_FLOOR: &str = "UPDATE billing_accounts SET balance = balance + $2, updated_on = $3 \
-    WHERE organization_id = $1 \
-    AND balance + $2 >= CASE WHEN billing_model = 'postpaid' THEN -credit_limit ELSE 0 END \
-    RETURNING balance";
-
-const POST: &str = "UPDATE billing_accounts SET balance = balance + $2, updated_on = $3 \
-    WHERE organization_id = $1 RETURNING balance";
-
-const APPEND_ENTRY: &str = "INSERT INTO billing_ledger (account_id, transaction_id, amount, \
-    balance_after, created_on) VALUES ($1, $2, $3, $4, $5)";
-
 const SET_TERMS: &str = "UPDATE billing_accounts SET billing_model = $2, credit_limit = $3, \
     updated_on = $4 WHERE organization_id = $1";
 
@@ -121,59 +107,6 @@ pub async fn get(tx: &mut Tx, organization: OrganizationId) -> Result<Option<Acc
         .fetch_optional(conn)
         .await)?;
     row.map(Account::try_from).transpose()
-}
-
-/// A movement of an account's balance and the ledger entry recording it.
-#[derive(Debug, Clone, Copy)]
-pub struct Posting {
-    pub account: OrganizationId,
-    pub transaction: BillingTransactionId,
-    /// Negative for a charge, positive for a credit.
-    pub amount: Minor,
-    pub at: OffsetDateTime,
-}
-
-/// Whether a posting must keep the balance at or above the account's floor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Floor {
-    /// A purchase: refused below the floor.
-    Account,
-    /// An operator's credit, refund or adjustment: posted whatever the balance.
-    None,
-}
-
-/// Posts an entry, unless `Floor::Account` and it would take the balance below the account's
-/// floor; `None` when refused (and nothing written).
-pub async fn post(
-    tx: &mut Tx,
-    _auth: &Authorized,
-    posting: Posting,
-    floor: Floor,
-) -> Result<Option<Minor>> {
-    let account = posting.account.uuid();
-    let statement = match floor {
-        Floor::Account => POST_ABOVE_FLOOR,
-        Floor::None => POST,
-    };
-    let balance = on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(statement)
-        .bind(account)
-        .bind(posting.amount.0)
-        .bind(posting.at)
-        .fetch_optional(conn)
-        .await)?;
-    let Some(balance) = balance else {
-        return Ok(None);
-    };
-    on_tx!(tx, conn => sqlx::query(APPEND_ENTRY)
-        .bind(account)
-        .bind(posting.transaction.uuid())
-        .bind(posting.amount.0)
-        .bind(balance)
-        .bind(posting.at)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(Some(Minor(balance)))
 }
 
 pub async fn set_terms(

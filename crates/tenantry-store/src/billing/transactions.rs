@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
-use crate::error::Result;
+use crate::error::{Result, classify};
 use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,7 +134,9 @@ const REFUNDED: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), \
     WHERE refund_of = $1 AND status = 'succeeded'";
 
 /// Records a transaction; `auth` is on the organization the product was for, or on the
-/// paying organization.
+/// paying organization. A succeeded one moves its account's balance and appends the ledger
+/// entry (the migration's triggers); a purchase that would take the balance below the
+/// account's floor is refused with `StoreError::InsufficientFunds` and nothing is written.
 pub async fn insert(tx: &mut Tx, _auth: &Authorized, t: &Transaction) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(t.id.uuid())
@@ -160,7 +162,8 @@ pub async fn insert(tx: &mut Tx, _auth: &Authorized, t: &Transaction) -> Result<
         .bind(t.completed_on)
         .execute(conn)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected()))
+    .map_err(classify)?;
     Ok(())
 }
 
