@@ -12,6 +12,7 @@ use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
+    time_ranges,
 };
 
 #[derive(Debug, Clone, PartialEq)]
@@ -347,20 +348,13 @@ pub async fn list_zones(
     if let Some(status) = &filter.dnssec_status {
         query.and_where(col("dnssec_status").eq(status.as_str()));
     }
-    for (column, bound, after) in [
-        ("created_on", filter.created_after, true),
-        ("created_on", filter.created_before, false),
-        ("updated_on", filter.updated_after, true),
-        ("updated_on", filter.updated_before, false),
-    ] {
-        if let Some(at) = bound {
-            query.and_where(if after {
-                col(column).gte(at)
-            } else {
-                col(column).lt(at)
-            });
-        }
-    }
+    time_ranges(
+        &mut query,
+        &[
+            ("created_on", filter.created_after, filter.created_before),
+            ("updated_on", filter.updated_after, filter.updated_before),
+        ],
+    );
     let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         ZoneSort::CreatedOn => "created_on",

@@ -124,6 +124,26 @@ macro_rules! count_built {
 }
 pub(crate) use count_built;
 
+/// Narrows a query to times within ranges: `(column, after, before)`, after inclusive and
+/// before exclusive, each only when given.
+pub(crate) fn time_ranges(
+    query: &mut SelectStatement,
+    ranges: &[(
+        &str,
+        Option<time::OffsetDateTime>,
+        Option<time::OffsetDateTime>,
+    )],
+) {
+    for (column, after, before) in ranges {
+        if let Some(at) = after {
+            query.and_where(Expr::col(Alias::new(*column)).gte(*at));
+        }
+        if let Some(at) = before {
+            query.and_where(Expr::col(Alias::new(*column)).lt(*at));
+        }
+    }
+}
+
 /// A case-insensitive "contains" pattern with LIKE wildcards in the input escaped.
 pub(crate) fn contains_pattern(search: &str) -> sea_query::LikeExpr {
     let escaped = search

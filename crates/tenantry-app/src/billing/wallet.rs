@@ -210,11 +210,7 @@ impl App {
         reason: String,
     ) -> Result<WalletMovement> {
         let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let (org, auth) = operator
-            .organization(&mut tx, organization, BILLING_MANAGE)
-            .await?;
-        let account = own_account(&mut tx, &org).await?;
+        let (mut tx, org, auth, account) = self.operator_account(operator, organization).await?;
         // Take the account's row lock first, so two refunds of one charge cannot both
         // see it unrefunded.
         accounts::lock(&mut tx, &auth, account.organization_id, now).await?;
@@ -282,11 +278,7 @@ impl App {
         terms: AccountTerms,
     ) -> Result<Account> {
         let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let (org, auth) = operator
-            .organization(&mut tx, organization, BILLING_MANAGE)
-            .await?;
-        let before = own_account(&mut tx, &org).await?;
+        let (mut tx, org, auth, before) = self.operator_account(operator, organization).await?;
         accounts::set_terms(&mut tx, &auth, terms.billing_model, terms.credit_limit, now).await?;
         let after = own_account(&mut tx, &org).await?;
         record(
@@ -318,16 +310,26 @@ impl App {
         movement: impl Fn(&Account, &Organization) -> Result<Movement>,
     ) -> Result<WalletMovement> {
         let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let (org, auth) = operator
-            .organization(&mut tx, organization, BILLING_MANAGE)
-            .await?;
-        let account = own_account(&mut tx, &org).await?;
+        let (mut tx, org, auth, account) = self.operator_account(operator, organization).await?;
         let moved = post_movement(&mut tx, &auth, &account, movement(&account, &org)?, now).await?;
         self.audit_movement(&mut tx, &auth, operator, &org, action, &moved, now)
             .await?;
         tx.commit().await?;
         Ok(moved)
+    }
+
+    /// A write transaction on a paying organization's own account, for the operator.
+    async fn operator_account(
+        &self,
+        operator: &OperatorActor,
+        organization: OrganizationId,
+    ) -> Result<(Tx, Organization, Authorized, Account)> {
+        let mut tx = self.db.begin().await?;
+        let (org, auth) = operator
+            .organization(&mut tx, organization, BILLING_MANAGE)
+            .await?;
+        let account = own_account(&mut tx, &org).await?;
+        Ok((tx, org, auth, account))
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -10,7 +10,9 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::{Result, classify};
-use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
+use crate::list::{
+    Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of, time_ranges,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {
@@ -263,20 +265,17 @@ pub async fn list(
             query.and_where(col(column).eq(value));
         }
     }
-    for (column, bound, after) in [
-        ("created_on", filter.created_after, true),
-        ("created_on", filter.created_before, false),
-        ("completed_on", filter.completed_after, true),
-        ("completed_on", filter.completed_before, false),
-    ] {
-        if let Some(at) = bound {
-            query.and_where(if after {
-                col(column).gte(at)
-            } else {
-                col(column).lt(at)
-            });
-        }
-    }
+    time_ranges(
+        &mut query,
+        &[
+            ("created_on", filter.created_after, filter.created_before),
+            (
+                "completed_on",
+                filter.completed_after,
+                filter.completed_before,
+            ),
+        ],
+    );
     let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         TransactionSort::ProductType => "product_type",
