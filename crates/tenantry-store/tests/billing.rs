@@ -424,3 +424,28 @@ async fn idempotency_keys_replay_conflict_and_expire() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_database_applies_the_floor_to_exactly_the_priced_actions() {
+    // The floor lives in the migration's triggers; this keeps their list of wallet movements
+    // the same as `Action::is_priced`.
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Empty", None).await;
+        open_account(&t.db, org.id).await;
+        for action in Action::ALL {
+            let debit = transaction(org.id, org.id, *action, -1, now());
+            let refused = post(&t.db, &debit).await.is_none();
+            assert_eq!(
+                refused,
+                action.is_priced(),
+                "{action:?} on {:?}",
+                t.engine()
+            );
+            if !refused {
+                // Put the money back, so the next action starts from zero again.
+                let back = transaction(org.id, org.id, Action::WalletTopUp, 1, now());
+                post(&t.db, &back).await.unwrap();
+            }
+        }
+    }
+}

@@ -536,3 +536,39 @@ async fn a_free_price_is_recorded_and_never_refused() {
         assert_eq!(balance(&api, &org).await, "-1.00");
     }
 }
+
+#[tokio::test]
+async fn a_changed_price_or_tax_rate_applies_to_the_next_charge() {
+    for api in apis().await {
+        let parent = top(&api);
+        credit(&api, &parent, "100").await;
+        price_zones(&api, "10.00").await;
+        let charged = |name: &'static str| {
+            let api = &api;
+            let parent = parent.clone();
+            async move {
+                let (status, body) = zone(api, name, None).await;
+                assert_eq!(status, StatusCode::CREATED, "{body}");
+                let query = format!("product_reference={name}.");
+                transactions(api, &parent, api.key(), &query).await[0]["amount"].clone()
+            }
+        };
+        assert_eq!(charged("first.example").await, "10.00");
+        // Each change follows a charge, so a remembered quote must not outlive it.
+        api.patch(
+            &format!("/v1/organizations/{parent}"),
+            json!({"tax_rate": "10"}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        assert_eq!(
+            charged("second.example").await,
+            "11.00",
+            "{:?}",
+            api.engine()
+        );
+        price_zones(&api, "20.00").await;
+        assert_eq!(charged("third.example").await, "22.00");
+        assert_eq!(balance(&api, &parent).await, "57.00");
+    }
+}
