@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use time::{Duration, OffsetDateTime};
 
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{ApiKeyId, OrganizationId, Principal};
+use tenantry_core::{ApiKeyId, OperatorId, OrganizationId, Principal};
 use tenantry_store::{Db, credentials, ip_restrictions, users};
 
 use crate::actor::{Actor, ActorKind, RequestMeta};
@@ -17,7 +17,7 @@ use crate::credential_cache::{Authentication, CredentialCache};
 use crate::dns::DnsSettings;
 use crate::error::{AppError, Code, Result};
 use crate::ip_restrictions::admits;
-use crate::roles::role_permissions;
+use crate::ns1::principal_access;
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
 use crate::token_writer::TokenWriter;
 use crate::tokens::{DigestCache, credential_active, is_access_token};
@@ -29,7 +29,7 @@ const LAST_USED_GRANULARITY: Duration = Duration::seconds(60);
 
 /// When this process last recorded each thing's use, so concurrent requests that all see a
 /// stale `last_used_on` do not all write it.
-struct LastUsed<K> {
+pub(crate) struct LastUsed<K> {
     written: Mutex<HashMap<K, OffsetDateTime>>,
 }
 
@@ -44,7 +44,7 @@ impl<K> Default for LastUsed<K> {
 impl<K: std::hash::Hash + Eq> LastUsed<K> {
     /// Whether this request should record a use now: the stored time (if known) is older
     /// than the granularity and no other request of this process is already recording it.
-    fn claim(&self, key: K, stored: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
+    pub(crate) fn claim(&self, key: K, stored: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
         let stale =
             |at: Option<OffsetDateTime>| at.is_none_or(|at| now - at >= LAST_USED_GRANULARITY);
         if !stale(stored) {
@@ -67,6 +67,7 @@ pub struct App {
     /// When this process last recorded each credential's and each IP rule's use.
     last_used: Arc<LastUsed<ApiKeyId>>,
     rule_last_used: Arc<LastUsed<i64>>,
+    pub(crate) operator_last_used: Arc<LastUsed<OperatorId>>,
     pub(crate) credential_cache: Arc<CredentialCache>,
     /// Access token digest → its credential and expiry.
     pub(crate) token_cache: Arc<DigestCache<(ApiKeyId, OffsetDateTime)>>,
@@ -86,6 +87,7 @@ impl App {
             secret_box,
             last_used: Arc::default(),
             rule_last_used: Arc::default(),
+            operator_last_used: Arc::default(),
             credential_cache: Arc::default(),
             token_cache: Arc::default(),
             client_secret_cache: Arc::default(),
@@ -146,14 +148,23 @@ impl App {
         else {
             return Ok(None);
         };
-        let permissions =
-            role_permissions(&mut tx, credential.organization_id, &credential.role).await?;
+        let own = principal_access(
+            &mut tx,
+            credential.organization_id,
+            &credential.role,
+            id.uuid(),
+        )
+        .await?;
+        let mut allow_lists = vec![own.networks];
         let creator = match credential.created_by {
             Some(user_id) => match users::get_with_org(&mut tx, user_id).await? {
                 Some((user, organization_currency, parent_organization_id)) => {
+                    let access =
+                        principal_access(&mut tx, user.organization_id, &user.role, user_id.uuid())
+                            .await?;
+                    allow_lists.push(access.networks);
                     Some(Arc::new(UserProfile {
-                        permissions: role_permissions(&mut tx, user.organization_id, &user.role)
-                            .await?,
+                        permissions: access.permissions,
                         organization_currency,
                         parent_organization_id,
                         user,
@@ -168,12 +179,15 @@ impl App {
             .into_iter()
             .map(|rule| (rule.id, rule.ip_network))
             .collect();
+        allow_lists.retain(|list| !list.is_empty());
         Ok(Some(Authentication {
             credential,
             organization,
-            permissions,
+            permissions: own.permissions,
             creator,
             networks,
+            ns1_map: own.ns1_map,
+            allow_lists: allow_lists.into(),
         }))
     }
 
@@ -192,7 +206,17 @@ impl App {
     /// Resolves a credential into an actor: an `opk_…` API key, or an access token from
     /// `POST /v1/auth/token` (as `Authorization: Bearer`). Malformed, unknown, revoked and
     /// expired credentials, and those of deleted organizations, all answer the same 401.
+    /// An operator's key followed by `!` and an `org_id` acts as an admin of that
+    /// organization (NS1's convention); the suffix on any other key is refused.
     pub async fn authenticate(&self, secret: &str, meta: RequestMeta) -> Result<Actor> {
+        if let Some((key, org_id)) = secret.rsplit_once('!') {
+            let org_id: i64 = org_id.parse().map_err(|_| refused())?;
+            let operator = self
+                .authenticate_operator(key, meta)
+                .await
+                .map_err(|_| refused())?;
+            return self.operator_on_behalf(operator, org_id).await;
+        }
         if is_access_token(secret) {
             let id = self.token_credential(secret).await?;
             return self.actor_for_credential(id, None, meta).await;
@@ -214,6 +238,8 @@ impl App {
             permissions,
             creator,
             networks,
+            ns1_map,
+            allow_lists,
         } = self.authentication(id).await?;
         let now = self.clock.now();
         if key.is_some_and(|key| !digest_matches(key, &credential.key_digest))
@@ -222,6 +248,7 @@ impl App {
             return Err(refused());
         }
         self.check_network(&networks, meta.client_ip, now)?;
+        check_allow_lists(&allow_lists, meta.client_ip)?;
         if self.last_used.claim(id, credential.last_used_on, now) {
             let db = self.db.clone();
             tokio::spawn(async move {
@@ -242,8 +269,21 @@ impl App {
             role: credential.role,
             creator,
             meta,
+            ns1_map,
         })
     }
+}
+
+/// Refuses a caller outside an NS1 IP allow list of the credential or of its maker.
+fn check_allow_lists(lists: &[Vec<IpNetwork>], client_ip: Option<IpAddr>) -> Result<()> {
+    let address = client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    if lists
+        .iter()
+        .all(|list| list.iter().any(|net| net.contains(address)))
+    {
+        return Ok(());
+    }
+    Err(AppError::IpNotAllowed(address.to_canonical()))
 }
 
 fn refused() -> AppError {

@@ -2,26 +2,26 @@
 //! an admin credential, in one transaction. Refused once an operator exists.
 
 use serde_json::Value;
+use tenantry_core::Authorized;
 use tenantry_core::authz::operator_authorized;
-use tenantry_core::ids::OperatorKind;
 use tenantry_core::values::{Currency, Email, Username};
 use tenantry_core::{
-    BuiltinRole, OperatorId, OrgStatus, OrganizationId, Permission, Principal, Resource, Scope,
+    BuiltinRole, OperatorId, OrgStatus, OrganizationId, Permission, Resource, Scope,
 };
 use tenantry_store::Tx;
 use tenantry_store::billing::accounts;
-use tenantry_store::operators::{self, Operator};
+use tenantry_store::operators;
 use tenantry_store::organizations::{self, Organization, OrganizationProfile};
 use tenantry_store::{credentials, users};
 use time::OffsetDateTime;
-use totp_rs::Secret;
 
-use crate::actor::{Actor, ActorKind, RequestMeta};
+use crate::actor::{Actor, RequestMeta};
+use crate::operators::OperatorActor;
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::credentials::{CredentialCreate, new_credential};
 use crate::error::{AppError, Code, Result};
-use crate::secrets::{issue_key, random_bytes, sha256};
+use crate::ns1::{OperatorCreate, issue_operator};
 use crate::users::{UserCreate, build_user};
 
 #[derive(Debug, Clone)]
@@ -58,26 +58,24 @@ pub struct Tenant {
 
 impl App {
     pub async fn bootstrap(&self, request: BootstrapRequest) -> Result<Bootstrapped> {
+        let now = self.clock.now();
+        // `tenantry bootstrap` names its operator "operator"; NS1's bootstrap names its own.
+        let operator = OperatorCreate {
+            username: Username::parse("operator").expect("a valid username"),
+            name: "operator".into(),
+            email: None,
+            password: None,
+        };
+        let issued = issue_operator(operator, now)?;
         let mut tx = self.db.begin().await?;
-        if operators::count(&mut tx).await? > 0 {
+        if operators::count_locked(&mut tx).await? > 0 {
             return Err(AppError::Conflict(
                 Code::AlreadyBootstrapped,
                 "This platform is already bootstrapped".into(),
             ));
         }
-        let now = self.clock.now();
-        let operator_key = issue_key::<OperatorKind>("opo");
-        let totp_secret = Secret::Raw(random_bytes::<20>().to_vec())
-            .to_encoded()
-            .to_string();
-        let operator = Operator {
-            id: operator_key.id,
-            name: "operator".into(),
-            key_digest: sha256(&operator_key.key),
-            totp_secret_sealed: self.secret_box.seal(totp_secret.as_bytes()),
-            created_on: now,
-        };
-        operators::insert(&mut tx, &operator).await?;
+        let issued = self.store_operator(&mut tx, issued).await?;
+        let operator = &issued.operator;
         let tenant = tenant_create(&mut tx, operator.id, request, now).await?;
         tx.commit().await?;
         Ok(Bootstrapped {
@@ -88,8 +86,8 @@ impl App {
             client_id: tenant.organization_id,
             client_secret: tenant.client_secret,
             operator_id: operator.id,
-            operator_api_key: operator_key.key,
-            operator_totp_secret: totp_secret,
+            operator_api_key: issued.key,
+            operator_totp_secret: issued.totp_secret,
         })
     }
 
@@ -106,12 +104,14 @@ impl App {
     }
 }
 
-async fn tenant_create(
+/// A new top-level organization (a tenant) with its billing account, made by an operator, and
+/// the operator as the actor of what follows in it.
+pub(crate) async fn top_level_create(
     tx: &mut Tx,
-    operator: OperatorId,
-    request: BootstrapRequest,
+    operator: &OperatorActor,
+    name: String,
     now: OffsetDateTime,
-) -> Result<Tenant> {
+) -> Result<(Organization, Authorized, Actor)> {
     let org = Organization {
         id: OrganizationId::generate(),
         org_id: organizations::next_org_id(tx).await?,
@@ -120,7 +120,7 @@ async fn tenant_create(
         billing_mode: "consolidated".into(),
         // A tenant is billed in euros unless it asks otherwise.
         profile: OrganizationProfile {
-            name: request.organization_name,
+            name,
             currency: Some(Currency::Eur.as_str().into()),
             ..Default::default()
         },
@@ -129,20 +129,11 @@ async fn tenant_create(
         deleted_on: None,
     };
     let auth = operator_authorized(
-        operator,
+        operator.id,
         org.id,
         Permission::new(Resource::Organization, Scope::Manage),
     );
-    let actor = Actor {
-        principal: Principal {
-            organization: org.scope(),
-            permissions: Permission::all().collect(),
-        },
-        kind: ActorKind::Operator { id: operator },
-        role: "operator".into(),
-        creator: None,
-        meta: RequestMeta::default(),
-    };
+    let actor = operator.in_org(&org);
     organizations::insert(tx, &auth, &org).await?;
     accounts::insert(tx, &auth, Currency::Eur, now).await?;
     record(
@@ -159,6 +150,21 @@ async fn tenant_create(
     )
     .await?;
 
+    Ok((org, auth, actor))
+}
+
+async fn tenant_create(
+    tx: &mut Tx,
+    operator: OperatorId,
+    request: BootstrapRequest,
+    now: OffsetDateTime,
+) -> Result<Tenant> {
+    let operator = OperatorActor {
+        id: operator,
+        meta: RequestMeta::default(),
+    };
+    let (org, auth, actor) =
+        top_level_create(tx, &operator, request.organization_name, now).await?;
     let owner = build_user(
         UserCreate {
             username: request.username,

@@ -61,7 +61,7 @@ pub fn status_of(credential: &Credential, now: OffsetDateTime) -> CredentialStat
     }
 }
 
-fn snapshot(credential: &Credential) -> Value {
+pub(crate) fn snapshot(credential: &Credential) -> Value {
     json!({
         "api_key_name": credential.name, "api_key_description": credential.description,
         "role": credential.role, "expires_at": credential.expires_at,
@@ -146,7 +146,7 @@ async fn credential_in_reach(
     Ok((credential, auth))
 }
 
-fn target(id: ApiKeyId) -> Target {
+pub(crate) fn target(id: ApiKeyId) -> Target {
     Target {
         kind: "api_key",
         id: id.to_string(),
@@ -210,6 +210,7 @@ impl App {
         if credential.revoked_on.is_none() {
             let now = self.clock.now();
             credentials::revoke(&mut tx, &auth, id, now).await?;
+            tenantry_store::teams::set_memberships(&mut tx, &auth, id.uuid(), &[]).await?;
             let after = Credential {
                 revoked_on: Some(now),
                 ..credential.clone()

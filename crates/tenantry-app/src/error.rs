@@ -41,6 +41,15 @@ pub enum Code {
     ZoneExists,
     /// A DNS request the server does not carry out (400 `ERROR_DNS`).
     Dns,
+    RecordExists,
+    TeamExists,
+    ApiKeyExists,
+    OperatorExists,
+    OperatorCannotDeleteSelf,
+    LastOperator,
+    /// The operator's TOTP code is wrong, stale or used already.
+    TotpInvalid,
+    InviteTokenInvalid,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +62,9 @@ pub enum NotFoundKind {
     Zone,
     Transaction,
     Plan,
+    Record,
+    Team,
+    Operator,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a

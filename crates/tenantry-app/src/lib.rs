@@ -21,6 +21,7 @@ pub mod billing;
 pub mod credentials;
 pub mod dns;
 pub mod ip_restrictions;
+pub mod ns1;
 pub mod organizations;
 pub mod roles;
 mod tokens;

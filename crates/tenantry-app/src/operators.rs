@@ -32,6 +32,7 @@ impl OperatorActor {
             role: "operator".into(),
             creator: None,
             meta: self.meta.clone(),
+            ns1_map: None,
         }
     }
 
@@ -68,9 +69,45 @@ impl App {
             .await?
             .filter(|operator| operator.id == id)
             .ok_or_else(refused)?;
+        let now = self.clock.now();
+        if self
+            .operator_last_used
+            .claim(operator.id, operator.last_access_on, now)
+        {
+            let db = self.db.clone();
+            tokio::spawn(async move {
+                let touched = async {
+                    let mut tx = db.begin().await?;
+                    operators::touch_last_access(&mut tx, id, now).await?;
+                    tx.commit().await
+                };
+                if let Err(err) = touched.await {
+                    tracing::warn!(%err, "could not record operator use");
+                }
+            });
+        }
         Ok(OperatorActor {
             id: operator.id,
             meta,
         })
+    }
+
+    /// An operator acting as an admin of the organization numbered `org_id`; the audit trail
+    /// names the operator.
+    pub(crate) async fn operator_on_behalf(
+        &self,
+        operator: OperatorActor,
+        org_id: i64,
+    ) -> Result<Actor> {
+        let mut tx = self.db.single_read().await?;
+        let org = organizations::get_by_org_id(&mut tx, org_id)
+            .await?
+            .ok_or_else(|| {
+                AppError::Unauthenticated(
+                    Code::Authentication,
+                    "Invalid or expired credentials".into(),
+                )
+            })?;
+        Ok(operator.in_org(&org))
     }
 }

@@ -145,7 +145,7 @@ pub(crate) fn snapshot(org: &Organization) -> Value {
     })
 }
 
-fn org_target(id: OrganizationId) -> Target {
+pub(crate) fn org_target(id: OrganizationId) -> Target {
     Target {
         kind: "organization",
         id: id.to_string(),

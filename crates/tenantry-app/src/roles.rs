@@ -247,7 +247,9 @@ impl App {
                 format!("A role named '{label}' already exists in this organization"),
             )
         };
+        // `individual` marks users and keys whose permissions come from an NS1 map.
         if label.parse::<BuiltinRole>().is_ok()
+            || label == crate::ns1::INDIVIDUAL_ROLE
             || roles::get(&mut tx, org.id, &label).await?.is_some()
         {
             return Err(duplicate());

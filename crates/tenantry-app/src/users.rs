@@ -95,7 +95,7 @@ pub(crate) fn build_user(
     })
 }
 
-fn user_target(id: UserId) -> Target {
+pub(crate) fn user_target(id: UserId) -> Target {
     Target {
         kind: "user",
         id: id.to_string(),
@@ -267,6 +267,7 @@ impl App {
         }
         let now = self.clock.now();
         users::mark_deleted(&mut tx, &auth, id, now).await?;
+        tenantry_store::teams::set_memberships(&mut tx, &auth, id.uuid(), &[]).await?;
         record(
             &mut tx,
             &auth,
@@ -347,6 +348,7 @@ impl App {
             ..user.clone()
         };
         users::update(&mut tx, &auth, &after).await?;
+        crate::ns1::role_assigned(&mut tx, &auth, after.id.uuid()).await?;
         record(
             &mut tx,
             &auth,

@@ -1,12 +1,14 @@
 //! DNS data: zone and owner names, record types, and record data in canonical presentation
 //! format.
 
+mod answers;
 mod names;
 mod rdata;
 mod record_type;
 mod svcb;
 mod tokens;
 
+pub use answers::{answer_to_rdata, rdata_to_answer};
 pub use names::ZoneName;
 pub use rdata::canonical_rdata;
 pub use record_type::{ProtectedReason, RecordType, UnknownRecordType};

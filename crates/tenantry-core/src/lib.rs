@@ -5,6 +5,7 @@ pub mod authz;
 pub mod billing;
 pub mod dns;
 pub mod ids;
+pub mod ns1;
 pub mod permission;
 pub mod role;
 pub mod values;

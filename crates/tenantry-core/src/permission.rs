@@ -21,6 +21,8 @@ pub enum Resource {
     RegistrarCredentials,
     Tags,
     AuditLogs,
+    /// NS1 teams: named permission maps granted to their member users and keys.
+    Teams,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -37,7 +39,7 @@ pub struct Permission {
 }
 
 impl Resource {
-    pub const ALL: [Resource; 16] = [
+    pub const ALL: [Resource; 17] = [
         Resource::Organization,
         Resource::Domains,
         Resource::Contacts,
@@ -54,6 +56,7 @@ impl Resource {
         Resource::RegistrarCredentials,
         Resource::Tags,
         Resource::AuditLogs,
+        Resource::Teams,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +77,7 @@ impl Resource {
             Resource::RegistrarCredentials => "registrar_credentials",
             Resource::Tags => "tags",
             Resource::AuditLogs => "audit_logs",
+            Resource::Teams => "teams",
         }
     }
 }
@@ -100,12 +104,12 @@ impl Permission {
         Self { resource, scope }
     }
 
-    /// Permissions that let their holder widen access (manage the organization, its users or
-    /// its credentials). Only built-in roles hold them; a custom role never may.
+    /// Permissions that let their holder widen access (manage the organization, its users,
+    /// its credentials or its teams). Only built-in roles hold them; a custom role never may.
     pub fn is_escalation(self) -> bool {
         matches!(
             self.resource,
-            Resource::Organization | Resource::Users | Resource::ApiKeys
+            Resource::Organization | Resource::Users | Resource::ApiKeys | Resource::Teams
         ) && self.scope.is_write()
     }
 

@@ -64,6 +64,7 @@ impl BuiltinRole {
                 Events,
                 Jobs,
                 Users,
+                Teams,
             ]
             .into_iter()
             .map(|r| Permission::new(r, Scope::Read))

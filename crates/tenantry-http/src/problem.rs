@@ -16,6 +16,7 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
     const USER: &str = "User Management Error";
     const DNS: &str = "DNS Error";
     const BILLING: &str = "Billing Error";
+    const PLATFORM: &str = "Platform Error";
     match code {
         Code::Authentication => (
             "authentication",
@@ -135,6 +136,18 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
             ORG,
             "ERROR_IP_RESTRICTION_LOCKS_OUT_CALLER",
         ),
+        Code::RecordExists => ("dns-record-exists", DNS, "ERROR_RECORD_EXISTS"),
+        Code::TeamExists => ("team-exists", USER, "ERROR_TEAM_EXISTS"),
+        Code::ApiKeyExists => ("api-key-exists", ORG, "ERROR_API_KEY_EXISTS"),
+        Code::OperatorExists => ("operator-exists", PLATFORM, "ERROR_OPERATOR_EXISTS"),
+        Code::OperatorCannotDeleteSelf => (
+            "operator-cannot-delete-self",
+            PLATFORM,
+            "ERROR_OPERATOR_CANNOT_DELETE_SELF",
+        ),
+        Code::LastOperator => ("last-operator", PLATFORM, "ERROR_LAST_OPERATOR"),
+        Code::TotpInvalid => ("totp-invalid", PLATFORM, "ERROR_TOTP_INVALID"),
+        Code::InviteTokenInvalid => ("invite-token-invalid", USER, "ERROR_INVITE_TOKEN_INVALID"),
     }
 }
 
@@ -288,6 +301,27 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                     "ERROR_PLAN_NOT_FOUND",
                     "Plan not found",
                     "plan_id",
+                ),
+                NotFoundKind::Record => (
+                    "dns-record-not-found",
+                    "DNS Error",
+                    "ERROR_RECORD_NOT_FOUND",
+                    "Record not found",
+                    "record",
+                ),
+                NotFoundKind::Team => (
+                    "team-not-found",
+                    "User Management Error",
+                    "ERROR_TEAM_NOT_FOUND",
+                    "Team not found",
+                    "team_id",
+                ),
+                NotFoundKind::Operator => (
+                    "operator-not-found",
+                    "Platform Error",
+                    "ERROR_OPERATOR_NOT_FOUND",
+                    "Operator not found",
+                    "operator_id",
                 ),
                 NotFoundKind::IpRestriction => (
                     "ip-restriction-not-found",

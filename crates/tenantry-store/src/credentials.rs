@@ -84,6 +84,20 @@ const SELECT: &str = "SELECT id, organization_id, created_by, name, description,
     key_digest, client_secret_digest, expires_at, last_used_on, created_on, revoked_on, \
     rotated_from FROM api_keys WHERE id = $1";
 
+const SELECT_LIVE_IN_RANGE: &str = "SELECT id, organization_id, created_by, name, description, \
+    role, key_digest, client_secret_digest, expires_at, last_used_on, created_on, revoked_on, \
+    rotated_from FROM api_keys WHERE organization_id = $1 AND id BETWEEN $2 AND $3 \
+    AND revoked_on IS NULL";
+
+const SELECT_LIVE_BY_ORG: &str = "SELECT id, organization_id, created_by, name, description, \
+    role, key_digest, client_secret_digest, expires_at, last_used_on, created_on, revoked_on, \
+    rotated_from FROM api_keys WHERE organization_id = $1 AND revoked_on IS NULL \
+    ORDER BY created_on, id";
+
+const RENAME: &str = "UPDATE api_keys SET name = $3 WHERE id = $1 AND organization_id = $2";
+
+const SET_ROLE: &str = "UPDATE api_keys SET role = $3 WHERE id = $1 AND organization_id = $2";
+
 const INSERT: &str = "INSERT INTO api_keys (id, organization_id, created_by, name, description, \
     role, key_digest, client_secret_digest, expires_at, created_on, rotated_from) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
@@ -129,6 +143,56 @@ pub async fn insert(tx: &mut Tx, auth: &Authorized, credential: &Credential) -> 
         .await
         .map(|r| r.rows_affected()))
     .map_err(classify)?;
+    Ok(())
+}
+
+/// The unrevoked credentials of an organization whose ids lie in `[low, high]` (an NS1 short
+/// id's range).
+pub async fn live_in_range(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+    low: Uuid,
+    high: Uuid,
+) -> Result<Vec<Credential>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, CredentialRow>(SELECT_LIVE_IN_RANGE)
+        .bind(organization_id.uuid())
+        .bind(low)
+        .bind(high)
+        .fetch_all(conn)
+        .await)?;
+    Ok(rows.into_iter().map(Credential::from).collect())
+}
+
+/// Every unrevoked credential of an organization, oldest first.
+pub async fn list_live(tx: &mut Tx, organization_id: OrganizationId) -> Result<Vec<Credential>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, CredentialRow>(SELECT_LIVE_BY_ORG)
+        .bind(organization_id.uuid())
+        .fetch_all(conn)
+        .await)?;
+    Ok(rows.into_iter().map(Credential::from).collect())
+}
+
+/// Renames a credential of the authorized organization.
+pub async fn rename(tx: &mut Tx, auth: &Authorized, id: ApiKeyId, name: &str) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(RENAME)
+        .bind(id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(name)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Changes which role a credential of the authorized organization holds.
+pub async fn set_role(tx: &mut Tx, auth: &Authorized, id: ApiKeyId, role: &str) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(SET_ROLE)
+        .bind(id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(role)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
     Ok(())
 }
 

@@ -120,6 +120,8 @@ const UPSERT_RRSET: &str = "INSERT INTO dns_rrsets (zone_id, name, type, ttl, re
 
 const DELETE_RRSET: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1 AND name = $2 AND type = $3";
 
+const DELETE_ORG_ZONES: &str = "DELETE FROM dns_zones WHERE organization_id = $1";
+
 const DELETE_RRSETS: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1";
 
 const COUNT_BY_DNSSEC: &str = "SELECT dnssec_status, COUNT(*) FROM dns_zones \
@@ -288,6 +290,17 @@ pub async fn delete_rrsets(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Resul
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Deletes every zone of the authorized organization with its rrsets (when the organization
+/// is deleted), freeing the names.
+pub async fn delete_all_zones(tx: &mut Tx, auth: &Authorized) -> Result<u64> {
+    let deleted = on_tx!(tx, conn => sqlx::query(DELETE_ORG_ZONES)
+        .bind(auth.organization_id().uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(deleted)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -13,11 +13,14 @@ pub mod audit;
 pub mod billing;
 pub mod credentials;
 pub mod dns;
+pub mod grants;
 pub mod idempotency;
 pub mod ip_restrictions;
 pub mod operators;
 pub mod organizations;
+pub mod password_resets;
 pub mod roles;
+pub mod teams;
 pub mod tokens;
 pub mod users;
 

@@ -131,10 +131,21 @@ const COLUMNS: [&str; 21] = [
     "deleted_on",
 ];
 
-const SELECT_LIVE: &str = "SELECT id, org_id, parent_id, name, status, billing_mode, address_1, \
-    address_2, city, state, postal_code, country_code, currency, default_locale, business_number, \
-    tax_id, tax_id_type, tax_rate, created_on, updated_on, deleted_on \
-    FROM organizations WHERE id = $1 AND deleted_on IS NULL";
+macro_rules! select_organizations {
+    ($where:literal) => {
+        concat!(
+            "SELECT id, org_id, parent_id, name, status, billing_mode, address_1, address_2, ",
+            "city, state, postal_code, country_code, currency, default_locale, business_number, ",
+            "tax_id, tax_id_type, tax_rate, created_on, updated_on, deleted_on FROM organizations ",
+            $where
+        )
+    };
+}
+
+const SELECT_LIVE: &str = select_organizations!("WHERE id = $1 AND deleted_on IS NULL");
+const SELECT_LIVE_BY_ORG_ID: &str =
+    select_organizations!("WHERE org_id = $1 AND deleted_on IS NULL");
+const SELECT_ALL_LIVE: &str = select_organizations!("WHERE deleted_on IS NULL ORDER BY org_id");
 
 const NEXT_ORG_ID: &str =
     "UPDATE counters SET value = value + 1 WHERE name = 'org_id' RETURNING value";
@@ -161,6 +172,23 @@ pub async fn get(tx: &mut Tx, id: OrganizationId) -> Result<Option<Organization>
         .fetch_optional(conn)
         .await)?;
     row.map(OrganizationRow::into_record).transpose()
+}
+
+/// Reads a live organization by its NS1 number.
+pub async fn get_by_org_id(tx: &mut Tx, org_id: i64) -> Result<Option<Organization>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_LIVE_BY_ORG_ID)
+        .bind(org_id)
+        .fetch_optional(conn)
+        .await)?;
+    row.map(OrganizationRow::into_record).transpose()
+}
+
+/// Every live organization of the platform, in `org_id` order (the operator's view).
+pub async fn list_all_live(tx: &mut Tx) -> Result<Vec<Organization>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_ALL_LIVE)
+        .fetch_all(conn)
+        .await)?;
+    rows.into_iter().map(OrganizationRow::into_record).collect()
 }
 
 /// Takes the next NS1 `org_id`; the counter row serializes concurrent creations.

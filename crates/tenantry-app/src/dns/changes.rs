@@ -2,23 +2,28 @@
 //! patches. Each is worked out in memory (`Working`), checked, and written in one transaction
 //! that raises the serial and appends one audit event.
 
-use tenantry_core::dns::ZoneName;
+use tenantry_core::dns::{RecordType, ZoneName};
 use tenantry_store::Tx;
 use tenantry_store::dns::{self, Rrset};
 
 use super::working::{Working, refuse_protected};
 use super::zones::{DNS_MANAGE, next_serial, stored, target, zone_in_reach};
-use super::{RecordOp, RrsetInput, RrsetOp};
+use super::{RecordOp, RrsetEdit, RrsetInput, RrsetOp};
 use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::record;
-use crate::error::Result;
+use crate::error::{AppError, Code, NotFoundKind, Result};
 
 /// What one request changes in a zone.
 enum Edit {
     Rrsets(Vec<RrsetOp>),
     Replace(Vec<RrsetInput>),
     Records(Vec<RecordOp>),
+    Single(RrsetEdit),
+}
+
+fn record_missing(name: &str, rtype: RecordType) -> AppError {
+    AppError::not_found(NotFoundKind::Record, format!("{name} {}", rtype.as_str()))
 }
 
 impl Edit {
@@ -87,9 +92,55 @@ impl Edit {
                     }
                 }
             }
+            Edit::Single(edit) => apply_single(tx, working, edit).await?,
         }
         Ok(())
     }
+}
+
+async fn apply_single(tx: &mut Tx, working: &mut Working, edit: RrsetEdit) -> Result<()> {
+    match edit {
+        RrsetEdit::Create(input) => {
+            refuse_protected(&working.zone, &input.name, input.rtype)?;
+            working.load(tx, &input.name).await?;
+            if working.get(&input.name, input.rtype).is_some() {
+                return Err(AppError::AlreadyExists(
+                    Code::RecordExists,
+                    "record already exists".into(),
+                ));
+            }
+            working.put(stored(input));
+        }
+        RrsetEdit::Update {
+            name,
+            rtype,
+            ttl,
+            records,
+        } => {
+            refuse_protected(&working.zone, &name, rtype)?;
+            working.load(tx, &name).await?;
+            let mut rrset = working
+                .get(&name, rtype)
+                .cloned()
+                .ok_or_else(|| record_missing(&name, rtype))?;
+            if let Some(ttl) = ttl {
+                rrset.ttl = ttl;
+            }
+            if let Some(records) = records {
+                rrset.records = records;
+            }
+            working.put(rrset);
+        }
+        RrsetEdit::Delete { name, rtype } => {
+            refuse_protected(&working.zone, &name, rtype)?;
+            working.load(tx, &name).await?;
+            if working.get(&name, rtype).is_none() {
+                return Err(record_missing(&name, rtype));
+            }
+            working.remove(&name, rtype);
+        }
+    }
+    Ok(())
 }
 
 impl App {
@@ -121,6 +172,12 @@ impl App {
         ops: Vec<RecordOp>,
     ) -> Result<()> {
         self.zone_change(actor, name, Edit::Records(ops)).await
+    }
+
+    /// One rrset that must be absent (create) or present (update, delete), as NS1's record
+    /// calls need.
+    pub async fn zone_edit_rrset(&self, actor: &Actor, name: &ZoneName, edit: RrsetEdit) -> Result<()> {
+        self.zone_change(actor, name, Edit::Single(edit)).await
     }
 
     /// Applies `edit` to the zone in memory, checks the result, writes what differs, raises

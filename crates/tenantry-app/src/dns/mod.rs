@@ -64,6 +64,22 @@ pub enum RecordOp {
     },
 }
 
+/// A change to one rrset that must find it present or absent (NS1's record calls).
+#[derive(Debug, Clone)]
+pub enum RrsetEdit {
+    /// Creates the rrset; refused when it exists.
+    Create(RrsetInput),
+    /// Changes the TTL or the records of an existing rrset.
+    Update {
+        name: String,
+        rtype: RecordType,
+        ttl: Option<u32>,
+        records: Option<Vec<String>>,
+    },
+    /// Deletes an existing rrset.
+    Delete { name: String, rtype: RecordType },
+}
+
 /// An rrset as the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RrsetView {

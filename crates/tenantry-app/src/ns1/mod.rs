@@ -1,0 +1,22 @@
+//! The NS1 dialect's use cases: operators, organizations by `org_id`, users, teams and API
+//! keys with NS1 permission maps. They work on the same organizations, users, credentials
+//! and zones as the Tenantry API; `access` turns NS1 maps into Tenantry permissions.
+
+mod access;
+mod apikeys;
+mod operators;
+mod orgs;
+mod teams;
+mod users;
+
+pub use access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access};
+pub use apikeys::{Ns1Key, Ns1KeyCreate, Ns1KeyUpdate};
+pub use operators::{IssuedOperator, OperatorCreate, operator_short_id};
+pub use orgs::INVITE_LIFETIME;
+pub use teams::{TeamChange, TeamIpList};
+pub use tenantry_store::operators::Operator;
+pub use tenantry_store::teams::Team;
+pub use users::{Ns1User, Ns1UserCreate, Ns1UserUpdate, display_name};
+
+pub(crate) use access::{principal_access, role_assigned};
+pub(crate) use operators::issue_operator;

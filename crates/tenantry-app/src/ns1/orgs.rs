@@ -1,0 +1,231 @@
+//! Organizations as NS1's operators see them (`/v1/ops/orgs`): the same organizations as the
+//! Tenantry API's, addressed by their numeric `org_id`. Also the operator's password reset
+//! for a user, and redeeming its invite token.
+
+use serde_json::Value;
+use tenantry_core::authz::operator_authorized;
+use tenantry_core::{Permission, Resource, Scope};
+use tenantry_store::organizations::{self, Organization};
+use tenantry_store::{Tx, credentials, dns, operators, password_resets, teams, users};
+use time::Duration;
+
+use crate::app::App;
+use crate::audit::{Target, diff, record};
+use crate::bootstrap::top_level_create;
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::ns1::operators::totp_step;
+use crate::operators::OperatorActor;
+use crate::organizations::{org_target, snapshot};
+use crate::secrets::{hash_password, random_base62, sha256};
+
+/// How long an invite token from a password reset works.
+pub const INVITE_LIFETIME: Duration = Duration::hours(24);
+
+const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
+const ORG_DELETE: Permission = Permission::new(Resource::Organization, Scope::Delete);
+
+async fn by_org_id(tx: &mut Tx, org_id: i64) -> Result<Organization> {
+    organizations::get_by_org_id(tx, org_id)
+        .await?
+        .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, org_id))
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 255 {
+        return Err(AppError::invalid_field(
+            "name",
+            "name must be 1 to 255 characters long",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+impl App {
+    /// Every live organization, top-level and suborganizations alike.
+    pub async fn ops_org_list(&self, _caller: &OperatorActor) -> Result<Vec<Organization>> {
+        let mut tx = self.db.begin_read().await?;
+        Ok(organizations::list_all_live(&mut tx).await?)
+    }
+
+    /// A new top-level organization with its billing account, and no users yet: the operator
+    /// adds them acting on its behalf (`key!org_id`).
+    pub async fn ops_org_create(&self, caller: &OperatorActor, name: &str) -> Result<Organization> {
+        let name = check_name(name)?;
+        let mut tx = self.db.begin().await?;
+        let (org, _, _) = top_level_create(&mut tx, caller, name, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(org)
+    }
+
+    pub async fn ops_org_get(&self, _caller: &OperatorActor, org_id: i64) -> Result<Organization> {
+        let mut tx = self.db.begin_read().await?;
+        by_org_id(&mut tx, org_id).await
+    }
+
+    pub async fn ops_org_rename(
+        &self,
+        caller: &OperatorActor,
+        org_id: i64,
+        name: &str,
+    ) -> Result<Organization> {
+        let name = check_name(name)?;
+        let mut tx = self.db.begin().await?;
+        let before = by_org_id(&mut tx, org_id).await?;
+        let auth = operator_authorized(caller.id, before.id, ORG_MANAGE);
+        let now = self.clock.now();
+        let mut after = before.clone();
+        after.profile.name = name;
+        after.updated_on = now;
+        organizations::update_profile(&mut tx, &auth, &after.profile, now).await?;
+        record(
+            &mut tx,
+            &auth,
+            &caller.in_org(&after),
+            now,
+            "organization.updated",
+            org_target(after.id),
+            diff(&snapshot(&before), &snapshot(&after)),
+        )
+        .await?;
+        tx.commit().await?;
+        self.quote_cache.invalidate();
+        Ok(after)
+    }
+
+    /// Deletes an organization and everything in it (its suborganizations included): users,
+    /// keys, teams, zones and records. Needs the calling operator's current TOTP code, which
+    /// then cannot be used again. The audit trail stays.
+    pub async fn ops_org_delete(
+        &self,
+        caller: &OperatorActor,
+        org_id: i64,
+        token: Option<&str>,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let operator = operators::get(&mut tx, caller.id)
+            .await?
+            .ok_or_else(|| AppError::Internal("the calling operator vanished".into()))?;
+        let secret = self
+            .secret_box
+            .open(&operator.totp_secret_sealed)
+            .and_then(|s| String::from_utf8(s).ok())
+            .ok_or_else(|| AppError::Internal("the operator's TOTP secret cannot be opened".into()))?;
+        let step = token
+            .and_then(|code| totp_step(&secret, code.trim(), now))
+            .ok_or_else(invalid_token)?;
+        if !operators::claim_totp_step(&mut tx, caller.id, step).await? {
+            return Err(invalid_token());
+        }
+        let org = by_org_id(&mut tx, org_id).await?;
+        let children: Vec<Organization> = organizations::list_all_live(&mut tx)
+            .await?
+            .into_iter()
+            .filter(|o| o.parent_id == Some(org.id))
+            .collect();
+        for target in children.iter().chain(std::iter::once(&org)) {
+            let auth = operator_authorized(caller.id, target.id, ORG_DELETE);
+            dns::delete_all_zones(&mut tx, &auth).await?;
+            teams::delete_all(&mut tx, &auth).await?;
+            users::mark_all_deleted(&mut tx, &auth, now).await?;
+            credentials::revoke_all(&mut tx, &auth, now).await?;
+            organizations::mark_deleted(&mut tx, &auth, now).await?;
+            record(
+                &mut tx,
+                &auth,
+                &caller.in_org(target),
+                now,
+                "organization.deleted",
+                org_target(target.id),
+                diff(&snapshot(target), &Value::Null),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.credential_cache.invalidate();
+        self.quote_cache.invalidate();
+        Ok(())
+    }
+
+    /// A new invite token for a user of an organization: it sets the user's password once,
+    /// within `INVITE_LIFETIME`, and replaces any earlier token.
+    pub async fn ops_password_reset(
+        &self,
+        caller: &OperatorActor,
+        org_id: i64,
+        username: &str,
+    ) -> Result<String> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let org = by_org_id(&mut tx, org_id).await?;
+        let user = users::get_by_username(&mut tx, org.id, username)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::User, username))?;
+        let token = random_base62(40);
+        password_resets::replace(&mut tx, user.id, &sha256(&token), now + INVITE_LIFETIME, now)
+            .await?;
+        let auth = operator_authorized(caller.id, org.id, Permission::new(Resource::Users, Scope::Manage));
+        record(
+            &mut tx,
+            &auth,
+            &caller.in_org(&org),
+            now,
+            "user.password_reset",
+            Target {
+                kind: "user",
+                id: user.id.to_string(),
+            },
+            Value::Object(Default::default()),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(token)
+    }
+
+    /// Redeems an invite token: sets the user's password. A token works once, and not after
+    /// it expired or a newer one was issued.
+    pub async fn password_set_with_invite(&self, token: &str, password: &str) -> Result<()> {
+        if password.chars().count() < 8 {
+            return Err(AppError::invalid_field(
+                "password",
+                "password must be at least 8 characters long",
+            ));
+        }
+        let hash = hash_password(password)?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let user = password_resets::take(&mut tx, &sha256(token), now)
+            .await?
+            .ok_or_else(|| {
+                AppError::Unprocessable(
+                    Code::InviteTokenInvalid,
+                    "The invite token is unknown, used or expired".into(),
+                )
+            })?;
+        if !users::set_password(&mut tx, user, &hash, now).await? {
+            return Err(AppError::Unprocessable(
+                Code::InviteTokenInvalid,
+                "The invite token is unknown, used or expired".into(),
+            ));
+        }
+        tx.commit().await?;
+        self.credential_cache.invalidate();
+        Ok(())
+    }
+
+    /// Removes expired invite tokens (housekeeping).
+    pub async fn password_resets_purge(&self) -> Result<u64> {
+        let mut tx = self.db.begin().await?;
+        let removed = password_resets::purge(&mut tx, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+}
+
+fn invalid_token() -> AppError {
+    AppError::Forbidden(
+        Code::TotpInvalid,
+        "The token is not the operator's current TOTP code, or was used already".into(),
+    )
+}

@@ -1,0 +1,71 @@
+//! What a user or API key holds beyond its role: an NS1 permission map (when set, it replaces
+//! the role's permissions) and an IP allow list.
+
+use serde_json::Value;
+use sqlx::types::Json;
+use tenantry_core::Authorized;
+use uuid::Uuid;
+
+use crate::db::{Tx, on_tx};
+use crate::error::Result;
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Grant {
+    /// The NS1 permission map; `None` when the role decides.
+    pub permissions: Option<Value>,
+    /// Addresses and networks (canonical text) the holder may call from; empty is anywhere.
+    pub ip_whitelist: Vec<String>,
+    /// Whether only `ip_whitelist` applies (the teams' lists are ignored).
+    pub ip_whitelist_strict: bool,
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    permissions: Option<Json<Value>>,
+    ip_whitelist: Json<Vec<String>>,
+    ip_whitelist_strict: bool,
+}
+
+const SELECT: &str = "SELECT permissions, ip_whitelist, ip_whitelist_strict \
+    FROM principal_grants WHERE principal_id = $1";
+const UPSERT: &str = "INSERT INTO principal_grants (principal_id, organization_id, permissions, \
+    ip_whitelist, ip_whitelist_strict) VALUES ($1, $2, $3, $4, $5) \
+    ON CONFLICT (principal_id) DO UPDATE SET permissions = excluded.permissions, \
+    ip_whitelist = excluded.ip_whitelist, ip_whitelist_strict = excluded.ip_whitelist_strict";
+const DELETE: &str = "DELETE FROM principal_grants WHERE principal_id = $1 AND organization_id = $2";
+
+pub async fn get(tx: &mut Tx, principal: Uuid) -> Result<Option<Grant>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, GrantRow>(SELECT)
+        .bind(principal)
+        .fetch_optional(conn)
+        .await)?;
+    Ok(row.map(|r| Grant {
+        permissions: r.permissions.map(|p| p.0),
+        ip_whitelist: r.ip_whitelist.0,
+        ip_whitelist_strict: r.ip_whitelist_strict,
+    }))
+}
+
+pub async fn put(tx: &mut Tx, auth: &Authorized, principal: Uuid, grant: &Grant) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(UPSERT)
+        .bind(principal)
+        .bind(auth.organization_id().uuid())
+        .bind(grant.permissions.as_ref().map(Json))
+        .bind(Json(&grant.ip_whitelist))
+        .bind(grant.ip_whitelist_strict)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Drops what a user or key held beyond its role (its role was set through the Tenantry API).
+pub async fn delete(tx: &mut Tx, auth: &Authorized, principal: Uuid) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(DELETE)
+        .bind(principal)
+        .bind(auth.organization_id().uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
