@@ -129,6 +129,11 @@ impl App {
         Ok(())
     }
 
+    /// The name servers and SOA values every zone gets.
+    pub fn dns_settings(&self) -> &DnsSettings {
+        &self.dns
+    }
+
     pub fn db(&self) -> &Db {
         &self.db
     }

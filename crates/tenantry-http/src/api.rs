@@ -128,4 +128,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(post.clone(), WALLET_REFUNDS, "refund_transaction", BILLING, "Refund a charge (operator)", OPERATOR, 200, billing::refund).also(&[409]),
         row(post.clone(), WALLET_ADJUSTMENTS, "adjust_wallet", BILLING, "Correct a balance, with a reason (operator)", OPERATOR, 200, billing::adjust).also(&[409]),
     ]
+    .into_iter()
+    .chain(crate::ns1::endpoints())
+    .collect()
 }

@@ -16,6 +16,7 @@ use tenantry_core::Permission;
 use crate::AppState;
 use crate::extract::{authenticate, authenticate_operator};
 use crate::idempotency;
+use crate::ns1::error::Ns1Error;
 use crate::problem::ApiError;
 
 /// What a caller needs to use an endpoint.
@@ -32,6 +33,15 @@ pub enum Access {
     Operator,
 }
 
+/// The wire conventions of a row: its bodies and how it answers errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// The Tenantry API (OpusDNS-compatible): RFC 9457 problems with stable codes.
+    Tenantry,
+    /// The NS1-compatible API: `{"message": …}` errors with NS1's texts.
+    Ns1,
+}
+
 /// One row of the endpoint table.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -46,6 +56,7 @@ pub struct Endpoint {
     /// Error statuses beyond the ones every endpoint of its access kind can answer (409 when
     /// a rule of the resource can refuse the change, 400 for a DNS change the zone refuses).
     pub also: &'static [u16],
+    pub dialect: Dialect,
 }
 
 /// A row and the handler serving it.
@@ -81,6 +92,7 @@ where
             access,
             success: StatusCode::from_u16(success).expect("a valid status"),
             also: &[],
+            dialect: Dialect::Tenantry,
         },
         handler: on(filter, handler),
     }
@@ -93,6 +105,12 @@ impl Bound {
         self
     }
 
+    /// Marks a row of the NS1 dialect.
+    pub(crate) fn ns1(mut self) -> Self {
+        self.endpoint.dialect = Dialect::Ns1;
+        self
+    }
+
     /// The handler behind its access rule.
     pub(crate) fn guarded(self, state: &AppState) -> (Endpoint, MethodRouter<AppState>) {
         let handler = match self.endpoint.access {
@@ -100,9 +118,26 @@ impl Bound {
             access => self
                 .handler
                 .route_layer(middleware::from_fn_with_state(state.clone(), guard))
-                .route_layer(Extension(access)),
+                .route_layer(Extension(Rules {
+                    access,
+                    dialect: self.endpoint.dialect,
+                })),
         };
         (self.endpoint, handler)
+    }
+}
+
+/// What the guard enforces for a row, and how it words a refusal.
+#[derive(Debug, Clone, Copy)]
+struct Rules {
+    access: Access,
+    dialect: Dialect,
+}
+
+fn refusal(err: ApiError, dialect: Dialect) -> Response {
+    match dialect {
+        Dialect::Tenantry => err.into_response(),
+        Dialect::Ns1 => Ns1Error::from(err).into_response(),
     }
 }
 
@@ -119,7 +154,7 @@ pub(crate) struct AuthenticatedOperator(pub OperatorActor);
 /// through the idempotency layer.
 async fn guard(
     State(state): State<AppState>,
-    Extension(access): Extension<Access>,
+    Extension(Rules { access, dialect }): Extension<Rules>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -127,7 +162,7 @@ async fn guard(
     let scope = if access == Access::Operator {
         let operator = match authenticate_operator(&mut parts, &state).await {
             Ok(operator) => operator,
-            Err(err) => return err.into_response(),
+            Err(err) => return refusal(err, dialect),
         };
         let scope = format!("operator:{}", operator.id);
         parts.extensions.insert(AuthenticatedOperator(operator));
@@ -135,12 +170,12 @@ async fn guard(
     } else {
         let actor = match authenticate(&mut parts, &state).await {
             Ok(actor) => actor,
-            Err(err) => return err.into_response(),
+            Err(err) => return refusal(err, dialect),
         };
         if let Access::Requires(permission) = access
             && !actor.principal.permissions.contains(&permission)
         {
-            return ApiError(AppError::permission_denied(permission)).into_response();
+            return refusal(ApiError(AppError::permission_denied(permission)), dialect);
         }
         // A replayed response may carry what only its first caller was allowed to see (a
         // new credential's secret), so keys are per credential, its tokens included.

@@ -85,11 +85,12 @@ impl FromRequestParts<AppState> for OperatorCaller {
     }
 }
 
-/// The credential a request carries (`X-Api-Key`, or `Authorization: Bearer`), and where it
-/// came from.
+/// The credential a request carries (`X-Api-Key`, `X-NSONE-Key`, or `Authorization: Bearer`),
+/// and where it came from.
 fn credential(parts: &Parts) -> Result<(String, RequestMeta), ApiError> {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let key = header("x-api-key").or_else(|| {
+    // NS1's clients send `X-NSONE-Key`; it takes the same keys.
+    let key = header("x-api-key").or_else(|| header("x-nsone-key")).or_else(|| {
         header("authorization").and_then(|v| {
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
@@ -98,7 +99,7 @@ fn credential(parts: &Parts) -> Result<(String, RequestMeta), ApiError> {
     let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
         return Err(AppError::Unauthenticated(
             tenantry_app::Code::Authentication,
-            "Missing credentials: send X-Api-Key or Authorization: Bearer".into(),
+            "Missing credentials: send X-Api-Key, X-NSONE-Key or Authorization: Bearer".into(),
         )
         .into());
     };

@@ -9,6 +9,7 @@ mod extract;
 mod health;
 mod idempotency;
 mod middleware;
+mod ns1;
 mod openapi;
 mod pagination;
 mod problem;
@@ -20,7 +21,7 @@ use std::sync::Arc;
 use axum::Router;
 use tenantry_app::App;
 
-pub use endpoint::{Access, Endpoint};
+pub use endpoint::{Access, Dialect, Endpoint};
 
 /// What every handler can reach.
 #[derive(Clone)]
