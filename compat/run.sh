@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the real DNS clients against a local Tenantry: octoDNS with octodns-opusdns
-# (octodns_check.py) and certbot-dns-opusdns's client (certbot_check.py).
+# Runs the real clients against a local Tenantry: octoDNS with octodns-opusdns
+# (octodns_check.py), certbot-dns-opusdns's client (certbot_check.py) and ns1-python over
+# the HTTPS listener (ns1_check.py).
 #
 #   compat/run.sh
 #
@@ -33,11 +34,12 @@ TENANTRY_BOOTSTRAP=$("$bin" bootstrap --org-name Compat --username compat-owner 
   --email owner@compat.example --json)
 export TENANTRY_BOOTSTRAP
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export TENANTRY_URL=http://127.0.0.1:$port
-"$bin" serve --listen "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
+tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export TENANTRY_URL=http://127.0.0.1:$port TENANTRY_TLS_PORT=$tls_port
+"$bin" serve --listen "127.0.0.1:$port" --tls-listen "127.0.0.1:$tls_port" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do
-  curl -fs "$TENANTRY_URL/readyz" >/dev/null && break
+  curl -fs "$TENANTRY_URL/readyz" >/dev/null && curl -kfs "https://127.0.0.1:$tls_port/readyz" >/dev/null && break
   sleep 0.1
 done
 # The clients' HTTP libraries honour proxy variables; the server is local.
@@ -47,6 +49,7 @@ cd compat
 status=0
 "$venv/bin/python" octodns_check.py || status=$?
 if ((status == 0)); then "$venv/bin/python" certbot_check.py || status=$?; fi
+if ((status == 0)); then "$venv/bin/python" ns1_check.py || status=$?; fi
 if ((status != 0)); then
   echo "compat: a check failed; the server's log follows" >&2
   cat "$work/serve.log" >&2

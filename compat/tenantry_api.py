@@ -8,10 +8,11 @@ URL = os.environ['TENANTRY_URL']
 BOOT = json.loads(os.environ['TENANTRY_BOOTSTRAP'])
 
 
-def call(method, path, body=None):
+def call(method, path, body=None, key=None):
+    """A Tenantry API call with the bootstrap admin's key, or with `key`."""
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(URL + path, data=data, method=method)
-    request.add_header('X-Api-Key', BOOT['api_key'])
+    request.add_header('X-Api-Key', key or BOOT['api_key'])
     request.add_header('Content-Type', 'application/json')
     try:
         with urllib.request.urlopen(request) as response:
@@ -21,9 +22,9 @@ def call(method, path, body=None):
         return err.code, json.loads(err.read().decode() or 'null')
 
 
-def rrsets(zone):
+def rrsets(zone, key=None):
     """A zone's rrsets as {(name, type): (ttl, sorted records)}."""
-    status, body = call('GET', f'/v1/dns/{zone}')
+    status, body = call('GET', f'/v1/dns/{zone}', key=key)
     assert status == 200, (status, body)
     return {
         (r['name'], r['type']): (r['ttl'], sorted(rec['rdata'] for rec in r['records']))

@@ -14,6 +14,7 @@ mod openapi;
 mod pagination;
 mod problem;
 mod query;
+mod rate_limit;
 mod wire;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use axum::Router;
 use tenantry_app::App;
 
 pub use endpoint::{Access, Dialect, Endpoint};
+pub use rate_limit::RateLimitSettings;
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -40,8 +42,13 @@ pub fn openapi_document() -> serde_json::Value {
     serde_json::to_value(openapi::describe(&endpoints())).expect("the document serializes")
 }
 
-/// The whole HTTP surface with its middleware.
+/// The whole HTTP surface with its middleware and the default rate limits.
 pub fn router(app: Arc<App>) -> Router {
+    router_with(app, RateLimitSettings::default())
+}
+
+/// The whole HTTP surface with its middleware and these rate limits.
+pub fn router_with(app: Arc<App>, rate_limits: RateLimitSettings) -> Router {
     let state = AppState {
         app,
         auth_limiter: Arc::default(),
@@ -54,6 +61,10 @@ pub fn router(app: Arc<App>) -> Router {
     let routes = routes
         .fallback(problem::not_found_fallback)
         .method_not_allowed_fallback(problem::method_not_allowed_fallback)
-        .with_state(state);
+        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(rate_limit::RequestLimiter::new(rate_limits)),
+            rate_limit::limit_requests,
+        ));
     middleware::apply(routes)
 }

@@ -1,6 +1,7 @@
 //! Command-line interface; every option can also come from a `TENANTRY_*` variable.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -63,6 +64,16 @@ pub struct ServeArgs {
         default_value = "hostmaster.localhost."
     )]
     pub hostmaster: String,
+    /// Also serve HTTPS here, for clients that insist on it (NS1's SDK builds https URLs).
+    /// The certificate is `<data-dir>/tls/cert.pem`, self-signed and made on first start.
+    #[arg(long, env = "TENANTRY_TLS_LISTEN")]
+    pub tls_listen: Option<SocketAddr>,
+    /// Requests one credential (or one address, without one) may make per period.
+    #[arg(long, env = "TENANTRY_RATE_LIMIT", default_value = "10000")]
+    pub rate_limit: NonZeroU32,
+    /// The rate limit's period, in seconds.
+    #[arg(long, env = "TENANTRY_RATE_LIMIT_PERIOD", default_value = "10")]
+    pub rate_limit_period: NonZeroU32,
     #[command(flatten)]
     pub storage: StorageArgs,
 }

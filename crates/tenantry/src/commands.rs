@@ -18,24 +18,62 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = Arc::new(open_app(&args.storage).await?.with_dns_settings(dns));
     let db = app.db().clone();
     tokio::spawn(housekeeping(app.clone()));
-    let router = tenantry_http::router(app);
+    let limits = tenantry_http::RateLimitSettings {
+        limit: args.rate_limit,
+        period_seconds: args.rate_limit_period,
+    };
+    let router = tenantry_http::router_with(app, limits);
     let listener = TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     tracing::info!(address = %listener.local_addr()?, "tenantry serving");
+    // One signal stops both listeners; each finishes the requests it has.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown_signal().await;
+        let _ = stop.send(true);
+    });
+    let https = match args.tls_listen {
+        Some(address) => {
+            let config = crate::tls::config(&args.storage.data_dir).await?;
+            let handle = axum_server::Handle::new();
+            let mut watch = stopped.clone();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                let _ = watch.wait_for(|stop| *stop).await;
+                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
+            });
+            let service = router
+                .clone()
+                .into_make_service_with_connect_info::<std::net::SocketAddr>();
+            tracing::info!(%address, "tenantry serving https");
+            Some(tokio::spawn(
+                axum_server::bind_rustls(address, config)
+                    .handle(handle)
+                    .serve(service),
+            ))
+        }
+        None => None,
+    };
+    let mut watch = stopped.clone();
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown_signal())
+    .with_graceful_shutdown(async move {
+        let _ = watch.wait_for(|stop| *stop).await;
+    })
     .await?;
+    if let Some(https) = https {
+        https.await?.context("serving https")?;
+    }
     db.close().await;
     tracing::info!("tenantry stopped");
     Ok(())
 }
 
-/// Expired access tokens cannot authenticate and expired idempotency keys are never
-/// replayed; removing them only keeps their tables small.
+/// Expired access tokens cannot authenticate, expired idempotency keys are never replayed
+/// and expired invite tokens set no password; removing them only keeps their tables small.
 async fn housekeeping(app: Arc<tenantry_app::App>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
@@ -49,6 +87,11 @@ async fn housekeeping(app: Arc<tenantry_app::App>) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "expired idempotency keys removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired idempotency keys"),
+        }
+        match app.password_resets_purge().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired invite tokens removed"),
+            Err(err) => tracing::warn!(%err, "could not remove expired invite tokens"),
         }
     }
 }

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod config;
+mod tls;
 
 use clap::Parser;
 

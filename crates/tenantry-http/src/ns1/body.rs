@@ -1,5 +1,5 @@
 //! NS1 request bodies: JSON whatever the `Content-Type` (its clients send none, or a form
-//! type), an empty body read as `{}`, and field readers that answer NS1's 400.
+//! type), an empty or `null` body read as `{}`, and field readers that answer NS1's 400.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
@@ -24,6 +24,8 @@ impl<S: Send + Sync> FromRequest<S> for Ns1Body {
         }
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(map)) => Ok(Ns1Body(map)),
+            // ns1-python sends `null` as the body of calls that have none.
+            Ok(Value::Null) => Ok(Ns1Body(Map::new())),
             Ok(_) => Err(Ns1Error::bad_request("invalid: the body must be a JSON object")),
             Err(_) => Err(Ns1Error::bad_request("invalid json")),
         }

@@ -1,0 +1,145 @@
+//! Request rate limits, one token bucket per credential (or per address for calls without
+//! one), reported on every response in NS1's integer headers: `X-RateLimit-Limit` tokens per
+//! `X-RateLimit-Period` seconds, `X-RateLimit-Remaining` now, and `X-RateLimit-By` saying what
+//! the bucket belongs to. NS1's clients pace themselves by these headers and turn a 429 into
+//! a rate-limit error. Buckets live in each process (a per-node limit).
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
+use governor::{Quota, RateLimiter};
+use sha2::{Digest, Sha256};
+use tenantry_app::AppError;
+
+use crate::ns1::error::Ns1Error;
+use crate::problem::ApiError;
+
+/// Past this many buckets, idle ones are dropped.
+const SWEEP_AT: usize = 100_000;
+
+/// How many requests a credential may make per period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitSettings {
+    pub limit: NonZeroU32,
+    pub period_seconds: NonZeroU32,
+}
+
+impl Default for RateLimitSettings {
+    /// 10,000 requests per 10 seconds: generous for automation, a bound for runaways.
+    fn default() -> Self {
+        RateLimitSettings {
+            limit: NonZeroU32::new(10_000).expect("non-zero"),
+            period_seconds: NonZeroU32::new(10).expect("non-zero"),
+        }
+    }
+}
+
+type Limiter = RateLimiter<
+    [u8; 16],
+    DefaultKeyedStateStore<[u8; 16]>,
+    DefaultClock,
+    StateInformationMiddleware,
+>;
+
+pub(crate) struct RequestLimiter {
+    settings: RateLimitSettings,
+    buckets: Limiter,
+}
+
+impl RequestLimiter {
+    pub(crate) fn new(settings: RateLimitSettings) -> Self {
+        let refill = Duration::from_secs(u64::from(settings.period_seconds.get()))
+            / settings.limit.get();
+        let quota = Quota::with_period(refill.max(Duration::from_nanos(1)))
+            .expect("a non-zero period")
+            .allow_burst(settings.limit);
+        RequestLimiter {
+            settings,
+            buckets: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
+        }
+    }
+}
+
+/// The bucket of a request: a digest of its credential, or its address.
+fn bucket_of(request: &Request) -> ([u8; 16], &'static str) {
+    let headers = request.headers();
+    let credential = ["x-api-key", "x-nsone-key", "authorization"]
+        .iter()
+        .find_map(|name| headers.get(*name));
+    let mut digest = Sha256::new();
+    let by = match credential {
+        Some(value) => {
+            digest.update(b"key:");
+            digest.update(value.as_bytes());
+            "key"
+        }
+        None => {
+            let ip = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+            digest.update(b"ip:");
+            digest.update(ip.to_string().as_bytes());
+            "ip"
+        }
+    };
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest.finalize()[..16]);
+    (key, by)
+}
+
+fn set_headers(headers: &mut HeaderMap, by: &'static str, settings: RateLimitSettings, remaining: u32) {
+    headers.insert("x-ratelimit-by", HeaderValue::from_static(by));
+    headers.insert("x-ratelimit-limit", settings.limit.get().into());
+    headers.insert("x-ratelimit-period", settings.period_seconds.get().into());
+    headers.insert("x-ratelimit-remaining", remaining.into());
+}
+
+/// Paths of the NS1 dialect, whose refusals are `{"message": …}`.
+fn is_ns1_path(path: &str) -> bool {
+    ["/v1/zones", "/v1/account/", "/v1/ops/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
+pub(crate) async fn limit_requests(
+    State(limiter): State<Arc<RequestLimiter>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (bucket, by) = bucket_of(&request);
+    if limiter.buckets.len() >= SWEEP_AT {
+        limiter.buckets.retain_recent();
+    }
+    match limiter.buckets.check_key(&bucket) {
+        Ok(state) => {
+            let remaining = state.remaining_burst_capacity();
+            let mut response = next.run(request).await;
+            set_headers(response.headers_mut(), by, limiter.settings, remaining);
+            response
+        }
+        Err(not_until) => {
+            let wait = not_until
+                .wait_time_from(DefaultClock::default().now())
+                .as_secs()
+                .max(1);
+            let refused = AppError::RateLimited(wait);
+            let mut response = if is_ns1_path(request.uri().path()) {
+                Ns1Error::from(refused).into_response()
+            } else {
+                ApiError(refused).into_response()
+            };
+            set_headers(response.headers_mut(), by, limiter.settings, 0);
+            response
+        }
+    }
+}
