@@ -44,7 +44,12 @@ impl<K> Default for LastUsed<K> {
 impl<K: std::hash::Hash + Eq> LastUsed<K> {
     /// Whether this request should record a use now: the stored time (if known) is older
     /// than the granularity and no other request of this process is already recording it.
-    pub(crate) fn claim(&self, key: K, stored: Option<OffsetDateTime>, now: OffsetDateTime) -> bool {
+    pub(crate) fn claim(
+        &self,
+        key: K,
+        stored: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> bool {
         let stale =
             |at: Option<OffsetDateTime>| at.is_none_or(|at| now - at >= LAST_USED_GRANULARITY);
         if !stale(stored) {

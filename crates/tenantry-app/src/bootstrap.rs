@@ -16,12 +16,12 @@ use tenantry_store::{credentials, users};
 use time::OffsetDateTime;
 
 use crate::actor::{Actor, RequestMeta};
-use crate::operators::OperatorActor;
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::credentials::{CredentialCreate, new_credential};
 use crate::error::{AppError, Code, Result};
 use crate::ns1::{OperatorCreate, issue_operator};
+use crate::operators::OperatorActor;
 use crate::users::{UserCreate, build_user};
 
 #[derive(Debug, Clone)]

@@ -31,14 +31,39 @@ macro_rules! section {
 
 section!(DnsSection { view_zones, manage_zones, zones_allow_by_default;
     zones_allow, zones_deny, records_allow, records_deny });
-section!(DataSection { push_to_datafeeds, manage_datasources, manage_datafeeds });
-section!(AccountSection { manage_users, manage_teams, manage_apikeys, manage_account_settings,
-    view_activity_log, manage_ip_whitelist, manage_payment_methods, manage_plan, view_invoices });
-section!(MonitoringSection { view_jobs, manage_jobs, create_jobs, update_jobs, delete_jobs,
-    manage_lists });
-section!(SecuritySection { manage_global_2fa, manage_active_directory });
+section!(DataSection {
+    push_to_datafeeds,
+    manage_datasources,
+    manage_datafeeds
+});
+section!(AccountSection {
+    manage_users,
+    manage_teams,
+    manage_apikeys,
+    manage_account_settings,
+    view_activity_log,
+    manage_ip_whitelist,
+    manage_payment_methods,
+    manage_plan,
+    view_invoices
+});
+section!(MonitoringSection {
+    view_jobs,
+    manage_jobs,
+    create_jobs,
+    update_jobs,
+    delete_jobs,
+    manage_lists
+});
+section!(SecuritySection {
+    manage_global_2fa,
+    manage_active_directory
+});
 section!(RedirectsSection { manage_redirects });
-section!(InsightsSection { view_insights, manage_insights });
+section!(InsightsSection {
+    view_insights,
+    manage_insights
+});
 section!(DhcpSection { manage_dhcp, view_dhcp; tags_allow, tags_deny });
 section!(IpamSection { manage_ipam, view_ipam; tags_allow, tags_deny });
 
@@ -112,18 +137,68 @@ const BILLING_MANAGE: Permission = p(Billing, Scope::Manage);
 /// as set, and grant nothing. `docs/NS1.md` shows this table.
 pub const FLAG_MAPPINGS: &[FlagMapping] = &[
     flag("dns", "view_zones", &[DNS_READ], Some(DNS_READ)),
-    flag("dns", "manage_zones", &[p(Dns, Scope::Manage), p(Dns, Scope::Delete)], Some(p(Dns, Scope::Manage))),
+    flag(
+        "dns",
+        "manage_zones",
+        &[p(Dns, Scope::Manage), p(Dns, Scope::Delete)],
+        Some(p(Dns, Scope::Manage)),
+    ),
     flag("dns", "zones_allow_by_default", &[], Some(DNS_READ)),
-    flag("account", "manage_users", &all_scopes(Users), Some(p(Users, Scope::Manage))),
-    flag("account", "manage_teams", &all_scopes(Teams), Some(p(Teams, Scope::Manage))),
-    flag("account", "manage_apikeys", &all_scopes(ApiKeys), Some(p(ApiKeys, Scope::Manage))),
-    flag("account", "manage_account_settings", &[p(Organization, Scope::Read), ORG_MANAGE], Some(ORG_MANAGE)),
-    flag("account", "view_activity_log", &[p(AuditLogs, Scope::Read), p(Events, Scope::Read)], Some(p(AuditLogs, Scope::Read))),
+    flag(
+        "account",
+        "manage_users",
+        &all_scopes(Users),
+        Some(p(Users, Scope::Manage)),
+    ),
+    flag(
+        "account",
+        "manage_teams",
+        &all_scopes(Teams),
+        Some(p(Teams, Scope::Manage)),
+    ),
+    flag(
+        "account",
+        "manage_apikeys",
+        &all_scopes(ApiKeys),
+        Some(p(ApiKeys, Scope::Manage)),
+    ),
+    flag(
+        "account",
+        "manage_account_settings",
+        &[p(Organization, Scope::Read), ORG_MANAGE],
+        Some(ORG_MANAGE),
+    ),
+    flag(
+        "account",
+        "view_activity_log",
+        &[p(AuditLogs, Scope::Read), p(Events, Scope::Read)],
+        Some(p(AuditLogs, Scope::Read)),
+    ),
     flag("account", "manage_ip_whitelist", &[], Some(ORG_MANAGE)),
-    flag("account", "manage_payment_methods", &[BILLING_READ, BILLING_MANAGE], Some(BILLING_MANAGE)),
-    flag("account", "manage_plan", &[BILLING_READ, BILLING_MANAGE], Some(BILLING_MANAGE)),
-    flag("account", "view_invoices", &[BILLING_READ], Some(BILLING_READ)),
-    flag("redirects", "manage_redirects", &all_scopes(DomainForwards), Some(p(DomainForwards, Scope::Manage))),
+    flag(
+        "account",
+        "manage_payment_methods",
+        &[BILLING_READ, BILLING_MANAGE],
+        Some(BILLING_MANAGE),
+    ),
+    flag(
+        "account",
+        "manage_plan",
+        &[BILLING_READ, BILLING_MANAGE],
+        Some(BILLING_MANAGE),
+    ),
+    flag(
+        "account",
+        "view_invoices",
+        &[BILLING_READ],
+        Some(BILLING_READ),
+    ),
+    flag(
+        "redirects",
+        "manage_redirects",
+        &all_scopes(DomainForwards),
+        Some(p(DomainForwards, Scope::Manage)),
+    ),
 ];
 
 /// What every user or key whose permissions come from an NS1 map holds whatever its flags:
@@ -132,11 +207,20 @@ pub const BASELINE: Permission = p(Organization, Scope::Read);
 
 /// The flags of a map as `(section, flag, value)`.
 fn flags(map: &Value) -> impl Iterator<Item = (&str, &str, bool)> {
-    map.as_object().into_iter().flatten().flat_map(|(section, fields)| {
-        fields.as_object().into_iter().flatten().filter_map(move |(name, value)| {
-            value.as_bool().map(|set| (section.as_str(), name.as_str(), set))
+    map.as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(section, fields)| {
+            fields
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(move |(name, value)| {
+                    value
+                        .as_bool()
+                        .map(|set| (section.as_str(), name.as_str(), set))
+                })
         })
-    })
 }
 
 impl Ns1Permissions {
@@ -188,8 +272,10 @@ impl Ns1Permissions {
     /// holds.
     pub fn first_flag_beyond(&self, holder: &Ns1Permissions) -> Option<String> {
         let held = holder.to_json();
-        let held: BTreeSet<(&str, &str)> =
-            flags(&held).filter(|f| f.2).map(|(s, n, _)| (s, n)).collect();
+        let held: BTreeSet<(&str, &str)> = flags(&held)
+            .filter(|f| f.2)
+            .map(|(s, n, _)| (s, n))
+            .collect();
         flags(&self.to_json())
             .find(|(s, n, set)| *set && !held.contains(&(*s, *n)))
             .map(|(s, n, _)| format!("{s}.{n}"))
@@ -286,9 +372,11 @@ mod tests {
 
     #[test]
     fn a_union_sets_what_any_team_sets() {
-        let a = Ns1Permissions::from_json(&json!({"account": {"manage_account_settings": true}})).unwrap();
+        let a = Ns1Permissions::from_json(&json!({"account": {"manage_account_settings": true}}))
+            .unwrap();
         let b = Ns1Permissions::from_json(&json!({"account": {"manage_apikeys": true},
-            "dns": {"zones_allow": ["a.test"]}})).unwrap();
+            "dns": {"zones_allow": ["a.test"]}}))
+        .unwrap();
         let both = Ns1Permissions::union([&a, &b]);
         assert!(both.account.manage_account_settings && both.account.manage_apikeys);
         assert!(!both.account.manage_users);
@@ -297,8 +385,10 @@ mod tests {
 
     #[test]
     fn flags_map_to_tenantry_permissions_and_back() {
-        let map = Ns1Permissions::from_json(&json!({"dns": {"view_zones": true, "manage_zones": true},
-            "account": {"manage_users": true}})).unwrap();
+        let map =
+            Ns1Permissions::from_json(&json!({"dns": {"view_zones": true, "manage_zones": true},
+            "account": {"manage_users": true}}))
+            .unwrap();
         let granted = map.tenantry_permissions();
         assert!(granted.contains(&p(Dns, Scope::Delete)));
         assert!(granted.contains(&p(Users, Scope::Manage)));
@@ -306,14 +396,25 @@ mod tests {
         let shown = Ns1Permissions::shown_for(&granted);
         assert!(shown.dns.view_zones && shown.dns.manage_zones && shown.account.manage_users);
         assert!(!shown.account.manage_apikeys);
-        assert!(Ns1Permissions::everything().tenantry_permissions().contains(&p(Teams, Scope::Delete)));
+        assert!(
+            Ns1Permissions::everything()
+                .tenantry_permissions()
+                .contains(&p(Teams, Scope::Delete))
+        );
     }
 
     #[test]
     fn a_grant_beyond_the_holder_is_named() {
-        let holder = Ns1Permissions::from_json(&json!({"account": {"manage_users": true}})).unwrap();
-        let asked = Ns1Permissions::from_json(&json!({"account": {"manage_users": true, "manage_apikeys": true}})).unwrap();
-        assert_eq!(asked.first_flag_beyond(&holder).as_deref(), Some("account.manage_apikeys"));
+        let holder =
+            Ns1Permissions::from_json(&json!({"account": {"manage_users": true}})).unwrap();
+        let asked = Ns1Permissions::from_json(
+            &json!({"account": {"manage_users": true, "manage_apikeys": true}}),
+        )
+        .unwrap();
+        assert_eq!(
+            asked.first_flag_beyond(&holder).as_deref(),
+            Some("account.manage_apikeys")
+        );
         assert_eq!(holder.first_flag_beyond(&holder), None);
     }
 

@@ -90,12 +90,14 @@ impl FromRequestParts<AppState> for OperatorCaller {
 fn credential(parts: &Parts) -> Result<(String, RequestMeta), ApiError> {
     let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
     // NS1's clients send `X-NSONE-Key`; it takes the same keys.
-    let key = header("x-api-key").or_else(|| header("x-nsone-key")).or_else(|| {
-        header("authorization").and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-    });
+    let key = header("x-api-key")
+        .or_else(|| header("x-nsone-key"))
+        .or_else(|| {
+            header("authorization").and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+        });
     let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
         return Err(AppError::Unauthenticated(
             tenantry_app::Code::Authentication,

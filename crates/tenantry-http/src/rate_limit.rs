@@ -57,8 +57,8 @@ pub(crate) struct RequestLimiter {
 
 impl RequestLimiter {
     pub(crate) fn new(settings: RateLimitSettings) -> Self {
-        let refill = Duration::from_secs(u64::from(settings.period_seconds.get()))
-            / settings.limit.get();
+        let refill =
+            Duration::from_secs(u64::from(settings.period_seconds.get())) / settings.limit.get();
         let quota = Quota::with_period(refill.max(Duration::from_nanos(1)))
             .expect("a non-zero period")
             .allow_burst(settings.limit);
@@ -97,7 +97,12 @@ fn bucket_of(request: &Request) -> ([u8; 16], &'static str) {
     (key, by)
 }
 
-fn set_headers(headers: &mut HeaderMap, by: &'static str, settings: RateLimitSettings, remaining: u32) {
+fn set_headers(
+    headers: &mut HeaderMap,
+    by: &'static str,
+    settings: RateLimitSettings,
+    remaining: u32,
+) {
     headers.insert("x-ratelimit-by", HeaderValue::from_static(by));
     headers.insert("x-ratelimit-limit", settings.limit.get().into());
     headers.insert("x-ratelimit-period", settings.period_seconds.get().into());

@@ -32,7 +32,8 @@ const UPSERT: &str = "INSERT INTO principal_grants (principal_id, organization_i
     ip_whitelist, ip_whitelist_strict) VALUES ($1, $2, $3, $4, $5) \
     ON CONFLICT (principal_id) DO UPDATE SET permissions = excluded.permissions, \
     ip_whitelist = excluded.ip_whitelist, ip_whitelist_strict = excluded.ip_whitelist_strict";
-const DELETE: &str = "DELETE FROM principal_grants WHERE principal_id = $1 AND organization_id = $2";
+const DELETE: &str =
+    "DELETE FROM principal_grants WHERE principal_id = $1 AND organization_id = $2";
 
 pub async fn get(tx: &mut Tx, principal: Uuid) -> Result<Option<Grant>> {
     let row = on_tx!(tx, conn => sqlx::query_as::<_, GrantRow>(SELECT)

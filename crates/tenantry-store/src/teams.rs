@@ -57,8 +57,7 @@ macro_rules! select_teams {
 }
 
 const SELECT_BY_ORG: &str = select_teams!("WHERE organization_id = $1 ORDER BY created_on, id");
-const SELECT_IN_RANGE: &str =
-    select_teams!("WHERE organization_id = $1 AND id BETWEEN $2 AND $3");
+const SELECT_IN_RANGE: &str = select_teams!("WHERE organization_id = $1 AND id BETWEEN $2 AND $3");
 const SELECT_OF_MEMBER: &str = "SELECT t.id, t.organization_id, t.name, t.permissions, \
     t.ip_whitelist, t.created_on, t.updated_on FROM teams t \
     JOIN team_members m ON m.team_id = t.id WHERE m.principal_id = $1 ORDER BY m.position";

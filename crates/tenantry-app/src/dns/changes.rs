@@ -176,7 +176,12 @@ impl App {
 
     /// One rrset that must be absent (create) or present (update, delete), as NS1's record
     /// calls need.
-    pub async fn zone_edit_rrset(&self, actor: &Actor, name: &ZoneName, edit: RrsetEdit) -> Result<()> {
+    pub async fn zone_edit_rrset(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        edit: RrsetEdit,
+    ) -> Result<()> {
         self.zone_change(actor, name, Edit::Single(edit)).await
     }
 

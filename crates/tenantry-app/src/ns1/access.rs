@@ -191,8 +191,13 @@ pub(crate) async fn change_access(
                     found.push(team);
                 }
             }
-            teams::set_memberships(tx, auth, principal, &found.iter().map(|t| t.id).collect::<Vec<_>>())
-                .await?;
+            teams::set_memberships(
+                tx,
+                auth,
+                principal,
+                &found.iter().map(|t| t.id).collect::<Vec<_>>(),
+            )
+            .await?;
             found
         }
         None => teams::of_member(tx, principal).await?,

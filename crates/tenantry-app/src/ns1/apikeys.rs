@@ -5,8 +5,8 @@
 use serde_json::{Value, json};
 use tenantry_core::ns1::short_id_range;
 use tenantry_core::{ApiKeyId, Permission, Resource, Scope};
-use tenantry_store::credentials::{self, Credential};
 use tenantry_store::Tx;
+use tenantry_store::credentials::{self, Credential};
 
 use crate::actor::Actor;
 use crate::app::App;
@@ -95,8 +95,7 @@ impl App {
         let (org, _) = authorize_org(&mut tx, actor, actor.organization_id(), KEYS_READ).await?;
         let mut out = Vec::new();
         for credential in credentials::list_live(&mut tx, org.id).await? {
-            let access =
-                access_of(&mut tx, org.id, &credential.role, credential.id.uuid()).await?;
+            let access = access_of(&mut tx, org.id, &credential.role, credential.id.uuid()).await?;
             out.push(Ns1Key {
                 credential,
                 access,
@@ -135,9 +134,15 @@ impl App {
         let mut change = create.access;
         change.permissions.get_or_insert_with(Default::default);
         let credential = issued.credential;
-        let (access, _) =
-            change_access(&mut tx, &auth, actor, credential.id.uuid(), &credential.role, change)
-                .await?;
+        let (access, _) = change_access(
+            &mut tx,
+            &auth,
+            actor,
+            credential.id.uuid(),
+            &credential.role,
+            change,
+        )
+        .await?;
         record(
             &mut tx,
             &auth,
@@ -174,9 +179,15 @@ impl App {
             credentials::rename(&mut tx, &auth, before.id, &name).await?;
             after.name = Some(name);
         }
-        let (access, individual) =
-            change_access(&mut tx, &auth, actor, before.id.uuid(), &before.role, update.access)
-                .await?;
+        let (access, individual) = change_access(
+            &mut tx,
+            &auth,
+            actor,
+            before.id.uuid(),
+            &before.role,
+            update.access,
+        )
+        .await?;
         if individual && before.role != INDIVIDUAL_ROLE {
             credentials::set_role(&mut tx, &auth, before.id, INDIVIDUAL_ROLE).await?;
             after.role = INDIVIDUAL_ROLE.into();

@@ -7,8 +7,8 @@ use tenantry_core::ids::OperatorKind;
 use tenantry_core::values::{Email, Username};
 use tenantry_store::StoreError;
 use tenantry_store::operators::{self, Operator};
-use totp_rs::{Algorithm, Secret, TOTP};
 use time::OffsetDateTime;
+use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::app::App;
 use crate::error::{AppError, Code, NotFoundKind, Result};
@@ -57,7 +57,10 @@ pub(crate) fn totp_step(secret: &str, code: &str, now: OffsetDateTime) -> Option
 }
 
 /// Builds an operator with fresh secrets.
-pub(crate) fn issue_operator(create: OperatorCreate, now: OffsetDateTime) -> Result<IssuedOperator> {
+pub(crate) fn issue_operator(
+    create: OperatorCreate,
+    now: OffsetDateTime,
+) -> Result<IssuedOperator> {
     let key = issue_key::<OperatorKind>("opo");
     let totp_secret = new_totp_secret();
     let operator = Operator {

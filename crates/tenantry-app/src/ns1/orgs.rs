@@ -111,7 +111,9 @@ impl App {
             .secret_box
             .open(&operator.totp_secret_sealed)
             .and_then(|s| String::from_utf8(s).ok())
-            .ok_or_else(|| AppError::Internal("the operator's TOTP secret cannot be opened".into()))?;
+            .ok_or_else(|| {
+                AppError::Internal("the operator's TOTP secret cannot be opened".into())
+            })?;
         let step = token
             .and_then(|code| totp_step(&secret, code.trim(), now))
             .ok_or_else(invalid_token)?;
@@ -163,9 +165,19 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, username))?;
         let token = random_base62(40);
-        password_resets::replace(&mut tx, user.id, &sha256(&token), now + INVITE_LIFETIME, now)
-            .await?;
-        let auth = operator_authorized(caller.id, org.id, Permission::new(Resource::Users, Scope::Manage));
+        password_resets::replace(
+            &mut tx,
+            user.id,
+            &sha256(&token),
+            now + INVITE_LIFETIME,
+            now,
+        )
+        .await?;
+        let auth = operator_authorized(
+            caller.id,
+            org.id,
+            Permission::new(Resource::Users, Scope::Manage),
+        );
         record(
             &mut tx,
             &auth,

@@ -128,7 +128,12 @@ impl App {
     }
 
     /// Changes a team; its members' maps follow in the same transaction.
-    pub async fn ns1_team_update(&self, actor: &Actor, id: &str, change: TeamChange) -> Result<Team> {
+    pub async fn ns1_team_update(
+        &self,
+        actor: &Actor,
+        id: &str,
+        change: TeamChange,
+    ) -> Result<Team> {
         let name = change.name.as_deref().map(check_name).transpose()?;
         let mut tx = self.db.begin().await?;
         let (org, auth) =

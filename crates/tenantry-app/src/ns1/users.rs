@@ -183,9 +183,15 @@ impl App {
         if let Some(email) = update.email {
             after.email = Some(email.into_inner());
         }
-        let (access, individual) =
-            change_access(&mut tx, &auth, actor, before.id.uuid(), &before.role, update.access)
-                .await?;
+        let (access, individual) = change_access(
+            &mut tx,
+            &auth,
+            actor,
+            before.id.uuid(),
+            &before.role,
+            update.access,
+        )
+        .await?;
         if individual && before.role != INDIVIDUAL_ROLE {
             check_role_leaves(&mut tx, &before).await?;
             after.role = INDIVIDUAL_ROLE.into();

@@ -40,7 +40,11 @@ pub fn answer_to_rdata(
         let text = match field {
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
-            other => return Err(format!("answer field {other} is neither a string nor a number")),
+            other => {
+                return Err(format!(
+                    "answer field {other} is neither a string nor a number"
+                ));
+            }
         };
         let text = if Some(i) == name_field(rtype) && text != "." && !text.ends_with('.') {
             format!("{text}.")
@@ -49,7 +53,9 @@ pub fn answer_to_rdata(
         };
         let needs_quotes = all_strings(rtype)
             || text.is_empty()
-            || text.chars().any(|c| c.is_whitespace() || c == '"' || c == '\\');
+            || text
+                .chars()
+                .any(|c| c.is_whitespace() || c == '"' || c == '\\');
         parts.push(if needs_quotes {
             quote(text.as_bytes())
         } else {
@@ -103,11 +109,27 @@ mod tests {
     fn answers_become_canonical_records_and_come_back_unchanged() {
         let cases = [
             (RecordType::A, json!(["1.2.3.4"]), "1.2.3.4"),
-            (RecordType::Mx, json!([10, "mx.example.com"]), "10 mx.example.com."),
+            (
+                RecordType::Mx,
+                json!([10, "mx.example.com"]),
+                "10 mx.example.com.",
+            ),
             (RecordType::Txt, json!(["v=spf1 -all"]), "\"v=spf1 -all\""),
-            (RecordType::Cname, json!(["target.example.net"]), "target.example.net."),
-            (RecordType::Srv, json!([0, 5, 5060, "sip.example.com"]), "0 5 5060 sip.example.com."),
-            (RecordType::Caa, json!([0, "issue", "letsencrypt.org"]), "0 issue \"letsencrypt.org\""),
+            (
+                RecordType::Cname,
+                json!(["target.example.net"]),
+                "target.example.net.",
+            ),
+            (
+                RecordType::Srv,
+                json!([0, 5, 5060, "sip.example.com"]),
+                "0 5 5060 sip.example.com.",
+            ),
+            (
+                RecordType::Caa,
+                json!([0, "issue", "letsencrypt.org"]),
+                "0 issue \"letsencrypt.org\"",
+            ),
         ];
         for (rtype, answer, canonical) in cases {
             let (rdata, back) = round_trip(rtype, answer.clone());

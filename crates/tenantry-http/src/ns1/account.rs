@@ -4,7 +4,9 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
-use tenantry_app::ns1::{Ns1KeyCreate, Ns1KeyUpdate, Ns1UserCreate, Ns1UserUpdate, TeamChange, TeamIpList};
+use tenantry_app::ns1::{
+    Ns1KeyCreate, Ns1KeyUpdate, Ns1UserCreate, Ns1UserUpdate, TeamChange, TeamIpList,
+};
 use tenantry_core::values::{Email, Username};
 
 use super::body::Ns1Body;
@@ -40,7 +42,9 @@ pub(crate) async fn user_create(
         email: email(&body)?.ok_or_else(|| Ns1Error::bad_request("invalid: email is required"))?,
         access: access_change(&body)?,
     };
-    Ok(Json(user_json(&state.app.ns1_user_create(&actor, create).await?)))
+    Ok(Json(user_json(
+        &state.app.ns1_user_create(&actor, create).await?,
+    )))
 }
 
 pub(crate) async fn user_get(
@@ -123,7 +127,10 @@ pub(crate) async fn team_create(
     body: Ns1Body,
 ) -> Answer {
     body.required_text("name")?;
-    let team = state.app.ns1_team_create(&actor, team_change(&body)?).await?;
+    let team = state
+        .app
+        .ns1_team_create(&actor, team_change(&body)?)
+        .await?;
     Ok(Json(team_json(&team)))
 }
 
@@ -183,7 +190,9 @@ pub(crate) async fn key_create(
         name: body.required_text("name")?,
         access: access_change(&body)?,
     };
-    Ok(Json(key_json(&state.app.ns1_key_create(&actor, create).await?)))
+    Ok(Json(key_json(
+        &state.app.ns1_key_create(&actor, create).await?,
+    )))
 }
 
 pub(crate) async fn key_get(
@@ -205,7 +214,9 @@ pub(crate) async fn key_update(
         name: body.text("name")?,
         access: access_change(&body)?,
     };
-    Ok(Json(key_json(&state.app.ns1_key_update(&actor, &id, update).await?)))
+    Ok(Json(key_json(
+        &state.app.ns1_key_update(&actor, &id, update).await?,
+    )))
 }
 
 pub(crate) async fn key_delete(

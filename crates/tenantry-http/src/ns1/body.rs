@@ -26,7 +26,9 @@ impl<S: Send + Sync> FromRequest<S> for Ns1Body {
             Ok(Value::Object(map)) => Ok(Ns1Body(map)),
             // ns1-python sends `null` as the body of calls that have none.
             Ok(Value::Null) => Ok(Ns1Body(Map::new())),
-            Ok(_) => Err(Ns1Error::bad_request("invalid: the body must be a JSON object")),
+            Ok(_) => Err(Ns1Error::bad_request(
+                "invalid: the body must be a JSON object",
+            )),
             Err(_) => Err(Ns1Error::bad_request("invalid json")),
         }
     }

@@ -32,7 +32,9 @@ fn operator_create(body: &Ns1Body) -> Result<OperatorCreate, Ns1Error> {
         ));
     }
     Ok(OperatorCreate {
-        name: body.text("name")?.unwrap_or_else(|| username.as_str().to_owned()),
+        name: body
+            .text("name")?
+            .unwrap_or_else(|| username.as_str().to_owned()),
         username,
         email,
         password,
@@ -40,7 +42,10 @@ fn operator_create(body: &Ns1Body) -> Result<OperatorCreate, Ns1Error> {
 }
 
 pub(crate) async fn bootstrap(State(state): State<AppState>, body: Ns1Body) -> Answer {
-    let issued = state.app.operator_bootstrap(operator_create(&body)?).await?;
+    let issued = state
+        .app
+        .operator_bootstrap(operator_create(&body)?)
+        .await?;
     Ok(Json(issued_operator_json(&issued)))
 }
 
@@ -49,7 +54,9 @@ pub(crate) async fn operators_list(
     OperatorCaller(caller): OperatorCaller,
 ) -> Answer {
     let operators = state.app.operator_list(&caller).await?;
-    Ok(Json(Value::Array(operators.iter().map(operator_json).collect())))
+    Ok(Json(Value::Array(
+        operators.iter().map(operator_json).collect(),
+    )))
 }
 
 pub(crate) async fn operator_create_handler(
@@ -69,7 +76,9 @@ pub(crate) async fn operator_get(
     OperatorCaller(caller): OperatorCaller,
     Path(id): Path<String>,
 ) -> Answer {
-    Ok(Json(operator_json(&state.app.operator_get(&caller, &id).await?)))
+    Ok(Json(operator_json(
+        &state.app.operator_get(&caller, &id).await?,
+    )))
 }
 
 pub(crate) async fn operator_update(
@@ -100,8 +109,12 @@ pub(crate) async fn operator_delete(
 }
 
 fn org_number(raw: &str) -> Result<i64, Ns1Error> {
-    raw.parse()
-        .map_err(|_| Ns1Error::Message(axum::http::StatusCode::NOT_FOUND, "organization not found".into()))
+    raw.parse().map_err(|_| {
+        Ns1Error::Message(
+            axum::http::StatusCode::NOT_FOUND,
+            "organization not found".into(),
+        )
+    })
 }
 
 pub(crate) async fn orgs_list(

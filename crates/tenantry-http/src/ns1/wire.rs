@@ -19,12 +19,20 @@ fn epoch(at: OffsetDateTime) -> Value {
 /// ISO 8601 with milliseconds and `Z`, as NS1 writes times.
 fn iso(at: OffsetDateTime) -> String {
     let at = at.to_offset(time::UtcOffset::UTC);
-    let at = at.replace_nanosecond(at.millisecond() as u32 * 1_000_000).unwrap_or(at);
+    let at = at
+        .replace_nanosecond(at.millisecond() as u32 * 1_000_000)
+        .unwrap_or(at);
     at.format(&Rfc3339).unwrap_or_default()
 }
 
 fn access_fields(out: &mut Value, access: &Ns1Access) {
-    out["teams"] = json!(access.teams.iter().map(|t| short_id(*t)).collect::<Vec<_>>());
+    out["teams"] = json!(
+        access
+            .teams
+            .iter()
+            .map(|t| short_id(*t))
+            .collect::<Vec<_>>()
+    );
     out["permissions"] = access.permissions.to_json();
     out["ip_whitelist"] = json!(access.ip_whitelist);
     out["ip_whitelist_strict"] = json!(access.ip_whitelist_strict);

@@ -6,7 +6,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use tenantry_app::dns::{DnsSettings, RrsetEdit, RrsetInput, RrsetView, ZoneCreate, ZoneFilter, ZoneSort, ZoneView};
+use tenantry_app::dns::{
+    DnsSettings, RrsetEdit, RrsetInput, RrsetView, ZoneCreate, ZoneFilter, ZoneSort, ZoneView,
+};
 use tenantry_app::{AppError, NotFoundKind, PageRequest, SortOrder};
 use tenantry_core::dns::{RecordType, ZoneName, answer_to_rdata, rdata_to_answer};
 use tenantry_core::ns1::short_id;
@@ -62,13 +64,17 @@ fn zone_ttl(view: &ZoneView) -> u32 {
 
 fn zone_json(view: &ZoneView, with_records: bool) -> Value {
     let zone = &view.zone;
-    let (hostmaster, serial, refresh, retry, expiry, nx_ttl) =
-        soa_fields(view).unwrap_or_default();
+    let (hostmaster, serial, refresh, retry, expiry, nx_ttl) = soa_fields(view).unwrap_or_default();
     let apex_ns = view
         .rrsets
         .iter()
         .find(|r| r.rtype == "NS" && r.name == zone.name)
-        .map(|r| r.records.iter().map(|n| bare(n).to_owned()).collect::<Vec<_>>())
+        .map(|r| {
+            r.records
+                .iter()
+                .map(|n| bare(n).to_owned())
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default();
     let mut out = json!({
         "id": short_id(zone.id.uuid()),
@@ -171,7 +177,10 @@ pub(crate) async fn list(State(state): State<AppState>, Caller(actor): Caller) -
     let mut out = Vec::new();
     let mut page = 1;
     loop {
-        let request = PageRequest { page, page_size: 1000 };
+        let request = PageRequest {
+            page,
+            page_size: 1000,
+        };
         let found = state
             .app
             .zone_list(&actor, None, all_zones(), request)
@@ -234,7 +243,10 @@ fn refuse_settings(body: &Ns1Body, settings: &DnsSettings) -> Result<(), Ns1Erro
         ("expiry", settings.expire),
     ];
     for (field, server) in timers {
-        if body.number(field)?.is_some_and(|asked| asked != i64::from(server)) {
+        if body
+            .number(field)?
+            .is_some_and(|asked| asked != i64::from(server))
+        {
             return Err(Ns1Error::bad_request(format!(
                 "invalid: {field} is the server's ({server}) for every zone"
             )));
@@ -271,7 +283,10 @@ pub(crate) async fn update(
     body: Ns1Body,
 ) -> Answer {
     refuse_settings(&body, state.app.dns_settings())?;
-    let view = state.app.zone_get(&actor, &zone_name(&zone)?).await?;
+    let view = state
+        .app
+        .zone_get_for_update(&actor, &zone_name(&zone)?)
+        .await?;
     Ok(Json(zone_json(&view, true)))
 }
 
@@ -285,7 +300,11 @@ pub(crate) async fn remove(
 }
 
 /// The zone, the record's absolute owner name and its type, from the path.
-fn record_path(zone: &str, domain: &str, rtype: &str) -> Result<(ZoneName, String, RecordType), Ns1Error> {
+fn record_path(
+    zone: &str,
+    domain: &str,
+    rtype: &str,
+) -> Result<(ZoneName, String, RecordType), Ns1Error> {
     let zone = zone_name(zone)?;
     let missing = || Ns1Error::from(AppError::not_found(NotFoundKind::Record, domain));
     let rtype: RecordType = rtype.to_ascii_uppercase().parse().map_err(|_| missing())?;
@@ -299,7 +318,11 @@ fn record_path(zone: &str, domain: &str, rtype: &str) -> Result<(ZoneName, Strin
 }
 
 /// The records of a body's `answers`, canonical and without duplicates.
-fn records_of(body: &Ns1Body, zone: &ZoneName, rtype: RecordType) -> Result<Option<Vec<String>>, Ns1Error> {
+fn records_of(
+    body: &Ns1Body,
+    zone: &ZoneName,
+    rtype: RecordType,
+) -> Result<Option<Vec<String>>, Ns1Error> {
     let Some(items) = body.list("answers")? else {
         return Ok(None);
     };
@@ -307,7 +330,11 @@ fn records_of(body: &Ns1Body, zone: &ZoneName, rtype: RecordType) -> Result<Opti
     for item in items {
         let fields = match item.get("answer") {
             Some(Value::Array(fields)) => fields.clone(),
-            _ => return Err(Ns1Error::bad_request("invalid: each answer needs an \"answer\" list")),
+            _ => {
+                return Err(Ns1Error::bad_request(
+                    "invalid: each answer needs an \"answer\" list",
+                ));
+            }
         };
         let rdata = answer_to_rdata(rtype, &fields, zone)
             .map_err(|e| Ns1Error::bad_request(format!("invalid: answer {e}")))?;
@@ -320,7 +347,10 @@ fn records_of(body: &Ns1Body, zone: &ZoneName, rtype: RecordType) -> Result<Opti
 
 fn ttl_of(body: &Ns1Body) -> Result<Option<u32>, Ns1Error> {
     body.number("ttl")?
-        .map(|ttl| u32::try_from(ttl).map_err(|_| Ns1Error::bad_request("invalid: ttl must be 0 to 2147483647")))
+        .map(|ttl| {
+            u32::try_from(ttl)
+                .map_err(|_| Ns1Error::bad_request("invalid: ttl must be 0 to 2147483647"))
+        })
         .transpose()
 }
 
@@ -363,7 +393,12 @@ pub(crate) async fn record_create(
         Some(ttl) => ttl,
         None => zone_ttl(&state.app.zone_get(&actor, &zone).await?),
     };
-    let input = RrsetInput { name: name.clone(), rtype, ttl, records };
+    let input = RrsetInput {
+        name: name.clone(),
+        rtype,
+        ttl,
+        records,
+    };
     state
         .app
         .zone_edit_rrset(&actor, &zone, RrsetEdit::Create(input))
@@ -380,7 +415,9 @@ pub(crate) async fn record_update(
     let (zone, name, rtype) = record_path(&zone, &domain, &rtype)?;
     let records = records_of(&body, &zone, rtype)?;
     if records.as_ref().is_some_and(Vec::is_empty) {
-        return Err(Ns1Error::bad_request("invalid: a record needs at least one answer"));
+        return Err(Ns1Error::bad_request(
+            "invalid: a record needs at least one answer",
+        ));
     }
     let edit = RrsetEdit::Update {
         name: name.clone(),

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 use tenantry_core::BuiltinRole;
-use tenantry_http::{Access, Endpoint};
+use tenantry_http::{Access, Dialect, Endpoint};
 use time::Duration;
 
 use crate::support::{Api, apis, other_tenant, suborg};
@@ -152,6 +152,44 @@ fn case(operation_id: &str) -> Option<Case> {
         | "credit_wallet"
         | "refund_transaction"
         | "adjust_wallet" => (Named, |_| json!({})),
+        // NS1 operator routes: no organization credential gets past them either.
+        "ns1_list_operators"
+        | "ns1_create_operator"
+        | "ns1_get_operator"
+        | "ns1_update_operator"
+        | "ns1_delete_operator"
+        | "ns1_list_orgs"
+        | "ns1_create_org"
+        | "ns1_get_org"
+        | "ns1_update_org"
+        | "ns1_delete_org"
+        | "ns1_password_reset" => (Named, |_| json!({})),
+        "ns1_bootstrap" => (Own, |n| json!({"user": format!("late-{n}")})),
+        "ns1_redeem_invite" => (
+            Own,
+            |_| json!({"invite_token": "unknown", "password": "long enough"}),
+        ),
+        // NS1 account and zone routes act in the caller's own organization (NS1 has no
+        // organization context), so objects are named by path.
+        "ns1_list_users" | "ns1_list_teams" | "ns1_list_apikeys" | "ns1_list_zones" => {
+            (Own, no_body)
+        }
+        "ns1_create_user" => (
+            Own,
+            |n| json!({"name": "Swept", "username": format!("ns1-swept-{n}"), "email": format!("ns1-swept-{n}@example.com")}),
+        ),
+        "ns1_create_team" | "ns1_create_apikey" => (Own, |n| json!({"name": format!("swept-{n}")})),
+        "ns1_create_zone" => (Own, no_body),
+        "ns1_get_user" | "ns1_delete_user" | "ns1_get_team" | "ns1_delete_team"
+        | "ns1_get_apikey" | "ns1_delete_apikey" | "ns1_get_zone" | "ns1_delete_zone"
+        | "ns1_get_record" | "ns1_delete_record" => (Named, no_body),
+        "ns1_update_user" => (Named, |_| json!({"name": "Swept Name"})),
+        "ns1_update_team" | "ns1_update_apikey" => {
+            (Named, |n| json!({"name": format!("renamed-{n}")}))
+        }
+        "ns1_update_zone" => (Named, |_| json!({})),
+        "ns1_create_record" => (Named, |_| json!({"answers": [{"answer": ["2001:db8::9"]}]})),
+        "ns1_update_record" => (Named, |_| json!({"ttl": 120})),
         _ => return None,
     };
     let query = match operation_id {
@@ -163,6 +201,9 @@ fn case(operation_id: &str) -> Option<Case> {
         "list_organization_plans" | "change_organization_plan" => {
             Some((StatusCode::CONFLICT, "ERROR_BILLED_THROUGH_PARENT"))
         }
+        // The sweep's platform has its operator, and no invite token is "unknown".
+        "ns1_bootstrap" => Some((StatusCode::BAD_REQUEST, "already bootstrapped")),
+        "ns1_redeem_invite" => Some((StatusCode::BAD_REQUEST, "invite token")),
         _ => None,
     };
     Some(Case {
@@ -212,9 +253,14 @@ struct Objects {
     ip_restriction_id: String,
     zone_name: String,
     transaction_id: String,
+    username: String,
+    team_id: String,
+    apikey_short_id: String,
+    ns1_zone: String,
 }
 
-const DISALLOWED_IP: &str = "192.0.2.7";
+/// The first half of the addresses disallowed callers come from.
+const DISALLOWED_NET: &str = "198.18";
 
 /// A credential of `org` made by the parent's admin.
 async fn credential(api: &Api, org: &str, body: Value) -> Value {
@@ -286,6 +332,46 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
             .unwrap()
             .to_owned();
     }
+    if path.contains("{username}") && path.contains("/v1/account/") {
+        let username = format!("ns1-target-{n}");
+        let (status, _) = make("/v1/users", json!({"username": username})).await;
+        assert_eq!(status, StatusCode::OK);
+        objects.username = username;
+    }
+    if path.contains("{apikey_id}") {
+        let (_, key) = make("/v1/auth/client_credentials", json!({})).await;
+        let id: tenantry_core::ApiKeyId = key["api_key_id"].as_str().unwrap().parse().unwrap();
+        objects.apikey_short_id = tenantry_core::ns1::short_id(id.uuid());
+    }
+    if path.contains("{team_id}") {
+        let org_id = api
+            .get(&format!("/v1/organizations/{org}"))
+            .expect(StatusCode::OK)
+            .await["org_id"]
+            .clone();
+        let on_behalf = format!("{}!{org_id}", api.t.boot.operator_api_key);
+        let team = api
+            .call(Method::PUT, "/v1/account/teams")
+            .anonymous()
+            .header("x-nsone-key", &on_behalf)
+            .json(json!({"name": format!("target-{n}")}))
+            .expect(StatusCode::OK)
+            .await;
+        objects.team_id = team["id"].as_str().unwrap().to_owned();
+    }
+    if path.contains("/v1/zones/{zone}") {
+        let name = format!("ns1-target-{n}.example");
+        let (status, _) = make("/v1/dns", json!({"name": name})).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let upsert = json!({"ops": [{"op": "upsert", "rrset": {"name": "www", "type": "A", "ttl": 300, "records": [{"rdata": "192.0.2.1"}]}}]});
+        let (status, _) = api
+            .patch(&format!("/v1/dns/{name}/rrsets"), upsert)
+            .header("x-organization-context", org)
+            .send()
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        objects.ns1_zone = name;
+    }
     if path.contains("{ip_restriction_id}") {
         let body = json!({"ip_network": network(n + 30_000)});
         let (_, rule) = make("/v1/organizations/ip-restrictions", body).await;
@@ -325,7 +411,15 @@ async fn world(api: &Api) -> World {
     .header("x-organization-context", &fenced)
     .expect(StatusCode::OK)
     .await;
-    let (_, other_tenant_admin) = other_tenant(api, "Elsewhere").await;
+    let (other_tenant, other_tenant_admin) = other_tenant(api, "Elsewhere").await;
+    // The other tenant creates zones on its own account, which pays for them.
+    api.post(
+        &format!("/v1/organizations/{other_tenant}/billing/wallet/credits"),
+        json!({"amount": "100.00"}),
+    )
+    .key(&operator)
+    .expect(StatusCode::OK)
+    .await;
 
     let viewer = credential(api, &child, json!({"role": "viewer"})).await;
     let dns_manager = key_of(api, &child, "dns_manager").await;
@@ -350,8 +444,8 @@ async fn world(api: &Api) -> World {
         .unwrap()
         .to_owned();
 
-    let everything =
-        "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}/{transaction_id}";
+    let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}/{transaction_id}\
+        /v1/account/{username}/{apikey_id}/{team_id}/v1/zones/{zone}";
     let inactive_objects = objects(api, &inactive, everything, 0).await;
     api.patch(
         &format!("/v1/organizations/{inactive}"),
@@ -384,8 +478,33 @@ async fn world(api: &Api) -> World {
     }
 }
 
-/// The status (and `code`, where it is fixed) `who` must get from `endpoint`.
+/// The status (and `code`, where it is fixed) `who` must get from `endpoint`. NS1 rows answer
+/// `{"message": …}`: for them the text is the problem code's stand-in only where a case
+/// names one (`allowed`), and a parent has no way into its child's objects (NS1 has no
+/// organization context).
 fn expected(endpoint: &Endpoint, case: &Case, who: Who) -> (StatusCode, Option<&'static str>) {
+    let (status, code) = expected_tenantry(endpoint, case, who);
+    if endpoint.dialect != Dialect::Ns1 {
+        return (status, code);
+    }
+    // Zones are reached by name, as through `/v1/dns`; users, teams and keys only in the
+    // caller's own organization.
+    if who == Who::ParentAdminOnChild
+        && endpoint.path.starts_with("/v1/account/")
+        && case.targeting == Targeting::Named
+        && status.is_success()
+    {
+        return (StatusCode::NOT_FOUND, None);
+    }
+    let allowed = case.allowed.filter(|(allowed, _)| *allowed == status);
+    (status, allowed.map(|(_, text)| text))
+}
+
+fn expected_tenantry(
+    endpoint: &Endpoint,
+    case: &Case,
+    who: Who,
+) -> (StatusCode, Option<&'static str>) {
     let success = (endpoint.success, None);
     let success = case
         .allowed
@@ -462,10 +581,12 @@ fn caller(world: &World, who: Who, n: u32) -> (Option<String>, String, String) {
             &world.inactive,
             fresh_ip,
         ),
+        // Outside the fenced organization's network, and new each time, so the refusals of
+        // operator routes do not add up in the brute-force limiter.
         Who::DisallowedIp => (
             Some(world.fenced_admin.clone()),
             &world.fenced,
-            DISALLOWED_IP.to_owned(),
+            format!("{DISALLOWED_NET}.{}.{}", n / 250 % 250, n % 250 + 1),
         ),
     };
     (credential, org.clone(), ip)
@@ -481,6 +602,14 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{transaction_id}", &objects.transaction_id)
         .replace("{product_type}", "zones")
         .replace("{plan_id}", SOME_PLAN)
+        .replace("{username}", &objects.username)
+        .replace("{team_id}", &objects.team_id)
+        .replace("{apikey_id}", &objects.apikey_short_id)
+        .replace("{zone}", &objects.ns1_zone)
+        .replace("{domain}", &format!("www.{}", objects.ns1_zone))
+        .replace("{type}", "A")
+        .replace("{operator_id}", "000000000000000000000000")
+        .replace("{org_id}", "2000")
 }
 
 #[tokio::test]
@@ -510,7 +639,15 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
             for who in EVERYONE {
                 n += 1;
                 let (credential, target, ip) = caller(&world, who, n);
-                let template = format!("{}{}", endpoint.path, case.query);
+                let mut template = format!("{}{}", endpoint.path, case.query);
+                // Creations through NS1 name their new object in the path.
+                match endpoint.operation_id {
+                    "ns1_create_zone" => {
+                        template = template.replace("{zone}", &format!("ns1-fresh-{n}.example"))
+                    }
+                    "ns1_create_record" => template = template.replace("{type}", "AAAA"),
+                    _ => {}
+                }
                 let mut target_org = target.clone();
                 let objects = if target == world.inactive {
                     world.inactive_objects.clone()
@@ -556,11 +693,23 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                 }
                 let (status, answer) = call.send().await;
                 let (want, code) = expected(endpoint, &case, who);
-                let code_ok = code.is_none_or(|code| answer["code"] == code);
-                let not_found_ok = want != StatusCode::NOT_FOUND
-                    || answer["code"]
-                        .as_str()
-                        .is_some_and(|c| c.ends_with("_NOT_FOUND"));
+                let (code_ok, not_found_ok) = if endpoint.dialect == Dialect::Ns1 {
+                    let message = answer["message"].as_str().unwrap_or_default();
+                    (
+                        code.is_none_or(|text| message.contains(text)),
+                        want != StatusCode::NOT_FOUND
+                            || message.contains("not found")
+                            || message == "Unknown user",
+                    )
+                } else {
+                    (
+                        code.is_none_or(|code| answer["code"] == code),
+                        want != StatusCode::NOT_FOUND
+                            || answer["code"]
+                                .as_str()
+                                .is_some_and(|c| c.ends_with("_NOT_FOUND")),
+                    )
+                };
                 if status != want || !code_ok || !not_found_ok {
                     failures.push(format!(
                         "{} {} as {who:?}: got {status} {answer}, want {want} {code:?}",
