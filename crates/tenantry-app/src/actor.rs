@@ -1,6 +1,5 @@
 //! Who is calling: resolved once per request from a credential, never deciding what it may do.
 
-use tenantry_core::ns1::Ns1Permissions;
 use tenantry_core::{ApiKeyId, OperatorId, OrganizationId, Principal, UserId};
 
 /// Where a request came from, for the audit trail.
@@ -30,21 +29,9 @@ pub struct Actor {
     /// The profile of the user who made the credential, as of authentication.
     pub(crate) creator: Option<std::sync::Arc<crate::users::UserProfile>>,
     pub meta: RequestMeta,
-    /// The credential's NS1 permission map, when its permissions come from one.
-    pub(crate) ns1_map: Option<std::sync::Arc<Ns1Permissions>>,
 }
 
 impl Actor {
-    /// The caller's permissions as an NS1 map: its own map, everything for an operator acting
-    /// on an organization's behalf, or else what its role's permissions amount to.
-    pub fn ns1_permissions(&self) -> Ns1Permissions {
-        match (&self.kind, &self.ns1_map) {
-            (ActorKind::Operator { .. }, _) => Ns1Permissions::everything(),
-            (_, Some(map)) => (**map).clone(),
-            (_, None) => Ns1Permissions::shown_for(&self.principal.permissions),
-        }
-    }
-
     pub fn organization_id(&self) -> OrganizationId {
         self.principal.organization.id
     }

@@ -196,7 +196,6 @@ impl App {
             permissions: own.permissions,
             creator,
             networks,
-            ns1_map: own.ns1_map,
             allow_lists: allow_lists.into(),
         }))
     }
@@ -248,7 +247,6 @@ impl App {
             permissions,
             creator,
             networks,
-            ns1_map,
             allow_lists,
         } = self.authentication(id).await?;
         let now = self.clock.now();
@@ -279,7 +277,6 @@ impl App {
             role: credential.role,
             creator,
             meta,
-            ns1_map,
         })
     }
 }

@@ -25,8 +25,6 @@ pub(crate) struct Authentication {
     pub creator: Option<Arc<UserProfile>>,
     /// The organization's IP restrictions (id, network); empty when it has none.
     pub networks: Arc<[(i64, IpNetwork)]>,
-    /// The credential's NS1 permission map, when its permissions come from one.
-    pub ns1_map: Option<Arc<tenantry_core::ns1::Ns1Permissions>>,
     /// The NS1 IP allow lists of the credential and of the user who made it; each list that
     /// is not empty must hold the caller's address.
     pub allow_lists: Arc<[Vec<IpNetwork>]>,

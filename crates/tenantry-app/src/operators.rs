@@ -32,7 +32,6 @@ impl OperatorActor {
             role: "operator".into(),
             creator: None,
             meta: self.meta.clone(),
-            ns1_map: None,
         }
     }
 

@@ -233,14 +233,6 @@ impl Ns1Permissions {
         serde_json::to_value(self).expect("the map serializes")
     }
 
-    /// Every flag set, every zone allowed: an organization's first user, or an operator
-    /// acting on its behalf.
-    pub fn everything() -> Self {
-        let mut map = Self::default().to_json();
-        set_all(&mut map, &mut |_, _| true);
-        Self::from_json(&map).expect("a full map")
-    }
-
     /// The map a Tenantry role's permissions amount to.
     pub fn shown_for(permissions: &BTreeSet<Permission>) -> Self {
         let mut map = Self::default().to_json();
@@ -254,10 +246,6 @@ impl Ns1Permissions {
         Self::from_json(&map).expect("a full map")
     }
 
-    pub fn flag(&self, section: &str, name: &str) -> bool {
-        flags(&self.to_json()).any(|(s, n, set)| s == section && n == name && set)
-    }
-
     /// What members of several teams hold: every flag any of them sets, every list entry any
     /// of them names.
     pub fn union<'a>(maps: impl IntoIterator<Item = &'a Ns1Permissions>) -> Self {
@@ -266,19 +254,6 @@ impl Ns1Permissions {
             merge_union(&mut out, &map.to_json());
         }
         Self::from_json(&out).expect("a union of maps")
-    }
-
-    /// The first flag this map sets that `holder` does not: a caller may grant only what it
-    /// holds.
-    pub fn first_flag_beyond(&self, holder: &Ns1Permissions) -> Option<String> {
-        let held = holder.to_json();
-        let held: BTreeSet<(&str, &str)> = flags(&held)
-            .filter(|f| f.2)
-            .map(|(s, n, _)| (s, n))
-            .collect();
-        flags(&self.to_json())
-            .find(|(s, n, set)| *set && !held.contains(&(*s, *n)))
-            .map(|(s, n, _)| format!("{s}.{n}"))
     }
 
     /// The Tenantry permissions this map grants.
@@ -396,26 +371,6 @@ mod tests {
         let shown = Ns1Permissions::shown_for(&granted);
         assert!(shown.dns.view_zones && shown.dns.manage_zones && shown.account.manage_users);
         assert!(!shown.account.manage_apikeys);
-        assert!(
-            Ns1Permissions::everything()
-                .tenantry_permissions()
-                .contains(&p(Teams, Scope::Delete))
-        );
-    }
-
-    #[test]
-    fn a_grant_beyond_the_holder_is_named() {
-        let holder =
-            Ns1Permissions::from_json(&json!({"account": {"manage_users": true}})).unwrap();
-        let asked = Ns1Permissions::from_json(
-            &json!({"account": {"manage_users": true, "manage_apikeys": true}}),
-        )
-        .unwrap();
-        assert_eq!(
-            asked.first_flag_beyond(&holder).as_deref(),
-            Some("account.manage_apikeys")
-        );
-        assert_eq!(holder.first_flag_beyond(&holder), None);
     }
 
     #[test]

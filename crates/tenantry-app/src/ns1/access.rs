@@ -3,7 +3,6 @@
 //! permissions (`Ns1Permissions::tenantry_permissions`), which every check uses.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use tenantry_core::ns1::{Ns1Permissions, short_id_range};
 use tenantry_core::values::IpNetwork;
@@ -48,11 +47,10 @@ impl AccessChange {
     }
 }
 
-/// What authentication needs of a user or key: its permissions, its NS1 map when it has one,
-/// and the networks it may call from (empty: anywhere).
+/// What authentication needs of a user or key: its permissions, and the networks it may call
+/// from (empty: anywhere).
 pub(crate) struct PrincipalAccess {
     pub permissions: BTreeSet<Permission>,
-    pub ns1_map: Option<Arc<Ns1Permissions>>,
     pub networks: Vec<IpNetwork>,
 }
 
@@ -80,12 +78,8 @@ pub(crate) async fn principal_access(
     principal: Uuid,
 ) -> Result<PrincipalAccess> {
     let grant = grants::get(tx, principal).await?.unwrap_or_default();
-    let ns1_map = match &grant.permissions {
-        Some(stored) => Some(Arc::new(parse_map(stored)?)),
-        None => None,
-    };
-    let permissions = match &ns1_map {
-        Some(map) => map.tenantry_permissions(),
+    let permissions = match &grant.permissions {
+        Some(stored) => parse_map(stored)?.tenantry_permissions(),
         None => role_permissions(tx, organization, role).await?,
     };
     let mut networks: Vec<IpNetwork> = grant
@@ -100,7 +94,6 @@ pub(crate) async fn principal_access(
     }
     Ok(PrincipalAccess {
         permissions,
-        ns1_map,
         networks,
     })
 }
