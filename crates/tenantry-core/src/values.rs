@@ -6,4 +6,4 @@ mod text;
 
 pub use country::CountryCode;
 pub use ip_network::IpNetwork;
-pub use text::{Currency, Email, Locale, Phone, Username, ValueError};
+pub use text::{Currency, Email, Locale, Phone, Username, ValueError, check_password};

@@ -146,6 +146,8 @@ const SELECT_LIVE: &str = select_organizations!("WHERE id = $1 AND deleted_on IS
 const SELECT_LIVE_BY_ORG_ID: &str =
     select_organizations!("WHERE org_id = $1 AND deleted_on IS NULL");
 const SELECT_ALL_LIVE: &str = select_organizations!("WHERE deleted_on IS NULL ORDER BY org_id");
+const SELECT_LIVE_CHILDREN: &str =
+    select_organizations!("WHERE parent_id = $1 AND deleted_on IS NULL ORDER BY org_id");
 
 const NEXT_ORG_ID: &str =
     "UPDATE counters SET value = value + 1 WHERE name = 'org_id' RETURNING value";
@@ -186,6 +188,15 @@ pub async fn get_by_org_id(tx: &mut Tx, org_id: i64) -> Result<Option<Organizati
 /// Every live organization of the platform, in `org_id` order (the operator's view).
 pub async fn list_all_live(tx: &mut Tx) -> Result<Vec<Organization>> {
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_ALL_LIVE)
+        .fetch_all(conn)
+        .await)?;
+    rows.into_iter().map(OrganizationRow::into_record).collect()
+}
+
+/// Every live suborganization of `parent`.
+pub async fn live_children(tx: &mut Tx, parent: OrganizationId) -> Result<Vec<Organization>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_LIVE_CHILDREN)
+        .bind(parent.uuid())
         .fetch_all(conn)
         .await)?;
     rows.into_iter().map(OrganizationRow::into_record).collect()

@@ -1,7 +1,7 @@
 //! Invite tokens an operator issues so a user can set a password: stored as SHA-256 digests,
 //! redeemed once (the row is deleted), and useless after `expires_at`.
 
-use tenantry_core::UserId;
+use tenantry_core::{Authorized, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -15,9 +15,11 @@ const TAKE: &str =
     "DELETE FROM password_resets WHERE token_digest = $1 AND expires_at > $2 RETURNING user_id";
 const PURGE: &str = "DELETE FROM password_resets WHERE expires_at <= $1";
 
-/// Stores a user's new token; any earlier token of the user stops working.
+/// Stores a new token for a user of the authorized organization; any earlier token of the
+/// user stops working.
 pub async fn replace(
     tx: &mut Tx,
+    _auth: &Authorized,
     user: UserId,
     token_digest: &[u8],
     expires_at: OffsetDateTime,

@@ -106,6 +106,17 @@ pub(crate) async fn access_of(
     principal: Uuid,
 ) -> Result<Ns1Access> {
     let grant = grants::get(tx, principal).await?.unwrap_or_default();
+    access_from(tx, organization, role, principal, grant).await
+}
+
+/// The access of a user or key whose grant was read already.
+async fn access_from(
+    tx: &mut Tx,
+    organization: OrganizationId,
+    role: &str,
+    principal: Uuid,
+    grant: Grant,
+) -> Result<Ns1Access> {
     let permissions = match &grant.permissions {
         Some(stored) => parse_map(stored)?,
         None => Ns1Permissions::shown_for(&role_permissions(tx, organization, role).await?),
@@ -117,6 +128,18 @@ pub(crate) async fn access_of(
         ip_whitelist: grant.ip_whitelist,
         ip_whitelist_strict: grant.ip_whitelist_strict,
     })
+}
+
+/// An audit snapshot of a user or key with its NS1 access added.
+pub(crate) fn with_access(
+    mut snapshot: serde_json::Value,
+    access: &Ns1Access,
+) -> serde_json::Value {
+    snapshot["ns1_permissions"] = access.permissions.to_json();
+    snapshot["teams"] = serde_json::json!(access.teams);
+    snapshot["ip_whitelist"] = serde_json::json!(access.ip_whitelist);
+    snapshot["ip_whitelist_strict"] = serde_json::json!(access.ip_whitelist_strict);
+    snapshot
 }
 
 /// A team of the organization by its NS1 id.
@@ -173,9 +196,9 @@ pub(crate) async fn change_access(
     change: AccessChange,
 ) -> Result<(Ns1Access, bool)> {
     let organization = auth.organization_id();
-    let current = access_of(tx, organization, role, principal).await?;
     let stored = grants::get(tx, principal).await?.unwrap_or_default();
     let individual = stored.permissions.is_some() || change.sets_permissions();
+    let current = access_from(tx, organization, role, principal, stored).await?;
     let teams = match &change.teams {
         Some(ids) => {
             let mut found = Vec::with_capacity(ids.len());

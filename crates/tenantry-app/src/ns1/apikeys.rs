@@ -2,7 +2,7 @@
 //! here is an ordinary Tenantry credential (`opk_…`, usable with either API) whose
 //! permissions come from its NS1 map (role `individual`).
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tenantry_core::ns1::short_id_range;
 use tenantry_core::{ApiKeyId, Permission, Resource, Scope};
 use tenantry_store::Tx;
@@ -14,6 +14,7 @@ use crate::audit::{diff, record};
 use crate::credentials::{CredentialCreate, new_credential, snapshot, target};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access, access_of, change_access};
+use crate::ns1::{check_name, with_access};
 use crate::reach::authorize_org;
 
 const KEYS_READ: Permission = Permission::new(Resource::ApiKeys, Scope::Read);
@@ -40,23 +41,7 @@ pub struct Ns1KeyUpdate {
 }
 
 fn ns1_snapshot(credential: &Credential, access: &Ns1Access) -> Value {
-    let mut out = snapshot(credential);
-    out["ns1_permissions"] = access.permissions.to_json();
-    out["teams"] = json!(access.teams);
-    out["ip_whitelist"] = json!(access.ip_whitelist);
-    out["ip_whitelist_strict"] = json!(access.ip_whitelist_strict);
-    out
-}
-
-fn check_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 255 {
-        return Err(AppError::invalid_field(
-            "name",
-            "name must be 1 to 255 characters long",
-        ));
-    }
-    Ok(name.to_owned())
+    with_access(snapshot(credential), access)
 }
 
 /// Key names are unique among an organization's live keys (clients look keys up by name).

@@ -18,5 +18,19 @@ pub use tenantry_store::operators::Operator;
 pub use tenantry_store::teams::Team;
 pub use users::{Ns1User, Ns1UserCreate, Ns1UserUpdate, display_name};
 
-pub(crate) use access::{principal_access, role_assigned};
+pub(crate) use access::{principal_access, role_assigned, with_access};
+
+use crate::error::{AppError, Result};
+
+/// The name of an organization, team or key: 1 to 255 characters, trimmed.
+pub(crate) fn check_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 255 {
+        return Err(AppError::invalid_field(
+            "name",
+            "name must be 1 to 255 characters long",
+        ));
+    }
+    Ok(name.to_owned())
+}
 pub(crate) use operators::issue_operator;

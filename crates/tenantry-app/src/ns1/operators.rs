@@ -4,7 +4,7 @@
 
 use tenantry_core::OperatorId;
 use tenantry_core::ids::OperatorKind;
-use tenantry_core::values::{Email, Username};
+use tenantry_core::values::{Email, Username, check_password};
 use tenantry_store::StoreError;
 use tenantry_store::operators::{self, Operator};
 use time::OffsetDateTime;
@@ -61,6 +61,9 @@ pub(crate) fn issue_operator(
     create: OperatorCreate,
     now: OffsetDateTime,
 ) -> Result<IssuedOperator> {
+    if let Some(password) = &create.password {
+        check_password(password).map_err(|why| AppError::invalid_field("password", why.0))?;
+    }
     let key = issue_key::<OperatorKind>("opo");
     let totp_secret = new_totp_secret();
     let operator = Operator {

@@ -4,6 +4,7 @@
 
 use serde_json::Value;
 use tenantry_core::authz::operator_authorized;
+use tenantry_core::values::check_password;
 use tenantry_core::{Permission, Resource, Scope};
 use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{Tx, credentials, dns, operators, password_resets, teams, users};
@@ -13,6 +14,7 @@ use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::bootstrap::top_level_create;
 use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::ns1::check_name;
 use crate::ns1::operators::totp_step;
 use crate::operators::OperatorActor;
 use crate::organizations::{org_target, snapshot};
@@ -23,22 +25,12 @@ pub const INVITE_LIFETIME: Duration = Duration::hours(24);
 
 const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
 const ORG_DELETE: Permission = Permission::new(Resource::Organization, Scope::Delete);
+const USERS_MANAGE: Permission = Permission::new(Resource::Users, Scope::Manage);
 
 async fn by_org_id(tx: &mut Tx, org_id: i64) -> Result<Organization> {
     organizations::get_by_org_id(tx, org_id)
         .await?
         .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, org_id))
-}
-
-fn check_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 255 {
-        return Err(AppError::invalid_field(
-            "name",
-            "name must be 1 to 255 characters long",
-        ));
-    }
-    Ok(name.to_owned())
 }
 
 impl App {
@@ -121,11 +113,7 @@ impl App {
             return Err(invalid_token());
         }
         let org = by_org_id(&mut tx, org_id).await?;
-        let children: Vec<Organization> = organizations::list_all_live(&mut tx)
-            .await?
-            .into_iter()
-            .filter(|o| o.parent_id == Some(org.id))
-            .collect();
+        let children = organizations::live_children(&mut tx, org.id).await?;
         for target in children.iter().chain(std::iter::once(&org)) {
             let auth = operator_authorized(caller.id, target.id, ORG_DELETE);
             dns::delete_all_zones(&mut tx, &auth).await?;
@@ -164,20 +152,10 @@ impl App {
         let user = users::get_by_username(&mut tx, org.id, username)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, username))?;
+        let auth = operator_authorized(caller.id, org.id, USERS_MANAGE);
         let token = random_base62(40);
-        password_resets::replace(
-            &mut tx,
-            user.id,
-            &sha256(&token),
-            now + INVITE_LIFETIME,
-            now,
-        )
-        .await?;
-        let auth = operator_authorized(
-            caller.id,
-            org.id,
-            Permission::new(Resource::Users, Scope::Manage),
-        );
+        let expires_at = now + INVITE_LIFETIME;
+        password_resets::replace(&mut tx, &auth, user.id, &sha256(&token), expires_at, now).await?;
         record(
             &mut tx,
             &auth,
@@ -198,12 +176,7 @@ impl App {
     /// Redeems an invite token: sets the user's password. A token works once, and not after
     /// it expired or a newer one was issued.
     pub async fn password_set_with_invite(&self, token: &str, password: &str) -> Result<()> {
-        if password.chars().count() < 8 {
-            return Err(AppError::invalid_field(
-                "password",
-                "password must be at least 8 characters long",
-            ));
-        }
+        check_password(password).map_err(|why| AppError::invalid_field("password", why.0))?;
         let hash = hash_password(password)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;

@@ -15,6 +15,7 @@ use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, Result};
 use crate::ns1::access::{check_grantable, refresh_members, team_by_short_id};
+use crate::ns1::check_name;
 use crate::reach::authorize_org;
 
 const TEAMS_READ: Permission = Permission::new(Resource::Teams, Scope::Read);
@@ -33,17 +34,6 @@ pub struct TeamChange {
     pub name: Option<String>,
     pub permissions: Option<Ns1Permissions>,
     pub ip_whitelist: Option<Vec<TeamIpList>>,
-}
-
-fn check_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 255 {
-        return Err(AppError::invalid_field(
-            "name",
-            "name must be 1 to 255 characters long",
-        ));
-    }
-    Ok(name.to_owned())
 }
 
 fn lists_json(lists: &[TeamIpList]) -> Value {

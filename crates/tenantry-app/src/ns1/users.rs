@@ -2,7 +2,7 @@
 //! They are the Tenantry API's users; a user whose permissions NS1 set holds the
 //! `individual` role, and its map decides what its credentials may do.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use tenantry_core::values::{Email, Username};
 use tenantry_core::{BuiltinRole, Permission, Resource, Scope, UserId};
 use tenantry_store::users::{self, User};
@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::audit::{diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access, access_of, change_access};
+use crate::ns1::with_access;
 use crate::reach::authorize_org;
 use crate::users::{check_admin_change, snapshot, user_target};
 
@@ -59,12 +60,7 @@ fn split_name(name: &str) -> (Option<String>, Option<String>) {
 }
 
 fn ns1_snapshot(user: &User, access: &Ns1Access) -> Value {
-    let mut out = snapshot(user);
-    out["ns1_permissions"] = access.permissions.to_json();
-    out["teams"] = json!(access.teams);
-    out["ip_whitelist"] = json!(access.ip_whitelist);
-    out["ip_whitelist_strict"] = json!(access.ip_whitelist_strict);
-    out
+    with_access(snapshot(user), access)
 }
 
 fn login_taken(err: StoreError) -> AppError {

@@ -150,8 +150,8 @@ fn parse_role(raw: &str) -> Result<BuiltinRole, tenantry_core::values::ValueErro
 
 fn check_password(check: &mut Check, password: Option<String>) -> Option<String> {
     let password = password?;
-    if !(8..=256).contains(&password.chars().count()) {
-        check.fail("password", "must be 8 to 256 characters long");
+    if let Err(why) = tenantry_core::values::check_password(&password) {
+        check.fail("password", why.0);
         return None;
     }
     Some(password)

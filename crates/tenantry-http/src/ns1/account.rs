@@ -126,7 +126,6 @@ pub(crate) async fn team_create(
     Caller(actor): Caller,
     body: Ns1Body,
 ) -> Answer {
-    body.required_text("name")?;
     let team = state
         .app
         .ns1_team_create(&actor, team_change(&body)?)

@@ -26,11 +26,6 @@ fn operator_create(body: &Ns1Body) -> Result<OperatorCreate, Ns1Error> {
         .transpose()
         .map_err(|e| Ns1Error::bad_request(format!("invalid: email {e}")))?;
     let password = body.text("password")?;
-    if password.as_ref().is_some_and(|p| p.chars().count() < 8) {
-        return Err(Ns1Error::bad_request(
-            "invalid: password must be at least 8 characters long",
-        ));
-    }
     Ok(OperatorCreate {
         name: body
             .text("name")?

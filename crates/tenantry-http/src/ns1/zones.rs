@@ -389,10 +389,8 @@ pub(crate) async fn record_create(
     let records = records_of(&body, &zone, rtype)?
         .filter(|r| !r.is_empty())
         .ok_or_else(|| Ns1Error::bad_request("invalid: a record needs at least one answer"))?;
-    let ttl = match ttl_of(&body)? {
-        Some(ttl) => ttl,
-        None => zone_ttl(&state.app.zone_get(&actor, &zone).await?),
-    };
+    // The zone's default TTL is its SOA's, which is the server's for every zone.
+    let ttl = ttl_of(&body)?.unwrap_or(state.app.dns_settings().ttl);
     let input = RrsetInput {
         name: name.clone(),
         rtype,

@@ -43,7 +43,7 @@ async fn bootstrap_makes_the_first_operator_once_without_credentials() {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert_eq!(
             err["message"],
-            "invalid: password must be at least 8 characters long"
+            "invalid: password: must be 8 to 256 characters long"
         );
 
         let (status, _, issued) =

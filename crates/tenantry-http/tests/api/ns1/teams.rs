@@ -87,7 +87,7 @@ async fn teams_are_created_read_renamed_and_deleted() {
         refused(
             ns1(&api, Method::PUT, "/v1/account/teams", key).json(json!({"permissions": {}})),
             StatusCode::BAD_REQUEST,
-            "invalid: name is required",
+            "invalid: name: name must be 1 to 255 characters long",
         )
         .await;
         refused_with_prefix(
