@@ -1,6 +1,6 @@
 //! Who is calling: resolved once per request from a credential, never deciding what it may do.
 
-use tenantry_core::{ApiKeyId, OperatorId, OrganizationId, Principal, UserId};
+use tenantry_core::{ApiKeyId, OperatorId, OrganizationId, Principal, SessionId, UserId};
 
 /// Where a request came from, for the audit trail.
 #[derive(Debug, Clone, Default)]
@@ -16,6 +16,8 @@ pub enum ActorKind {
         id: ApiKeyId,
         user_id: Option<UserId>,
     },
+    /// A person signed in with a password, through an access token of one session.
+    User { id: UserId, session: SessionId },
     /// A platform operator.
     Operator { id: OperatorId },
 }
@@ -26,26 +28,37 @@ pub struct Actor {
     pub kind: ActorKind,
     /// The role label the permissions come from.
     pub role: String,
-    /// The profile of the user who made the credential, as of authentication.
+    /// The profile of the user who made the credential (for a person, the person), as of
+    /// authentication.
     pub(crate) creator: Option<std::sync::Arc<crate::users::UserProfile>>,
     pub meta: RequestMeta,
 }
 
 impl Actor {
     pub fn organization_id(&self) -> OrganizationId {
-        self.principal.organization.id
+        self.principal.home.organization.id
     }
 
     pub fn user_id(&self) -> Option<UserId> {
         match &self.kind {
             ActorKind::ApiKey { user_id, .. } => *user_id,
+            ActorKind::User { id, .. } => Some(*id),
             ActorKind::Operator { .. } => None,
+        }
+    }
+
+    /// The session a signed-in person acts through.
+    pub fn session_id(&self) -> Option<SessionId> {
+        match &self.kind {
+            ActorKind::User { session, .. } => Some(*session),
+            _ => None,
         }
     }
 
     pub(crate) fn audit_kind(&self) -> &'static str {
         match self.kind {
             ActorKind::ApiKey { .. } => "api_key",
+            ActorKind::User { .. } => "user",
             ActorKind::Operator { .. } => "operator",
         }
     }
@@ -54,6 +67,7 @@ impl Actor {
     pub fn audit_id(&self) -> String {
         match &self.kind {
             ActorKind::ApiKey { id, .. } => id.to_string(),
+            ActorKind::User { id, .. } => id.to_string(),
             ActorKind::Operator { id } => id.to_string(),
         }
     }

@@ -18,6 +18,8 @@ use crate::dns::DnsSettings;
 use crate::error::{AppError, Code, Result};
 use crate::ip_restrictions::admits;
 use crate::ns1::principal_access;
+use crate::people_auth::{PersonCache, is_person_token};
+use crate::sign_in_limits::SignInFailures;
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
 use crate::token_writer::TokenWriter;
 use crate::tokens::{DigestCache, credential_active, is_access_token};
@@ -74,6 +76,10 @@ pub struct App {
     rule_last_used: Arc<LastUsed<i64>>,
     pub(crate) operator_last_used: Arc<LastUsed<OperatorId>>,
     pub(crate) credential_cache: Arc<CredentialCache>,
+    /// Person access token digest → what it stands for.
+    pub(crate) person_cache: Arc<PersonCache>,
+    /// Failed sign-ins, per account and per account and address.
+    pub(crate) sign_in_failures: Arc<SignInFailures>,
     /// Access token digest → its credential and expiry.
     pub(crate) token_cache: Arc<DigestCache<(ApiKeyId, OffsetDateTime)>>,
     /// Client secret digest → its credential and organization.
@@ -94,6 +100,8 @@ impl App {
             rule_last_used: Arc::default(),
             operator_last_used: Arc::default(),
             credential_cache: Arc::default(),
+            person_cache: Arc::default(),
+            sign_in_failures: Arc::default(),
             token_cache: Arc::default(),
             client_secret_cache: Arc::default(),
             token_writer: Arc::default(),
@@ -132,6 +140,13 @@ impl App {
             });
         }
         Ok(())
+    }
+
+    /// Forgets every cached authentication: called after a committed change to credentials,
+    /// users, sessions, roles, organizations or IP rules.
+    pub(crate) fn forget_authentications(&self) {
+        self.credential_cache.invalidate();
+        self.person_cache.invalidate();
     }
 
     /// The name servers and SOA values every zone gets.
@@ -226,6 +241,9 @@ impl App {
                 .map_err(|_| refused())?;
             return self.operator_on_behalf(operator, org_id).await;
         }
+        if is_person_token(secret) {
+            return self.actor_for_person(secret, meta).await;
+        }
         if is_access_token(secret) {
             let id = self.token_credential(secret).await?;
             return self.actor_for_credential(id, None, meta).await;
@@ -266,10 +284,7 @@ impl App {
             });
         }
         Ok(Actor {
-            principal: Principal {
-                organization,
-                permissions,
-            },
+            principal: Principal::single(organization, credential.role.clone(), permissions),
             kind: ActorKind::ApiKey {
                 id,
                 user_id: credential.created_by,

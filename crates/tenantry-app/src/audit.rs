@@ -101,7 +101,7 @@ impl App {
                 (id, false)
             }
             None => {
-                let own = actor.principal.organization;
+                let own = *actor.principal.home_organization();
                 require(&actor.principal, AUDIT_READ, &own).map_err(|denied| {
                     AppError::from_denied(denied, NotFoundKind::Organization, own.id)
                 })?;

@@ -2,7 +2,9 @@
 
 use serde_json::{Value, json};
 use tenantry_core::ids::ApiKeyKind;
-use tenantry_core::{ApiKeyId, BuiltinRole, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{
+    ApiKeyId, BuiltinRole, OrgScope, OrganizationId, Permission, Resource, Scope,
+};
 use tenantry_store::credentials::{self, Credential};
 use tenantry_store::{Page, PageRequest, Tx};
 use time::OffsetDateTime;
@@ -105,7 +107,7 @@ pub(crate) fn new_credential(
 async fn ensure_grantable(
     tx: &mut Tx,
     actor: &Actor,
-    organization: OrganizationId,
+    organization: &OrgScope,
     label: &str,
 ) -> Result<()> {
     if label == BuiltinRole::Owner.label() {
@@ -114,11 +116,9 @@ async fn ensure_grantable(
             "The owner role cannot be assigned".into(),
         ));
     }
-    let role = find_role(tx, organization, label).await?;
-    if !role
-        .permissions
-        .iter()
-        .all(|p| actor.principal.permissions.contains(p))
+    let role = find_role(tx, organization.id, label).await?;
+    let held = actor.principal.permissions_in(organization);
+    if !role.permissions.iter().all(|p| held.contains(p))
     {
         return Err(AppError::Forbidden(
             Code::PermissionDenied,
@@ -134,16 +134,16 @@ async fn credential_in_reach(
     actor: &Actor,
     id: ApiKeyId,
     permission: Permission,
-) -> Result<(Credential, tenantry_core::Authorized)> {
+) -> Result<(Credential, OrgScope, tenantry_core::Authorized)> {
     let not_found = || AppError::not_found(NotFoundKind::Credential, id);
     let credential = credentials::get(tx, id).await?.ok_or_else(not_found)?;
-    let (_, auth) = authorize_org(tx, actor, credential.organization_id, permission)
+    let (org, auth) = authorize_org(tx, actor, credential.organization_id, permission)
         .await
         .map_err(|err| match err {
             AppError::NotFound { .. } => not_found(),
             other => other,
         })?;
-    Ok((credential, auth))
+    Ok((credential, org.scope(), auth))
 }
 
 pub(crate) fn target(id: ApiKeyId) -> Target {
@@ -174,7 +174,7 @@ impl App {
             .role
             .as_deref()
             .unwrap_or(BuiltinRole::Admin.label());
-        ensure_grantable(&mut tx, actor, org.id, label).await?;
+        ensure_grantable(&mut tx, actor, &org.scope(), label).await?;
         let issued = new_credential(org.id, actor.user_id(), command, now);
         credentials::insert(&mut tx, &auth, &issued.credential).await?;
         record(
@@ -206,7 +206,7 @@ impl App {
     /// Revokes a credential; it stops working at once.
     pub async fn credential_delete(&self, actor: &Actor, id: ApiKeyId) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let (credential, auth) = credential_in_reach(&mut tx, actor, id, KEYS_DELETE).await?;
+        let (credential, _, auth) = credential_in_reach(&mut tx, actor, id, KEYS_DELETE).await?;
         if credential.revoked_on.is_none() {
             let now = self.clock.now();
             credentials::revoke(&mut tx, &auth, id, now).await?;
@@ -227,7 +227,7 @@ impl App {
             .await?;
         }
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(())
     }
 
@@ -253,7 +253,7 @@ impl App {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let (old, auth) = credential_in_reach(&mut tx, actor, id, KEYS_MANAGE).await?;
+        let (old, scope, auth) = credential_in_reach(&mut tx, actor, id, KEYS_MANAGE).await?;
         if status_of(&old, now) != CredentialStatus::Active {
             return Err(AppError::Conflict(
                 Code::CredentialNotActive,
@@ -269,7 +269,7 @@ impl App {
         if credentials::successor(&mut tx, id).await?.is_some() {
             return Err(already());
         }
-        ensure_grantable(&mut tx, actor, old.organization_id, &old.role).await?;
+        ensure_grantable(&mut tx, actor, &scope, &old.role).await?;
         let command = CredentialCreate {
             name: old.name.clone(),
             description: old.description.clone(),
@@ -317,7 +317,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(issued)
     }
 

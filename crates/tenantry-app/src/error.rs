@@ -50,6 +50,15 @@ pub enum Code {
     /// The operator's TOTP code is wrong, stale or used already.
     TotpInvalid,
     InviteTokenInvalid,
+    /// The account enrolled TOTP; the sign-in needs its code.
+    TotpRequired,
+    /// The current password given to change it is wrong.
+    PasswordIncorrect,
+    TotpAlreadyEnabled,
+    TotpNotEnrolled,
+    /// The call needs a person's session, and the caller is an API credential or operator.
+    NotASession,
+    MembershipExists,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +74,8 @@ pub enum NotFoundKind {
     Record,
     Team,
     Operator,
+    Session,
+    Membership,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a

@@ -151,7 +151,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(rule)
     }
 
@@ -189,7 +189,7 @@ impl App {
             .await?;
         }
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(after)
     }
 
@@ -216,7 +216,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(())
     }
 }

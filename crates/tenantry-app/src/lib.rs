@@ -1,6 +1,6 @@
 //! Tenantry's use cases. Each public `App` method is one use case: it opens one transaction,
 //! looks its target up inside the actor's reach, checks the permission through
-//! `tenantry_core::authz::require`, applies the rule, appends the audit event and commits.
+//! `tenantry_core::authz::require` for the organization it targets, applies the rule, appends the audit event and commits.
 
 mod actor;
 mod app;
@@ -12,19 +12,26 @@ mod error;
 mod fresh_cache;
 mod idempotency;
 mod operators;
+mod passwords;
+mod people_auth;
 mod reach;
 mod secrets;
+mod sign_in_limits;
 mod token_writer;
+mod totp;
 
 pub mod attributes;
 pub mod billing;
 pub mod credentials;
 pub mod dns;
 pub mod ip_restrictions;
+pub mod memberships;
 pub mod ns1;
 pub mod organizations;
 pub mod roles;
+pub mod sign_in;
 mod tokens;
+pub mod user_totp;
 pub mod users;
 
 pub use actor::{Actor, ActorKind, RequestMeta};

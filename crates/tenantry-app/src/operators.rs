@@ -24,10 +24,7 @@ impl OperatorActor {
     /// The operator as the actor of a change inside `org`, for its audit trail.
     pub(crate) fn in_org(&self, org: &Organization) -> Actor {
         Actor {
-            principal: Principal {
-                organization: org.scope(),
-                permissions: Permission::all().collect(),
-            },
+            principal: Principal::single(org.scope(), "operator", Permission::all().collect()),
             kind: ActorKind::Operator { id: self.id },
             role: "operator".into(),
             creator: None,

@@ -366,7 +366,7 @@ impl App {
         tx.commit().await?;
         if patch.status.is_some() {
             // The organization's status is part of every cached principal.
-            self.credential_cache.invalidate();
+            self.forget_authentications();
         }
         // The tax rate is part of every cached quote.
         self.quote_cache.invalidate();
@@ -399,7 +399,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(())
     }
 }

@@ -69,6 +69,10 @@ fn describe(role: BuiltinRole) -> (&'static str, &'static str) {
             "Manages DNS zones, email and domain forwarding.",
         ),
         BuiltinRole::BillingManager => ("Billing Manager", "Manages invoices and transactions."),
+        BuiltinRole::Member => (
+            "Member",
+            "Reads everything in the organization, audit logs and billing included; changes nothing.",
+        ),
     }
 }
 
@@ -334,7 +338,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(custom_definition(after))
     }
 

@@ -5,20 +5,22 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 use tenantry_core::values::{Email, Locale, Phone, Username};
-use tenantry_core::{BuiltinRole, OrganizationId, Permission, Resource, Scope, UserId};
+use tenantry_core::{BuiltinRole, OrgScope, OrganizationId, Permission, Resource, Scope, UserId};
+use tenantry_store::organizations::Organization;
+use tenantry_store::sessions;
 use tenantry_store::users::{self, User, UserFilter};
 use tenantry_store::{Page, PageRequest};
 use time::OffsetDateTime;
 
 pub use tenantry_store::users::UserSort;
 
-use crate::actor::Actor;
+use crate::actor::{Actor, ActorKind};
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
 use crate::roles::find_role;
-use crate::secrets::hash_password;
+use crate::passwords::checked_hash;
 
 pub use tenantry_store::users::User as UserRecord;
 
@@ -78,6 +80,13 @@ pub(crate) fn build_user(
     role: BuiltinRole,
     now: OffsetDateTime,
 ) -> Result<User> {
+    let password_hash = match command.password.as_deref() {
+        Some(password) => {
+            let email = command.email.as_ref().map_or("", Email::as_str);
+            Some(checked_hash(password, &[command.username.as_str(), email])?)
+        }
+        None => None,
+    };
     Ok(User {
         id: UserId::generate(),
         organization_id,
@@ -88,7 +97,7 @@ pub(crate) fn build_user(
         locale: command.locale.map(Locale::into_inner),
         phone: command.phone.map(Phone::into_inner),
         role: role.label().into(),
-        password_hash: command.password.as_deref().map(hash_password).transpose()?,
+        password_hash,
         attributes: command.attributes,
         created_on: now,
         updated_on: now,
@@ -104,14 +113,18 @@ pub(crate) fn user_target(id: UserId) -> Target {
 
 /// A role may be given only by someone who holds every permission it grants, and `owner`
 /// by nobody.
-fn check_assignable(actor: &Actor, label: &str, permissions: &BTreeSet<Permission>) -> Result<()> {
+fn check_assignable(
+    held: &BTreeSet<Permission>,
+    label: &str,
+    permissions: &BTreeSet<Permission>,
+) -> Result<()> {
     if label == BuiltinRole::Owner.label() {
         return Err(AppError::Unprocessable(
             Code::RoleNotAssignable,
             "The owner role cannot be assigned".into(),
         ));
     }
-    if !permissions.is_subset(&actor.principal.permissions) {
+    if !permissions.is_subset(held) {
         return Err(AppError::Forbidden(
             Code::PermissionDenied,
             format!("You cannot grant the role {label}, which holds permissions you do not have"),
@@ -120,13 +133,21 @@ fn check_assignable(actor: &Actor, label: &str, permissions: &BTreeSet<Permissio
     Ok(())
 }
 
-/// Only the owner of the caller's organization (which reaches the user's) grants or removes
-/// the admin role.
-pub(crate) fn check_admin_change(actor: &Actor, touches_admin: bool) -> Result<()> {
-    let caller_is_owner = actor.creator.as_ref().is_some_and(|me| {
-        me.user.role == BuiltinRole::Owner.label()
-            && me.user.organization_id == actor.organization_id()
-    });
+/// Only an owner of the organization through which the caller reaches the user's grants or
+/// removes the admin role: a person by the role held there, a credential by the role of the
+/// person who made it.
+pub(crate) fn check_admin_change(actor: &Actor, target: &OrgScope, touches_admin: bool) -> Result<()> {
+    let owner = BuiltinRole::Owner.label();
+    let caller_is_owner = match actor.kind {
+        ActorKind::User { .. } => actor
+            .principal
+            .grant_for(target)
+            .is_some_and(|grant| grant.role == owner),
+        ActorKind::ApiKey { .. } => actor.creator.as_ref().is_some_and(|me| {
+            me.user.role == owner && me.user.organization_id == actor.organization_id()
+        }),
+        ActorKind::Operator { .. } => false,
+    };
     if touches_admin && !caller_is_owner {
         return Err(AppError::Forbidden(
             Code::OnlyOwnerCanManageAdminRole,
@@ -145,10 +166,14 @@ impl App {
         command: UserCreate,
     ) -> Result<User> {
         let role = command.role.unwrap_or(BuiltinRole::Viewer);
-        check_assignable(actor, role.label(), &role.permissions())?;
         let mut tx = self.db.begin().await?;
         let (org, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), USERS_MANAGE).await?;
+        check_assignable(
+            &actor.principal.permissions_in(&org.scope()),
+            role.label(),
+            &role.permissions(),
+        )?;
         let now = self.clock.now();
         let user = build_user(command, org.id, role, now)?;
         users::insert(&mut tx, &auth, &user).await?;
@@ -166,12 +191,15 @@ impl App {
         Ok(user)
     }
 
-    /// The user behind the calling credential, as authentication loaded it (at most a second
-    /// old; changes made through this process show at once).
+    /// The signed-in person, or the user who made the calling credential, as authentication
+    /// loaded them (at most a second old; changes made through this process show at once).
+    /// A credential made by a parent's user inside a suborganization has no user there: its
+    /// maker is outside the credential's reach and is never shown.
     pub async fn user_me(&self, actor: &Actor) -> Result<UserProfile> {
         actor
             .creator
             .as_deref()
+            .filter(|me| actor.principal.reaches_id(me.user.organization_id))
             .cloned()
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, "me"))
     }
@@ -183,17 +211,17 @@ impl App {
         actor: &Actor,
         id: UserId,
         permission: Permission,
-    ) -> Result<(User, tenantry_core::Authorized)> {
+    ) -> Result<(User, Organization, tenantry_core::Authorized)> {
         let user = users::get(tx, id)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, id))?;
-        let (_, auth) = authorize_org(tx, actor, user.organization_id, permission)
+        let (org, auth) = authorize_org(tx, actor, user.organization_id, permission)
             .await
             .map_err(|err| match err {
                 AppError::NotFound { .. } => AppError::not_found(NotFoundKind::User, id),
                 other => other,
             })?;
-        Ok((user, auth))
+        Ok((user, org, auth))
     }
 
     pub async fn user_get(&self, actor: &Actor, id: UserId) -> Result<User> {
@@ -203,7 +231,7 @@ impl App {
 
     pub async fn user_update(&self, actor: &Actor, id: UserId, patch: UserPatch) -> Result<User> {
         let mut tx = self.db.begin().await?;
-        let (user, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
+        let (user, _, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
         let now = self.clock.now();
         let mut after = user.clone();
         if let Some(username) = patch.username {
@@ -226,7 +254,8 @@ impl App {
         }
         let password_changed = patch.password.is_some();
         if let Some(password) = patch.password {
-            after.password_hash = Some(hash_password(&password)?);
+            let email = after.email.as_deref().unwrap_or_default();
+            after.password_hash = Some(checked_hash(&password, &[&after.username, email])?);
         }
         for (key, value) in patch.attributes.unwrap_or_default() {
             if value.is_null() {
@@ -239,6 +268,8 @@ impl App {
         users::update(&mut tx, &auth, &after).await?;
         let mut after_snapshot = snapshot(&after);
         if password_changed {
+            // A password set by someone else ends the user's sessions (but the caller's own).
+            sessions::revoke_all_of_user(&mut tx, id, actor.session_id(), now).await?;
             // The diff shows that the password changed, redacted, never what it is.
             after_snapshot["password"] = json!("changed");
         }
@@ -253,13 +284,13 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(after)
     }
 
     pub async fn user_delete(&self, actor: &Actor, id: UserId) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let (user, auth) = self.user_in_reach(&mut tx, actor, id, USERS_DELETE).await?;
+        let (user, _, auth) = self.user_in_reach(&mut tx, actor, id, USERS_DELETE).await?;
         if actor.user_id() == Some(id) {
             return Err(AppError::Forbidden(
                 Code::UserCannotDeleteSelf,
@@ -296,14 +327,14 @@ impl App {
         .await?;
         tx.commit().await?;
         // Cached authentications carry their creator's profile.
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(())
     }
 
     /// A user's role label and the permissions it grants (for `individual`, its NS1 map's).
     pub async fn user_role(&self, actor: &Actor, id: UserId) -> Result<(String, Vec<Permission>)> {
         let mut tx = self.db.begin_read().await?;
-        let (user, _) = self.user_in_reach(&mut tx, actor, id, USERS_READ).await?;
+        let (user, _, _) = self.user_in_reach(&mut tx, actor, id, USERS_READ).await?;
         let permissions =
             crate::ns1::principal_access(&mut tx, user.organization_id, &user.role, id.uuid())
                 .await?
@@ -324,7 +355,7 @@ impl App {
             ));
         }
         let mut tx = self.db.begin().await?;
-        let (user, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
+        let (user, org, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
         let role = find_role(&mut tx, user.organization_id, label).await?;
         let admin = BuiltinRole::Admin.label();
         if user.role == BuiltinRole::Owner.label() {
@@ -333,9 +364,13 @@ impl App {
                 "The owner's role cannot be changed".into(),
             ));
         }
-        check_admin_change(actor, (role.label == admin) != (user.role == admin))?;
-        check_assignable(
+        check_admin_change(
             actor,
+            &org.scope(),
+            (role.label == admin) != (user.role == admin),
+        )?;
+        check_assignable(
+            &actor.principal.permissions_in(&org.scope()),
             &role.label,
             &role.permissions.iter().copied().collect(),
         )?;
@@ -368,7 +403,7 @@ impl App {
         .await?;
         tx.commit().await?;
         // Cached authentications carry their creator's role.
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(after.role)
     }
 

@@ -37,12 +37,30 @@ pub struct OrgScope {
     pub status: OrgStatus,
 }
 
-/// Who is calling, reduced to what the policy needs: the home organization and the
-/// permissions held there.
+/// What a caller holds in one organization: that organization's place in the tree and the
+/// permissions of the caller's role there. It also covers the organization's suborganizations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub organization: OrgScope,
+    /// The label of the role held there (`owner`, `admin`, a custom role, …).
+    pub role: String,
+    pub permissions: BTreeSet<Permission>,
+}
+
+impl Grant {
+    /// Whether the target is this organization or one of its suborganizations.
+    fn covers(&self, target: &OrgScope) -> bool {
+        target.id == self.organization.id || target.parent_id == Some(self.organization.id)
+    }
+}
+
+/// Who is calling, reduced to what the policy needs: the home organization with the
+/// permissions held there, and the organizations joined as a member with the role held in
+/// each. A credential has only its home grant; it never gains a membership.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub organization: OrgScope,
-    pub permissions: BTreeSet<Permission>,
+    pub home: Grant,
+    pub memberships: Vec<Grant>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +73,7 @@ pub enum Denied {
     OrganizationInactive(OrganizationId),
 }
 
-/// Proof that `permission` was checked for `organization_id`. Only `require` builds one.
+/// Proof that `permission` was checked for `organization_id`. Only this module builds one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Authorized {
     organization_id: OrganizationId,
@@ -70,16 +88,73 @@ impl Authorized {
     pub fn permission(&self) -> Permission {
         self.permission
     }
+
+    /// Whether this proof lets its holder do `permission` on `organization_id`: a proof for
+    /// a write also covers reading what it writes.
+    pub fn covers(&self, organization_id: OrganizationId, permission: Permission) -> bool {
+        self.organization_id == organization_id
+            && self.permission.resource == permission.resource
+            && (self.permission.scope == permission.scope || !permission.scope.is_write())
+    }
 }
 
 impl Principal {
-    /// Whether the target organization is the caller's own or one of its suborganizations.
-    pub fn reaches(&self, target: &OrgScope) -> bool {
-        target.id == self.organization.id || target.parent_id == Some(self.organization.id)
+    /// A caller that holds one role in one organization (an API credential, or a person
+    /// without memberships).
+    pub fn single(
+        organization: OrgScope,
+        role: impl Into<String>,
+        permissions: BTreeSet<Permission>,
+    ) -> Self {
+        Self {
+            home: Grant {
+                organization,
+                role: role.into(),
+                permissions,
+            },
+            memberships: Vec::new(),
+        }
     }
 
-    pub fn holds(&self, permission: Permission) -> bool {
-        self.permissions.contains(&permission)
+    /// The home organization: where requests act unless they name another.
+    pub fn home_organization(&self) -> &OrgScope {
+        &self.home.organization
+    }
+
+    /// The grant that reaches `target`: the home one (the home organization and its
+    /// suborganizations), else a membership of the target or of its parent.
+    pub fn grant_for(&self, target: &OrgScope) -> Option<&Grant> {
+        std::iter::once(&self.home)
+            .chain(&self.memberships)
+            .find(|grant| grant.covers(target))
+    }
+
+    /// Whether the organization is one the caller holds a grant in directly (its home one or
+    /// one it joined); suborganizations reached through a parent do not count.
+    pub fn reaches_id(&self, organization: OrganizationId) -> bool {
+        std::iter::once(&self.home)
+            .chain(&self.memberships)
+            .any(|grant| grant.organization.id == organization)
+    }
+
+    /// Whether the target organization is within the caller's reach.
+    pub fn reaches(&self, target: &OrgScope) -> bool {
+        self.grant_for(target).is_some()
+    }
+
+    /// The permissions the caller holds in `target` (none when out of reach).
+    pub fn permissions_in(&self, target: &OrgScope) -> BTreeSet<Permission> {
+        self.grant_for(target)
+            .map(|grant| grant.permissions.clone())
+            .unwrap_or_default()
+    }
+
+    /// Whether some organization the caller can act in grants `permission`: a request
+    /// failing this fails in every organization, so it can be refused before its body is read.
+    pub fn holds_anywhere(&self, permission: Permission) -> bool {
+        std::iter::once(&self.home)
+            .chain(&self.memberships)
+            .any(|grant| grant.permissions.contains(&permission))
     }
 }
 
@@ -88,14 +163,12 @@ pub fn require(
     permission: Permission,
     target: &OrgScope,
 ) -> Result<Authorized, Denied> {
-    if !principal.reaches(target) {
-        return Err(Denied::NotFound);
-    }
-    if !principal.holds(permission) {
+    let grant = principal.grant_for(target).ok_or(Denied::NotFound)?;
+    if !grant.permissions.contains(&permission) {
         return Err(Denied::Forbidden(permission));
     }
     if permission.scope.is_write() {
-        for org in [&principal.organization, target] {
+        for org in [&grant.organization, target] {
             if org.status == OrgStatus::Inactive {
                 return Err(Denied::OrganizationInactive(org.id));
             }
@@ -114,14 +187,13 @@ pub fn require_status_change(
     permission: Permission,
     target: &OrgScope,
 ) -> Result<Authorized, Denied> {
-    if !principal.reaches(target) {
-        return Err(Denied::NotFound);
-    }
-    if target.parent_id != Some(principal.organization.id) || !principal.holds(permission) {
+    let grant = principal.grant_for(target).ok_or(Denied::NotFound)?;
+    if target.parent_id != Some(grant.organization.id) || !grant.permissions.contains(&permission)
+    {
         return Err(Denied::Forbidden(permission));
     }
-    if principal.organization.status == OrgStatus::Inactive {
-        return Err(Denied::OrganizationInactive(principal.organization.id));
+    if grant.organization.status == OrgStatus::Inactive {
+        return Err(Denied::OrganizationInactive(grant.organization.id));
     }
     Ok(Authorized {
         organization_id: target.id,
@@ -156,10 +228,7 @@ mod tests {
     }
 
     fn principal(org: OrgScope, role: BuiltinRole) -> Principal {
-        Principal {
-            organization: org,
-            permissions: role.permissions(),
-        }
+        Principal::single(org, role.label(), role.permissions())
     }
 
     const DNS_MANAGE: Permission = Permission::new(Resource::Dns, Scope::Manage);
@@ -209,5 +278,41 @@ mod tests {
             require(&admin_child, DNS_MANAGE, &child),
             Err(Denied::OrganizationInactive(child.id))
         );
+    }
+
+    #[test]
+    fn a_membership_grants_its_role_in_the_joined_organization_and_its_children() {
+        let home = org(None, OrgStatus::Active);
+        let joined = org(None, OrgStatus::Active);
+        let joined_child = org(Some(joined.id), OrgStatus::Active);
+        let elsewhere = org(None, OrgStatus::Active);
+        let mut person = principal(home, BuiltinRole::Viewer);
+        person.memberships.push(Grant {
+            organization: joined,
+            role: "dns_manager".into(),
+            permissions: BuiltinRole::DnsManager.permissions(),
+        });
+        assert_eq!(
+            require(&person, DNS_MANAGE, &home),
+            Err(Denied::Forbidden(DNS_MANAGE))
+        );
+        assert!(require(&person, DNS_MANAGE, &joined).is_ok());
+        assert!(require(&person, DNS_MANAGE, &joined_child).is_ok());
+        assert_eq!(require(&person, DNS_READ, &elsewhere), Err(Denied::NotFound));
+        assert!(person.holds_anywhere(DNS_MANAGE));
+    }
+
+    #[test]
+    fn a_proof_covers_its_organization_and_permission_and_reads_of_what_it_writes() {
+        let home = org(None, OrgStatus::Active);
+        let other = org(None, OrgStatus::Active);
+        let proof = require(&principal(home, BuiltinRole::Admin), DNS_MANAGE, &home).unwrap();
+        assert!(proof.covers(home.id, DNS_MANAGE));
+        assert!(proof.covers(home.id, DNS_READ));
+        assert!(!proof.covers(other.id, DNS_MANAGE));
+        let users_manage = Permission::new(Resource::Users, Scope::Manage);
+        assert!(!proof.covers(home.id, users_manage));
+        let read = require(&principal(home, BuiltinRole::Admin), DNS_READ, &home).unwrap();
+        assert!(!read.covers(home.id, DNS_MANAGE));
     }
 }

@@ -155,6 +155,7 @@ id_kinds! {
     ZoneKind => ZoneId = "zone";
     PlanKind => PlanId = "plan";
     BillingTransactionKind => BillingTransactionId = "billing_transaction";
+    SessionKind => SessionId = "session";
 }
 
 #[cfg(test)]

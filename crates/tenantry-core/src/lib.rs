@@ -10,10 +10,10 @@ pub mod permission;
 pub mod role;
 pub mod values;
 
-pub use authz::{Authorized, Denied, OrgScope, OrgStatus, Principal};
+pub use authz::{Authorized, Denied, Grant, OrgScope, OrgStatus, Principal};
 pub use ids::{
     ApiKeyId, AuditEventId, BillingTransactionId, Id, IdKind, OperatorId, OrganizationId, PlanId,
-    UserId, ZoneId,
+    SessionId, UserId, ZoneId,
 };
 pub use permission::{Permission, Resource, Scope};
 pub use role::BuiltinRole;

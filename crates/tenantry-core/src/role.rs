@@ -14,16 +14,20 @@ pub enum BuiltinRole {
     DomainManager,
     DnsManager,
     BillingManager,
+    /// Reads everything in its organization (audit logs, billing and the metadata of API keys
+    /// included) and changes nothing: a read-only audit account.
+    Member,
 }
 
 impl BuiltinRole {
-    pub const ALL: [BuiltinRole; 6] = [
+    pub const ALL: [BuiltinRole; 7] = [
         BuiltinRole::Owner,
         BuiltinRole::Admin,
         BuiltinRole::Viewer,
         BuiltinRole::DomainManager,
         BuiltinRole::DnsManager,
         BuiltinRole::BillingManager,
+        BuiltinRole::Member,
     ];
 
     pub fn label(self) -> &'static str {
@@ -34,6 +38,7 @@ impl BuiltinRole {
             BuiltinRole::DomainManager => "domain_manager",
             BuiltinRole::DnsManager => "dns_manager",
             BuiltinRole::BillingManager => "billing_manager",
+            BuiltinRole::Member => "member",
         }
     }
 
@@ -91,6 +96,9 @@ impl BuiltinRole {
             ]
             .into_iter()
             .collect(),
+            BuiltinRole::Member => Permission::all()
+                .filter(|p| !p.scope.is_write())
+                .collect(),
         };
         // Everyone in an organization may read the organization they work in.
         set.insert(org_read);

@@ -2,8 +2,10 @@
 
 mod country;
 mod ip_network;
+mod password;
 mod text;
 
 pub use country::CountryCode;
 pub use ip_network::IpNetwork;
-pub use text::{Currency, Email, Locale, Phone, Username, ValueError, check_password};
+pub use password::check_password;
+pub use text::{Currency, Email, Locale, Phone, Username, ValueError};

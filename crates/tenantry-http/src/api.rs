@@ -6,6 +6,7 @@ mod billing;
 mod credentials;
 mod dns;
 mod ip_restrictions;
+mod me;
 mod organizations;
 mod roles;
 mod token;
@@ -88,13 +89,22 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(patch.clone(), "/v1/organizations/{organization_id}/attributes", "update_attributes", ORG, "Upsert an organization's attributes", ORG_MANAGE, 200, org::attributes_update_of).also(&[409]),
         row(post.clone(), "/v1/users", "create_user", USERS, "Create a user", USERS_MANAGE, 200, users::create).also(&[409]),
         row(get.clone(), "/v1/users/me", "get_current_user", USERS, "The user behind the credential", USERS_READ, 200, users::me),
+        row(get.clone(), "/v1/users/me/organizations", "list_my_organizations", USERS, "Every organization the caller can act in, with its role there", Access::Authenticated, 200, me::organizations),
+        row(put.clone(), "/v1/users/me/password", "change_my_password", USERS, "Change one's password (ends one's other sessions)", Access::Authenticated, 204, me::password).also(&[403]),
+        row(get.clone(), "/v1/users/me/totp", "get_my_totp", USERS, "Whether two-factor sign-in is on", Access::Authenticated, 200, me::totp_status),
+        row(post.clone(), "/v1/users/me/totp", "enrol_my_totp", USERS, "Start TOTP enrolment", Access::Authenticated, 201, me::totp_enrol).also(&[409]),
+        row(post.clone(), "/v1/users/me/totp/confirm", "confirm_my_totp", USERS, "Confirm TOTP with a code; returns recovery codes", Access::Authenticated, 200, me::totp_confirm).also(&[403, 409]),
+        row(delete.clone(), "/v1/users/me/totp", "disable_my_totp", USERS, "Turn two-factor sign-in off", Access::Authenticated, 204, me::totp_disable).also(&[403, 409]),
+        row(get.clone(), "/v1/users/me/sessions", "list_my_sessions", USERS, "One's live sessions", Access::Authenticated, 200, me::sessions),
+        row(delete.clone(), "/v1/users/me/sessions/{session_id}", "revoke_my_session", USERS, "End one of one's sessions", Access::Authenticated, 204, me::session_revoke),
         row(get.clone(), "/v1/users/{user_id}", "get_user", USERS, "Get a user", USERS_READ, 200, users::get_one),
         row(patch.clone(), "/v1/users/{user_id}", "update_user", USERS, "Change a user", USERS_MANAGE, 200, users::update).also(&[409]),
         row(delete.clone(), "/v1/users/{user_id}", "delete_user", USERS, "Delete a user", USERS_DELETE, 204, users::remove).also(&[409]),
         row(get.clone(), "/v1/users/{user_id}/role", "get_user_role", USERS, "A user's role", USERS_READ, 200, users::role_get),
         row(put.clone(), "/v1/users/{user_id}/role", "set_user_role", USERS, "Give a user a role", USERS_MANAGE, 200, users::role_put).also(&[409]),
         row(get.clone(), "/v1/users/{user_id}/permissions", "get_user_permissions", USERS, "What a user's role grants", USERS_READ, 200, users::permissions_get),
-        row(post.clone(), "/v1/auth/token", "issue_token", AUTH, "OAuth2 client credentials grant", Access::Public, 200, token::grant),
+        row(post.clone(), "/v1/auth/token", "issue_token", AUTH, "OAuth2 grants: client credentials, password, refresh token", Access::Public, 200, token::grant),
+        row(post.clone(), "/v1/auth/logout", "logout", AUTH, "End the caller's session", Access::Authenticated, 204, me::logout),
         row(get.clone(), "/v1/auth/client_credentials", "list_credentials", AUTH, "List API credentials", KEYS_READ, 200, credentials::list),
         row(post.clone(), "/v1/auth/client_credentials", "create_credential", AUTH, "Issue an API credential", KEYS_MANAGE, 200, credentials::create),
         row(get.clone(), "/v1/auth/client_credentials/introspect", "introspect_credential", AUTH, "The calling credential", Access::Authenticated, 200, credentials::introspect),

@@ -173,7 +173,7 @@ async fn guard(
             Err(err) => return refusal(err, dialect),
         };
         if let Access::Requires(permission) = access
-            && !actor.principal.permissions.contains(&permission)
+            && !actor.principal.holds_anywhere(permission)
         {
             return refusal(ApiError(AppError::permission_denied(permission)), dialect);
         }

@@ -32,18 +32,21 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-/// Runs an authentication attempt under the brute-force limiter: a blocked address is refused
-/// before anything is checked, and a failed attempt counts against its address.
+/// Runs an authentication attempt under the brute-force limiter. Only failing attempts are
+/// refused: while an address is blocked its failures answer 429 instead of 401, and valid
+/// credentials from the same address (another tenant behind the same NAT) still work.
+/// Credentials are high-entropy values, so letting a blocked address keep trying reveals
+/// nothing a guesser could use; what the limit bounds is the cost of failures.
 pub(crate) async fn limited<T>(
     state: &AppState,
     ip: IpAddr,
     attempt: impl Future<Output = Result<T, AppError>>,
 ) -> Result<T, ApiError> {
-    if let Some(wait) = state.auth_limiter.blocked_for(ip) {
-        return Err(ApiError(AppError::RateLimited(wait.as_secs().max(1))));
-    }
     match attempt.await {
         Err(err @ (AppError::Unauthenticated(..) | AppError::NotFound { .. })) => {
+            if let Some(wait) = state.auth_limiter.blocked_for(ip) {
+                return Err(ApiError(AppError::RateLimited(wait.as_secs().max(1))));
+            }
             if let Some(wait) = state.auth_limiter.record_failure(ip) {
                 tracing::warn!(%ip, "authentication failures over the limit; address blocked");
                 return Err(ApiError(AppError::RateLimited(wait.as_secs().max(1))));

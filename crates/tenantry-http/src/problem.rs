@@ -148,6 +148,12 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
         Code::LastOperator => ("last-operator", PLATFORM, "ERROR_LAST_OPERATOR"),
         Code::TotpInvalid => ("totp-invalid", PLATFORM, "ERROR_TOTP_INVALID"),
         Code::InviteTokenInvalid => ("invite-token-invalid", USER, "ERROR_INVITE_TOKEN_INVALID"),
+        Code::TotpRequired => ("totp-required", "Authentication Error", "ERROR_TOTP_REQUIRED"),
+        Code::PasswordIncorrect => ("password-incorrect", USER, "ERROR_PASSWORD_INCORRECT"),
+        Code::TotpAlreadyEnabled => ("totp-already-enabled", USER, "ERROR_TOTP_ALREADY_ENABLED"),
+        Code::TotpNotEnrolled => ("totp-not-enrolled", USER, "ERROR_TOTP_NOT_ENROLLED"),
+        Code::NotASession => ("not-a-session", USER, "ERROR_NOT_A_SESSION"),
+        Code::MembershipExists => ("membership-exists", USER, "ERROR_MEMBERSHIP_EXISTS"),
     }
 }
 
@@ -294,6 +300,20 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                     "ERROR_BILLING_TRANSACTION_NOT_FOUND",
                     "Transaction not found",
                     "billing_transaction_id",
+                ),
+                NotFoundKind::Session => (
+                    "session-not-found",
+                    "User Management Error",
+                    "ERROR_SESSION_NOT_FOUND",
+                    "Session not found",
+                    "session_id",
+                ),
+                NotFoundKind::Membership => (
+                    "membership-not-found",
+                    "User Management Error",
+                    "ERROR_MEMBERSHIP_NOT_FOUND",
+                    "Membership not found",
+                    "user_id",
                 ),
                 NotFoundKind::Plan => (
                     "plan-not-found",

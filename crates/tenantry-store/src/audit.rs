@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +80,13 @@ const INSERT: &str = "INSERT INTO audit_events (id, organization_id, actor_kind,
 
 /// Appends an event for a change in the authorized organization.
 pub async fn append(tx: &mut Tx, auth: &Authorized, event: &AuditEvent) -> Result<()> {
-    debug_assert_eq!(event.organization_id, Some(auth.organization_id()));
+    if event.organization_id != Some(auth.organization_id()) {
+        return Err(StoreError::ProofMismatch(format!(
+            "an audit event of {:?} under a proof for {}",
+            event.organization_id,
+            auth.organization_id()
+        )));
+    }
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(event.id.uuid())
         .bind(auth.organization_id().uuid())
@@ -96,6 +102,28 @@ pub async fn append(tx: &mut Tx, auth: &Authorized, event: &AuditEvent) -> Resul
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Appends an event about a person proving who they are (signing in, a refused attempt,
+/// signing out, a new password, a session ended) to their home organization's trail. The
+/// person, not an organization's actor, is the authority, so no `Authorized` value applies.
+pub async fn append_sign_in_event(tx: &mut Tx, event: &AuditEvent) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(INSERT)
+        .bind(event.id.uuid())
+        .bind(event.organization_id.map(|id| id.uuid()))
+        .bind(&event.actor_kind)
+        .bind(&event.actor_id)
+        .bind(&event.action)
+        .bind(&event.target_kind)
+        .bind(&event.target_id)
+        .bind(Json(&event.changes))
+        .bind(&event.request_id)
+        .bind(&event.client_ip)
+        .bind(event.created_on)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 

@@ -18,6 +18,10 @@ pub enum StoreError {
     /// reports the balance and the floor (in minor units) it saw.
     #[error("insufficient funds")]
     InsufficientFunds(Option<(i64, i64)>),
+    /// A write or read was attempted with a proof that does not cover it: a defect in a use
+    /// case, refused in every build.
+    #[error("the authorization proof does not cover this action: {0}")]
+    ProofMismatch(String),
 }
 
 /// The message the billing triggers raise for a purchase below its account's floor.

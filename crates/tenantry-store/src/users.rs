@@ -96,9 +96,6 @@ const SELECT_BY_USERNAME: &str = "SELECT id, organization_id, username, email, f
     last_name, locale, phone, role, password_hash, attributes, created_on, updated_on \
     FROM users WHERE organization_id = $1 AND lower(username) = lower($2) AND deleted_on IS NULL";
 
-const SET_PASSWORD: &str =
-    "UPDATE users SET password_hash = $2, updated_on = $3 WHERE id = $1 AND deleted_on IS NULL";
-
 const INSERT: &str = "INSERT INTO users (id, organization_id, username, email, first_name, \
     last_name, locale, phone, role, password_hash, attributes, created_on, updated_on) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
@@ -140,24 +137,6 @@ pub async fn get_by_username(
         .fetch_optional(conn)
         .await)?;
     Ok(row.map(User::from))
-}
-
-/// Sets a user's password from a redeemed invite token. The token is the authority here (the
-/// user is not signed in), so no `Authorized` value applies; the token's row names the user.
-pub async fn set_password(
-    tx: &mut Tx,
-    id: UserId,
-    password_hash: &str,
-    now: OffsetDateTime,
-) -> Result<bool> {
-    let changed = on_tx!(tx, conn => sqlx::query(SET_PASSWORD)
-        .bind(id.uuid())
-        .bind(password_hash)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(changed > 0)
 }
 
 /// Every live user of an organization, oldest first.

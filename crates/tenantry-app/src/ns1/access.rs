@@ -166,7 +166,7 @@ pub(crate) fn check_grantable(
 ) -> Result<()> {
     let beyond: Vec<String> = after
         .iter()
-        .filter(|p| !actor.principal.permissions.contains(p) && !before.contains(p))
+        .filter(|p| !actor.principal.home.permissions.contains(p) && !before.contains(p))
         .map(Permission::to_string)
         .collect();
     if beyond.is_empty() {

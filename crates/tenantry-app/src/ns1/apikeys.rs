@@ -191,7 +191,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(Ns1Key {
             credential: after,
             access,

@@ -8,12 +8,12 @@ use tenantry_core::values::{Email, Username, check_password};
 use tenantry_store::StoreError;
 use tenantry_store::operators::{self, Operator};
 use time::OffsetDateTime;
-use totp_rs::{Algorithm, Secret, TOTP};
 
 use crate::app::App;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::operators::OperatorActor;
-use crate::secrets::{hash_password, issue_key, random_bytes, sha256};
+use crate::secrets::{hash_password, issue_key, sha256};
+use crate::totp::new_totp_secret;
 
 /// An operator to create: bootstrap's body and `PUT /v1/ops/operators`.
 #[derive(Debug, Clone)]
@@ -33,36 +33,15 @@ pub struct IssuedOperator {
     pub totp_secret: String,
 }
 
-/// An operator's TOTP: SHA-1, 6 digits, 30-second steps.
-const TOTP_STEP: u64 = 30;
-
-pub(crate) fn new_totp_secret() -> String {
-    Secret::Raw(random_bytes::<20>().to_vec())
-        .to_encoded()
-        .to_string()
-}
-
-/// The time step whose code `code` is, among the previous, current and next steps.
-pub(crate) fn totp_step(secret: &str, code: &str, now: OffsetDateTime) -> Option<i64> {
-    let bytes = Secret::Encoded(secret.to_owned()).to_bytes().ok()?;
-    let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 1, TOTP_STEP, bytes);
-    let current = u64::try_from(now.unix_timestamp()).ok()? / TOTP_STEP;
-    [current.saturating_sub(1), current, current + 1]
-        .into_iter()
-        .find(|step| {
-            let expected = totp.generate(step * TOTP_STEP);
-            subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), code.as_bytes()).into()
-        })
-        .and_then(|step| i64::try_from(step).ok())
-}
-
 /// Builds an operator with fresh secrets.
 pub(crate) fn issue_operator(
     create: OperatorCreate,
     now: OffsetDateTime,
 ) -> Result<IssuedOperator> {
     if let Some(password) = &create.password {
-        check_password(password).map_err(|why| AppError::invalid_field("password", why.0))?;
+        let email = create.email.as_ref().map_or("", Email::as_str);
+        check_password(password, &[create.username.as_str(), email])
+            .map_err(|why| AppError::invalid_field("password", why.0))?;
     }
     let key = issue_key::<OperatorKind>("opo");
     let totp_secret = new_totp_secret();

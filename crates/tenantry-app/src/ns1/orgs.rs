@@ -4,10 +4,11 @@
 
 use serde_json::Value;
 use tenantry_core::authz::operator_authorized;
-use tenantry_core::values::check_password;
 use tenantry_core::{Permission, Resource, Scope};
 use tenantry_store::organizations::{self, Organization};
-use tenantry_store::{Tx, credentials, dns, operators, password_resets, teams, users};
+use tenantry_store::{
+    Tx, credentials, dns, operators, password_resets, sessions, sign_in, teams, users,
+};
 use time::Duration;
 
 use crate::app::App;
@@ -15,10 +16,11 @@ use crate::audit::{Target, diff, record};
 use crate::bootstrap::top_level_create;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::check_name;
-use crate::ns1::operators::totp_step;
+use crate::totp::totp_step;
 use crate::operators::OperatorActor;
 use crate::organizations::{org_target, snapshot};
-use crate::secrets::{hash_password, random_base62, sha256};
+use crate::passwords::hash_new_password;
+use crate::secrets::{random_base62, sha256};
 
 /// How long an invite token from a password reset works.
 pub const INVITE_LIFETIME: Duration = Duration::hours(24);
@@ -133,7 +135,7 @@ impl App {
             .await?;
         }
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         self.quote_cache.invalidate();
         Ok(())
     }
@@ -176,26 +178,25 @@ impl App {
     /// Redeems an invite token: sets the user's password. A token works once, and not after
     /// it expired or a newer one was issued.
     pub async fn password_set_with_invite(&self, token: &str, password: &str) -> Result<()> {
-        check_password(password).map_err(|why| AppError::invalid_field("password", why.0))?;
-        let hash = hash_password(password)?;
+        let invalid = || {
+            AppError::Unprocessable(
+                Code::InviteTokenInvalid,
+                "The invite token is unknown, used or expired".into(),
+            )
+        };
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let user = password_resets::take(&mut tx, &sha256(token), now)
             .await?
-            .ok_or_else(|| {
-                AppError::Unprocessable(
-                    Code::InviteTokenInvalid,
-                    "The invite token is unknown, used or expired".into(),
-                )
-            })?;
-        if !users::set_password(&mut tx, user, &hash, now).await? {
-            return Err(AppError::Unprocessable(
-                Code::InviteTokenInvalid,
-                "The invite token is unknown, used or expired".into(),
-            ));
-        }
+            .ok_or_else(invalid)?;
+        let person = sign_in::by_id(&mut tx, user).await?.ok_or_else(invalid)?;
+        let email = person.email.as_deref().unwrap_or_default();
+        let hash = hash_new_password(password, &[&person.username, email]).await?;
+        sign_in::set_password(&mut tx, user, &hash, now).await?;
+        // A reset password ends every session signed in with the old one.
+        sessions::revoke_all_of_user(&mut tx, user, None, now).await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(())
     }
 

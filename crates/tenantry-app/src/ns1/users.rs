@@ -82,7 +82,11 @@ async fn by_username(tx: &mut Tx, actor: &Actor, username: &str) -> Result<User>
 /// The owner keeps its role; only the owner takes the admin role, and the last admin keeps
 /// it (the Tenantry API's rules for a role change).
 async fn check_role_leaves(tx: &mut Tx, actor: &Actor, user: &User) -> Result<()> {
-    check_admin_change(actor, user.role == BuiltinRole::Admin.label())?;
+    check_admin_change(
+        actor,
+        actor.principal.home_organization(),
+        user.role == BuiltinRole::Admin.label(),
+    )?;
     if user.role == BuiltinRole::Owner.label() {
         return Err(AppError::Forbidden(
             Code::CannotDeleteOwner,
@@ -212,7 +216,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
-        self.credential_cache.invalidate();
+        self.forget_authentications();
         Ok(Ns1User {
             user: after,
             access,

@@ -11,15 +11,6 @@ fn err<T>(msg: impl Into<String>) -> Result<T, ValueError> {
     Err(ValueError(msg.into()))
 }
 
-/// The one rule for a password a person sets: 8 to 256 characters.
-pub fn check_password(password: &str) -> Result<(), ValueError> {
-    if (8..=256).contains(&password.chars().count()) {
-        Ok(())
-    } else {
-        err("must be 8 to 256 characters long")
-    }
-}
-
 macro_rules! string_value {
     ($name:ident) => {
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -1,10 +1,13 @@
-//! `POST /v1/auth/token`: the OAuth2 client credentials grant, with a form or a JSON body.
+//! `POST /v1/auth/token`, with a form or a JSON body: the OAuth2 client credentials grant for
+//! API credentials, and the password and refresh-token grants for people.
 
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
+use tenantry_app::sign_in::{PasswordGrant, UserTokens};
 use tenantry_app::{AppError, FieldError};
 use tenantry_core::OrganizationId;
 
@@ -17,6 +20,11 @@ struct TokenRequest {
     grant_type: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
+    /// A username or an email address (`grant_type=password`).
+    username: Option<String>,
+    password: Option<String>,
+    totp: Option<String>,
+    refresh_token: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -24,6 +32,28 @@ pub(crate) struct TokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: i64,
+}
+
+/// The reference's `UserTokenResponse`.
+#[derive(Serialize)]
+pub(crate) struct UserTokenResponse {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: i64,
+    refresh_token: String,
+    refresh_expires_in: i64,
+}
+
+impl From<UserTokens> for UserTokenResponse {
+    fn from(tokens: UserTokens) -> Self {
+        Self {
+            access_token: tokens.access_token,
+            token_type: "Bearer",
+            expires_in: tokens.expires_in,
+            refresh_token: tokens.refresh_token,
+            refresh_expires_in: tokens.refresh_expires_in,
+        }
+    }
 }
 
 fn field_error(field: &str, msg: &str, kind: &str) -> FieldError {
@@ -53,6 +83,10 @@ fn parse(headers: &HeaderMap, body: &[u8]) -> Result<TokenRequest, ApiError> {
             grant_type: get("grant_type"),
             client_id: get("client_id"),
             client_secret: get("client_secret"),
+            username: get("username"),
+            password: get("password"),
+            totp: get("totp"),
+            refresh_token: get("refresh_token"),
         })
     } else {
         serde_json::from_slice::<TokenRequest>(body).map_err(|e| e.to_string())
@@ -71,18 +105,70 @@ pub(crate) async fn grant(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Json<TokenResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     let request = parse(&headers, &body)?;
-    let mut errors = Vec::new();
+    let request_id = headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     match request.grant_type.as_deref() {
-        Some("client_credentials") => {}
-        Some(_) => errors.push(field_error(
+        Some("client_credentials") => client_credentials(&state, ip, request).await,
+        Some("password") => {
+            let mut errors = Vec::new();
+            let login = required(&mut errors, "username", request.username);
+            let password = required(&mut errors, "password", request.password);
+            let (Some(login), Some(password), true) = (login, password, errors.is_empty()) else {
+                return Err(ApiError(AppError::Invalid(errors)));
+            };
+            let grant = PasswordGrant {
+                login,
+                password,
+                totp: request.totp,
+            };
+            let tokens = state
+                .app
+                .password_grant(grant, Some(ip), request_id)
+                .await?;
+            Ok(Json(UserTokenResponse::from(tokens)).into_response())
+        }
+        Some("refresh_token") => {
+            let mut errors = Vec::new();
+            let refresh = required(&mut errors, "refresh_token", request.refresh_token);
+            let Some(refresh) = refresh else {
+                return Err(ApiError(AppError::Invalid(errors)));
+            };
+            let tokens = state
+                .app
+                .refresh_grant(&refresh, Some(ip), request_id)
+                .await?;
+            Ok(Json(UserTokenResponse::from(tokens)).into_response())
+        }
+        Some(_) => Err(ApiError(AppError::Invalid(vec![field_error(
             "grant_type",
-            "only client_credentials is supported",
+            "must be client_credentials, password or refresh_token",
             "literal_error",
-        )),
-        None => errors.push(field_error("grant_type", "Field required", "missing")),
+        )]))),
+        None => Err(ApiError(AppError::Invalid(vec![field_error(
+            "grant_type",
+            "Field required",
+            "missing",
+        )]))),
     }
+}
+
+fn required(errors: &mut Vec<FieldError>, field: &str, value: Option<String>) -> Option<String> {
+    if value.is_none() {
+        errors.push(field_error(field, "Field required", "missing"));
+    }
+    value
+}
+
+async fn client_credentials(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    request: TokenRequest,
+) -> Result<Response, ApiError> {
+    let mut errors = Vec::new();
     let client_id = match request
         .client_id
         .as_deref()
@@ -102,16 +188,12 @@ pub(crate) async fn grant(
             None
         }
     };
-    if request.client_secret.is_none() {
-        errors.push(field_error("client_secret", "Field required", "missing"));
-    }
-    let (Some(client_id), Some(secret), true) =
-        (client_id, request.client_secret, errors.is_empty())
-    else {
+    let secret = required(&mut errors, "client_secret", request.client_secret);
+    let (Some(client_id), Some(secret), true) = (client_id, secret, errors.is_empty()) else {
         return Err(ApiError(AppError::Invalid(errors)));
     };
     let grant = limited(
-        &state,
+        state,
         ip,
         state.app.token_grant(client_id, &secret, Some(ip)),
     )
@@ -120,5 +202,6 @@ pub(crate) async fn grant(
         access_token: grant.access_token,
         token_type: "Bearer",
         expires_in: grant.expires_in,
-    }))
+    })
+    .into_response())
 }

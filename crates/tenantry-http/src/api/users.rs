@@ -148,15 +148,6 @@ fn parse_role(raw: &str) -> Result<BuiltinRole, tenantry_core::values::ValueErro
         .map_err(|e| tenantry_core::values::ValueError(e.to_string()))
 }
 
-fn check_password(check: &mut Check, password: Option<String>) -> Option<String> {
-    let password = password?;
-    if let Err(why) = tenantry_core::values::check_password(&password) {
-        check.fail("password", why.0);
-        return None;
-    }
-    Some(password)
-}
-
 impl UserCreateBody {
     pub(crate) fn into_command(self, check: &mut Check) -> Option<UserCreate> {
         let username = check.value("username", &self.username, Username::parse);
@@ -166,7 +157,7 @@ impl UserCreateBody {
             last_name: check.text("last_name", self.last_name, 255),
             locale: check.opt("locale", self.locale.as_deref(), Locale::parse),
             phone: check.opt("phone", self.phone.as_deref(), Phone::parse),
-            password: check_password(check, self.password),
+            password: self.password,
             attributes: self
                 .user_attributes
                 .map(UserAttributesBody::into_map)
@@ -224,7 +215,7 @@ impl UserPatchBody {
             phone: self
                 .phone
                 .and_then(|p| nullable_value(&mut check, "phone", p, Phone::parse)),
-            password: check_password(&mut check, self.password),
+            password: self.password,
             attributes: self.user_attributes.map(UserAttributesBody::into_map),
         };
         check.finish()?;

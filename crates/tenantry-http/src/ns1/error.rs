@@ -60,6 +60,8 @@ fn not_found_message(kind: NotFoundKind) -> &'static str {
         NotFoundKind::IpRestriction => "whitelist not found",
         NotFoundKind::Transaction => "transaction not found",
         NotFoundKind::Plan => "plan not found",
+        NotFoundKind::Session => "session not found",
+        NotFoundKind::Membership => "membership not found",
     }
 }
 

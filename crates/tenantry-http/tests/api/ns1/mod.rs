@@ -49,7 +49,7 @@ pub fn totp(api: &Api, secret: &str) -> String {
 /// The code of the time step `offset` steps from now.
 pub fn totp_at(api: &Api, secret: &str, offset: i64) -> String {
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
-    let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes);
+    let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes, None, String::new());
     let now = api.t.clock.now().unix_timestamp() + offset * 30;
     totp.generate(now as u64)
 }

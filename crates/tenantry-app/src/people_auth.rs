@@ -1,0 +1,130 @@
+//! Authenticating a person's access token: the session must be live, the user and their home
+//! organization must exist, and the actor holds the user's role at home (reaching its
+//! suborganizations) and the role of each organization the user joined as a member.
+//!
+//! The result is kept for at most a second (`FreshCache`), like a credential's: logging out,
+//! changing a password, deleting a user or changing a role applies at once in this process,
+//! and within a second in every other process sharing the database.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use tenantry_core::values::IpNetwork;
+use tenantry_core::{Grant, Principal};
+use tenantry_store::sessions::{self, AccessToken};
+use tenantry_store::{memberships, organizations, users};
+
+use crate::actor::{Actor, ActorKind, RequestMeta};
+use crate::app::App;
+use crate::error::{AppError, Code, Result};
+use crate::fresh_cache::FreshCache;
+use crate::ns1::principal_access;
+use crate::roles::role_permissions;
+use crate::secrets::sha256;
+use crate::users::UserProfile;
+
+/// What a person's access token stands for.
+#[derive(Clone)]
+pub(crate) struct PersonAuthentication {
+    token: AccessToken,
+    principal: Principal,
+    profile: Arc<UserProfile>,
+    /// The NS1 IP allow list of the user (empty: anywhere).
+    networks: Arc<[IpNetwork]>,
+}
+
+pub(crate) type PersonCache = FreshCache<Vec<u8>, PersonAuthentication>;
+
+pub(crate) const ACCESS_TOKEN_PREFIX: &str = "opu_";
+
+pub(crate) fn is_person_token(value: &str) -> bool {
+    value.starts_with(ACCESS_TOKEN_PREFIX)
+}
+
+fn refused() -> AppError {
+    AppError::Unauthenticated(
+        Code::Authentication,
+        "Invalid or expired access token".into(),
+    )
+}
+
+impl App {
+    async fn load_person(&self, digest: &[u8]) -> Result<Option<PersonAuthentication>> {
+        let mut tx = self.db.single_read().await?;
+        let Some(token) = sessions::access_token(&mut tx, digest).await? else {
+            return Ok(None);
+        };
+        let Some((user, organization_currency, parent_organization_id)) =
+            users::get_with_org(&mut tx, token.user).await?
+        else {
+            return Ok(None);
+        };
+        let Some(home) = organizations::get(&mut tx, user.organization_id).await? else {
+            return Ok(None);
+        };
+        let access =
+            principal_access(&mut tx, user.organization_id, &user.role, user.id.uuid()).await?;
+        let mut joined = Vec::new();
+        for membership in memberships::of_user(&mut tx, user.id).await? {
+            let permissions =
+                role_permissions(&mut tx, membership.organization.id, &membership.role).await?;
+            joined.push(Grant {
+                organization: membership.organization,
+                role: membership.role,
+                permissions,
+            });
+        }
+        let principal = Principal {
+            home: Grant {
+                organization: home.scope(),
+                role: user.role.clone(),
+                permissions: access.permissions.clone(),
+            },
+            memberships: joined,
+        };
+        Ok(Some(PersonAuthentication {
+            token,
+            principal,
+            profile: Arc::new(UserProfile {
+                user,
+                organization_currency,
+                parent_organization_id,
+                permissions: access.permissions,
+            }),
+            networks: access.networks.into(),
+        }))
+    }
+
+    /// The actor of a person's access token (`opu_…`).
+    pub(crate) async fn actor_for_person(&self, token: &str, meta: RequestMeta) -> Result<Actor> {
+        let digest = sha256(token);
+        let authentication = match self.person_cache.get(&digest) {
+            Some(hit) => hit,
+            None => {
+                let generation = self.person_cache.generation();
+                let loaded = self.load_person(&digest).await?.ok_or_else(refused)?;
+                self.person_cache.put(generation, digest, loaded.clone());
+                loaded
+            }
+        };
+        if authentication.token.expires_at <= self.clock.now() {
+            return Err(refused());
+        }
+        if !authentication.networks.is_empty() {
+            let address = meta.client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+            if !authentication.networks.iter().any(|n| n.contains(address)) {
+                return Err(AppError::IpNotAllowed(address.to_canonical()));
+            }
+        }
+        Ok(Actor {
+            role: authentication.principal.home.role.clone(),
+            principal: authentication.principal,
+            kind: ActorKind::User {
+                id: authentication.token.user,
+                session: authentication.token.session,
+            },
+            creator: Some(authentication.profile),
+            meta,
+        })
+    }
+}

@@ -1,0 +1,452 @@
+//! People signing in: the password grant (with a TOTP or recovery code once enrolled), the
+//! refresh grant that rotates refresh tokens and ends the whole session when a used one comes
+//! back, logging out, changing one's password, and one's sessions.
+//!
+//! Tokens are opaque random values stored as SHA-256 digests: an access token (`opu_…`, one
+//! hour) and a refresh token (`opr_…`, 24 hours, exchanged once). A session is the family of
+//! tokens rotated from one sign-in.
+
+use std::net::{IpAddr, Ipv4Addr};
+
+use serde_json::{Value, json};
+use tenantry_core::{AuditEventId, OrganizationId, SessionId, UserId};
+use tenantry_store::audit::{self, AuditEvent};
+use tenantry_store::sessions::{self, NewSessionToken, TokenKind};
+
+pub use tenantry_store::sessions::Session as SessionRecord;
+use tenantry_store::sign_in::{self, SignInRecord};
+use tenantry_store::{Tx, users};
+use time::{Duration, OffsetDateTime};
+
+use crate::actor::Actor;
+use crate::app::App;
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::passwords::{hash_new_password, password_matches};
+use crate::people_auth::ACCESS_TOKEN_PREFIX;
+use crate::secrets::{random_base62, sha256};
+use crate::totp::totp_step;
+
+pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::hours(1);
+pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::hours(24);
+const REFRESH_TOKEN_PREFIX: &str = "opr_";
+const TOKEN_SECRET_LEN: usize = 43;
+
+/// What `POST /v1/auth/token` answers a person (`UserTokenResponse`).
+#[derive(Debug, Clone)]
+pub struct UserTokens {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: String,
+    pub refresh_expires_in: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct PasswordGrant {
+    /// A username or an email address.
+    pub login: String,
+    pub password: String,
+    /// A TOTP code, or one of the recovery codes, once the user enrolled TOTP.
+    pub totp: Option<String>,
+}
+
+fn wrong_login() -> AppError {
+    AppError::Unauthenticated(
+        Code::Authentication,
+        "Invalid username or password".into(),
+    )
+}
+
+fn refresh_refused() -> AppError {
+    AppError::Unauthenticated(
+        Code::Authentication,
+        "Invalid, expired or already used refresh token".into(),
+    )
+}
+
+fn not_a_session() -> AppError {
+    AppError::Unprocessable(
+        Code::NotASession,
+        "Only a person signed in with a password has a session; API credentials are revoked \
+         through /v1/auth/client_credentials"
+            .into(),
+    )
+}
+
+/// An event about a person proving who they are, in their home organization's trail. The
+/// person is the authority here (there is no actor yet, or the actor is the person), so the
+/// event is appended without an `Authorized` value.
+#[allow(clippy::too_many_arguments)]
+async fn record_sign_in_event(
+    tx: &mut Tx,
+    organization: OrganizationId,
+    user: UserId,
+    action: &str,
+    changes: Value,
+    client_ip: Option<IpAddr>,
+    request_id: Option<String>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let event = AuditEvent {
+        id: AuditEventId::generate(),
+        organization_id: Some(organization),
+        actor_kind: "user".into(),
+        actor_id: user.to_string(),
+        action: action.into(),
+        target_kind: "user".into(),
+        target_id: user.to_string(),
+        changes,
+        request_id,
+        client_ip: client_ip.map(|ip| ip.to_canonical().to_string()),
+        created_on: now,
+    };
+    audit::append_sign_in_event(tx, &event).await?;
+    Ok(())
+}
+
+fn new_token(prefix: &str) -> String {
+    format!("{prefix}{}", random_base62(TOKEN_SECRET_LEN))
+}
+
+/// A fresh access and refresh token for `session`, stored in `tx`.
+async fn issue_tokens(tx: &mut Tx, session: SessionId, now: OffsetDateTime) -> Result<UserTokens> {
+    let access_token = new_token(ACCESS_TOKEN_PREFIX);
+    let refresh_token = new_token(REFRESH_TOKEN_PREFIX);
+    let tokens = [
+        NewSessionToken {
+            digest: sha256(&access_token),
+            kind: TokenKind::Access,
+            expires_at: now + ACCESS_TOKEN_LIFETIME,
+        },
+        NewSessionToken {
+            digest: sha256(&refresh_token),
+            kind: TokenKind::Refresh,
+            expires_at: now + REFRESH_TOKEN_LIFETIME,
+        },
+    ];
+    sessions::insert_tokens(tx, session, &tokens, now).await?;
+    Ok(UserTokens {
+        access_token,
+        expires_in: ACCESS_TOKEN_LIFETIME.whole_seconds(),
+        refresh_token,
+        refresh_expires_in: REFRESH_TOKEN_LIFETIME.whole_seconds(),
+    })
+}
+
+impl App {
+    /// The second factor of a user who enrolled TOTP: a current code (each works once) or an
+    /// unused recovery code. `Ok(false)` when it is wrong.
+    pub(crate) async fn second_factor_matches(
+        &self,
+        tx: &mut Tx,
+        person: &SignInRecord,
+        code: &str,
+        now: OffsetDateTime,
+    ) -> Result<bool> {
+        let code = code.trim();
+        if code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) {
+            let sealed = person.totp_secret_sealed.as_deref().unwrap_or_default();
+            let secret = self
+                .secret_box
+                .open(sealed)
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or_else(|| AppError::Internal("a user's TOTP seed cannot be opened".into()))?;
+            return match totp_step(&secret, code, now) {
+                Some(step) => Ok(sign_in::claim_totp_step(tx, person.id, step).await?),
+                None => Ok(false),
+            };
+        }
+        let digest = sha256(&normalize_recovery_code(code));
+        Ok(sign_in::use_recovery_code(tx, person.id, &digest, now).await?)
+    }
+
+    /// `grant_type=password`. An unknown login and a wrong password answer alike and cost the
+    /// same (one Argon2id verification). A refused attempt of a known user is audited.
+    pub async fn password_grant(
+        &self,
+        grant: PasswordGrant,
+        client_ip: Option<IpAddr>,
+        request_id: Option<String>,
+    ) -> Result<UserTokens> {
+        let address = client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        if let Some(wait) = self.sign_in_failures.wait(&grant.login, address) {
+            return Err(AppError::RateLimited(wait.as_secs().max(1)));
+        }
+        let person = {
+            let mut read = self.db.single_read().await?;
+            sign_in::by_login(&mut read, grant.login.trim()).await?
+        };
+        let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
+        let password_ok = password_matches(&grant.password, stored).await?;
+        let now = self.clock.now();
+        let person = match person {
+            Some(person) if password_ok => person,
+            Some(person) => {
+                self.record_refused_sign_in(&person, "password", client_ip, request_id);
+                return Err(self.failed_sign_in(&grant.login, address, wrong_login()));
+            }
+            None => return Err(self.failed_sign_in(&grant.login, address, wrong_login())),
+        };
+        let mut tx = self.db.begin().await?;
+        if person.totp_enabled {
+            let Some(code) = grant.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
+                return Err(AppError::Unauthenticated(
+                    Code::TotpRequired,
+                    "This account uses two-factor authentication: send the current TOTP code \
+                     (or a recovery code) as `totp`"
+                        .into(),
+                ));
+            };
+            if !self.second_factor_matches(&mut tx, &person, code, now).await? {
+                drop(tx);
+                self.record_refused_sign_in(&person, "totp", client_ip, request_id);
+                let refused = AppError::Unauthenticated(
+                    Code::TotpInvalid,
+                    "The TOTP code is wrong, expired or used already".into(),
+                );
+                return Err(self.failed_sign_in(&grant.login, address, refused));
+            }
+        }
+        let session = SessionId::generate();
+        sessions::insert_session(&mut tx, session, person.id, client_ip, now).await?;
+        let tokens = issue_tokens(&mut tx, session, now).await?;
+        sign_in::touch_sign_in(&mut tx, person.id, now).await?;
+        record_sign_in_event(
+            &mut tx,
+            person.organization_id,
+            person.id,
+            "user.signed_in",
+            json!({"session_id": session.to_string()}),
+            client_ip,
+            request_id,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(tokens)
+    }
+
+    /// Counts a failed sign-in; the attempt that uses up the allowance is answered 429.
+    fn failed_sign_in(&self, login: &str, address: IpAddr, refusal: AppError) -> AppError {
+        match self.sign_in_failures.record(login, address) {
+            Some(wait) => {
+                tracing::warn!(%address, "failed sign-ins over the limit; the account waits");
+                AppError::RateLimited(wait.as_secs().max(1))
+            }
+            None => refusal,
+        }
+    }
+
+    /// Audits a refused sign-in of a known user in the background, so the refusal takes as
+    /// long as one for an unknown login (which has no trail to write to).
+    fn record_refused_sign_in(
+        &self,
+        person: &SignInRecord,
+        reason: &'static str,
+        client_ip: Option<IpAddr>,
+        request_id: Option<String>,
+    ) {
+        let (db, now) = (self.db.clone(), self.clock.now());
+        let (organization, user) = (person.organization_id, person.id);
+        tokio::spawn(async move {
+            let recorded = async {
+                let mut tx = db.begin().await?;
+                record_sign_in_event(
+                    &mut tx,
+                    organization,
+                    user,
+                    "user.sign_in_refused",
+                    json!({"reason": reason}),
+                    client_ip,
+                    request_id,
+                    now,
+                )
+                .await?;
+                tx.commit().await?;
+                Ok::<_, AppError>(())
+            };
+            if let Err(err) = recorded.await {
+                tracing::warn!(%err, "could not audit a refused sign-in");
+            }
+        });
+    }
+
+    /// `grant_type=refresh_token`: exchanges a refresh token once for a new pair. A refresh
+    /// token presented again (by a thief or by the person, whoever came second) ends the
+    /// whole session, so a stolen token works at most until its owner next refreshes.
+    pub async fn refresh_grant(
+        &self,
+        refresh_token: &str,
+        client_ip: Option<IpAddr>,
+        request_id: Option<String>,
+    ) -> Result<UserTokens> {
+        let digest = sha256(refresh_token.trim());
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let token = sessions::refresh_token(&mut tx, &digest)
+            .await?
+            .ok_or_else(refresh_refused)?;
+        if token.session_ended || token.expires_at <= now {
+            return Err(refresh_refused());
+        }
+        if token.used_on.is_some() || !sessions::mark_refresh_used(&mut tx, &digest, now).await? {
+            sessions::revoke(&mut tx, token.user, token.session, now).await?;
+            if let Some(user) = users::get(&mut tx, token.user).await? {
+                record_sign_in_event(
+                    &mut tx,
+                    user.organization_id,
+                    token.user,
+                    "user.session_revoked",
+                    json!({"session_id": token.session.to_string(), "reason": "refresh_token_reused"}),
+                    client_ip,
+                    request_id,
+                    now,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            self.forget_authentications();
+            return Err(refresh_refused());
+        }
+        let tokens = issue_tokens(&mut tx, token.session, now).await?;
+        tx.commit().await?;
+        Ok(tokens)
+    }
+
+    /// Ends the caller's session: its access and refresh tokens stop working at once.
+    pub async fn logout(&self, actor: &Actor) -> Result<()> {
+        let (Some(user), Some(session)) = (actor.user_id(), actor.session_id()) else {
+            return Err(not_a_session());
+        };
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        sessions::revoke(&mut tx, user, session, now).await?;
+        record_sign_in_event(
+            &mut tx,
+            actor.organization_id(),
+            user,
+            "user.signed_out",
+            json!({"session_id": session.to_string()}),
+            actor.meta.client_ip,
+            actor.meta.request_id.clone(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.forget_authentications();
+        Ok(())
+    }
+
+    /// Changes the caller's own password, proven with the current one; every other session
+    /// of the caller ends.
+    pub async fn password_change(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
+        let (Some(user), Some(session)) = (actor.user_id(), actor.session_id()) else {
+            return Err(not_a_session());
+        };
+        let person = {
+            let mut read = self.db.single_read().await?;
+            sign_in::by_id(&mut read, user)
+                .await?
+                .ok_or_else(|| AppError::not_found(NotFoundKind::User, user))?
+        };
+        if !password_matches(current, person.password_hash.as_deref()).await? {
+            return Err(AppError::Forbidden(
+                Code::PasswordIncorrect,
+                "The current password is not correct".into(),
+            ));
+        }
+        let email = person.email.as_deref().unwrap_or_default();
+        let hash = hash_new_password(new, &[&person.username, email]).await?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        sign_in::set_password(&mut tx, user, &hash, now).await?;
+        let ended = sessions::revoke_all_of_user(&mut tx, user, Some(session), now).await?;
+        record_sign_in_event(
+            &mut tx,
+            person.organization_id,
+            user,
+            "user.password_changed",
+            json!({"password": "[redacted]", "sessions_ended": ended}),
+            actor.meta.client_ip,
+            actor.meta.request_id.clone(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.forget_authentications();
+        Ok(())
+    }
+
+    /// The caller's sessions that can still be refreshed, newest first.
+    pub async fn session_list(&self, actor: &Actor) -> Result<Vec<SessionRecord>> {
+        let user = actor.user_id().filter(|_| actor.session_id().is_some());
+        let user = user.ok_or_else(not_a_session)?;
+        let mut read = self.db.begin_read().await?;
+        Ok(sessions::live_of_user(&mut read, user, self.clock.now()).await?)
+    }
+
+    /// Ends one of the caller's sessions; another person's session is not found.
+    pub async fn session_revoke(&self, actor: &Actor, session: SessionId) -> Result<()> {
+        let user = actor.user_id().filter(|_| actor.session_id().is_some());
+        let user = user.ok_or_else(not_a_session)?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        if !sessions::revoke(&mut tx, user, session, now).await? {
+            return Err(AppError::not_found(NotFoundKind::Session, session));
+        }
+        record_sign_in_event(
+            &mut tx,
+            actor.organization_id(),
+            user,
+            "user.session_revoked",
+            json!({"session_id": session.to_string()}),
+            actor.meta.client_ip,
+            actor.meta.request_id.clone(),
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        self.forget_authentications();
+        Ok(())
+    }
+
+    /// Deletes expired session tokens; returns how many.
+    pub async fn session_token_cleanup(&self) -> Result<u64> {
+        let mut tx = self.db.begin().await?;
+        let removed = sessions::delete_expired_tokens(&mut tx, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+}
+
+/// Recovery codes are shown as `xxxxx-xxxxx`; they are compared without the dash and case.
+pub(crate) fn normalize_recovery_code(code: &str) -> String {
+    code.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl App {
+    /// An event about the signed-in caller's own account, in their home organization's trail.
+    pub(crate) async fn record_person_event(
+        &self,
+        tx: &mut Tx,
+        actor: &Actor,
+        action: &str,
+        changes: Value,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let user = actor.user_id().ok_or_else(not_a_session)?;
+        record_sign_in_event(
+            tx,
+            actor.organization_id(),
+            user,
+            action,
+            changes,
+            actor.meta.client_ip,
+            actor.meta.request_id.clone(),
+            now,
+        )
+        .await
+    }
+}

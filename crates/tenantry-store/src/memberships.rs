@@ -1,0 +1,97 @@
+//! Memberships: a user's role in an organization other than its home one. A user keeps exactly
+//! one home organization (`users.organization_id`); memberships add more, one role each.
+
+use tenantry_core::{Authorized, OrgScope, OrgStatus, OrganizationId, UserId};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::db::{Tx, on_tx, parse_stored};
+use crate::error::{Result, classify};
+
+/// An organization a user joined, where it sits in the tree, and the role held there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    pub organization: OrgScope,
+    pub organization_name: String,
+    pub role: String,
+    pub created_on: OffsetDateTime,
+}
+
+const UPSERT: &str = "INSERT INTO memberships (organization_id, user_id, role, created_on) \
+    VALUES ($1, $2, $3, $4) \
+    ON CONFLICT (organization_id, user_id) DO UPDATE SET role = excluded.role";
+
+const DELETE: &str = "DELETE FROM memberships WHERE organization_id = $1 AND user_id = $2";
+
+const SELECT_OF_USER: &str = "SELECT o.id, o.parent_id, o.status, o.name, m.role, m.created_on \
+    FROM memberships m JOIN organizations o ON o.id = m.organization_id \
+    WHERE m.user_id = $1 AND o.deleted_on IS NULL ORDER BY m.created_on, o.id";
+
+const SELECT_ROLE: &str = "SELECT m.role FROM memberships m \
+    JOIN users u ON u.id = m.user_id AND u.deleted_on IS NULL \
+    WHERE m.organization_id = $1 AND m.user_id = $2";
+
+/// Gives `user` the role `role` in the proof's organization, or changes the role it has there.
+pub async fn put(
+    tx: &mut Tx,
+    auth: &Authorized,
+    user: UserId,
+    role: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(UPSERT)
+        .bind(auth.organization_id().uuid())
+        .bind(user.uuid())
+        .bind(role)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ()))
+    .map_err(classify)?;
+    Ok(())
+}
+
+/// Ends `user`'s membership of the proof's organization; false when there was none.
+pub async fn delete(tx: &mut Tx, auth: &Authorized, user: UserId) -> Result<bool> {
+    let deleted = on_tx!(tx, conn => sqlx::query(DELETE)
+        .bind(auth.organization_id().uuid())
+        .bind(user.uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(deleted > 0)
+}
+
+/// The role `user` holds as a member of the proof's organization.
+pub async fn role_in(tx: &mut Tx, auth: &Authorized, user: UserId) -> Result<Option<String>> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar::<_, String>(SELECT_ROLE)
+        .bind(auth.organization_id().uuid())
+        .bind(user.uuid())
+        .fetch_optional(conn)
+        .await)?)
+}
+
+type MembershipRow = (Uuid, Option<Uuid>, String, String, String, OffsetDateTime);
+
+/// The live organizations `user` joined, oldest membership first. Part of authenticating the
+/// user (before any proof exists), so it takes none.
+pub async fn of_user(tx: &mut Tx, user: UserId) -> Result<Vec<Membership>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, MembershipRow>(SELECT_OF_USER)
+        .bind(user.uuid())
+        .fetch_all(conn)
+        .await)?;
+    rows.into_iter()
+        .map(|(id, parent_id, status, name, role, created_on)| {
+            Ok(Membership {
+                organization: OrgScope {
+                    id: OrganizationId::from_uuid(id),
+                    parent_id: parent_id.map(OrganizationId::from_uuid),
+                    status: parse_stored(&status, OrgStatus::parse)?,
+                },
+                organization_name: name,
+                role,
+                created_on,
+            })
+        })
+        .collect()
+}
