@@ -2,9 +2,7 @@
 
 use serde_json::{Value, json};
 use tenantry_core::ids::ApiKeyKind;
-use tenantry_core::{
-    ApiKeyId, BuiltinRole, OrgScope, OrganizationId, Permission, Resource, Scope,
-};
+use tenantry_core::{ApiKeyId, BuiltinRole, OrgScope, OrganizationId, Permission, Resource, Scope};
 use tenantry_store::credentials::{self, Credential};
 use tenantry_store::{Page, PageRequest, Tx};
 use time::OffsetDateTime;
@@ -118,8 +116,7 @@ async fn ensure_grantable(
     }
     let role = find_role(tx, organization.id, label).await?;
     let held = actor.principal.permissions_in(organization);
-    if !role.permissions.iter().all(|p| held.contains(p))
-    {
+    if !role.permissions.iter().all(|p| held.contains(p)) {
         return Err(AppError::Forbidden(
             Code::PermissionDenied,
             format!("A credential cannot hold the role {label}, which exceeds your own"),

@@ -82,7 +82,9 @@ impl App {
         if !definition.permissions.iter().all(|p| held.contains(p)) {
             return Err(AppError::Forbidden(
                 Code::PermissionDenied,
-                format!("You cannot grant the role {role}, which holds permissions you do not have"),
+                format!(
+                    "You cannot grant the role {role}, which holds permissions you do not have"
+                ),
             ));
         }
         let before = memberships::role_in(&mut tx, &auth, user).await?;

@@ -50,10 +50,7 @@ pub struct PasswordGrant {
 }
 
 fn wrong_login() -> AppError {
-    AppError::Unauthenticated(
-        Code::Authentication,
-        "Invalid username or password".into(),
-    )
+    AppError::Unauthenticated(Code::Authentication, "Invalid username or password".into())
 }
 
 fn refresh_refused() -> AppError {
@@ -196,7 +193,10 @@ impl App {
                         .into(),
                 ));
             };
-            if !self.second_factor_matches(&mut tx, &person, code, now).await? {
+            if !self
+                .second_factor_matches(&mut tx, &person, code, now)
+                .await?
+            {
                 drop(tx);
                 self.record_refused_sign_in(&person, "totp", client_ip, request_id);
                 let refused = AppError::Unauthenticated(

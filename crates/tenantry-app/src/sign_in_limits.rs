@@ -114,9 +114,20 @@ mod tests {
             assert_eq!(limits.record("Jane", office), None);
         }
         assert!(limits.record("jane", office).is_some());
-        assert!(limits.wait("JANE", office).is_some(), "the login ignores case");
-        assert_eq!(limits.wait("jane", home), None, "the same account elsewhere");
-        assert_eq!(limits.wait("john", office), None, "another account at the address");
+        assert!(
+            limits.wait("JANE", office).is_some(),
+            "the login ignores case"
+        );
+        assert_eq!(
+            limits.wait("jane", home),
+            None,
+            "the same account elsewhere"
+        );
+        assert_eq!(
+            limits.wait("john", office),
+            None,
+            "another account at the address"
+        );
     }
 
     #[test]
@@ -128,7 +139,11 @@ mod tests {
             blocked = limits.record("jane", ip);
         }
         assert!(blocked.is_some());
-        assert!(limits.wait("jane", "203.0.113.9".parse().unwrap()).is_some());
+        assert!(
+            limits
+                .wait("jane", "203.0.113.9".parse().unwrap())
+                .is_some()
+        );
         assert_eq!(limits.wait("john", "203.0.113.9".parse().unwrap()), None);
     }
 }

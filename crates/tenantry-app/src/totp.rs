@@ -20,7 +20,15 @@ pub(crate) fn new_totp_secret() -> String {
 /// The time step whose code `code` is, among the previous, current and next steps.
 pub(crate) fn totp_step(secret: &str, code: &str, now: OffsetDateTime) -> Option<i64> {
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().ok()?;
-    let totp = TOTP::new_unchecked(Algorithm::SHA1, DIGITS, 1, TOTP_STEP, bytes, None, String::new());
+    let totp = TOTP::new_unchecked(
+        Algorithm::SHA1,
+        DIGITS,
+        1,
+        TOTP_STEP,
+        bytes,
+        None,
+        String::new(),
+    );
     let current = u64::try_from(now.unix_timestamp()).ok()? / TOTP_STEP;
     [current.saturating_sub(1), current, current + 1]
         .into_iter()

@@ -134,7 +134,10 @@ impl App {
         }
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        if !self.second_factor_matches(&mut tx, &person, code, now).await? {
+        if !self
+            .second_factor_matches(&mut tx, &person, code, now)
+            .await?
+        {
             return Err(wrong_code());
         }
         sign_in::set_totp(&mut tx, person.id, None, now).await?;

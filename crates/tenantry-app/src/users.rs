@@ -18,9 +18,9 @@ use crate::actor::{Actor, ActorKind};
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::passwords::checked_hash;
 use crate::reach::{acting_org, authorize_org};
 use crate::roles::find_role;
-use crate::passwords::checked_hash;
 
 pub use tenantry_store::users::User as UserRecord;
 
@@ -136,7 +136,11 @@ fn check_assignable(
 /// Only an owner of the organization through which the caller reaches the user's grants or
 /// removes the admin role: a person by the role held there, a credential by the role of the
 /// person who made it.
-pub(crate) fn check_admin_change(actor: &Actor, target: &OrgScope, touches_admin: bool) -> Result<()> {
+pub(crate) fn check_admin_change(
+    actor: &Actor,
+    target: &OrgScope,
+    touches_admin: bool,
+) -> Result<()> {
     let owner = BuiltinRole::Owner.label();
     let caller_is_owner = match actor.kind {
         ActorKind::User { .. } => actor

@@ -188,8 +188,7 @@ pub fn require_status_change(
     target: &OrgScope,
 ) -> Result<Authorized, Denied> {
     let grant = principal.grant_for(target).ok_or(Denied::NotFound)?;
-    if target.parent_id != Some(grant.organization.id) || !grant.permissions.contains(&permission)
-    {
+    if target.parent_id != Some(grant.organization.id) || !grant.permissions.contains(&permission) {
         return Err(Denied::Forbidden(permission));
     }
     if grant.organization.status == OrgStatus::Inactive {
@@ -298,7 +297,10 @@ mod tests {
         );
         assert!(require(&person, DNS_MANAGE, &joined).is_ok());
         assert!(require(&person, DNS_MANAGE, &joined_child).is_ok());
-        assert_eq!(require(&person, DNS_READ, &elsewhere), Err(Denied::NotFound));
+        assert_eq!(
+            require(&person, DNS_READ, &elsewhere),
+            Err(Denied::NotFound)
+        );
         assert!(person.holds_anywhere(DNS_MANAGE));
     }
 

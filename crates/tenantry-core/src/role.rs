@@ -96,9 +96,7 @@ impl BuiltinRole {
             ]
             .into_iter()
             .collect(),
-            BuiltinRole::Member => Permission::all()
-                .filter(|p| !p.scope.is_write())
-                .collect(),
+            BuiltinRole::Member => Permission::all().filter(|p| !p.scope.is_write()).collect(),
         };
         // Everyone in an organization may read the organization they work in.
         set.insert(org_read);

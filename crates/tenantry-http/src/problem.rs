@@ -148,7 +148,11 @@ fn describe(code: Code) -> (&'static str, &'static str, &'static str) {
         Code::LastOperator => ("last-operator", PLATFORM, "ERROR_LAST_OPERATOR"),
         Code::TotpInvalid => ("totp-invalid", PLATFORM, "ERROR_TOTP_INVALID"),
         Code::InviteTokenInvalid => ("invite-token-invalid", USER, "ERROR_INVITE_TOKEN_INVALID"),
-        Code::TotpRequired => ("totp-required", "Authentication Error", "ERROR_TOTP_REQUIRED"),
+        Code::TotpRequired => (
+            "totp-required",
+            "Authentication Error",
+            "ERROR_TOTP_REQUIRED",
+        ),
         Code::PasswordIncorrect => ("password-incorrect", USER, "ERROR_PASSWORD_INCORRECT"),
         Code::TotpAlreadyEnabled => ("totp-already-enabled", USER, "ERROR_TOTP_ALREADY_ENABLED"),
         Code::TotpNotEnrolled => ("totp-not-enrolled", USER, "ERROR_TOTP_NOT_ENROLLED"),

@@ -64,11 +64,13 @@ pub async fn delete(tx: &mut Tx, auth: &Authorized, user: UserId) -> Result<bool
 
 /// The role `user` holds as a member of the proof's organization.
 pub async fn role_in(tx: &mut Tx, auth: &Authorized, user: UserId) -> Result<Option<String>> {
-    Ok(on_tx!(tx, conn => sqlx::query_scalar::<_, String>(SELECT_ROLE)
+    Ok(
+        on_tx!(tx, conn => sqlx::query_scalar::<_, String>(SELECT_ROLE)
         .bind(auth.organization_id().uuid())
         .bind(user.uuid())
         .fetch_optional(conn)
-        .await)?)
+        .await)?,
+    )
 }
 
 type MembershipRow = (Uuid, Option<Uuid>, String, String, String, OffsetDateTime);

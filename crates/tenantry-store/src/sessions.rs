@@ -87,8 +87,7 @@ const SELECT_REFRESH: &str = "SELECT s.id, s.user_id, t.expires_at, t.used_on, \
 const MARK_USED: &str = "UPDATE session_tokens SET used_on = $2 \
     WHERE token_digest = $1 AND kind = 'refresh' AND used_on IS NULL";
 
-const REVOKE: &str =
-    "UPDATE user_sessions SET revoked_on = $2 WHERE id = $1 AND user_id = $3 AND revoked_on IS NULL";
+const REVOKE: &str = "UPDATE user_sessions SET revoked_on = $2 WHERE id = $1 AND user_id = $3 AND revoked_on IS NULL";
 
 const REVOKE_ALL_OF_USER: &str = "UPDATE user_sessions SET revoked_on = $2 \
     WHERE user_id = $1 AND revoked_on IS NULL AND id <> $3";
@@ -134,7 +133,14 @@ pub async fn insert_tokens(
     }
     let mut insert = Query::insert();
     insert.into_table(Alias::new("session_tokens")).columns(
-        ["token_digest", "session_id", "kind", "expires_at", "created_on"].map(Alias::new),
+        [
+            "token_digest",
+            "session_id",
+            "kind",
+            "expires_at",
+            "created_on",
+        ]
+        .map(Alias::new),
     );
     for token in tokens {
         insert.values_panic([
@@ -156,12 +162,14 @@ pub async fn access_token(tx: &mut Tx, digest: &[u8]) -> Result<Option<AccessTok
         .bind(digest)
         .fetch_optional(conn)
         .await)?;
-    Ok(row.map(|(session, user, organization, expires_at)| AccessToken {
-        session: SessionId::from_uuid(session),
-        user: UserId::from_uuid(user),
-        organization: OrganizationId::from_uuid(organization),
-        expires_at,
-    }))
+    Ok(
+        row.map(|(session, user, organization, expires_at)| AccessToken {
+            session: SessionId::from_uuid(session),
+            user: UserId::from_uuid(user),
+            organization: OrganizationId::from_uuid(organization),
+            expires_at,
+        }),
+    )
 }
 
 type RefreshRow = (Uuid, Uuid, OffsetDateTime, Option<OffsetDateTime>, bool);
@@ -171,15 +179,15 @@ pub async fn refresh_token(tx: &mut Tx, digest: &[u8]) -> Result<Option<RefreshT
         .bind(digest)
         .fetch_optional(conn)
         .await)?;
-    Ok(
-        row.map(|(session, user, expires_at, used_on, session_ended)| RefreshToken {
+    Ok(row.map(
+        |(session, user, expires_at, used_on, session_ended)| RefreshToken {
             session: SessionId::from_uuid(session),
             user: UserId::from_uuid(user),
             expires_at,
             used_on,
             session_ended,
-        }),
-    )
+        },
+    ))
 }
 
 /// Marks a refresh token exchanged; false when it already was (by a concurrent request too).

@@ -65,8 +65,7 @@ const CLAIM_STEP: &str = "UPDATE users SET totp_last_step = $2 \
 const TOUCH_SIGN_IN: &str = "UPDATE users SET last_sign_in_on = $2 WHERE id = $1";
 
 const DELETE_CODES: &str = "DELETE FROM user_recovery_codes WHERE user_id = $1";
-const INSERT_CODE: &str =
-    "INSERT INTO user_recovery_codes (user_id, code_digest) VALUES ($1, $2)";
+const INSERT_CODE: &str = "INSERT INTO user_recovery_codes (user_id, code_digest) VALUES ($1, $2)";
 const USE_CODE: &str = "UPDATE user_recovery_codes SET used_on = $3 \
     WHERE user_id = $1 AND code_digest = $2 AND used_on IS NULL";
 const COUNT_UNUSED_CODES: &str =
@@ -207,8 +206,10 @@ pub async fn use_recovery_code(
 }
 
 pub async fn unused_recovery_codes(tx: &mut Tx, id: UserId) -> Result<i64> {
-    Ok(on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(COUNT_UNUSED_CODES)
+    Ok(
+        on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(COUNT_UNUSED_CODES)
         .bind(id.uuid())
         .fetch_one(conn)
-        .await)?)
+        .await)?,
+    )
 }

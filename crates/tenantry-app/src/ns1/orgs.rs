@@ -16,11 +16,11 @@ use crate::audit::{Target, diff, record};
 use crate::bootstrap::top_level_create;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::check_name;
-use crate::totp::totp_step;
 use crate::operators::OperatorActor;
 use crate::organizations::{org_target, snapshot};
 use crate::passwords::hash_new_password;
 use crate::secrets::{random_base62, sha256};
+use crate::totp::totp_step;
 
 /// How long an invite token from a password reset works.
 pub const INVITE_LIFETIME: Duration = Duration::hours(24);

@@ -45,7 +45,10 @@ mod tests {
     fn length_common_list_and_identities() {
         assert!(check_password("short", &[]).is_err());
         assert!(check_password(&"x".repeat(257), &[]).is_err());
-        assert!(check_password("Password1", &[]).is_err(), "common, any case");
+        assert!(
+            check_password("Password1", &[]).is_err(),
+            "common, any case"
+        );
         assert!(check_password("baseball", &[]).is_err());
         assert!(check_password("jane.doe.42", &["Jane.Doe.42"]).is_err());
         assert!(check_password("jane.doe.42", &["x", "jane.doe.42@example.com"]).is_err());
@@ -55,6 +58,10 @@ mod tests {
     #[test]
     fn the_shipped_list_is_lowercase_and_long_enough_to_matter() {
         assert!(COMMON_SET.len() > 10_000);
-        assert!(COMMON.lines().all(|w| w == w.to_lowercase() && w.len() >= 8));
+        assert!(
+            COMMON
+                .lines()
+                .all(|w| w == w.to_lowercase() && w.len() >= 8)
+        );
     }
 }

@@ -225,16 +225,16 @@ async fn a_parent_manages_its_suborganizations_rules_without_being_bound_by_them
             api.engine()
         );
         // The parent's own credential still works from anywhere; the child's does not.
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .client_ip(ELSEWHERE)
             .expect(StatusCode::OK)
             .await;
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .key(&child_key)
             .client_ip(ELSEWHERE)
             .expect(StatusCode::FORBIDDEN)
             .await;
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .key(&child_key)
             .client_ip("192.0.2.5")
             .expect(StatusCode::OK)

@@ -12,7 +12,20 @@ use tenantry_core::BuiltinRole;
 use tenantry_http::{Access, Dialect, Endpoint};
 use time::Duration;
 
+use crate::sign_in::{grant, sign_in_with};
 use crate::support::{Api, apis, other_tenant, suborg};
+
+async fn fresh_session(api: &Api, username: &str) -> String {
+    grant(
+        api,
+        json!({"grant_type": "password", "username": username, "password": SWEEP_PASSWORD}),
+    )
+    .expect(StatusCode::OK)
+    .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Who {
@@ -30,9 +43,17 @@ enum Who {
     OtherTenantAdmin,
     InactiveOrgAdmin,
     DisallowedIp,
+    /// A person signed in with a password, role `member` in the child (its home).
+    ChildMember,
+    /// A person whose home is another tenant, role `member` in the child by membership.
+    JoinedMember,
+    /// A person's refresh token presented as an access token.
+    RefreshAsAccess,
+    /// The access token of a person deleted since.
+    DeletedPersonToken,
 }
 
-const EVERYONE: [Who; 14] = [
+const EVERYONE: [Who; 18] = [
     Who::NoCredential,
     Who::MalformedKey,
     Who::RevokedKey,
@@ -47,7 +68,38 @@ const EVERYONE: [Who; 14] = [
     Who::OtherTenantAdmin,
     Who::InactiveOrgAdmin,
     Who::DisallowedIp,
+    Who::ChildMember,
+    Who::JoinedMember,
+    Who::RefreshAsAccess,
+    Who::DeletedPersonToken,
 ];
+
+/// Routes about the signed-in person's own account: an API credential has no session there.
+const PERSON_ONLY: [&str; 8] = [
+    "change_my_password",
+    "get_my_totp",
+    "enrol_my_totp",
+    "confirm_my_totp",
+    "disable_my_totp",
+    "list_my_sessions",
+    "revoke_my_session",
+    "logout",
+];
+
+/// What a person gets from the person-only routes with the sweep's bodies.
+fn person_answer(operation_id: &str) -> (StatusCode, Option<&'static str>) {
+    match operation_id {
+        "change_my_password" => (StatusCode::FORBIDDEN, Some("ERROR_PASSWORD_INCORRECT")),
+        "confirm_my_totp" => (StatusCode::FORBIDDEN, Some("ERROR_TOTP_INVALID")),
+        "disable_my_totp" => (StatusCode::CONFLICT, Some("ERROR_TOTP_NOT_ENROLLED")),
+        "enrol_my_totp" => (StatusCode::CREATED, None),
+        "revoke_my_session" => (StatusCode::NOT_FOUND, Some("ERROR_SESSION_NOT_FOUND")),
+        "logout" => (StatusCode::NO_CONTENT, None),
+        _ => (StatusCode::OK, None),
+    }
+}
+
+const SWEEP_PASSWORD: &str = "sweeping-lantern-7";
 
 /// How a route picks the organization it acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +130,21 @@ fn case(operation_id: &str) -> Option<Case> {
     use Targeting::*;
     let (targeting, body): (Targeting, fn(u32) -> Value) = match operation_id {
         "healthz" | "readyz" | "openapi" | "issue_token" => (Own, no_body),
+        "list_my_organizations"
+        | "get_my_totp"
+        | "enrol_my_totp"
+        | "list_my_sessions"
+        | "logout" => (Own, no_body),
+        "change_my_password" => (
+            Own,
+            |_| json!({"current_password": "not-the-password", "new_password": "a-brand-new-phrase"}),
+        ),
+        "confirm_my_totp" => (Own, |_| json!({"code": "abcdef"})),
+        "disable_my_totp" => (
+            Own,
+            |_| json!({"password": SWEEP_PASSWORD, "code": "abcdef"}),
+        ),
+        "revoke_my_session" => (Own, no_body),
         "list_organizations"
         | "list_own_attributes"
         | "list_role_permissions"
@@ -240,6 +307,9 @@ struct World {
     revoked: String,
     expired: String,
     expired_token: String,
+    /// A spent refresh token's successor, and a deleted person's access token.
+    refresh_token: String,
+    deleted_person_token: String,
     /// Objects made in the inactive organization before it was deactivated (nothing new can
     /// be made in it).
     inactive_objects: Objects,
@@ -453,8 +523,57 @@ async fn world(api: &Api) -> World {
     )
     .expect(StatusCode::OK)
     .await;
-    // Past the key's expiry and the token's hour.
+    // People: a member of the child (its home), a member of the child from another tenant,
+    // and one deleted since signing in.
+    let person = |username: &'static str, org: String| async move {
+        api.post(
+            "/v1/users",
+            json!({"username": username, "password": SWEEP_PASSWORD, "role": "member"}),
+        )
+        .header("x-organization-context", &org)
+        .expect(StatusCode::OK)
+        .await["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    person("sweep-member", child.clone()).await;
+    let doomed = person("sweep-doomed", child.clone()).await;
+    let joined = api
+        .post(
+            "/v1/users",
+            json!({"username": "sweep-joined", "password": SWEEP_PASSWORD, "role": "member"}),
+        )
+        .key(&other_tenant_admin)
+        .expect(StatusCode::OK)
+        .await["user_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let parent_admin = api
+        .t
+        .app
+        .authenticate(api.key(), tenantry_app::RequestMeta::default())
+        .await
+        .unwrap();
+    api.t
+        .app
+        .membership_put(&parent_admin, child.parse().unwrap(), joined, "member")
+        .await
+        .unwrap();
     api.t.clock.advance(Duration::seconds(3700));
+    let tokens = sign_in_with(api, "sweep-member", SWEEP_PASSWORD).await;
+    let deleted_person_token =
+        sign_in_with(api, "sweep-doomed", SWEEP_PASSWORD).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    api.delete(&format!("/v1/users/{doomed}"))
+        .expect(StatusCode::NO_CONTENT)
+        .await;
+    // Past the key's expiry and the token's hour.
+    api.t.clock.advance(Duration::seconds(60));
 
     let text = |v: &Value| v["api_key"].as_str().unwrap().to_owned();
     World {
@@ -474,6 +593,8 @@ async fn world(api: &Api) -> World {
         revoked: text(&revoked),
         expired: text(&expired),
         expired_token,
+        refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
+        deleted_person_token,
         inactive_objects,
     }
 }
@@ -489,7 +610,7 @@ fn expected(endpoint: &Endpoint, case: &Case, who: Who) -> (StatusCode, Option<&
     }
     // Zones are reached by name, as through `/v1/dns`; users, teams and keys only in the
     // caller's own organization.
-    if who == Who::ParentAdminOnChild
+    if matches!(who, Who::ParentAdminOnChild | Who::JoinedMember)
         && endpoint.path.starts_with("/v1/account/")
         && case.targeting == Targeting::Named
         && status.is_success()
@@ -518,13 +639,54 @@ fn expected_tenantry(
     let role_lacks =
         |role: BuiltinRole| permission.is_some_and(|p| !role.permissions().contains(&p));
     let denied = (StatusCode::FORBIDDEN, Some("ERROR_PERMISSION_DENIED"));
+    let person = matches!(who, Who::ChildMember | Who::JoinedMember);
+    let refused = matches!(
+        who,
+        Who::NoCredential
+            | Who::MalformedKey
+            | Who::RevokedKey
+            | Who::ExpiredKey
+            | Who::ExpiredToken
+            | Who::RefreshAsAccess
+            | Who::DeletedPersonToken
+    );
+    if PERSON_ONLY.contains(&endpoint.operation_id) && !refused && who != Who::DisallowedIp {
+        return if person {
+            person_answer(endpoint.operation_id)
+        } else {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("ERROR_NOT_A_SESSION"),
+            )
+        };
+    }
+    // The sweep's suborganization keys were made by the parent's admin, who is outside
+    // their reach: `me` shows nobody to them.
+    let made_by_parent = matches!(
+        who,
+        Who::Viewer | Who::SubAdminOnParent | Who::SubAdminOnSibling | Who::InactiveOrgAdmin
+    );
+    if endpoint.operation_id == "get_current_user" && made_by_parent {
+        return (StatusCode::NOT_FOUND, Some("ERROR_USER_NOT_FOUND"));
+    }
+    // Introspection describes an API credential; a person's token is refused (as the
+    // reference says of user tokens).
+    if endpoint.operation_id == "introspect_credential" && person {
+        return (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION"));
+    }
     match who {
         Who::NoCredential
         | Who::MalformedKey
         | Who::RevokedKey
         | Who::ExpiredKey
-        | Who::ExpiredToken => (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION")),
+        | Who::ExpiredToken
+        | Who::RefreshAsAccess
+        | Who::DeletedPersonToken => (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION")),
         Who::DisallowedIp => (StatusCode::FORBIDDEN, Some("ERROR_IP_NOT_ALLOWED")),
+        Who::ChildMember | Who::JoinedMember if role_lacks(BuiltinRole::Member) => denied,
+        // The joined member's home is another tenant, where its role is `member` too; a
+        // route acting on the home organization succeeds there as it does for the child's.
+        Who::ChildMember | Who::JoinedMember => success,
         Who::Viewer if role_lacks(BuiltinRole::Viewer) => denied,
         Who::DnsManager if role_lacks(BuiltinRole::DnsManager) => denied,
         Who::BillingManager if role_lacks(BuiltinRole::BillingManager) => denied,
@@ -565,6 +727,14 @@ fn caller(world: &World, who: Who, n: u32) -> (Option<String>, String, String) {
         Who::RevokedKey => (Some(world.revoked.clone()), &world.child, fresh_ip),
         Who::ExpiredKey => (Some(world.expired.clone()), &world.child, fresh_ip),
         Who::ExpiredToken => (Some(world.expired_token.clone()), &world.child, fresh_ip),
+        Who::RefreshAsAccess => (Some(world.refresh_token.clone()), &world.child, fresh_ip),
+        Who::DeletedPersonToken => (
+            Some(world.deleted_person_token.clone()),
+            &world.child,
+            fresh_ip,
+        ),
+        // Signed in afresh for each call (a call may end its session).
+        Who::ChildMember | Who::JoinedMember => (None, &world.child, fresh_ip),
         Who::Viewer => (Some(world.viewer.clone()), &world.child, fresh_ip),
         Who::DnsManager => (Some(world.dns_manager.clone()), &world.child, fresh_ip),
         Who::BillingManager => (Some(world.billing_manager.clone()), &world.child, fresh_ip),
@@ -610,6 +780,7 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{type}", "A")
         .replace("{operator_id}", "000000000000000000000000")
         .replace("{org_id}", "2000")
+        .replace("{session_id}", "session_01h45ytscbebyvny4gc8cr8ma2")
 }
 
 #[tokio::test]
@@ -668,7 +839,16 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                     .client_ip(&ip);
                 call = match (&credential, who) {
                     (_, Who::ParentAdminOnChild) => call,
-                    (Some(secret), Who::ExpiredToken) => call.bearer(secret),
+                    (_, Who::ChildMember) => {
+                        call.bearer(&fresh_session(&api, "sweep-member").await)
+                    }
+                    (_, Who::JoinedMember) => {
+                        call.bearer(&fresh_session(&api, "sweep-joined").await)
+                    }
+                    (
+                        Some(secret),
+                        Who::ExpiredToken | Who::RefreshAsAccess | Who::DeletedPersonToken,
+                    ) => call.bearer(secret),
                     (Some(key), _) => call.key(key),
                     (None, _) => call.anonymous(),
                 };

@@ -223,7 +223,7 @@ async fn an_inactive_suborganization_refuses_changes_but_allows_reads() {
             .expect(StatusCode::FORBIDDEN)
             .await;
         api.get(&path).key(&sub_key).expect(StatusCode::OK).await;
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .key(&sub_key)
             .expect(StatusCode::OK)
             .await;
@@ -241,14 +241,14 @@ async fn an_inactive_suborganization_refuses_changes_but_allows_reads() {
 async fn deleting_a_suborganization_stops_its_credentials_at_once() {
     for api in apis().await {
         let (id, sub_key) = suborg(&api, "Leaving").await;
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .key(&sub_key)
             .expect(StatusCode::OK)
             .await;
         api.delete(&format!("/v1/organizations/{id}"))
             .expect(StatusCode::NO_CONTENT)
             .await;
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .key(&sub_key)
             .expect(StatusCode::UNAUTHORIZED)
             .await;
@@ -342,7 +342,8 @@ async fn roles_list_the_built_ins() {
                 "viewer",
                 "domain_manager",
                 "dns_manager",
-                "billing_manager"
+                "billing_manager",
+                "member"
             ]
         );
         let dns = &roles[4]["permissions"];

@@ -171,7 +171,7 @@ async fn custom_roles_are_created_assigned_changed_and_deleted_by_the_rules() {
             .get("/v1/organizations/roles")
             .expect(StatusCode::OK)
             .await;
-        assert_eq!(all.as_array().unwrap().len(), 7, "{:?}", api.engine());
+        assert_eq!(all.as_array().unwrap().len(), 8, "{:?}", api.engine());
         api.get("/v1/organizations/roles/support_staff")
             .expect(StatusCode::OK)
             .await;

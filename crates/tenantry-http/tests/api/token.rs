@@ -80,7 +80,7 @@ async fn wrong_secrets_unknown_clients_and_bad_forms_are_refused() {
             .call(Method::POST, "/v1/auth/token")
             .anonymous()
             .header("content-type", "application/x-www-form-urlencoded")
-            .raw(&format!("grant_type=password&client_id={org}"))
+            .raw(&format!("grant_type=implicit&client_id={org}"))
             .expect(StatusCode::UNPROCESSABLE_ENTITY)
             .await;
         let locs: Vec<_> = err["errors"]
@@ -89,7 +89,7 @@ async fn wrong_secrets_unknown_clients_and_bad_forms_are_refused() {
             .iter()
             .map(|e| e["loc"][1].as_str().unwrap())
             .collect();
-        assert_eq!(locs, ["grant_type", "client_secret"]);
+        assert_eq!(locs, ["grant_type"]);
         api.get("/v1/users/me")
             .anonymous()
             .header("authorization", "Bearer opt_forged")
@@ -121,7 +121,7 @@ async fn revoking_a_credential_revokes_its_tokens_at_once() {
         api.delete(&format!("/v1/auth/client_credentials/{id}"))
             .expect(StatusCode::NO_CONTENT)
             .await;
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .bearer(&token)
             .expect(StatusCode::UNAUTHORIZED)
             .await;
@@ -139,14 +139,14 @@ async fn revoking_a_credential_revokes_its_tokens_at_once() {
             .expect(StatusCode::OK)
             .await;
         let token = grant["access_token"].as_str().unwrap().to_owned();
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .bearer(&token)
             .expect(StatusCode::OK)
             .await;
         api.delete(&format!("/v1/organizations/{sub_id}"))
             .expect(StatusCode::NO_CONTENT)
             .await;
-        api.get("/v1/users/me")
+        api.get("/v1/auth/client_credentials/introspect")
             .bearer(&token)
             .expect(StatusCode::UNAUTHORIZED)
             .await;
