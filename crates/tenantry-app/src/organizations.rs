@@ -244,10 +244,17 @@ impl App {
         }
         let mut created_users = Vec::with_capacity(command.users.len());
         for (index, user) in command.users.into_iter().enumerate() {
-            let role = if index == 0 {
-                BuiltinRole::Owner
-            } else {
-                BuiltinRole::Admin
+            // The first user owns the new organization (there is always an owner); the others
+            // get the role asked for, `admin` when none is.
+            let role = match (index, user.role) {
+                (0, _) => BuiltinRole::Owner,
+                (_, Some(BuiltinRole::Owner)) => {
+                    return Err(AppError::Unprocessable(
+                        Code::RoleNotAssignable,
+                        "Only the first user becomes the owner".into(),
+                    ));
+                }
+                (_, role) => role.unwrap_or(BuiltinRole::Admin),
             };
             let user = build_user(user, org.id, role, now)?;
             users::insert(&mut tx, &child_auth, &user).await?;

@@ -38,6 +38,37 @@ async fn create_with_users_makes_the_first_owner_and_the_rest_admins() {
             .collect();
         assert_eq!(roles, [json!("owner"), json!("admin")]);
         assert!(body["created_on"].as_str().unwrap().ends_with('Z'));
+
+        // A role asked for is honoured, except that the first user is always the owner and
+        // nobody else can be.
+        let body = api
+            .post(
+                "/v1/organizations",
+                json!({"name": "Customer R", "users": [
+                    {"username": "customer-r-first", "role": "viewer"},
+                    {"username": "customer-r-dns", "role": "dns_manager"},
+                    {"username": "customer-r-audit", "role": "member"}
+                ]}),
+            )
+            .expect(StatusCode::OK)
+            .await;
+        let roles: Vec<_> = body["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["role"].clone())
+            .collect();
+        assert_eq!(
+            roles,
+            [json!("owner"), json!("dns_manager"), json!("member")]
+        );
+        let err = api
+            .post("/v1/organizations", json!({"name": "Customer S", "users": [
+                {"username": "customer-s-first"}, {"username": "customer-s-second", "role": "owner"}
+            ]}))
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(err["code"], "ERROR_ROLE_NOT_ASSIGNABLE");
     }
 }
 
