@@ -320,17 +320,9 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         sessions::revoke(&mut tx, user, session, now).await?;
-        record_sign_in_event(
-            &mut tx,
-            actor.organization_id(),
-            user,
-            "user.signed_out",
-            json!({"session_id": session.to_string()}),
-            actor.meta.client_ip,
-            actor.meta.request_id.clone(),
-            now,
-        )
-        .await?;
+        let changes = json!({"session_id": session.to_string()});
+        self.record_person_event(&mut tx, actor, "user.signed_out", changes, now)
+            .await?;
         tx.commit().await?;
         self.forget_authentications();
         Ok(())
@@ -360,17 +352,9 @@ impl App {
         let mut tx = self.db.begin().await?;
         sign_in::set_password(&mut tx, user, &hash, now).await?;
         let ended = sessions::revoke_all_of_user(&mut tx, user, Some(session), now).await?;
-        record_sign_in_event(
-            &mut tx,
-            person.organization_id,
-            user,
-            "user.password_changed",
-            json!({"password": "[redacted]", "sessions_ended": ended}),
-            actor.meta.client_ip,
-            actor.meta.request_id.clone(),
-            now,
-        )
-        .await?;
+        let changes = json!({"password": "[redacted]", "sessions_ended": ended});
+        self.record_person_event(&mut tx, actor, "user.password_changed", changes, now)
+            .await?;
         tx.commit().await?;
         self.forget_authentications();
         Ok(())
@@ -393,17 +377,9 @@ impl App {
         if !sessions::revoke(&mut tx, user, session, now).await? {
             return Err(AppError::not_found(NotFoundKind::Session, session));
         }
-        record_sign_in_event(
-            &mut tx,
-            actor.organization_id(),
-            user,
-            "user.session_revoked",
-            json!({"session_id": session.to_string()}),
-            actor.meta.client_ip,
-            actor.meta.request_id.clone(),
-            now,
-        )
-        .await?;
+        let changes = json!({"session_id": session.to_string()});
+        self.record_person_event(&mut tx, actor, "user.session_revoked", changes, now)
+            .await?;
         tx.commit().await?;
         self.forget_authentications();
         Ok(())

@@ -87,28 +87,17 @@ pub async fn append(tx: &mut Tx, auth: &Authorized, event: &AuditEvent) -> Resul
             auth.organization_id()
         )));
     }
-    on_tx!(tx, conn => sqlx::query(INSERT)
-        .bind(event.id.uuid())
-        .bind(auth.organization_id().uuid())
-        .bind(&event.actor_kind)
-        .bind(&event.actor_id)
-        .bind(&event.action)
-        .bind(&event.target_kind)
-        .bind(&event.target_id)
-        .bind(Json(&event.changes))
-        .bind(&event.request_id)
-        .bind(&event.client_ip)
-        .bind(event.created_on)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    Ok(())
+    insert(tx, event).await
 }
 
 /// Appends an event about a person proving who they are (signing in, a refused attempt,
 /// signing out, a new password, a session ended) to their home organization's trail. The
 /// person, not an organization's actor, is the authority, so no `Authorized` value applies.
 pub async fn append_sign_in_event(tx: &mut Tx, event: &AuditEvent) -> Result<()> {
+    insert(tx, event).await
+}
+
+async fn insert(tx: &mut Tx, event: &AuditEvent) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(event.id.uuid())
         .bind(event.organization_id.map(|id| id.uuid()))
