@@ -281,7 +281,9 @@ impl App {
         credentials::set_expiry(&mut tx, &auth, id, until).await?;
         match credentials::insert(&mut tx, &auth, &issued.credential).await {
             // Another rotation of the same credential committed first.
-            Err(tenantry_store::StoreError::UniqueViolation(_)) => return Err(already()),
+            Err(tenantry_store::StoreError::UniqueViolation(
+                tenantry_store::Unique::CredentialSuccessor,
+            )) => return Err(already()),
             other => other?,
         }
         let ended = Credential {

@@ -2,7 +2,7 @@
 //! one place; `Code` names the stable machine-readable reason.
 
 use tenantry_core::{Denied, OrganizationId, Permission};
-use tenantry_store::StoreError;
+use tenantry_store::{StoreError, Unique};
 
 /// Stable reasons a client can match on; the HTTP layer gives each its `ERROR_…` string,
 /// `type` slug and title.
@@ -195,10 +195,12 @@ impl AppError {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::UniqueViolation(_) => AppError::AlreadyExists(
-                Code::UserExists,
-                "User with username or email already exists".into(),
-            ),
+            StoreError::UniqueViolation(Unique::Username | Unique::Email) => {
+                AppError::AlreadyExists(
+                    Code::UserExists,
+                    "User with username or email already exists".into(),
+                )
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

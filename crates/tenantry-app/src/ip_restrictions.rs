@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use tenantry_core::values::IpNetwork;
 use tenantry_core::{OrganizationId, Permission, Resource, Scope};
 use tenantry_store::ip_restrictions::{self, IpRestriction};
-use tenantry_store::{StoreError, Tx};
+use tenantry_store::{StoreError, Tx, Unique};
 use time::OffsetDateTime;
 
 pub use tenantry_store::ip_restrictions::IpRestriction as IpRestrictionRecord;
@@ -135,7 +135,7 @@ impl App {
             authorize_org(&mut tx, actor, acting_org(actor, context), ORG_MANAGE).await?;
         let now = self.clock.now();
         let rule = match ip_restrictions::insert(&mut tx, &auth, network, now).await {
-            Err(StoreError::UniqueViolation(_)) => return Err(exists(network)),
+            Err(StoreError::UniqueViolation(Unique::IpNetwork)) => return Err(exists(network)),
             other => other?,
         };
         keep_caller_in(&mut tx, actor, org.id).await?;
@@ -170,7 +170,9 @@ impl App {
             ..before.clone()
         };
         match ip_restrictions::update(&mut tx, &auth, &after).await {
-            Err(StoreError::UniqueViolation(_)) => return Err(exists(after.ip_network)),
+            Err(StoreError::UniqueViolation(Unique::IpNetwork)) => {
+                return Err(exists(after.ip_network));
+            }
             other => other?,
         }
         keep_caller_in(&mut tx, actor, before.organization_id).await?;

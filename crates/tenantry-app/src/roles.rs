@@ -275,7 +275,9 @@ impl App {
         roles::insert(&mut tx, &auth, &role)
             .await
             .map_err(|err| match err {
-                tenantry_store::StoreError::UniqueViolation(_) => duplicate(),
+                tenantry_store::StoreError::UniqueViolation(tenantry_store::Unique::RoleLabel) => {
+                    duplicate()
+                }
                 other => other.into(),
             })?;
         let changes = crate::audit::diff(&serde_json::Value::Null, &snapshot(&role));

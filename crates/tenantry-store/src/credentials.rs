@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Db, Tx, on_tx};
-use crate::error::{Result, classify};
+use crate::error::{Result, classify, ensure_proof_for};
 use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -126,7 +126,7 @@ pub async fn get(tx: &mut Tx, id: ApiKeyId) -> Result<Option<Credential>> {
 
 /// Stores a new credential; a second successor of one credential is a `UniqueViolation`.
 pub async fn insert(tx: &mut Tx, auth: &Authorized, credential: &Credential) -> Result<()> {
-    debug_assert_eq!(credential.organization_id, auth.organization_id());
+    ensure_proof_for(auth, credential.organization_id, "a credential")?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(credential.id.uuid())
         .bind(auth.organization_id().uuid())

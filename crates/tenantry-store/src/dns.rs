@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::{Result, classify};
+use crate::error::{Result, classify, ensure_proof_for};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
     time_ranges,
@@ -127,8 +127,8 @@ const DELETE_RRSETS: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1";
 const COUNT_BY_DNSSEC: &str = "SELECT dnssec_status, COUNT(*) FROM dns_zones \
     WHERE organization_id = $1 GROUP BY dnssec_status ORDER BY dnssec_status";
 
-fn checked(auth: &Authorized, zone: &Zone) {
-    debug_assert_eq!(zone.organization_id, auth.organization_id());
+fn checked(auth: &Authorized, zone: &Zone) -> Result<()> {
+    ensure_proof_for(auth, zone.organization_id, "a DNS write")
 }
 
 pub async fn zone_by_name(tx: &mut Tx, name: &str) -> Result<Option<Zone>> {
@@ -142,7 +142,7 @@ pub async fn zone_by_name(tx: &mut Tx, name: &str) -> Result<Option<Zone>> {
 /// Stores a new zone of the authorized organization; a name already taken anywhere is a
 /// `UniqueViolation`.
 pub async fn insert_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
-    checked(auth, zone);
+    checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(INSERT_ZONE)
         .bind(zone.id.uuid())
         .bind(auth.organization_id().uuid())
@@ -160,7 +160,7 @@ pub async fn insert_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<
 
 /// Stores a zone's new serial and change time.
 pub async fn touch_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
-    checked(auth, zone);
+    checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(TOUCH_ZONE)
         .bind(zone.id.uuid())
         .bind(auth.organization_id().uuid())
@@ -174,7 +174,7 @@ pub async fn touch_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<(
 
 /// Removes a zone with all its rrsets.
 pub async fn delete_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
-    checked(auth, zone);
+    checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(DELETE_ZONE)
         .bind(zone.id.uuid())
         .bind(auth.organization_id().uuid())
@@ -249,7 +249,7 @@ pub async fn upsert_rrset(
     zone: &Zone,
     rrset: &Rrset,
 ) -> Result<()> {
-    checked(auth, zone);
+    checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(UPSERT_RRSET)
         .bind(zone.id.uuid())
         .bind(&rrset.name)
@@ -270,7 +270,7 @@ pub async fn delete_rrset(
     name: &str,
     rtype: &str,
 ) -> Result<bool> {
-    checked(auth, zone);
+    checked(auth, zone)?;
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE_RRSET)
         .bind(zone.id.uuid())
         .bind(name)
@@ -283,7 +283,7 @@ pub async fn delete_rrset(
 
 /// Deletes every rrset of a zone (before a replacement set is written).
 pub async fn delete_rrsets(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
-    checked(auth, zone);
+    checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(DELETE_RRSETS)
         .bind(zone.id.uuid())
         .execute(conn)

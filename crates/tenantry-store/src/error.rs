@@ -2,9 +2,9 @@
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A unique constraint refused the write; the name says which.
-    #[error("unique constraint violated: {0}")]
-    UniqueViolation(String),
+    /// A unique constraint refused the write; which one, so each maps to its own answer.
+    #[error("unique constraint violated: {0:?}")]
+    UniqueViolation(Unique),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -24,6 +24,79 @@ pub enum StoreError {
     ProofMismatch(String),
 }
 
+/// The unique constraints a client can run into, by meaning. Each is recognised from the
+/// constraint's name (PostgreSQL) or from the columns or index SQLite names in its message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unique {
+    Username,
+    Email,
+    ZoneName,
+    TeamName,
+    OperatorUsername,
+    RoleLabel,
+    IpNetwork,
+    /// A credential was rotated twice at once.
+    CredentialSuccessor,
+    /// Any other: a defect, never a client's doing.
+    Other(String),
+}
+
+impl Unique {
+    fn recognise(name_or_message: &str) -> Self {
+        const KNOWN: [(&[&str], Unique); 8] = [
+            (&["users_username_unique"], Unique::Username),
+            (&["users_email_unique"], Unique::Email),
+            (&["dns_zones_name", "dns_zones.name"], Unique::ZoneName),
+            (
+                &["teams_org_name", "teams.organization_id, teams.name"],
+                Unique::TeamName,
+            ),
+            (&["operators_username"], Unique::OperatorUsername),
+            (
+                &["roles_pkey", "roles.organization_id, roles.label"],
+                Unique::RoleLabel,
+            ),
+            (
+                &[
+                    "ip_restrictions_org_network",
+                    "ip_restrictions.organization_id, ip_restrictions.ip_network",
+                ],
+                Unique::IpNetwork,
+            ),
+            (
+                &["api_keys_rotated_from", "api_keys.rotated_from"],
+                Unique::CredentialSuccessor,
+            ),
+        ];
+        KNOWN
+            .into_iter()
+            .find(|(names, _)| {
+                names.iter().any(|name| {
+                    name_or_message == *name
+                        || name_or_message.ends_with(&format!("index '{name}'"))
+                        || name_or_message.ends_with(&format!(": {name}"))
+                })
+            })
+            .map_or_else(|| Unique::Other(name_or_message.to_owned()), |(_, u)| u)
+    }
+}
+
+/// Refuses a write into `organization` under a proof for another one, in every build: a use
+/// case that passes the wrong proof is a defect, and the write must not happen.
+pub(crate) fn ensure_proof_for(
+    auth: &tenantry_core::Authorized,
+    organization: tenantry_core::OrganizationId,
+    what: &str,
+) -> Result<()> {
+    if auth.organization_id() == organization {
+        return Ok(());
+    }
+    Err(StoreError::ProofMismatch(format!(
+        "{what} of {organization} under a proof for {}",
+        auth.organization_id()
+    )))
+}
+
 /// The message the billing triggers raise for a purchase below its account's floor.
 const INSUFFICIENT_FUNDS: &str = "ERROR_INSUFFICIENT_FUNDS";
 
@@ -37,7 +110,7 @@ pub(crate) fn classify(err: sqlx::Error) -> StoreError {
             .constraint()
             .map(str::to_owned)
             .unwrap_or_else(|| db.message().to_owned());
-        return StoreError::UniqueViolation(name);
+        return StoreError::UniqueViolation(Unique::recognise(&name));
     }
     if let sqlx::Error::Database(db) = &err
         && db.message() == INSUFFICIENT_FUNDS
@@ -55,3 +128,30 @@ pub(crate) fn classify(err: sqlx::Error) -> StoreError {
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Unique;
+
+    #[test]
+    fn constraints_are_recognised_by_postgres_name_and_by_sqlite_message() {
+        assert_eq!(Unique::recognise("users_username_unique"), Unique::Username);
+        assert_eq!(
+            Unique::recognise("UNIQUE constraint failed: index 'users_email_unique'"),
+            Unique::Email
+        );
+        assert_eq!(
+            Unique::recognise("UNIQUE constraint failed: dns_zones.name"),
+            Unique::ZoneName
+        );
+        assert_eq!(
+            Unique::recognise("UNIQUE constraint failed: roles.organization_id, roles.label"),
+            Unique::RoleLabel
+        );
+        // A slug or a domain must never read "user exists": unknown ones stay unknown.
+        assert_eq!(
+            Unique::recognise("organizations_slug_unique"),
+            Unique::Other("organizations_slug_unique".into())
+        );
+    }
+}

@@ -28,5 +28,5 @@ pub mod tokens;
 pub mod users;
 
 pub use db::{Db, DbOptions, Engine, Tx};
-pub use error::StoreError;
+pub use error::{StoreError, Unique};
 pub use list::{Page, PageRequest, SortOrder};

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
-use crate::error::{Result, classify};
+use crate::error::{Result, classify, ensure_proof_for};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
 };
@@ -210,7 +210,7 @@ pub async fn next_org_id(tx: &mut Tx) -> Result<i64> {
 /// Creates an organization. For a suborganization `auth` must be on its parent; a top-level
 /// organization is authorized on itself (by the platform operator).
 pub async fn insert(tx: &mut Tx, auth: &Authorized, org: &Organization) -> Result<()> {
-    debug_assert_eq!(org.parent_id.unwrap_or(org.id), auth.organization_id());
+    ensure_proof_for(auth, org.parent_id.unwrap_or(org.id), "an organization")?;
     let p = &org.profile;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(org.id.uuid())

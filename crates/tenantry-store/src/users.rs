@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::{Result, classify};
+use crate::error::{Result, classify, ensure_proof_for};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
 };
@@ -151,7 +151,7 @@ pub async fn list_all(tx: &mut Tx, organization_id: OrganizationId) -> Result<Ve
 /// Creates a user in the authorized organization. A taken username or email is
 /// `StoreError::UniqueViolation`.
 pub async fn insert(tx: &mut Tx, auth: &Authorized, user: &User) -> Result<()> {
-    debug_assert_eq!(user.organization_id, auth.organization_id());
+    ensure_proof_for(auth, user.organization_id, "a user")?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(user.id.uuid())
         .bind(auth.organization_id().uuid())

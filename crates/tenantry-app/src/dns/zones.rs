@@ -7,7 +7,7 @@ use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
 use tenantry_core::{Authorized, OrganizationId, Permission, Resource, Scope, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
-use tenantry_store::{Page, PageRequest, StoreError, Tx};
+use tenantry_store::{Page, PageRequest, StoreError, Tx, Unique};
 use time::Date;
 use uuid::Uuid;
 
@@ -180,7 +180,7 @@ impl App {
             updated_on: now,
         };
         match dns::insert_zone(&mut tx, &auth, &zone).await {
-            Err(StoreError::UniqueViolation(_)) => {
+            Err(StoreError::UniqueViolation(Unique::ZoneName)) => {
                 return Err(AppError::AlreadyExists(
                     Code::ZoneExists,
                     format!("A zone named {name} already exists"),

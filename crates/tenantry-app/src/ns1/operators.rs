@@ -5,8 +5,8 @@
 use tenantry_core::OperatorId;
 use tenantry_core::ids::OperatorKind;
 use tenantry_core::values::{Email, Username, check_password};
-use tenantry_store::StoreError;
 use tenantry_store::operators::{self, Operator};
+use tenantry_store::{StoreError, Unique};
 use time::OffsetDateTime;
 
 use crate::app::App;
@@ -65,7 +65,7 @@ pub(crate) fn issue_operator(
 
 fn username_taken(err: StoreError) -> AppError {
     match err {
-        StoreError::UniqueViolation(_) => AppError::AlreadyExists(
+        StoreError::UniqueViolation(Unique::OperatorUsername) => AppError::AlreadyExists(
             Code::OperatorExists,
             "An operator with this username already exists".into(),
         ),

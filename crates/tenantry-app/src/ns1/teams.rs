@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use tenantry_core::ns1::{Ns1Permissions, short_id};
 use tenantry_core::values::IpNetwork;
 use tenantry_core::{Permission, Resource, Scope};
-use tenantry_store::StoreError;
 use tenantry_store::teams::{self, Team};
+use tenantry_store::{StoreError, Unique};
 use uuid::Uuid;
 
 use crate::actor::Actor;
@@ -53,7 +53,7 @@ fn lists_json(lists: &[TeamIpList]) -> Value {
 
 fn name_taken(name: &str) -> impl FnOnce(StoreError) -> AppError + '_ {
     move |err| match err {
-        StoreError::UniqueViolation(_) => AppError::AlreadyExists(
+        StoreError::UniqueViolation(Unique::TeamName) => AppError::AlreadyExists(
             Code::TeamExists,
             format!("team with name \"{name}\" exists"),
         ),

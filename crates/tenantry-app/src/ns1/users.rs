@@ -6,7 +6,7 @@ use serde_json::Value;
 use tenantry_core::values::{Email, Username};
 use tenantry_core::{BuiltinRole, Permission, Resource, Scope, UserId};
 use tenantry_store::users::{self, User};
-use tenantry_store::{StoreError, Tx};
+use tenantry_store::{StoreError, Tx, Unique};
 
 use crate::actor::Actor;
 use crate::app::App;
@@ -65,7 +65,7 @@ fn ns1_snapshot(user: &User, access: &Ns1Access) -> Value {
 
 fn login_taken(err: StoreError) -> AppError {
     match err {
-        StoreError::UniqueViolation(_) => AppError::AlreadyExists(
+        StoreError::UniqueViolation(Unique::Username | Unique::Email) => AppError::AlreadyExists(
             Code::UserExists,
             "request failed:Login Name is already in use.".into(),
         ),

@@ -1,0 +1,167 @@
+//! Every family of store writes refuses a proof made for another organization, in every
+//! build (the check used to be a `debug_assert`), on SQLite and PostgreSQL.
+
+use serde_json::{Map, json};
+use tenantry_core::{ApiKeyId, AuditEventId, OrgStatus, OrganizationId, UserId, ZoneId};
+use tenantry_store::audit::{self, AuditEvent};
+use tenantry_store::credentials::{self, Credential};
+use tenantry_store::dns::{self, Zone};
+use tenantry_store::organizations::{self, Organization, OrganizationProfile};
+use tenantry_store::users::{self, User};
+use tenantry_store::{StoreError, memberships};
+
+mod common;
+use common::{auth, new_org, now};
+
+fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>) -> bool {
+    matches!(result, Err(StoreError::ProofMismatch(_)))
+}
+
+#[tokio::test]
+async fn a_proof_for_another_organization_writes_nothing() {
+    for t in tenantry_testkit::engines().await {
+        let mine = new_org(&t.db, None, "Mine", None).await;
+        let theirs = new_org(&t.db, None, "Theirs", None).await;
+        let elsewhere = new_org(&t.db, None, "Elsewhere", None).await;
+        let wrong = auth(theirs.id);
+        let at = now();
+        let mut tx = t.db.begin().await.unwrap();
+
+        let user = User {
+            id: UserId::generate(),
+            organization_id: mine.id,
+            username: "jane".into(),
+            email: None,
+            first_name: None,
+            last_name: None,
+            locale: None,
+            phone: None,
+            role: "viewer".into(),
+            password_hash: None,
+            attributes: Map::new(),
+            created_on: at,
+            updated_on: at,
+        };
+        assert!(
+            refused(users::insert(&mut tx, &wrong, &user).await),
+            "users"
+        );
+
+        let credential = Credential {
+            id: ApiKeyId::generate(),
+            organization_id: mine.id,
+            created_by: None,
+            name: None,
+            description: None,
+            role: "admin".into(),
+            key_digest: vec![1],
+            client_secret_digest: vec![2],
+            expires_at: None,
+            last_used_on: None,
+            created_on: at,
+            revoked_on: None,
+            rotated_from: None,
+        };
+        assert!(
+            refused(credentials::insert(&mut tx, &wrong, &credential).await),
+            "credentials"
+        );
+
+        let zone = Zone {
+            id: ZoneId::generate(),
+            organization_id: mine.id,
+            name: "mine.example.".into(),
+            dnssec_status: "disabled".into(),
+            serial: 1,
+            created_on: at,
+            updated_on: at,
+        };
+        assert!(
+            refused(dns::insert_zone(&mut tx, &wrong, &zone).await),
+            "dns"
+        );
+        assert!(
+            refused(dns::touch_zone(&mut tx, &wrong, &zone).await),
+            "dns"
+        );
+
+        let child = Organization {
+            id: OrganizationId::generate(),
+            org_id: organizations::next_org_id(&mut tx).await.unwrap(),
+            parent_id: Some(mine.id),
+            status: OrgStatus::Active,
+            billing_mode: "consolidated".into(),
+            profile: OrganizationProfile {
+                name: "Child".into(),
+                ..Default::default()
+            },
+            created_on: at,
+            updated_on: at,
+            deleted_on: None,
+        };
+        assert!(
+            refused(organizations::insert(&mut tx, &wrong, &child).await),
+            "organizations"
+        );
+
+        let event = AuditEvent {
+            id: AuditEventId::generate(),
+            organization_id: Some(mine.id),
+            actor_kind: "api_key".into(),
+            actor_id: "api_key_x".into(),
+            action: "user.created".into(),
+            target_kind: "user".into(),
+            target_id: user.id.to_string(),
+            changes: json!({}),
+            request_id: None,
+            client_ip: None,
+            created_on: at,
+        };
+        assert!(
+            refused(audit::append(&mut tx, &wrong, &event).await),
+            "audit"
+        );
+
+        // Nothing of the refused writes exists.
+        assert!(users::get(&mut tx, user.id).await.unwrap().is_none());
+        assert!(
+            credentials::get(&mut tx, credential.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            dns::zone_by_name(&mut tx, &zone.name)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            organizations::get(&mut tx, child.id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+
+        // Memberships are keyed by the proof's organization: another proof sees none.
+        users::insert(&mut tx, &auth(mine.id), &user).await.unwrap();
+        memberships::put(&mut tx, &auth(theirs.id), user.id, "viewer", at)
+            .await
+            .unwrap();
+        let other = auth(elsewhere.id);
+        assert_eq!(
+            memberships::role_in(&mut tx, &other, user.id)
+                .await
+                .unwrap(),
+            None
+        );
+        assert!(!memberships::delete(&mut tx, &other, user.id).await.unwrap());
+        assert_eq!(
+            memberships::role_in(&mut tx, &wrong, user.id)
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("viewer")
+        );
+    }
+}
