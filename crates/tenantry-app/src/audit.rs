@@ -1,8 +1,9 @@
 //! Writing and reading the audit trail.
 
+use crate::authz::Authorized;
+use crate::authz::require;
 use serde_json::{Map, Value, json};
-use tenantry_core::authz::require;
-use tenantry_core::{AuditEventId, Authorized, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{AuditEventId, OrganizationId, Permission, Resource, Scope};
 use tenantry_store::audit::{self, AuditEvent, AuditFilter};
 use tenantry_store::{Page, PageRequest, SortOrder, Tx};
 use time::OffsetDateTime;

@@ -1,9 +1,8 @@
 //! First start of a platform: the operator, the first top-level organization, its owner and
 //! an admin credential, in one transaction. Refused once an operator exists.
 
+use crate::authz::Authorized;
 use serde_json::Value;
-use tenantry_core::Authorized;
-use tenantry_core::authz::operator_authorized;
 use tenantry_core::values::{Currency, Email, Username};
 use tenantry_core::{
     BuiltinRole, OperatorId, OrgStatus, OrganizationId, Permission, Resource, Scope,
@@ -128,8 +127,8 @@ pub(crate) async fn top_level_create(
         updated_on: now,
         deleted_on: None,
     };
-    let auth = operator_authorized(
-        operator.id,
+    let auth = crate::authz::operator_proof(
+        operator,
         org.id,
         Permission::new(Resource::Organization, Scope::Manage),
     );
@@ -159,10 +158,7 @@ async fn tenant_create(
     request: BootstrapRequest,
     now: OffsetDateTime,
 ) -> Result<Tenant> {
-    let operator = OperatorActor {
-        id: operator,
-        meta: RequestMeta::default(),
-    };
+    let operator = OperatorActor::new(operator, RequestMeta::default());
     let (org, auth, actor) =
         top_level_create(tx, &operator, request.organization_name, now).await?;
     let owner = build_user(

@@ -131,7 +131,7 @@ async fn credential_in_reach(
     actor: &Actor,
     id: ApiKeyId,
     permission: Permission,
-) -> Result<(Credential, OrgScope, tenantry_core::Authorized)> {
+) -> Result<(Credential, OrgScope, crate::authz::Authorized)> {
     let not_found = || AppError::not_found(NotFoundKind::Credential, id);
     let credential = credentials::get(tx, id).await?.ok_or_else(not_found)?;
     let (org, auth) = authorize_org(tx, actor, credential.organization_id, permission)

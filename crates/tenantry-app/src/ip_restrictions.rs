@@ -102,7 +102,7 @@ impl App {
         context: Option<OrganizationId>,
         id: i64,
         permission: Permission,
-    ) -> Result<(IpRestriction, tenantry_core::Authorized)> {
+    ) -> Result<(IpRestriction, crate::authz::Authorized)> {
         let not_found = || AppError::not_found(NotFoundKind::IpRestriction, id);
         let (org, auth) = authorize_org(tx, actor, acting_org(actor, context), permission).await?;
         let rule = ip_restrictions::get(tx, id)

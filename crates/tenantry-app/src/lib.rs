@@ -1,10 +1,12 @@
 //! Tenantry's use cases. Each public `App` method is one use case: it opens one transaction,
 //! looks its target up inside the actor's reach, checks the permission through
-//! `tenantry_core::authz::require` for the organization it targets, applies the rule, appends the audit event and commits.
+//! the authorization module (`authz`, the only maker of `Authorized` proofs) for the
+//! organization it targets, applies the rule, appends the audit event and commits.
 
 mod actor;
 mod app;
 mod audit;
+pub mod authz;
 mod bootstrap;
 mod clock;
 mod credential_cache;
@@ -37,6 +39,7 @@ pub mod users;
 pub use actor::{Actor, ActorKind, RequestMeta};
 pub use app::App;
 pub use audit::AuditQuery;
+pub use authz::Authorized;
 pub use bootstrap::{BootstrapRequest, Bootstrapped, Tenant};
 pub use clock::{Clock, SystemClock};
 pub use error::{AppError, Code, FieldError, NotFoundKind};

@@ -1,9 +1,9 @@
 //! Platform operators as callers: authenticated by their `opo_…` key, acting on any
 //! organization and on the platform's own settings (prices, plans, wallets).
 
-use tenantry_core::authz::operator_authorized;
+use crate::authz::Authorized;
 use tenantry_core::ids::OperatorKind;
-use tenantry_core::{Authorized, OperatorId, OrganizationId, Permission, Principal};
+use tenantry_core::{OperatorId, OrganizationId, Permission, Principal};
 use tenantry_store::Tx;
 use tenantry_store::operators;
 use tenantry_store::organizations::{self, Organization};
@@ -16,11 +16,24 @@ use crate::secrets::{parse_key, sha256};
 /// An authenticated platform operator.
 #[derive(Debug, Clone)]
 pub struct OperatorActor {
-    pub id: OperatorId,
-    pub meta: RequestMeta,
+    id: OperatorId,
+    meta: RequestMeta,
 }
 
 impl OperatorActor {
+    /// Only authentication and bootstrap make one: holding it proves an operator is calling.
+    pub(crate) fn new(id: OperatorId, meta: RequestMeta) -> Self {
+        Self { id, meta }
+    }
+
+    pub fn id(&self) -> OperatorId {
+        self.id
+    }
+
+    pub fn meta(&self) -> &RequestMeta {
+        &self.meta
+    }
+
     /// The operator as the actor of a change inside `org`, for its audit trail.
     pub(crate) fn in_org(&self, org: &Organization) -> Actor {
         Actor {
@@ -42,7 +55,7 @@ impl OperatorActor {
         let org = organizations::get(tx, id)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, id))?;
-        Ok((org, operator_authorized(self.id, id, permission)))
+        Ok((org, crate::authz::operator_proof(self, id, permission)))
     }
 }
 
@@ -82,10 +95,7 @@ impl App {
                 }
             });
         }
-        Ok(OperatorActor {
-            id: operator.id,
-            meta,
-        })
+        Ok(OperatorActor::new(operator.id, meta))
     }
 
     /// An operator acting as an admin of the organization numbered `org_id`; the audit trail

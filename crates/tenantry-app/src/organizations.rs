@@ -1,8 +1,8 @@
 //! Organizations: creating suborganizations (with their first users), listing, reading,
 //! updating, freezing and deleting them.
 
+use crate::authz::{require, require_status_change};
 use serde_json::{Value, json};
-use tenantry_core::authz::{require, require_status_change};
 use tenantry_core::values::Currency;
 use tenantry_core::{BuiltinRole, OrgStatus, OrganizationId, Permission, Resource, Scope};
 use tenantry_store::Tx;

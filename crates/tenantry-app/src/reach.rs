@@ -1,7 +1,8 @@
 //! Looking targets up inside the actor's reach and authorizing in one step.
 
-use tenantry_core::authz::require;
-use tenantry_core::{Authorized, OrganizationId, Permission};
+use crate::authz::Authorized;
+use crate::authz::require;
+use tenantry_core::{OrganizationId, Permission};
 use tenantry_store::Tx;
 use tenantry_store::organizations::{self, Organization};
 

@@ -215,7 +215,7 @@ impl App {
         actor: &Actor,
         id: UserId,
         permission: Permission,
-    ) -> Result<(User, Organization, tenantry_core::Authorized)> {
+    ) -> Result<(User, Organization, crate::authz::Authorized)> {
         let user = users::get(tx, id)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, id))?;

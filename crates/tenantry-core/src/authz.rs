@@ -1,5 +1,6 @@
-//! The authorization policy: who may do what, where. `require` is the only way to obtain an
-//! `Authorized` value, and store writes demand one, so no write skips the check.
+//! The authorization policy: who may do what, where. `check` decides; it makes no proof. The
+//! proof that store functions demand (`Proof`) is made only by the application's
+//! authorization module (`tenantry_app::authz`), after this policy said yes.
 
 use std::collections::BTreeSet;
 
@@ -73,28 +74,21 @@ pub enum Denied {
     OrganizationInactive(OrganizationId),
 }
 
-/// Proof that `permission` was checked for `organization_id`. Only this module builds one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Authorized {
-    organization_id: OrganizationId,
-    permission: Permission,
-}
-
-impl Authorized {
-    pub fn organization_id(&self) -> OrganizationId {
-        self.organization_id
-    }
-
-    pub fn permission(&self) -> Permission {
-        self.permission
-    }
+/// What a store function demands before it reads or writes an organization's data: proof
+/// that `permission` was checked for `organization_id`. Its one implementation,
+/// `tenantry_app::Authorized`, has no public constructor and is made only by the
+/// application's authorization module.
+pub trait Proof: Send + Sync {
+    fn organization_id(&self) -> OrganizationId;
+    fn permission(&self) -> Permission;
 
     /// Whether this proof lets its holder do `permission` on `organization_id`: a proof for
     /// a write also covers reading what it writes.
-    pub fn covers(&self, organization_id: OrganizationId, permission: Permission) -> bool {
-        self.organization_id == organization_id
-            && self.permission.resource == permission.resource
-            && (self.permission.scope == permission.scope || !permission.scope.is_write())
+    fn covers(&self, organization_id: OrganizationId, permission: Permission) -> bool {
+        let proven = self.permission();
+        self.organization_id() == organization_id
+            && proven.resource == permission.resource
+            && (proven.scope == permission.scope || !permission.scope.is_write())
     }
 }
 
@@ -158,11 +152,14 @@ impl Principal {
     }
 }
 
-pub fn require(
+/// Whether `principal` may do `permission` in `target`: reach (else `NotFound`), the permission
+/// of the grant that reaches it (else `Forbidden`), and for changes that neither the granting
+/// organization nor the target is inactive.
+pub fn check(
     principal: &Principal,
     permission: Permission,
     target: &OrgScope,
-) -> Result<Authorized, Denied> {
+) -> Result<(), Denied> {
     let grant = principal.grant_for(target).ok_or(Denied::NotFound)?;
     if !grant.permissions.contains(&permission) {
         return Err(Denied::Forbidden(permission));
@@ -174,19 +171,16 @@ pub fn require(
             }
         }
     }
-    Ok(Authorized {
-        organization_id: target.id,
-        permission,
-    })
+    Ok(())
 }
 
 /// Changing a suborganization's status is its parent's act. It is allowed while the
 /// suborganization is inactive, since that is how it is made active again.
-pub fn require_status_change(
+pub fn check_status_change(
     principal: &Principal,
     permission: Permission,
     target: &OrgScope,
-) -> Result<Authorized, Denied> {
+) -> Result<(), Denied> {
     let grant = principal.grant_for(target).ok_or(Denied::NotFound)?;
     if target.parent_id != Some(grant.organization.id) || !grant.permissions.contains(&permission) {
         return Err(Denied::Forbidden(permission));
@@ -194,22 +188,7 @@ pub fn require_status_change(
     if grant.organization.status == OrgStatus::Inactive {
         return Err(Denied::OrganizationInactive(grant.organization.id));
     }
-    Ok(Authorized {
-        organization_id: target.id,
-        permission,
-    })
-}
-
-/// A platform operator acts on any organization; the operator's identity is the proof.
-pub fn operator_authorized(
-    _operator: crate::ids::OperatorId,
-    organization_id: OrganizationId,
-    permission: Permission,
-) -> Authorized {
-    Authorized {
-        organization_id,
-        permission,
-    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -240,13 +219,13 @@ mod tests {
         let sibling = org(Some(parent.id), OrgStatus::Active);
         let admin_parent = principal(parent, BuiltinRole::Admin);
         let admin_child = principal(child, BuiltinRole::Admin);
-        assert!(require(&admin_parent, DNS_MANAGE, &child).is_ok());
+        assert!(check(&admin_parent, DNS_MANAGE, &child).is_ok());
         assert_eq!(
-            require(&admin_child, DNS_READ, &parent),
+            check(&admin_child, DNS_READ, &parent),
             Err(Denied::NotFound)
         );
         assert_eq!(
-            require(&admin_child, DNS_READ, &sibling),
+            check(&admin_child, DNS_READ, &sibling),
             Err(Denied::NotFound)
         );
     }
@@ -256,10 +235,10 @@ mod tests {
         let home = org(None, OrgStatus::Active);
         let viewer = principal(home, BuiltinRole::Viewer);
         assert_eq!(
-            require(&viewer, DNS_MANAGE, &home),
+            check(&viewer, DNS_MANAGE, &home),
             Err(Denied::Forbidden(DNS_MANAGE))
         );
-        assert!(require(&viewer, DNS_READ, &home).is_ok());
+        assert!(check(&viewer, DNS_READ, &home).is_ok());
     }
 
     #[test]
@@ -268,13 +247,13 @@ mod tests {
         let child = org(Some(parent.id), OrgStatus::Inactive);
         let admin_parent = principal(parent, BuiltinRole::Admin);
         assert_eq!(
-            require(&admin_parent, DNS_MANAGE, &child),
+            check(&admin_parent, DNS_MANAGE, &child),
             Err(Denied::OrganizationInactive(child.id))
         );
-        assert!(require(&admin_parent, DNS_READ, &child).is_ok());
+        assert!(check(&admin_parent, DNS_READ, &child).is_ok());
         let admin_child = principal(child, BuiltinRole::Admin);
         assert_eq!(
-            require(&admin_child, DNS_MANAGE, &child),
+            check(&admin_child, DNS_MANAGE, &child),
             Err(Denied::OrganizationInactive(child.id))
         );
     }
@@ -292,29 +271,12 @@ mod tests {
             permissions: BuiltinRole::DnsManager.permissions(),
         });
         assert_eq!(
-            require(&person, DNS_MANAGE, &home),
+            check(&person, DNS_MANAGE, &home),
             Err(Denied::Forbidden(DNS_MANAGE))
         );
-        assert!(require(&person, DNS_MANAGE, &joined).is_ok());
-        assert!(require(&person, DNS_MANAGE, &joined_child).is_ok());
-        assert_eq!(
-            require(&person, DNS_READ, &elsewhere),
-            Err(Denied::NotFound)
-        );
+        assert!(check(&person, DNS_MANAGE, &joined).is_ok());
+        assert!(check(&person, DNS_MANAGE, &joined_child).is_ok());
+        assert_eq!(check(&person, DNS_READ, &elsewhere), Err(Denied::NotFound));
         assert!(person.holds_anywhere(DNS_MANAGE));
-    }
-
-    #[test]
-    fn a_proof_covers_its_organization_and_permission_and_reads_of_what_it_writes() {
-        let home = org(None, OrgStatus::Active);
-        let other = org(None, OrgStatus::Active);
-        let proof = require(&principal(home, BuiltinRole::Admin), DNS_MANAGE, &home).unwrap();
-        assert!(proof.covers(home.id, DNS_MANAGE));
-        assert!(proof.covers(home.id, DNS_READ));
-        assert!(!proof.covers(other.id, DNS_MANAGE));
-        let users_manage = Permission::new(Resource::Users, Scope::Manage);
-        assert!(!proof.covers(home.id, users_manage));
-        let read = require(&principal(home, BuiltinRole::Admin), DNS_READ, &home).unwrap();
-        assert!(!read.covers(home.id, DNS_MANAGE));
     }
 }

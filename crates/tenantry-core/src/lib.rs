@@ -10,7 +10,7 @@ pub mod permission;
 pub mod role;
 pub mod values;
 
-pub use authz::{Authorized, Denied, Grant, OrgScope, OrgStatus, Principal};
+pub use authz::{Denied, Grant, OrgScope, OrgStatus, Principal, Proof};
 pub use ids::{
     ApiKeyId, AuditEventId, BillingTransactionId, Id, IdKind, OperatorId, OrganizationId, PlanId,
     SessionId, UserId, ZoneId,

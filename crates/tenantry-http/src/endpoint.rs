@@ -164,7 +164,7 @@ async fn guard(
             Ok(operator) => operator,
             Err(err) => return refusal(err, dialect),
         };
-        let scope = format!("operator:{}", operator.id);
+        let scope = format!("operator:{}", operator.id());
         parts.extensions.insert(AuthenticatedOperator(operator));
         scope
     } else {

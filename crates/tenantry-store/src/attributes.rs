@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use sqlx::types::Json;
-use tenantry_core::{Authorized, OrganizationId};
+use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -68,7 +68,7 @@ pub async fn list(tx: &mut Tx, organization_id: OrganizationId) -> Result<Vec<At
 /// Creates the attribute, or replaces the value and flags of the one with the same key.
 pub async fn upsert(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     key: &str,
     value: &Value,
     private: bool,

@@ -3,7 +3,7 @@
 use sea_query::{Alias, Expr, Query};
 use serde_json::Value;
 use sqlx::types::Json;
-use tenantry_core::{AuditEventId, Authorized, OrganizationId};
+use tenantry_core::{AuditEventId, OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -79,7 +79,7 @@ const INSERT: &str = "INSERT INTO audit_events (id, organization_id, actor_kind,
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// Appends an event for a change in the authorized organization.
-pub async fn append(tx: &mut Tx, auth: &Authorized, event: &AuditEvent) -> Result<()> {
+pub async fn append(tx: &mut Tx, auth: &dyn Proof, event: &AuditEvent) -> Result<()> {
     if event.organization_id != Some(auth.organization_id()) {
         return Err(StoreError::ProofMismatch(format!(
             "an audit event of {:?} under a proof for {}",
@@ -92,7 +92,7 @@ pub async fn append(tx: &mut Tx, auth: &Authorized, event: &AuditEvent) -> Resul
 
 /// Appends an event about a person proving who they are (signing in, a refused attempt,
 /// signing out, a new password, a session ended) to their home organization's trail. The
-/// person, not an organization's actor, is the authority, so no `Authorized` value applies.
+/// person, not an organization's actor, is the authority, so no proof (`Proof`) applies.
 pub async fn append_sign_in_event(tx: &mut Tx, event: &AuditEvent) -> Result<()> {
     insert(tx, event).await
 }

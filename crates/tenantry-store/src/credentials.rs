@@ -1,7 +1,7 @@
 //! API credentials: only SHA-256 digests of the key and the OAuth client secret are stored.
 
 use sea_query::{Alias, Expr, Query};
-use tenantry_core::{ApiKeyId, Authorized, OrganizationId, UserId};
+use tenantry_core::{ApiKeyId, OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -125,7 +125,7 @@ pub async fn get(tx: &mut Tx, id: ApiKeyId) -> Result<Option<Credential>> {
 }
 
 /// Stores a new credential; a second successor of one credential is a `UniqueViolation`.
-pub async fn insert(tx: &mut Tx, auth: &Authorized, credential: &Credential) -> Result<()> {
+pub async fn insert(tx: &mut Tx, auth: &dyn Proof, credential: &Credential) -> Result<()> {
     ensure_proof_for(auth, credential.organization_id, "a credential")?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(credential.id.uuid())
@@ -173,7 +173,7 @@ pub async fn list_live(tx: &mut Tx, organization_id: OrganizationId) -> Result<V
 }
 
 /// Renames a credential of the authorized organization.
-pub async fn rename(tx: &mut Tx, auth: &Authorized, id: ApiKeyId, name: &str) -> Result<()> {
+pub async fn rename(tx: &mut Tx, auth: &dyn Proof, id: ApiKeyId, name: &str) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(RENAME)
         .bind(id.uuid())
         .bind(auth.organization_id().uuid())
@@ -185,7 +185,7 @@ pub async fn rename(tx: &mut Tx, auth: &Authorized, id: ApiKeyId, name: &str) ->
 }
 
 /// Changes which role a credential of the authorized organization holds.
-pub async fn set_role(tx: &mut Tx, auth: &Authorized, id: ApiKeyId, role: &str) -> Result<()> {
+pub async fn set_role(tx: &mut Tx, auth: &dyn Proof, id: ApiKeyId, role: &str) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(SET_ROLE)
         .bind(id.uuid())
         .bind(auth.organization_id().uuid())
@@ -198,7 +198,7 @@ pub async fn set_role(tx: &mut Tx, auth: &Authorized, id: ApiKeyId, role: &str) 
 
 pub async fn revoke(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     id: ApiKeyId,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -215,7 +215,7 @@ pub async fn revoke(
 /// Moves a credential's expiry (rotation ends the old secret's life).
 pub async fn set_expiry(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     id: ApiKeyId,
     expires_at: OffsetDateTime,
 ) -> Result<()> {
@@ -239,7 +239,7 @@ pub async fn successor(tx: &mut Tx, id: ApiKeyId) -> Result<Option<ApiKeyId>> {
 }
 
 /// Revokes every credential of the authorized organization (when it is deleted).
-pub async fn revoke_all(tx: &mut Tx, auth: &Authorized, now: OffsetDateTime) -> Result<()> {
+pub async fn revoke_all(tx: &mut Tx, auth: &dyn Proof, now: OffsetDateTime) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(REVOKE_ORG)
         .bind(auth.organization_id().uuid())
         .bind(now)

@@ -4,7 +4,7 @@
 
 use sea_query::{Alias, Expr, Func, Query};
 use sqlx::types::Json;
-use tenantry_core::{Authorized, OrganizationId, ZoneId};
+use tenantry_core::{OrganizationId, Proof, ZoneId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -127,7 +127,7 @@ const DELETE_RRSETS: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1";
 const COUNT_BY_DNSSEC: &str = "SELECT dnssec_status, COUNT(*) FROM dns_zones \
     WHERE organization_id = $1 GROUP BY dnssec_status ORDER BY dnssec_status";
 
-fn checked(auth: &Authorized, zone: &Zone) -> Result<()> {
+fn checked(auth: &dyn Proof, zone: &Zone) -> Result<()> {
     ensure_proof_for(auth, zone.organization_id, "a DNS write")
 }
 
@@ -141,7 +141,7 @@ pub async fn zone_by_name(tx: &mut Tx, name: &str) -> Result<Option<Zone>> {
 
 /// Stores a new zone of the authorized organization; a name already taken anywhere is a
 /// `UniqueViolation`.
-pub async fn insert_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
     checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(INSERT_ZONE)
         .bind(zone.id.uuid())
@@ -159,7 +159,7 @@ pub async fn insert_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<
 }
 
 /// Stores a zone's new serial and change time.
-pub async fn touch_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+pub async fn touch_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
     checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(TOUCH_ZONE)
         .bind(zone.id.uuid())
@@ -173,7 +173,7 @@ pub async fn touch_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<(
 }
 
 /// Removes a zone with all its rrsets.
-pub async fn delete_zone(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+pub async fn delete_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
     checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(DELETE_ZONE)
         .bind(zone.id.uuid())
@@ -243,12 +243,7 @@ pub async fn rrsets_of_zones(tx: &mut Tx, zones: &[ZoneId]) -> Result<Vec<(ZoneI
 }
 
 /// Creates or replaces the rrset of its name and type.
-pub async fn upsert_rrset(
-    tx: &mut Tx,
-    auth: &Authorized,
-    zone: &Zone,
-    rrset: &Rrset,
-) -> Result<()> {
+pub async fn upsert_rrset(tx: &mut Tx, auth: &dyn Proof, zone: &Zone, rrset: &Rrset) -> Result<()> {
     checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(UPSERT_RRSET)
         .bind(zone.id.uuid())
@@ -265,7 +260,7 @@ pub async fn upsert_rrset(
 /// Deletes the rrset of a name and type; whether there was one.
 pub async fn delete_rrset(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     zone: &Zone,
     name: &str,
     rtype: &str,
@@ -282,7 +277,7 @@ pub async fn delete_rrset(
 }
 
 /// Deletes every rrset of a zone (before a replacement set is written).
-pub async fn delete_rrsets(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Result<()> {
+pub async fn delete_rrsets(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
     checked(auth, zone)?;
     on_tx!(tx, conn => sqlx::query(DELETE_RRSETS)
         .bind(zone.id.uuid())
@@ -294,7 +289,7 @@ pub async fn delete_rrsets(tx: &mut Tx, auth: &Authorized, zone: &Zone) -> Resul
 
 /// Deletes every zone of the authorized organization with its rrsets (when the organization
 /// is deleted), freeing the names.
-pub async fn delete_all_zones(tx: &mut Tx, auth: &Authorized) -> Result<u64> {
+pub async fn delete_all_zones(tx: &mut Tx, auth: &dyn Proof) -> Result<u64> {
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE_ORG_ZONES)
         .bind(auth.organization_id().uuid())
         .execute(conn)

@@ -84,7 +84,7 @@ impl Unique {
 /// Refuses a write into `organization` under a proof for another one, in every build: a use
 /// case that passes the wrong proof is a defect, and the write must not happen.
 pub(crate) fn ensure_proof_for(
-    auth: &tenantry_core::Authorized,
+    auth: &dyn tenantry_core::Proof,
     organization: tenantry_core::OrganizationId,
     what: &str,
 ) -> Result<()> {

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use sqlx::types::Json;
-use tenantry_core::Authorized;
+use tenantry_core::Proof;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
@@ -47,7 +47,7 @@ pub async fn get(tx: &mut Tx, principal: Uuid) -> Result<Option<Grant>> {
     }))
 }
 
-pub async fn put(tx: &mut Tx, auth: &Authorized, principal: Uuid, grant: &Grant) -> Result<()> {
+pub async fn put(tx: &mut Tx, auth: &dyn Proof, principal: Uuid, grant: &Grant) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(UPSERT)
         .bind(principal)
         .bind(auth.organization_id().uuid())
@@ -61,7 +61,7 @@ pub async fn put(tx: &mut Tx, auth: &Authorized, principal: Uuid, grant: &Grant)
 }
 
 /// Drops what a user or key held beyond its role (its role was set through the Tenantry API).
-pub async fn delete(tx: &mut Tx, auth: &Authorized, principal: Uuid) -> Result<()> {
+pub async fn delete(tx: &mut Tx, auth: &dyn Proof, principal: Uuid) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(principal)
         .bind(auth.organization_id().uuid())

@@ -1,7 +1,7 @@
 //! IP restrictions: the networks an organization's credentials may be used from.
 
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{Authorized, OrganizationId};
+use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -78,7 +78,7 @@ pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<IpRestriction>> {
 /// `UniqueViolation`.
 pub async fn insert(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     ip_network: IpNetwork,
     now: OffsetDateTime,
 ) -> Result<IpRestriction> {
@@ -99,7 +99,7 @@ pub async fn insert(
 }
 
 /// Stores a rule's network and `last_used_on`.
-pub async fn update(tx: &mut Tx, auth: &Authorized, rule: &IpRestriction) -> Result<()> {
+pub async fn update(tx: &mut Tx, auth: &dyn Proof, rule: &IpRestriction) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(rule.id)
         .bind(auth.organization_id().uuid())
@@ -112,7 +112,7 @@ pub async fn update(tx: &mut Tx, auth: &Authorized, rule: &IpRestriction) -> Res
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, auth: &Authorized, id: i64) -> Result<()> {
+pub async fn delete(tx: &mut Tx, auth: &dyn Proof, id: i64) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(id)
         .bind(auth.organization_id().uuid())

@@ -1,7 +1,7 @@
 //! Memberships: a user's role in an organization other than its home one. A user keeps exactly
 //! one home organization (`users.organization_id`); memberships add more, one role each.
 
-use tenantry_core::{Authorized, OrgScope, OrgStatus, OrganizationId, UserId};
+use tenantry_core::{OrgScope, OrgStatus, OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -34,7 +34,7 @@ const SELECT_ROLE: &str = "SELECT m.role FROM memberships m \
 /// Gives `user` the role `role` in the proof's organization, or changes the role it has there.
 pub async fn put(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     user: UserId,
     role: &str,
     now: OffsetDateTime,
@@ -52,7 +52,7 @@ pub async fn put(
 }
 
 /// Ends `user`'s membership of the proof's organization; false when there was none.
-pub async fn delete(tx: &mut Tx, auth: &Authorized, user: UserId) -> Result<bool> {
+pub async fn delete(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<bool> {
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(auth.organization_id().uuid())
         .bind(user.uuid())
@@ -63,7 +63,7 @@ pub async fn delete(tx: &mut Tx, auth: &Authorized, user: UserId) -> Result<bool
 }
 
 /// The role `user` holds as a member of the proof's organization.
-pub async fn role_in(tx: &mut Tx, auth: &Authorized, user: UserId) -> Result<Option<String>> {
+pub async fn role_in(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<Option<String>> {
     Ok(
         on_tx!(tx, conn => sqlx::query_scalar::<_, String>(SELECT_ROLE)
         .bind(auth.organization_id().uuid())

@@ -1,7 +1,7 @@
 //! Platform operators: outside every organization. Their key is stored as a digest, their
 //! password as an Argon2id hash and their TOTP secret sealed with the server's master key.
 //! Operators are made by the platform itself (bootstrap) or by other operators, never by an
-//! organization's actor, so no `Authorized` value applies here.
+//! organization's actor, so no proof (`Proof`) applies here.
 
 use tenantry_core::OperatorId;
 use time::OffsetDateTime;

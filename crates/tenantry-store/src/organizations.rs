@@ -1,7 +1,7 @@
 //! Organizations: the tenant tree (a top-level organization and its suborganizations).
 
 use sea_query::{Alias, Expr, Func, Query};
-use tenantry_core::{Authorized, OrgScope, OrgStatus, OrganizationId};
+use tenantry_core::{OrgScope, OrgStatus, OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -209,7 +209,7 @@ pub async fn next_org_id(tx: &mut Tx) -> Result<i64> {
 
 /// Creates an organization. For a suborganization `auth` must be on its parent; a top-level
 /// organization is authorized on itself (by the platform operator).
-pub async fn insert(tx: &mut Tx, auth: &Authorized, org: &Organization) -> Result<()> {
+pub async fn insert(tx: &mut Tx, auth: &dyn Proof, org: &Organization) -> Result<()> {
     ensure_proof_for(auth, org.parent_id.unwrap_or(org.id), "an organization")?;
     let p = &org.profile;
     on_tx!(tx, conn => sqlx::query(INSERT)
@@ -241,7 +241,7 @@ pub async fn insert(tx: &mut Tx, auth: &Authorized, org: &Organization) -> Resul
 
 pub async fn update_profile(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     profile: &OrganizationProfile,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -270,7 +270,7 @@ pub async fn update_profile(
 
 pub async fn update_status(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     status: OrgStatus,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -285,7 +285,7 @@ pub async fn update_status(
 }
 
 /// Marks the organization deleted; its rows stay for the audit trail.
-pub async fn mark_deleted(tx: &mut Tx, auth: &Authorized, now: OffsetDateTime) -> Result<()> {
+pub async fn mark_deleted(tx: &mut Tx, auth: &dyn Proof, now: OffsetDateTime) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(MARK_DELETED)
         .bind(auth.organization_id().uuid())
         .bind(now)

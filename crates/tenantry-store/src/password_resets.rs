@@ -1,7 +1,7 @@
 //! Invite tokens an operator issues so a user can set a password: stored as SHA-256 digests,
 //! redeemed once (the row is deleted), and useless after `expires_at`.
 
-use tenantry_core::{Authorized, UserId};
+use tenantry_core::{Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ const PURGE: &str = "DELETE FROM password_resets WHERE expires_at <= $1";
 /// user stops working.
 pub async fn replace(
     tx: &mut Tx,
-    _auth: &Authorized,
+    _auth: &dyn Proof,
     user: UserId,
     token_digest: &[u8],
     expires_at: OffsetDateTime,

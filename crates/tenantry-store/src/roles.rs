@@ -1,7 +1,7 @@
 //! Custom roles of an organization, held by users and credentials through their label.
 
 use sqlx::types::Json;
-use tenantry_core::{Authorized, OrganizationId};
+use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -80,7 +80,7 @@ pub async fn list(tx: &mut Tx, organization: OrganizationId) -> Result<Vec<Custo
 }
 
 /// Creates a role in the authorized organization; a taken label is `UniqueViolation`.
-pub async fn insert(tx: &mut Tx, auth: &Authorized, role: &CustomRole) -> Result<()> {
+pub async fn insert(tx: &mut Tx, auth: &dyn Proof, role: &CustomRole) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(auth.organization_id().uuid())
         .bind(&role.label)
@@ -95,7 +95,7 @@ pub async fn insert(tx: &mut Tx, auth: &Authorized, role: &CustomRole) -> Result
     Ok(())
 }
 
-pub async fn update(tx: &mut Tx, auth: &Authorized, role: &CustomRole) -> Result<()> {
+pub async fn update(tx: &mut Tx, auth: &dyn Proof, role: &CustomRole) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(auth.organization_id().uuid())
         .bind(&role.label)
@@ -109,7 +109,7 @@ pub async fn update(tx: &mut Tx, auth: &Authorized, role: &CustomRole) -> Result
     Ok(())
 }
 
-pub async fn delete(tx: &mut Tx, auth: &Authorized, label: &str) -> Result<()> {
+pub async fn delete(tx: &mut Tx, auth: &dyn Proof, label: &str) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(auth.organization_id().uuid())
         .bind(label)

@@ -3,7 +3,7 @@
 //! exchanged once, and revoking the session ends every token of it.
 //!
 //! This is identity bookkeeping, not an organization's data: the use cases reach it by a
-//! token digest or by the signed-in user, so no `Authorized` value applies.
+//! token digest or by the signed-in user, so no proof (`Proof`) applies.
 
 use std::net::IpAddr;
 

@@ -3,7 +3,7 @@
 //! (stored as SHA-256 digests, each used once).
 //!
 //! Signing in happens before any actor exists, and the other writes here change only the
-//! signed-in user's own secrets, so no `Authorized` value applies: the use cases reach these
+//! signed-in user's own secrets, so no proof (`Proof`) applies: the use cases reach these
 //! rows by the login name being proven or by the authenticated user's own id.
 
 use tenantry_core::{OrganizationId, UserId};

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 use sqlx::types::Json;
-use tenantry_core::{Authorized, OrganizationId};
+use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -108,7 +108,7 @@ pub async fn of_member(tx: &mut Tx, principal: Uuid) -> Result<Vec<Team>> {
 }
 
 /// Creates a team; a name taken in the organization is `StoreError::UniqueViolation`.
-pub async fn insert(tx: &mut Tx, auth: &Authorized, team: &Team) -> Result<()> {
+pub async fn insert(tx: &mut Tx, auth: &dyn Proof, team: &Team) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(team.id)
         .bind(auth.organization_id().uuid())
@@ -123,7 +123,7 @@ pub async fn insert(tx: &mut Tx, auth: &Authorized, team: &Team) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(tx: &mut Tx, auth: &Authorized, team: &Team) -> Result<()> {
+pub async fn update(tx: &mut Tx, auth: &dyn Proof, team: &Team) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(team.id)
         .bind(auth.organization_id().uuid())
@@ -139,7 +139,7 @@ pub async fn update(tx: &mut Tx, auth: &Authorized, team: &Team) -> Result<()> {
 }
 
 /// Deletes a team; its memberships go with it.
-pub async fn delete(tx: &mut Tx, auth: &Authorized, id: Uuid) -> Result<()> {
+pub async fn delete(tx: &mut Tx, auth: &dyn Proof, id: Uuid) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(id)
         .bind(auth.organization_id().uuid())
@@ -150,7 +150,7 @@ pub async fn delete(tx: &mut Tx, auth: &Authorized, id: Uuid) -> Result<()> {
 }
 
 /// Deletes every team of the authorized organization (when it is deleted).
-pub async fn delete_all(tx: &mut Tx, auth: &Authorized) -> Result<()> {
+pub async fn delete_all(tx: &mut Tx, auth: &dyn Proof) -> Result<()> {
     for statement in [DELETE_ORG_MEMBERSHIPS, DELETE_ORG] {
         on_tx!(tx, conn => sqlx::query(statement)
             .bind(auth.organization_id().uuid())
@@ -173,7 +173,7 @@ pub async fn members(tx: &mut Tx, team: Uuid) -> Result<Vec<Uuid>> {
 /// the teams are the authorized organization's.
 pub async fn set_memberships(
     tx: &mut Tx,
-    _auth: &Authorized,
+    _auth: &dyn Proof,
     principal: Uuid,
     teams: &[Uuid],
 ) -> Result<()> {

@@ -70,7 +70,7 @@ pub struct NewToken {
 }
 
 /// Stores tokens in one statement. Issuing a token is authentication, not a change to an
-/// organization's data, so no `Authorized` value applies: the caller has verified the client
+/// organization's data, so no proof (`Proof`) applies: the caller has verified the client
 /// secret of each token's credential.
 pub async fn insert_all(tx: &mut Tx, tokens: &[NewToken]) -> Result<()> {
     if tokens.is_empty() {

@@ -4,7 +4,7 @@
 use sea_query::{Alias, Cond, Expr, Func, Query};
 use serde_json::{Map, Value};
 use sqlx::types::Json;
-use tenantry_core::{Authorized, OrganizationId, UserId};
+use tenantry_core::{OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -150,7 +150,7 @@ pub async fn list_all(tx: &mut Tx, organization_id: OrganizationId) -> Result<Ve
 
 /// Creates a user in the authorized organization. A taken username or email is
 /// `StoreError::UniqueViolation`.
-pub async fn insert(tx: &mut Tx, auth: &Authorized, user: &User) -> Result<()> {
+pub async fn insert(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
     ensure_proof_for(auth, user.organization_id, "a user")?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(user.id.uuid())
@@ -172,7 +172,7 @@ pub async fn insert(tx: &mut Tx, auth: &Authorized, user: &User) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(tx: &mut Tx, auth: &Authorized, user: &User) -> Result<()> {
+pub async fn update(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(user.id.uuid())
         .bind(auth.organization_id().uuid())
@@ -195,7 +195,7 @@ pub async fn update(tx: &mut Tx, auth: &Authorized, user: &User) -> Result<()> {
 
 pub async fn mark_deleted(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     id: UserId,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -210,7 +210,7 @@ pub async fn mark_deleted(
 }
 
 /// Deletes every user of the authorized organization (when the organization is deleted).
-pub async fn mark_all_deleted(tx: &mut Tx, auth: &Authorized, now: OffsetDateTime) -> Result<()> {
+pub async fn mark_all_deleted(tx: &mut Tx, auth: &dyn Proof, now: OffsetDateTime) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(MARK_ORG_DELETED)
         .bind(auth.organization_id().uuid())
         .bind(now)

@@ -12,10 +12,11 @@ mod quotes;
 mod statements;
 mod wallet;
 
+use crate::authz::Authorized;
 use serde_json::json;
 use tenantry_core::billing::{Action, Minor, ProductType, TaxRate, TransactionStatus};
 use tenantry_core::values::Currency;
-use tenantry_core::{Authorized, BillingTransactionId, OrganizationId};
+use tenantry_core::{BillingTransactionId, OrganizationId};
 use tenantry_store::billing::accounts;
 use tenantry_store::billing::transactions;
 use tenantry_store::organizations::{self, Organization};

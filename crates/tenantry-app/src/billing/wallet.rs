@@ -1,10 +1,9 @@
 //! The operator's side of an account: money received (credits), refunds of charges, manual
 //! adjustments, and the account's terms (prepaid or postpaid, credit limit).
 
+use crate::authz::Authorized;
 use tenantry_core::billing::{Action, BillingModel, Minor, ProductType, TransactionStatus};
-use tenantry_core::{
-    Authorized, BillingTransactionId, OrganizationId, Permission, Resource, Scope,
-};
+use tenantry_core::{BillingTransactionId, OrganizationId, Permission, Resource, Scope};
 use tenantry_store::Tx;
 use tenantry_store::billing::accounts::{self, Account};
 use tenantry_store::billing::transactions::{self, Transaction};

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::authz::Authorized;
 use serde_json::{Map, Value, json};
-use tenantry_core::Authorized;
 use tenantry_core::dns::{ProtectedReason, RecordType};
 use tenantry_store::Tx;
 use tenantry_store::dns::{self, Rrset, Zone};

@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use crate::authz::Authorized;
 use serde_json::{Value, json};
 use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
-use tenantry_core::{Authorized, OrganizationId, Permission, Resource, Scope, ZoneId};
+use tenantry_core::{OrganizationId, Permission, Resource, Scope, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
 use tenantry_store::{Page, PageRequest, StoreError, Tx, Unique};
 use time::Date;

@@ -4,9 +4,10 @@
 
 use std::collections::BTreeSet;
 
+use crate::authz::Authorized;
 use tenantry_core::ns1::{Ns1Permissions, short_id_range};
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{Authorized, OrganizationId, Permission};
+use tenantry_core::{OrganizationId, Permission};
 use tenantry_store::Tx;
 use tenantry_store::grants::{self, Grant};
 use tenantry_store::teams::{self, Team};

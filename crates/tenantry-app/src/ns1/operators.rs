@@ -116,7 +116,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let issued = self.store_operator(&mut tx, issued).await?;
         tx.commit().await?;
-        tracing::info!(operator = %issued.operator.id, by = %caller.id, "operator created");
+        tracing::info!(operator = %issued.operator.id, by = %caller.id(), "operator created");
         Ok(issued)
     }
 
@@ -148,7 +148,7 @@ impl App {
         }
         operators::update_profile(&mut tx, &operator).await?;
         tx.commit().await?;
-        tracing::info!(operator = %operator.id, by = %caller.id, "operator updated");
+        tracing::info!(operator = %operator.id, by = %caller.id(), "operator updated");
         Ok(operator)
     }
 
@@ -157,7 +157,7 @@ impl App {
     pub async fn operator_delete(&self, caller: &OperatorActor, id: &str) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let operator = find_operator(&mut tx, id).await?;
-        if operator.id == caller.id {
+        if operator.id == caller.id() {
             return Err(AppError::Conflict(
                 Code::OperatorCannotDeleteSelf,
                 "An operator cannot delete itself".into(),
@@ -171,7 +171,7 @@ impl App {
         }
         operators::delete(&mut tx, operator.id).await?;
         tx.commit().await?;
-        tracing::info!(operator = %operator.id, by = %caller.id, "operator deleted");
+        tracing::info!(operator = %operator.id, by = %caller.id(), "operator deleted");
         Ok(())
     }
 }

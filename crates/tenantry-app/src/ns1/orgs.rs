@@ -3,7 +3,6 @@
 //! for a user, and redeeming its invite token.
 
 use serde_json::Value;
-use tenantry_core::authz::operator_authorized;
 use tenantry_core::{Permission, Resource, Scope};
 use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{
@@ -66,7 +65,7 @@ impl App {
         let name = check_name(name)?;
         let mut tx = self.db.begin().await?;
         let before = by_org_id(&mut tx, org_id).await?;
-        let auth = operator_authorized(caller.id, before.id, ORG_MANAGE);
+        let auth = crate::authz::operator_proof(caller, before.id, ORG_MANAGE);
         let now = self.clock.now();
         let mut after = before.clone();
         after.profile.name = name;
@@ -98,7 +97,7 @@ impl App {
     ) -> Result<()> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let operator = operators::get(&mut tx, caller.id)
+        let operator = operators::get(&mut tx, caller.id())
             .await?
             .ok_or_else(|| AppError::Internal("the calling operator vanished".into()))?;
         let secret = self
@@ -111,13 +110,13 @@ impl App {
         let step = token
             .and_then(|code| totp_step(&secret, code.trim(), now))
             .ok_or_else(invalid_token)?;
-        if !operators::claim_totp_step(&mut tx, caller.id, step).await? {
+        if !operators::claim_totp_step(&mut tx, caller.id(), step).await? {
             return Err(invalid_token());
         }
         let org = by_org_id(&mut tx, org_id).await?;
         let children = organizations::live_children(&mut tx, org.id).await?;
         for target in children.iter().chain(std::iter::once(&org)) {
-            let auth = operator_authorized(caller.id, target.id, ORG_DELETE);
+            let auth = crate::authz::operator_proof(caller, target.id, ORG_DELETE);
             dns::delete_all_zones(&mut tx, &auth).await?;
             teams::delete_all(&mut tx, &auth).await?;
             users::mark_all_deleted(&mut tx, &auth, now).await?;
@@ -154,7 +153,7 @@ impl App {
         let user = users::get_by_username(&mut tx, org.id, username)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, username))?;
-        let auth = operator_authorized(caller.id, org.id, USERS_MANAGE);
+        let auth = crate::authz::operator_proof(caller, org.id, USERS_MANAGE);
         let token = random_base62(40);
         let expires_at = now + INVITE_LIFETIME;
         password_resets::replace(&mut tx, &auth, user.id, &sha256(&token), expires_at, now).await?;

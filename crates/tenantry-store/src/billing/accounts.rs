@@ -4,7 +4,7 @@
 
 use tenantry_core::billing::{BillingModel, Minor};
 use tenantry_core::values::Currency;
-use tenantry_core::{Authorized, OrganizationId, PlanId};
+use tenantry_core::{OrganizationId, PlanId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -84,7 +84,7 @@ const LEDGER_SUM: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), COUNT
 /// suborganization), empty and prepaid.
 pub async fn insert(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     currency: Currency,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -111,7 +111,7 @@ pub async fn get(tx: &mut Tx, organization: OrganizationId) -> Result<Option<Acc
 
 pub async fn set_terms(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     model: BillingModel,
     credit_limit: Minor,
     now: OffsetDateTime,
@@ -129,7 +129,7 @@ pub async fn set_terms(
 
 pub async fn set_plan(
     tx: &mut Tx,
-    auth: &Authorized,
+    auth: &dyn Proof,
     plan: PlanId,
     now: OffsetDateTime,
 ) -> Result<()> {
@@ -147,7 +147,7 @@ pub async fn set_plan(
 /// already orders transactions), for a check that must not race another writer.
 pub async fn lock(
     tx: &mut Tx,
-    _auth: &Authorized,
+    _auth: &dyn Proof,
     account: OrganizationId,
     now: OffsetDateTime,
 ) -> Result<()> {

@@ -72,7 +72,7 @@ const UPSERT: &str = "INSERT INTO billing_plans (id, name, plan_level, amount, c
     period_value = $6, period_unit = $7, status = $8, updated_on = $10";
 
 /// Creates or rewrites a plan. Plans are the platform's, changed only by operators, so no
-/// organization's `Authorized` applies.
+/// organization's proof applies.
 pub async fn save(tx: &mut Tx, plan: &Plan) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(UPSERT)
         .bind(plan.id.uuid())

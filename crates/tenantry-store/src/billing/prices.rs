@@ -3,7 +3,7 @@
 
 use tenantry_core::billing::{Action, Minor, PeriodUnit, ProductType};
 use tenantry_core::values::Currency;
-use tenantry_core::{Authorized, OrganizationId};
+use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 
 use crate::db::{Tx, on_tx, parse_stored};
@@ -90,11 +90,11 @@ pub async fn list(tx: &mut Tx, scope: PriceScope, product: ProductType) -> Resul
 }
 
 /// Replaces every price of `product` in the scope. The operator's list is the platform's,
-/// so it takes no `Authorized`; an organization's overrides take one on that organization.
+/// so it takes no proof; an organization's overrides take one on that organization.
 pub async fn replace(
     tx: &mut Tx,
     scope: PriceScope,
-    _auth: Option<&Authorized>,
+    _auth: Option<&dyn Proof>,
     product: ProductType,
     prices: &[Price],
     now: OffsetDateTime,

@@ -4,7 +4,7 @@
 use sea_query::{Alias, Expr, Query};
 use tenantry_core::billing::{Action, Minor, ProductType, TransactionStatus};
 use tenantry_core::values::Currency;
-use tenantry_core::{Authorized, BillingTransactionId, OrganizationId};
+use tenantry_core::{BillingTransactionId, OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -139,7 +139,7 @@ const REFUNDED: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), \
 /// paying organization. A succeeded one moves its account's balance and appends the ledger
 /// entry (the migration's triggers); a purchase that would take the balance below the
 /// account's floor is refused with `StoreError::InsufficientFunds` and nothing is written.
-pub async fn insert(tx: &mut Tx, _auth: &Authorized, t: &Transaction) -> Result<()> {
+pub async fn insert(tx: &mut Tx, _auth: &dyn Proof, t: &Transaction) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(t.id.uuid())
         .bind(t.account_id.uuid())

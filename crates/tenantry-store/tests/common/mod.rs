@@ -2,10 +2,7 @@
 
 #![allow(dead_code)]
 
-use tenantry_core::authz::operator_authorized;
-use tenantry_core::{
-    Authorized, OperatorId, OrgStatus, OrganizationId, Permission, Resource, Scope,
-};
+use tenantry_core::{OrgStatus, OrganizationId, Permission, Proof, Resource, Scope};
 use tenantry_store::Db;
 use tenantry_store::organizations::{self, Organization, OrganizationProfile};
 use time::OffsetDateTime;
@@ -15,12 +12,23 @@ pub fn now() -> OffsetDateTime {
     t.replace_nanosecond(t.nanosecond() / 1000 * 1000).unwrap()
 }
 
-pub fn auth(org: OrganizationId) -> Authorized {
-    operator_authorized(
-        OperatorId::generate(),
-        org,
-        Permission::new(Resource::Organization, Scope::Manage),
-    )
+/// The store's tests exercise storage, not the policy: they hand the store functions a proof
+/// of their own for the organization under test (the application's `Authorized` cannot be made
+/// outside its authorization module).
+pub struct TestProof(OrganizationId);
+
+impl Proof for TestProof {
+    fn organization_id(&self) -> OrganizationId {
+        self.0
+    }
+
+    fn permission(&self) -> Permission {
+        Permission::new(Resource::Organization, Scope::Manage)
+    }
+}
+
+pub fn auth(org: OrganizationId) -> TestProof {
+    TestProof(org)
 }
 
 pub async fn new_org(

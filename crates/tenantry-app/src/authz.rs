@@ -1,0 +1,124 @@
+//! The only place an `Authorized` proof is made. The policy (`tenantry_core::authz`) decides
+//! whether a caller may do something in an organization; this module turns a yes into the
+//! proof that store functions demand (`tenantry_core::Proof`). `Authorized` has private fields
+//! and no public constructor, so no code outside this module — in this crate or any other —
+//! can make one:
+//!
+//! ```
+//! // A proof is usable everywhere as the store's `Proof` …
+//! use tenantry_core::Proof;
+//! fn covers_itself(proof: &tenantry_app::Authorized) -> bool {
+//!     proof.covers(proof.organization_id(), proof.permission())
+//! }
+//! ```
+//!
+//! ```compile_fail
+//! // … but outside the authorization module it cannot be built …
+//! use tenantry_core::{OrganizationId, Permission, Resource, Scope};
+//! let proof = tenantry_app::Authorized {
+//!     organization_id: OrganizationId::generate(),
+//!     permission: Permission::new(Resource::Dns, Scope::Manage),
+//! };
+//! ```
+//!
+//! ```compile_fail
+//! // … nor asked for: the functions that make one are private to the crate.
+//! let _ = tenantry_app::authz::require;
+//! ```
+
+use tenantry_core::authz::{check, check_status_change};
+use tenantry_core::{Denied, OrgScope, OrganizationId, Permission, Principal, Proof};
+
+use crate::operators::OperatorActor;
+
+/// Proof that `permission` was checked for `organization_id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Authorized {
+    organization_id: OrganizationId,
+    permission: Permission,
+}
+
+impl Proof for Authorized {
+    fn organization_id(&self) -> OrganizationId {
+        self.organization_id
+    }
+
+    fn permission(&self) -> Permission {
+        self.permission
+    }
+}
+
+impl Authorized {
+    pub fn organization_id(&self) -> OrganizationId {
+        self.organization_id
+    }
+
+    pub fn permission(&self) -> Permission {
+        self.permission
+    }
+}
+
+/// `permission` on `target`, for the grant of `principal` that reaches it.
+pub(crate) fn require(
+    principal: &Principal,
+    permission: Permission,
+    target: &OrgScope,
+) -> Result<Authorized, Denied> {
+    check(principal, permission, target)?;
+    Ok(Authorized {
+        organization_id: target.id,
+        permission,
+    })
+}
+
+/// A change of a suborganization's status, by its direct parent.
+pub(crate) fn require_status_change(
+    principal: &Principal,
+    permission: Permission,
+    target: &OrgScope,
+) -> Result<Authorized, Denied> {
+    check_status_change(principal, permission, target)?;
+    Ok(Authorized {
+        organization_id: target.id,
+        permission,
+    })
+}
+
+/// A platform operator acts on any organization: an authenticated operator (an
+/// `OperatorActor` comes only from authentication or bootstrap) is the proof.
+pub(crate) fn operator_proof(
+    _operator: &OperatorActor,
+    organization_id: OrganizationId,
+    permission: Permission,
+) -> Authorized {
+    Authorized {
+        organization_id,
+        permission,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tenantry_core::{BuiltinRole, OrgStatus, Resource, Scope};
+
+    use super::*;
+
+    #[test]
+    fn a_proof_covers_its_organization_and_permission_and_reads_of_what_it_writes() {
+        let home = OrgScope {
+            id: OrganizationId::generate(),
+            parent_id: None,
+            status: OrgStatus::Active,
+        };
+        let admin = Principal::single(home, "admin", BuiltinRole::Admin.permissions());
+        let dns_manage = Permission::new(Resource::Dns, Scope::Manage);
+        let dns_read = Permission::new(Resource::Dns, Scope::Read);
+        let proof = require(&admin, dns_manage, &home).unwrap();
+        assert!(proof.covers(home.id, dns_manage));
+        assert!(proof.covers(home.id, dns_read));
+        assert!(!proof.covers(OrganizationId::generate(), dns_manage));
+        assert!(!proof.covers(home.id, Permission::new(Resource::Users, Scope::Manage)));
+        let read = require(&admin, dns_read, &home).unwrap();
+        assert!(!read.covers(home.id, dns_manage));
+    }
+}
