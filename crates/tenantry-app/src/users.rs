@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use tenantry_core::values::{Email, Locale, Phone, Username};
 use tenantry_core::{BuiltinRole, OrgScope, OrganizationId, Permission, Resource, Scope, UserId};
 use tenantry_store::organizations::Organization;
-use tenantry_store::sessions;
+use tenantry_store::{memberships, sessions};
 use tenantry_store::users::{self, User, UserFilter};
 use tenantry_store::{Page, PageRequest};
 use time::OffsetDateTime;
@@ -54,6 +54,14 @@ pub struct UserPatch {
     pub password: Option<String>,
     /// Upserted by key; a `null` value removes the key.
     pub attributes: Option<Map<String, Value>>,
+}
+
+/// A user as an organization's user list shows them: at home there, or a member whose home
+/// is another organization (then `user.role` is the role held as a member).
+#[derive(Debug, Clone)]
+pub struct OrganizationUser {
+    pub user: User,
+    pub membership: bool,
 }
 
 /// A user with the role and permissions held in their organization.
@@ -418,10 +426,23 @@ impl App {
         context: Option<OrganizationId>,
         filter: UserFilter,
         page: PageRequest,
-    ) -> Result<Page<User>> {
+    ) -> Result<Page<OrganizationUser>> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
-        Ok(users::list(&mut tx, org.id, &filter, page).await?)
+        let (org, auth) =
+            authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
+        let page = users::list(&mut tx, &auth, &filter, page).await?;
+        let member_roles = if page.items.iter().any(|u| u.organization_id != org.id) {
+            memberships::roles(&mut tx, &auth).await?
+        } else {
+            Default::default()
+        };
+        Ok(page.map(|mut user| {
+            let membership = user.organization_id != org.id;
+            if let Some(role) = member_roles.get(&user.id).filter(|_| membership) {
+                user.role = role.clone();
+            }
+            OrganizationUser { user, membership }
+        }))
     }
 }
 

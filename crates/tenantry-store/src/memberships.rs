@@ -1,6 +1,8 @@
 //! Memberships: a user's role in an organization other than its home one. A user keeps exactly
 //! one home organization (`users.organization_id`); memberships add more, one role each.
 
+use std::collections::HashMap;
+
 use tenantry_core::{OrgScope, OrgStatus, OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -71,6 +73,21 @@ pub async fn role_in(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<Opti
         .fetch_optional(conn)
         .await)?,
     )
+}
+
+const SELECT_ROLES: &str =
+    "SELECT user_id, role FROM memberships WHERE organization_id = $1 ORDER BY user_id";
+
+/// The role of each member of the proof's organization, by user.
+pub async fn roles(tx: &mut Tx, auth: &dyn Proof) -> Result<HashMap<UserId, String>> {
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, (Uuid, String)>(SELECT_ROLES)
+        .bind(auth.organization_id().uuid())
+        .fetch_all(conn)
+        .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(user, role)| (UserId::from_uuid(user), role))
+        .collect())
 }
 
 type MembershipRow = (Uuid, Option<Uuid>, String, String, String, OffsetDateTime);

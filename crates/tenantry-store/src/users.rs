@@ -246,17 +246,29 @@ pub struct UserFilter {
     pub order: SortOrder,
 }
 
+/// The live users of the proof's organization: those at home there and its members from
+/// other organizations (whose `organization_id` stays their home one).
 pub async fn list(
     tx: &mut Tx,
-    organization_id: OrganizationId,
+    auth: &dyn Proof,
     filter: &UserFilter,
     page: PageRequest,
 ) -> Result<Page<User>> {
+    let organization_id = auth.organization_id();
+    let mut members = Query::select();
+    members
+        .column(Alias::new("user_id"))
+        .from(Alias::new("memberships"))
+        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()));
     let mut query = Query::select();
     query
         .columns(COLUMNS.map(Alias::new))
         .from(Alias::new("users"))
-        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()))
+        .cond_where(
+            Cond::any()
+                .add(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()))
+                .add(Expr::col(Alias::new("id")).in_subquery(members)),
+        )
         .and_where(Expr::col(Alias::new("deleted_on")).is_null());
     if let Some(search) = &filter.search {
         let pattern = contains_pattern(search);

@@ -121,7 +121,7 @@ async fn users_list_with_search_sort_and_pages() {
         };
         let page = users::list(
             &mut tx,
-            org.id,
+            &auth(org.id),
             &filter,
             PageRequest {
                 page: 2,
@@ -145,7 +145,7 @@ async fn users_list_with_search_sort_and_pages() {
         };
         let page = users::list(
             &mut tx,
-            org.id,
+            &auth(org.id),
             &filter,
             PageRequest {
                 page: 1,

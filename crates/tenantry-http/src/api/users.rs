@@ -34,6 +34,10 @@ pub(crate) struct UserWire {
     role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_attributes: Option<Map<String, Value>>,
+    /// In an organization's user list: `true` for a member whose home is another
+    /// organization (its `organization_id`), with `role` the one held in the listed one.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    membership: bool,
     created_on: String,
     updated_on: String,
 }
@@ -52,6 +56,7 @@ impl From<UserRecord> for UserWire {
             status: "active",
             role: Some(u.role),
             user_attributes: None,
+            membership: false,
             created_on: time(u.created_on),
             updated_on: time(u.updated_on),
         }
@@ -335,7 +340,10 @@ pub(crate) async fn list(
         order,
     };
     let page = state.app.user_list(&actor, context, filter, page).await?;
-    Ok(Json(paginated(page, UserWire::from)))
+    Ok(Json(paginated(page, |listed| UserWire {
+        membership: listed.membership,
+        ..UserWire::from(listed.user)
+    })))
 }
 
 #[derive(Serialize)]

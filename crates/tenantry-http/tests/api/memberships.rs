@@ -35,6 +35,26 @@ async fn a_member_of_two_organizations_acts_in_each_with_its_role_there() {
             .await
             .unwrap();
 
+        // Beta's user list shows the member, marked, with the role held in Beta.
+        let listed = api
+            .get("/v1/organizations/users?search=travel")
+            .key(&beta_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(listed["pagination"]["total_items"], 1, "{listed}");
+        let member = &listed["results"][0];
+        assert_eq!(member["username"], "traveller");
+        assert_eq!(member["role"], "member");
+        assert_eq!(member["membership"], true);
+        assert_eq!(member["organization_id"], home.as_str());
+        // At home the same person is listed without the mark, with the home role.
+        let at_home = api
+            .get("/v1/organizations/users?search=travel")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(at_home["results"][0]["role"], "dns_manager");
+        assert!(at_home["results"][0].get("membership").is_none());
+
         let access = sign_in(&api, "traveller").await["access_token"]
             .as_str()
             .unwrap()
