@@ -2,7 +2,7 @@
 //! suborganization's own users, `protected` ones cannot be changed through the API.
 
 use serde_json::{Value, json};
-use tenantry_core::{OrganizationId, Permission, Resource, Scope};
+use tenantry_core::OrganizationId;
 use tenantry_store::attributes::{self, Attribute};
 use tenantry_store::organizations::Organization;
 
@@ -13,9 +13,7 @@ use crate::app::App;
 use crate::audit::{Target, record};
 use crate::error::{AppError, Code, Result};
 use crate::reach::authorize_org;
-
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
-const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
+use tenantry_core::perms::{ORG_MANAGE, ORG_READ};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AttributeInput {

@@ -3,7 +3,7 @@
 use crate::authz::Authorized;
 use crate::authz::require;
 use serde_json::{Map, Value, json};
-use tenantry_core::{AuditEventId, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{AuditEventId, OrganizationId};
 use tenantry_store::audit::{self, AuditEvent, AuditFilter};
 use tenantry_store::{Page, PageRequest, SortOrder, Tx};
 use time::OffsetDateTime;
@@ -12,6 +12,7 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, NotFoundKind, Result};
 use crate::reach::authorize_org;
+use tenantry_core::perms::AUDIT_READ;
 
 /// Field names whose values never enter the audit trail.
 const SECRET_FIELDS: [&str; 6] = [
@@ -89,8 +90,6 @@ pub struct AuditQuery {
     pub order: SortOrder,
     pub page: PageRequest,
 }
-
-const AUDIT_READ: Permission = Permission::new(Resource::AuditLogs, Scope::Read);
 
 impl App {
     /// The events of the caller's organization and, for a parent, of its suborganizations.

@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 use tenantry_core::ids::ApiKeyKind;
-use tenantry_core::{ApiKeyId, BuiltinRole, OrgScope, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{ApiKeyId, BuiltinRole, OrgScope, OrganizationId, Permission};
 use tenantry_store::credentials::{self, Credential};
 use tenantry_store::{Page, PageRequest, Tx};
 use time::OffsetDateTime;
@@ -16,10 +16,7 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
 use crate::roles::find_role;
 use crate::secrets::{issue_key, random_base62, sha256};
-
-const KEYS_READ: Permission = Permission::new(Resource::ApiKeys, Scope::Read);
-const KEYS_MANAGE: Permission = Permission::new(Resource::ApiKeys, Scope::Manage);
-const KEYS_DELETE: Permission = Permission::new(Resource::ApiKeys, Scope::Delete);
+use tenantry_core::perms::{KEYS_DELETE, KEYS_MANAGE, KEYS_READ};
 
 /// Length of the OAuth client secret: 40 base62 characters, about 238 bits.
 const CLIENT_SECRET_LEN: usize = 40;

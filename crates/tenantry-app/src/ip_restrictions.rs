@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use serde_json::{Value, json};
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{OrganizationId, Permission};
 use tenantry_store::ip_restrictions::{self, IpRestriction};
 use tenantry_store::{StoreError, Tx, Unique};
 use time::OffsetDateTime;
@@ -18,9 +18,7 @@ use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
-
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
-const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
+use tenantry_core::perms::{ORG_MANAGE, ORG_READ};
 
 /// A change to a rule: a new network and/or a `last_used_on` to store.
 #[derive(Debug, Clone, Default)]

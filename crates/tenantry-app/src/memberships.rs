@@ -4,7 +4,7 @@
 //! organization a caller can act in.
 
 use serde_json::json;
-use tenantry_core::{BuiltinRole, OrganizationId, Permission, Resource, Scope, UserId};
+use tenantry_core::{BuiltinRole, OrganizationId, UserId};
 use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{memberships, users};
 
@@ -15,9 +15,7 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::authorize_org;
 use crate::roles::find_role;
 use crate::users::user_target;
-
-const USERS_MANAGE: Permission = Permission::new(Resource::Users, Scope::Manage);
-const USERS_DELETE: Permission = Permission::new(Resource::Users, Scope::Delete);
+use tenantry_core::perms::{USERS_DELETE, USERS_MANAGE};
 
 /// How a caller reaches an organization it can act in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use crate::authz::{require, require_status_change};
 use serde_json::{Value, json};
 use tenantry_core::values::Currency;
-use tenantry_core::{BuiltinRole, OrgStatus, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{BuiltinRole, OrgStatus, OrganizationId};
 use tenantry_store::Tx;
 use tenantry_store::attributes::{self, Attribute};
 use tenantry_store::billing::accounts;
@@ -23,10 +23,7 @@ use crate::billing::BillingView;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::authorize_org;
 use crate::users::{UserCreate, build_user};
-
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
-const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
-const ORG_DELETE: Permission = Permission::new(Resource::Organization, Scope::Delete);
+use tenantry_core::perms::{ORG_DELETE, ORG_MANAGE, ORG_READ};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BillingMode {

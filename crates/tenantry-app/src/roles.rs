@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use tenantry_core::role::label_from_name;
-use tenantry_core::{BuiltinRole, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{BuiltinRole, OrganizationId, Permission};
 use tenantry_store::Tx;
 use tenantry_store::roles::{self, CustomRole};
 use time::OffsetDateTime;
@@ -16,9 +16,7 @@ use crate::app::App;
 use crate::audit::{Target, record};
 use crate::error::{AppError, Code, FieldError, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
-
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
-const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
+use tenantry_core::perms::{ORG_MANAGE, ORG_READ};
 
 #[derive(Debug, Clone)]
 pub struct RoleDefinition {

@@ -5,11 +5,11 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value, json};
 use tenantry_core::values::{Email, Locale, Phone, Username};
-use tenantry_core::{BuiltinRole, OrgScope, OrganizationId, Permission, Resource, Scope, UserId};
+use tenantry_core::{BuiltinRole, OrgScope, OrganizationId, Permission, UserId};
 use tenantry_store::organizations::Organization;
-use tenantry_store::{memberships, sessions};
 use tenantry_store::users::{self, User, UserFilter};
 use tenantry_store::{Page, PageRequest};
+use tenantry_store::{memberships, sessions};
 use time::OffsetDateTime;
 
 pub use tenantry_store::users::UserSort;
@@ -21,13 +21,9 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::passwords::checked_hash;
 use crate::reach::{acting_org, authorize_org};
 use crate::roles::find_role;
+use tenantry_core::perms::{ORG_READ, USERS_DELETE, USERS_MANAGE, USERS_READ};
 
 pub use tenantry_store::users::User as UserRecord;
-
-const USERS_READ: Permission = Permission::new(Resource::Users, Scope::Read);
-const USERS_MANAGE: Permission = Permission::new(Resource::Users, Scope::Manage);
-const USERS_DELETE: Permission = Permission::new(Resource::Users, Scope::Delete);
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
 
 #[derive(Debug, Clone)]
 pub struct UserCreate {

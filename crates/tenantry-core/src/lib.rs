@@ -7,6 +7,7 @@ pub mod dns;
 pub mod ids;
 pub mod ns1;
 pub mod permission;
+pub mod perms;
 pub mod role;
 pub mod values;
 

@@ -13,30 +13,13 @@ mod token;
 mod users;
 
 use axum::http::Method;
-use tenantry_core::{Permission, Resource, Scope};
 
+use crate::endpoint::needs::{
+    AUDIT_READ, BILLING_MANAGE, DNS_DELETE, DNS_MANAGE, DNS_READ, KEYS_DELETE, KEYS_MANAGE,
+    KEYS_READ, OPERATOR, ORG_DELETE, ORG_MANAGE, ORG_READ, USERS_DELETE, USERS_MANAGE, USERS_READ,
+};
 use crate::endpoint::{Access, Bound, row};
 use crate::{health, openapi};
-
-const fn needs(resource: Resource, scope: Scope) -> Access {
-    Access::Requires(Permission::new(resource, scope))
-}
-
-const ORG_READ: Access = needs(Resource::Organization, Scope::Read);
-const ORG_MANAGE: Access = needs(Resource::Organization, Scope::Manage);
-const ORG_DELETE: Access = needs(Resource::Organization, Scope::Delete);
-const USERS_READ: Access = needs(Resource::Users, Scope::Read);
-const USERS_MANAGE: Access = needs(Resource::Users, Scope::Manage);
-const USERS_DELETE: Access = needs(Resource::Users, Scope::Delete);
-const KEYS_READ: Access = needs(Resource::ApiKeys, Scope::Read);
-const KEYS_MANAGE: Access = needs(Resource::ApiKeys, Scope::Manage);
-const KEYS_DELETE: Access = needs(Resource::ApiKeys, Scope::Delete);
-const AUDIT_READ: Access = needs(Resource::AuditLogs, Scope::Read);
-const DNS_READ: Access = needs(Resource::Dns, Scope::Read);
-const DNS_MANAGE: Access = needs(Resource::Dns, Scope::Manage);
-const DNS_DELETE: Access = needs(Resource::Dns, Scope::Delete);
-const BILLING_MANAGE: Access = needs(Resource::Billing, Scope::Manage);
-const OPERATOR: Access = Access::Operator;
 
 /// Every endpoint, with the access it needs. Where the OpusDNS description names a permission
 /// (`x-required-permissions`) the row uses it; where it names none, the row says what the use

@@ -33,6 +33,33 @@ pub enum Access {
     Operator,
 }
 
+/// The access of the endpoint rows of both dialects, over the permissions declared once in
+/// `tenantry_core::perms`.
+pub(crate) mod needs {
+    use tenantry_core::perms;
+
+    use super::Access;
+
+    pub(crate) const ORG_READ: Access = Access::Requires(perms::ORG_READ);
+    pub(crate) const ORG_MANAGE: Access = Access::Requires(perms::ORG_MANAGE);
+    pub(crate) const ORG_DELETE: Access = Access::Requires(perms::ORG_DELETE);
+    pub(crate) const USERS_READ: Access = Access::Requires(perms::USERS_READ);
+    pub(crate) const USERS_MANAGE: Access = Access::Requires(perms::USERS_MANAGE);
+    pub(crate) const USERS_DELETE: Access = Access::Requires(perms::USERS_DELETE);
+    pub(crate) const KEYS_READ: Access = Access::Requires(perms::KEYS_READ);
+    pub(crate) const KEYS_MANAGE: Access = Access::Requires(perms::KEYS_MANAGE);
+    pub(crate) const KEYS_DELETE: Access = Access::Requires(perms::KEYS_DELETE);
+    pub(crate) const TEAMS_READ: Access = Access::Requires(perms::TEAMS_READ);
+    pub(crate) const TEAMS_MANAGE: Access = Access::Requires(perms::TEAMS_MANAGE);
+    pub(crate) const TEAMS_DELETE: Access = Access::Requires(perms::TEAMS_DELETE);
+    pub(crate) const AUDIT_READ: Access = Access::Requires(perms::AUDIT_READ);
+    pub(crate) const DNS_READ: Access = Access::Requires(perms::DNS_READ);
+    pub(crate) const DNS_MANAGE: Access = Access::Requires(perms::DNS_MANAGE);
+    pub(crate) const DNS_DELETE: Access = Access::Requires(perms::DNS_DELETE);
+    pub(crate) const BILLING_MANAGE: Access = Access::Requires(perms::BILLING_MANAGE);
+    pub(crate) const OPERATOR: Access = Access::Operator;
+}
+
 /// The wire conventions of a row: its bodies and how it answers errors.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dialect {

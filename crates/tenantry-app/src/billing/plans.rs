@@ -3,7 +3,7 @@
 
 use tenantry_core::billing::{Action, Minor, PeriodUnit, ProductType};
 use tenantry_core::values::Currency;
-use tenantry_core::{OrganizationId, Permission, PlanId, Resource, Scope};
+use tenantry_core::{OrganizationId, PlanId};
 use tenantry_store::billing::accounts;
 use tenantry_store::billing::plans::{self, Plan};
 
@@ -15,9 +15,7 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::operators::OperatorActor;
 use crate::organizations::OrganizationDetails;
 use crate::reach::authorize_org;
-
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
-const BILLING_MANAGE: Permission = Permission::new(Resource::Billing, Scope::Manage);
+use tenantry_core::perms::{BILLING_MANAGE, ORG_READ};
 
 #[derive(Debug, Clone)]
 pub struct PlanCreate {

@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
+use tenantry_core::OrganizationId;
 use tenantry_core::billing::{Action, Minor, PeriodUnit, ProductType};
 use tenantry_core::values::Currency;
-use tenantry_core::{OrganizationId, Permission, Resource, Scope};
 use tenantry_store::Tx;
 use tenantry_store::billing::prices::{self, Price, PriceScope};
 use tenantry_store::organizations::Organization;
@@ -18,9 +18,7 @@ use crate::audit::{Target, record};
 use crate::error::{AppError, FieldError, Result};
 use crate::operators::OperatorActor;
 use crate::reach::authorize_org;
-
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
-const BILLING_MANAGE: Permission = Permission::new(Resource::Billing, Scope::Manage);
+use tenantry_core::perms::{BILLING_MANAGE, ORG_READ};
 
 /// One price as an operator sends it.
 #[derive(Debug, Clone)]

@@ -1,7 +1,7 @@
 //! Reading transactions: an account's (all its organizations'), or a consolidated
 //! suborganization's own; one by id; and a statement for a date range.
 
-use tenantry_core::{BillingTransactionId, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{BillingTransactionId, OrganizationId};
 use tenantry_store::billing::accounts;
 use tenantry_store::billing::transactions::{
     self, Transaction, TransactionFilter, TransactionOwner, TransactionSort,
@@ -14,8 +14,7 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, NotFoundKind, Result};
 use crate::reach::authorize_org;
-
-const ORG_READ: Permission = Permission::new(Resource::Organization, Scope::Read);
+use tenantry_core::perms::ORG_READ;
 
 /// The transactions of a date range, oldest first.
 #[derive(Debug, Clone)]

@@ -3,7 +3,7 @@
 
 use crate::authz::Authorized;
 use tenantry_core::billing::{Action, BillingModel, Minor, ProductType, TransactionStatus};
-use tenantry_core::{BillingTransactionId, OrganizationId, Permission, Resource, Scope};
+use tenantry_core::{BillingTransactionId, OrganizationId};
 use tenantry_store::Tx;
 use tenantry_store::billing::accounts::{self, Account};
 use tenantry_store::billing::transactions::{self, Transaction};
@@ -15,8 +15,7 @@ use crate::app::App;
 use crate::audit::{Target, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::operators::OperatorActor;
-
-const BILLING_MANAGE: Permission = Permission::new(Resource::Billing, Scope::Manage);
+use tenantry_core::perms::BILLING_MANAGE;
 
 /// A transaction that moved a balance, and the balance after it.
 #[derive(Debug, Clone)]

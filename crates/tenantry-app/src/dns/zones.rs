@@ -6,7 +6,7 @@ use crate::authz::Authorized;
 use serde_json::{Value, json};
 use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
-use tenantry_core::{OrganizationId, Permission, Resource, Scope, ZoneId};
+use tenantry_core::{OrganizationId, Permission, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
 use tenantry_store::{Page, PageRequest, StoreError, Tx, Unique};
 use time::Date;
@@ -20,10 +20,8 @@ use crate::audit::{Target, record};
 use crate::billing;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
-
-const DNS_READ: Permission = Permission::new(Resource::Dns, Scope::Read);
-pub(super) const DNS_MANAGE: Permission = Permission::new(Resource::Dns, Scope::Manage);
-const DNS_DELETE: Permission = Permission::new(Resource::Dns, Scope::Delete);
+pub(super) use tenantry_core::perms::DNS_MANAGE;
+use tenantry_core::perms::{DNS_DELETE, DNS_READ};
 
 /// One change as `POST /v1/dns` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]

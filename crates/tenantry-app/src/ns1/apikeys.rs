@@ -3,8 +3,8 @@
 //! permissions come from its NS1 map (role `individual`).
 
 use serde_json::Value;
+use tenantry_core::ApiKeyId;
 use tenantry_core::ns1::short_id_range;
-use tenantry_core::{ApiKeyId, Permission, Resource, Scope};
 use tenantry_store::Tx;
 use tenantry_store::credentials::{self, Credential};
 
@@ -16,9 +16,7 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access, access_of, change_access};
 use crate::ns1::{check_name, with_access};
 use crate::reach::authorize_org;
-
-const KEYS_READ: Permission = Permission::new(Resource::ApiKeys, Scope::Read);
-const KEYS_MANAGE: Permission = Permission::new(Resource::ApiKeys, Scope::Manage);
+use tenantry_core::perms::{KEYS_MANAGE, KEYS_READ};
 
 #[derive(Debug, Clone)]
 pub struct Ns1Key {

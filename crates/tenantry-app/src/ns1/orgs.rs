@@ -3,7 +3,6 @@
 //! for a user, and redeeming its invite token.
 
 use serde_json::Value;
-use tenantry_core::{Permission, Resource, Scope};
 use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{
     Tx, credentials, dns, operators, password_resets, sessions, sign_in, teams, users,
@@ -20,13 +19,10 @@ use crate::organizations::{org_target, snapshot};
 use crate::passwords::hash_new_password;
 use crate::secrets::{random_base62, sha256};
 use crate::totp::totp_step;
+use tenantry_core::perms::{ORG_DELETE, ORG_MANAGE, USERS_MANAGE};
 
 /// How long an invite token from a password reset works.
 pub const INVITE_LIFETIME: Duration = Duration::hours(24);
-
-const ORG_MANAGE: Permission = Permission::new(Resource::Organization, Scope::Manage);
-const ORG_DELETE: Permission = Permission::new(Resource::Organization, Scope::Delete);
-const USERS_MANAGE: Permission = Permission::new(Resource::Users, Scope::Manage);
 
 async fn by_org_id(tx: &mut Tx, org_id: i64) -> Result<Organization> {
     organizations::get_by_org_id(tx, org_id)

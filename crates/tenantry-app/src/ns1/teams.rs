@@ -5,7 +5,6 @@
 use serde_json::{Value, json};
 use tenantry_core::ns1::{Ns1Permissions, short_id};
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{Permission, Resource, Scope};
 use tenantry_store::teams::{self, Team};
 use tenantry_store::{StoreError, Unique};
 use uuid::Uuid;
@@ -17,10 +16,7 @@ use crate::error::{AppError, Code, Result};
 use crate::ns1::access::{check_grantable, refresh_members, team_by_short_id};
 use crate::ns1::check_name;
 use crate::reach::authorize_org;
-
-const TEAMS_READ: Permission = Permission::new(Resource::Teams, Scope::Read);
-const TEAMS_MANAGE: Permission = Permission::new(Resource::Teams, Scope::Manage);
-const TEAMS_DELETE: Permission = Permission::new(Resource::Teams, Scope::Delete);
+use tenantry_core::perms::{TEAMS_DELETE, TEAMS_MANAGE, TEAMS_READ};
 
 /// One named IP allow list of a team.
 #[derive(Debug, Clone)]

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 use tenantry_core::values::{Email, Username};
-use tenantry_core::{BuiltinRole, Permission, Resource, Scope, UserId};
+use tenantry_core::{BuiltinRole, UserId};
 use tenantry_store::users::{self, User};
 use tenantry_store::{StoreError, Tx, Unique};
 
@@ -16,9 +16,7 @@ use crate::ns1::access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access, access_of, ch
 use crate::ns1::with_access;
 use crate::reach::authorize_org;
 use crate::users::{check_admin_change, snapshot, user_target};
-
-const USERS_READ: Permission = Permission::new(Resource::Users, Scope::Read);
-const USERS_MANAGE: Permission = Permission::new(Resource::Users, Scope::Manage);
+use tenantry_core::perms::{USERS_MANAGE, USERS_READ};
 
 #[derive(Debug, Clone)]
 pub struct Ns1User {

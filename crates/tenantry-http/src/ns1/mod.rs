@@ -11,29 +11,14 @@ mod wire;
 mod zones;
 
 use axum::http::Method;
-use tenantry_core::{Permission, Resource, Scope};
 
+// NS1's `manage_users`, `manage_teams`, `manage_apikeys`, `view_zones` and `manage_zones`
+// are these Tenantry permissions underneath (`tenantry_core::ns1::FLAG_MAPPINGS`).
+use crate::endpoint::needs::{
+    DNS_DELETE, DNS_MANAGE, DNS_READ, KEYS_DELETE, KEYS_MANAGE, KEYS_READ, OPERATOR, TEAMS_DELETE,
+    TEAMS_MANAGE, TEAMS_READ, USERS_DELETE, USERS_MANAGE, USERS_READ,
+};
 use crate::endpoint::{Access, Bound, row};
-
-const fn needs(resource: Resource, scope: Scope) -> Access {
-    Access::Requires(Permission::new(resource, scope))
-}
-
-/// NS1's `manage_users`, `manage_teams`, `manage_apikeys`, `view_zones` and `manage_zones`
-/// are these Tenantry permissions underneath (`tenantry_core::ns1::FLAG_MAPPINGS`).
-const USERS_READ: Access = needs(Resource::Users, Scope::Read);
-const USERS_MANAGE: Access = needs(Resource::Users, Scope::Manage);
-const USERS_DELETE: Access = needs(Resource::Users, Scope::Delete);
-const TEAMS_READ: Access = needs(Resource::Teams, Scope::Read);
-const TEAMS_MANAGE: Access = needs(Resource::Teams, Scope::Manage);
-const TEAMS_DELETE: Access = needs(Resource::Teams, Scope::Delete);
-const KEYS_READ: Access = needs(Resource::ApiKeys, Scope::Read);
-const KEYS_MANAGE: Access = needs(Resource::ApiKeys, Scope::Manage);
-const KEYS_DELETE: Access = needs(Resource::ApiKeys, Scope::Delete);
-const DNS_READ: Access = needs(Resource::Dns, Scope::Read);
-const DNS_MANAGE: Access = needs(Resource::Dns, Scope::Manage);
-const DNS_DELETE: Access = needs(Resource::Dns, Scope::Delete);
-const OPERATOR: Access = Access::Operator;
 
 #[rustfmt::skip]
 pub(crate) fn endpoints() -> Vec<Bound> {
