@@ -75,6 +75,16 @@ pub async fn role_in(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<Opti
     )
 }
 
+const ANY: &str = "SELECT EXISTS (SELECT 1 FROM memberships WHERE organization_id = $1)";
+
+/// Whether the proof's organization has any member from another organization.
+pub async fn any(tx: &mut Tx, auth: &dyn Proof) -> Result<bool> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar::<_, bool>(ANY)
+        .bind(auth.organization_id().uuid())
+        .fetch_one(conn)
+        .await)?)
+}
+
 const SELECT_ROLES: &str =
     "SELECT user_id, role FROM memberships WHERE organization_id = $1 ORDER BY user_id";
 

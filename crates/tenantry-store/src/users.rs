@@ -13,6 +13,7 @@ use crate::error::{Result, classify, ensure_proof_for};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
 };
+use crate::memberships;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -255,20 +256,26 @@ pub async fn list(
     page: PageRequest,
 ) -> Result<Page<User>> {
     let organization_id = auth.organization_id();
-    let mut members = Query::select();
-    members
-        .column(Alias::new("user_id"))
-        .from(Alias::new("memberships"))
-        .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()));
+    let at_home = Expr::col(Alias::new("organization_id")).eq(organization_id.uuid());
+    // Most organizations have no members from elsewhere; for them the plain condition keeps
+    // the list on its covering index (an OR with a subquery would scan).
+    let belongs = if memberships::any(tx, auth).await? {
+        let mut members = Query::select();
+        members
+            .column(Alias::new("user_id"))
+            .from(Alias::new("memberships"))
+            .and_where(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()));
+        Cond::any()
+            .add(at_home)
+            .add(Expr::col(Alias::new("id")).in_subquery(members))
+    } else {
+        Cond::all().add(at_home)
+    };
     let mut query = Query::select();
     query
         .columns(COLUMNS.map(Alias::new))
         .from(Alias::new("users"))
-        .cond_where(
-            Cond::any()
-                .add(Expr::col(Alias::new("organization_id")).eq(organization_id.uuid()))
-                .add(Expr::col(Alias::new("id")).in_subquery(members)),
-        )
+        .cond_where(belongs)
         .and_where(Expr::col(Alias::new("deleted_on")).is_null());
     if let Some(search) = &filter.search {
         let pattern = contains_pattern(search);
