@@ -95,22 +95,22 @@ impl App {
     /// The events of the caller's organization and, for a parent, of its suborganizations.
     pub async fn audit_list(&self, actor: &Actor, query: AuditQuery) -> Result<Page<AuditEvent>> {
         let mut tx = self.db.begin_read().await?;
-        let (root, include_children) = match query.organization_id {
-            Some(id) => {
-                authorize_org(&mut tx, actor, id, AUDIT_READ).await?;
-                (id, false)
-            }
+        let (auth, include_children) = match query.organization_id {
+            Some(id) => (
+                authorize_org(&mut tx, actor, id, AUDIT_READ).await?.1,
+                false,
+            ),
             None => {
                 let own = *actor.principal.home_organization();
-                require(&actor.principal, AUDIT_READ, &own).map_err(|denied| {
+                let auth = require(&actor.principal, AUDIT_READ, &own).map_err(|denied| {
                     AppError::from_denied(denied, NotFoundKind::Organization, own.id)
                 })?;
-                (own.id, own.parent_id.is_none())
+                (auth, own.parent_id.is_none())
             }
         };
         Ok(audit::list(
             &mut tx,
-            root,
+            &auth,
             include_children,
             &query.filter,
             query.order,

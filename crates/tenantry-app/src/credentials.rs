@@ -193,8 +193,9 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<Credential>> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), KEYS_READ).await?;
-        Ok(credentials::list(&mut tx, org.id, status, self.clock.now(), page).await?)
+        let (_, auth) =
+            authorize_org(&mut tx, actor, acting_org(actor, context), KEYS_READ).await?;
+        Ok(credentials::list(&mut tx, &auth, status, self.clock.now(), page).await?)
     }
 
     /// Revokes a credential; it stops working at once.

@@ -194,13 +194,13 @@ impl App {
         context: Option<OrganizationId>,
     ) -> Result<Vec<RoleDefinition>> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
+        let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
         let mut all: Vec<RoleDefinition> = BuiltinRole::ALL
             .into_iter()
             .map(built_in_definition)
             .collect();
         all.extend(
-            roles::list(&mut tx, org.id)
+            roles::list(&mut tx, &auth)
                 .await?
                 .into_iter()
                 .map(custom_definition),

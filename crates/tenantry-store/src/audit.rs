@@ -129,12 +129,13 @@ pub struct AuditFilter {
 /// ones included: their trail outlives them).
 pub async fn list(
     tx: &mut Tx,
-    root: OrganizationId,
+    auth: &dyn Proof,
     include_children: bool,
     filter: &AuditFilter,
     order: SortOrder,
     page: PageRequest,
 ) -> Result<Page<AuditEvent>> {
+    let root = auth.organization_id();
     let mut query = Query::select();
     query
         .columns(COLUMNS.map(Alias::new))

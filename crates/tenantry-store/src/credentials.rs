@@ -265,13 +265,15 @@ pub enum CredentialStatus {
     Revoked,
 }
 
+/// The credentials of the proof's organization.
 pub async fn list(
     tx: &mut Tx,
-    organization_id: OrganizationId,
+    auth: &dyn Proof,
     status: Option<CredentialStatus>,
     now: OffsetDateTime,
     page: PageRequest,
 ) -> Result<Page<Credential>> {
+    let organization_id = auth.organization_id();
     let mut query = Query::select();
     query
         .columns(COLUMNS.map(Alias::new))

@@ -325,12 +325,14 @@ pub struct ZoneFilter {
 }
 
 /// A page of an organization's zones (without their rrsets).
+/// The zones of the proof's organization.
 pub async fn list_zones(
     tx: &mut Tx,
-    organization: OrganizationId,
+    auth: &dyn Proof,
     filter: &ZoneFilter,
     page: PageRequest,
 ) -> Result<Page<Zone>> {
+    let organization = auth.organization_id();
     let col = |name: &str| Expr::col(Alias::new(name));
     let mut query = Query::select();
     query
@@ -386,13 +388,10 @@ pub async fn list_zones(
 }
 
 /// How many zones an organization has, by DNSSEC status.
-pub async fn count_by_dnssec(
-    tx: &mut Tx,
-    organization: OrganizationId,
-) -> Result<Vec<(String, i64)>> {
+pub async fn count_by_dnssec(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<(String, i64)>> {
     Ok(
         on_tx!(tx, conn => sqlx::query_as::<_, (String, i64)>(COUNT_BY_DNSSEC)
-        .bind(organization.uuid())
+        .bind(auth.organization_id().uuid())
         .fetch_all(conn)
         .await)?,
     )

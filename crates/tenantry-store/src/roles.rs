@@ -71,9 +71,10 @@ pub async fn get(
     Ok(row.map(CustomRole::from))
 }
 
-pub async fn list(tx: &mut Tx, organization: OrganizationId) -> Result<Vec<CustomRole>> {
+/// The custom roles of the proof's organization.
+pub async fn list(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<CustomRole>> {
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, RoleRow>(SELECT_ALL)
-        .bind(organization.uuid())
+        .bind(auth.organization_id().uuid())
         .fetch_all(conn)
         .await)?;
     Ok(rows.into_iter().map(CustomRole::from).collect())

@@ -254,7 +254,7 @@ async fn credential_status_filters_follow_revocation_and_expiry() {
             (CredentialStatus::Expired, expired.id),
             (CredentialStatus::Revoked, revoked.id),
         ] {
-            let found = credentials::list(&mut tx, org.id, Some(status), t0, page)
+            let found = credentials::list(&mut tx, &auth(org.id), Some(status), t0, page)
                 .await
                 .unwrap();
             let ids: Vec<_> = found.items.iter().map(|c| c.id).collect();
@@ -453,15 +453,36 @@ async fn audit_lists_cover_suborganizations_only_when_asked() {
             page_size: 10,
         };
         let filter = AuditFilter::default();
-        let with = audit::list(&mut tx, parent.id, true, &filter, SortOrder::Desc, page)
-            .await
-            .unwrap();
-        let without = audit::list(&mut tx, parent.id, false, &filter, SortOrder::Desc, page)
-            .await
-            .unwrap();
-        let of_child = audit::list(&mut tx, child.id, true, &filter, SortOrder::Desc, page)
-            .await
-            .unwrap();
+        let with = audit::list(
+            &mut tx,
+            &auth(parent.id),
+            true,
+            &filter,
+            SortOrder::Desc,
+            page,
+        )
+        .await
+        .unwrap();
+        let without = audit::list(
+            &mut tx,
+            &auth(parent.id),
+            false,
+            &filter,
+            SortOrder::Desc,
+            page,
+        )
+        .await
+        .unwrap();
+        let of_child = audit::list(
+            &mut tx,
+            &auth(child.id),
+            true,
+            &filter,
+            SortOrder::Desc,
+            page,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             (with.total_items, without.total_items, of_child.total_items),
             (2, 1, 1),
@@ -661,12 +682,12 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
             page: 1,
             page_size: 10,
         };
-        let found = dns::list_zones(&mut tx, org.id, &filter, page)
+        let found = dns::list_zones(&mut tx, &auth(org.id), &filter, page)
             .await
             .unwrap();
         let names: Vec<_> = found.items.iter().map(|z| z.name.as_str()).collect();
         assert_eq!(names, ["b.example."], "{:?}", t.engine());
-        let counts = dns::count_by_dnssec(&mut tx, org.id).await.unwrap();
+        let counts = dns::count_by_dnssec(&mut tx, &auth(org.id)).await.unwrap();
         assert_eq!(counts, vec![("disabled".to_owned(), 2)]);
         drop(tx);
 

@@ -274,8 +274,8 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<ZoneView>> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
-        let zones = dns::list_zones(&mut tx, org.id, &filter, page).await?;
+        let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
+        let zones = dns::list_zones(&mut tx, &auth, &filter, page).await?;
         let ids: Vec<ZoneId> = zones.items.iter().map(|z| z.id).collect();
         let mut by_zone: BTreeMap<ZoneId, Vec<Rrset>> = BTreeMap::new();
         for (zone, rrset) in dns::rrsets_of_zones(&mut tx, &ids).await? {
@@ -293,8 +293,8 @@ impl App {
         context: Option<OrganizationId>,
     ) -> Result<ZoneSummary> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
-        let by_dnssec = dns::count_by_dnssec(&mut tx, org.id).await?;
+        let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
+        let by_dnssec = dns::count_by_dnssec(&mut tx, &auth).await?;
         Ok(ZoneSummary {
             total_zones: by_dnssec.iter().map(|(_, n)| n).sum(),
             by_dnssec,
