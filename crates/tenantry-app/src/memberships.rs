@@ -14,7 +14,7 @@ use crate::audit::{diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::authorize_org;
 use crate::roles::find_role;
-use crate::users::user_target;
+use crate::users::{check_admin_change, user_target};
 use tenantry_core::perms::{USERS_DELETE, USERS_MANAGE};
 
 /// How a caller reaches an organization it can act in.
@@ -86,6 +86,12 @@ impl App {
             ));
         }
         let before = memberships::role_in(&mut tx, &auth, user).await?;
+        let admin = BuiltinRole::Admin.label();
+        check_admin_change(
+            actor,
+            &org.scope(),
+            definition.label == admin || before.as_deref() == Some(admin),
+        )?;
         let now = self.clock.now();
         memberships::put(&mut tx, &auth, user, &definition.label, now).await?;
         record(
@@ -115,10 +121,11 @@ impl App {
         user: UserId,
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let (_, auth) = authorize_org(&mut tx, actor, organization, USERS_DELETE).await?;
+        let (org, auth) = authorize_org(&mut tx, actor, organization, USERS_DELETE).await?;
         let before = memberships::role_in(&mut tx, &auth, user)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Membership, user))?;
+        check_admin_change(actor, &org.scope(), before == BuiltinRole::Admin.label())?;
         memberships::delete(&mut tx, &auth, user).await?;
         record(
             &mut tx,
@@ -146,22 +153,38 @@ impl App {
                 .iter()
                 .map(|grant| (grant, Reach::Membership)),
         );
-        let mut out = Vec::new();
+        let mut reached = Vec::new();
         for (grant, reach) in grants {
             let Some(org) = organizations::get(&mut read, grant.organization.id).await? else {
                 continue;
             };
             let children = organizations::live_children(&mut read, org.id).await?;
+            reached.push((org, reach));
+            reached.extend(children.into_iter().map(|child| (child, Reach::Parent)));
+        }
+        // Each organization once, with the role of the grant that decides there (one in the
+        // organization itself wins over its parent's).
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for (organization, reach) in reached {
+            if !seen.insert(organization.id) {
+                continue;
+            }
+            let Some(grant) = actor.principal.grant_for(&organization.scope()) else {
+                continue;
+            };
+            let reach = if grant.organization.id != organization.id {
+                Reach::Parent
+            } else if grant.organization.id == actor.principal.home.organization.id {
+                Reach::Home
+            } else {
+                reach
+            };
             out.push(OrganizationAccess {
-                organization: org,
                 role: grant.role.clone(),
+                organization,
                 reach,
             });
-            out.extend(children.into_iter().map(|child| OrganizationAccess {
-                organization: child,
-                role: grant.role.clone(),
-                reach: Reach::Parent,
-            }));
         }
         Ok(out)
     }

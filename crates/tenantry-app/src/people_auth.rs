@@ -12,7 +12,7 @@ use std::sync::Arc;
 use tenantry_core::values::IpNetwork;
 use tenantry_core::{Grant, Principal};
 use tenantry_store::sessions::{self, AccessToken};
-use tenantry_store::{memberships, organizations, users};
+use tenantry_store::{ip_restrictions, memberships, organizations, users};
 
 use crate::actor::{Actor, ActorKind, RequestMeta};
 use crate::app::App;
@@ -31,6 +31,8 @@ pub(crate) struct PersonAuthentication {
     profile: Arc<UserProfile>,
     /// The NS1 IP allow list of the user (empty: anywhere).
     networks: Arc<[IpNetwork]>,
+    /// The home organization's IP restrictions (id, network); empty when it has none.
+    home_rules: Arc<[(i64, IpNetwork)]>,
 }
 
 pub(crate) type PersonCache = FreshCache<Vec<u8>, PersonAuthentication>;
@@ -64,6 +66,11 @@ impl App {
         };
         let access =
             principal_access(&mut tx, user.organization_id, &user.role, user.id.uuid()).await?;
+        let home_rules = ip_restrictions::list(&mut tx, user.organization_id)
+            .await?
+            .into_iter()
+            .map(|rule| (rule.id, rule.ip_network))
+            .collect();
         let mut joined = Vec::new();
         for membership in memberships::of_user(&mut tx, user.id).await? {
             let permissions =
@@ -92,6 +99,7 @@ impl App {
                 permissions: access.permissions,
             }),
             networks: access.networks.into(),
+            home_rules,
         }))
     }
 
@@ -107,9 +115,11 @@ impl App {
                 loaded
             }
         };
-        if authentication.token.expires_at <= self.clock.now() {
+        let now = self.clock.now();
+        if authentication.token.expires_at <= now {
             return Err(refused());
         }
+        self.check_network(&authentication.home_rules, meta.client_ip, now)?;
         if !authentication.networks.is_empty() {
             let address = meta.client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
             if !authentication.networks.iter().any(|n| n.contains(address)) {

@@ -6,8 +6,13 @@ use tenantry_core::{OrganizationId, Permission};
 use tenantry_store::Tx;
 use tenantry_store::organizations::{self, Organization};
 
-use crate::actor::Actor;
+use std::net::{IpAddr, Ipv4Addr};
+
+use tenantry_store::ip_restrictions;
+
+use crate::actor::{Actor, ActorKind};
 use crate::error::{AppError, NotFoundKind, Result};
+use crate::ip_restrictions::admits;
 
 /// The organization a request acts in: the `X-Organization-Context` one, or the actor's own.
 pub(crate) fn acting_org(actor: &Actor, context: Option<OrganizationId>) -> OrganizationId {
@@ -27,5 +32,34 @@ pub(crate) async fn authorize_org(
         .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, id))?;
     let auth = require(&actor.principal, permission, &org.scope())
         .map_err(|denied| AppError::from_denied(denied, NotFoundKind::Organization, id))?;
+    check_joined_network(tx, actor, &org).await?;
     Ok((org, auth))
+}
+
+/// A person acting through a membership is bound by the IP restrictions of the organization
+/// they joined, as its own credentials are (the home organization's are checked at
+/// authentication).
+async fn check_joined_network(tx: &mut Tx, actor: &Actor, org: &Organization) -> Result<()> {
+    if !matches!(actor.kind, ActorKind::User { .. }) {
+        return Ok(());
+    }
+    let Some(grant) = actor.principal.grant_for(&org.scope()) else {
+        return Ok(());
+    };
+    if grant.organization.id == actor.principal.home.organization.id {
+        return Ok(());
+    }
+    let rules: Vec<_> = ip_restrictions::list(tx, grant.organization.id)
+        .await?
+        .into_iter()
+        .map(|rule| (rule.id, rule.ip_network))
+        .collect();
+    let address = actor
+        .meta
+        .client_ip
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    match admits(&rules, address) {
+        Some(_) => Ok(()),
+        None => Err(AppError::IpNotAllowed(address.to_canonical())),
+    }
 }

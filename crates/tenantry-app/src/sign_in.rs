@@ -15,7 +15,7 @@ use tenantry_store::sessions::{self, NewSessionToken, TokenKind};
 
 pub use tenantry_store::sessions::Session as SessionRecord;
 use tenantry_store::sign_in::{self, SignInRecord};
-use tenantry_store::{Tx, users};
+use tenantry_store::{Tx, ip_restrictions, users};
 use time::{Duration, OffsetDateTime};
 
 use crate::actor::Actor;
@@ -184,6 +184,14 @@ impl App {
             None => return Err(self.failed_sign_in(&grant.login, address, wrong_login())),
         };
         let mut tx = self.db.begin().await?;
+        // The organization's IP restrictions bind its people's sign-ins like its token grants;
+        // checked once the password proved who is asking, so they reveal nothing to others.
+        let rules: Vec<_> = ip_restrictions::list(&mut tx, person.organization_id)
+            .await?
+            .into_iter()
+            .map(|rule| (rule.id, rule.ip_network))
+            .collect();
+        self.check_network(&rules, client_ip, now)?;
         if person.totp_enabled {
             let Some(code) = grant.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
                 return Err(AppError::Unauthenticated(
@@ -223,6 +231,32 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(tokens)
+    }
+
+    /// Checks a signed-in person's current password (to change it, or their second factor)
+    /// under the same per-account limits as signing in, so a stolen access token cannot be
+    /// used to guess it.
+    pub(crate) async fn current_password_matches(
+        &self,
+        actor: &Actor,
+        person: &SignInRecord,
+        password: &str,
+    ) -> Result<()> {
+        let address = actor
+            .meta
+            .client_ip
+            .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        if let Some(wait) = self.sign_in_failures.wait(&person.username, address) {
+            return Err(AppError::RateLimited(wait.as_secs().max(1)));
+        }
+        if password_matches(password, person.password_hash.as_deref()).await? {
+            return Ok(());
+        }
+        let refused = AppError::Forbidden(
+            Code::PasswordIncorrect,
+            "The current password is not correct".into(),
+        );
+        Err(self.failed_sign_in(&person.username, address, refused))
     }
 
     /// Counts a failed sign-in; the attempt that uses up the allowance is answered 429.
@@ -340,12 +374,8 @@ impl App {
                 .await?
                 .ok_or_else(|| AppError::not_found(NotFoundKind::User, user))?
         };
-        if !password_matches(current, person.password_hash.as_deref()).await? {
-            return Err(AppError::Forbidden(
-                Code::PasswordIncorrect,
-                "The current password is not correct".into(),
-            ));
-        }
+        self.current_password_matches(actor, &person, current)
+            .await?;
         let email = person.email.as_deref().unwrap_or_default();
         let hash = hash_new_password(new, &[&person.username, email]).await?;
         let now = self.clock.now();

@@ -3,12 +3,12 @@
 //! digests), and the password with a current code turns it off again.
 
 use serde_json::json;
+use tenantry_store::sessions;
 use tenantry_store::sign_in::{self, SignInRecord};
 
 use crate::actor::Actor;
 use crate::app::App;
 use crate::error::{AppError, Code, NotFoundKind, Result};
-use crate::passwords::password_matches;
 use crate::secrets::{random_base62, sha256};
 use crate::sign_in::normalize_recovery_code;
 use crate::totp::{new_totp_secret, provisioning_uri, totp_step};
@@ -48,10 +48,13 @@ impl App {
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, user))
     }
 
-    /// Starts (or restarts) enrolment with a new seed; sign-in does not ask for a code until
-    /// a code confirms it.
-    pub async fn totp_enrol(&self, actor: &Actor) -> Result<TotpEnrolment> {
+    /// Starts (or restarts) enrolment with a new seed, proven with the current password (an
+    /// access token alone must not be enough to take over the second factor); sign-in does
+    /// not ask for a code until a code confirms it.
+    pub async fn totp_enrol(&self, actor: &Actor, password: &str) -> Result<TotpEnrolment> {
         let person = self.signed_in_person(actor).await?;
+        self.current_password_matches(actor, &person, password)
+            .await?;
         if person.totp_enabled {
             return Err(AppError::Conflict(
                 Code::TotpAlreadyEnabled,
@@ -110,6 +113,8 @@ impl App {
         }
         sign_in::enable_totp(&mut tx, person.id, now).await?;
         sign_in::replace_recovery_codes(&mut tx, person.id, &digests).await?;
+        // From now on a sign-in needs the second factor; sessions opened without it end.
+        sessions::revoke_all_of_user(&mut tx, person.id, actor.session_id(), now).await?;
         self.record_person_event(&mut tx, actor, "user.totp_enabled", json!({}), now)
             .await?;
         tx.commit().await?;
@@ -126,12 +131,8 @@ impl App {
                 "Two-factor sign-in is not on".into(),
             ));
         }
-        if !password_matches(password, person.password_hash.as_deref()).await? {
-            return Err(AppError::Forbidden(
-                Code::PasswordIncorrect,
-                "The password is not correct".into(),
-            ));
-        }
+        self.current_password_matches(actor, &person, password)
+            .await?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         if !self

@@ -117,10 +117,13 @@ impl Principal {
 
     /// The grant that reaches `target`: the home one (the home organization and its
     /// suborganizations), else a membership of the target or of its parent.
+    /// A grant in the target itself wins over one in its parent, so a membership of a
+    /// suborganization decides there even when its parent is reached too.
     pub fn grant_for(&self, target: &OrgScope) -> Option<&Grant> {
-        std::iter::once(&self.home)
-            .chain(&self.memberships)
-            .find(|grant| grant.covers(target))
+        let grants = || std::iter::once(&self.home).chain(&self.memberships);
+        grants()
+            .find(|grant| grant.organization.id == target.id)
+            .or_else(|| grants().find(|grant| grant.covers(target)))
     }
 
     /// Whether the organization is one the caller holds a grant in directly (its home one or

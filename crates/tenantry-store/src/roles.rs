@@ -56,7 +56,9 @@ const UPDATE: &str = "UPDATE roles SET name = $3, description = $4, permissions 
 const DELETE: &str = "DELETE FROM roles WHERE organization_id = $1 AND label = $2";
 const COUNT_BINDINGS: &str = "SELECT \
     (SELECT COUNT(*) FROM users WHERE organization_id = $1 AND role = $2 AND deleted_on IS NULL) + \
-    (SELECT COUNT(*) FROM api_keys WHERE organization_id = $1 AND role = $2 AND revoked_on IS NULL)";
+    (SELECT COUNT(*) FROM api_keys WHERE organization_id = $1 AND role = $2 AND revoked_on IS NULL) + \
+    (SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+     WHERE m.organization_id = $1 AND m.role = $2 AND u.deleted_on IS NULL)";
 
 pub async fn get(
     tx: &mut Tx,

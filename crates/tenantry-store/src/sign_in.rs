@@ -41,7 +41,8 @@ const SELECT_BY_LOGIN: &str = "SELECT u.id, u.organization_id, u.username, u.ema
     u.totp_secret_sealed, u.totp_enabled_on \
     FROM users u JOIN organizations o ON o.id = u.organization_id \
     WHERE (lower(u.username) = lower($1) OR lower(u.email) = lower($1)) \
-    AND u.deleted_on IS NULL AND o.deleted_on IS NULL";
+    AND u.deleted_on IS NULL AND o.deleted_on IS NULL \
+    ORDER BY CASE WHEN lower(u.email) = lower($1) THEN 0 ELSE 1 END LIMIT 1";
 
 const SELECT_BY_ID: &str = "SELECT u.id, u.organization_id, u.username, u.email, u.password_hash, \
     u.totp_secret_sealed, u.totp_enabled_on \
@@ -85,7 +86,9 @@ fn record(row: SignInRow) -> SignInRecord {
     }
 }
 
-/// The live user whose username or email is `login`, ignoring case.
+/// The live user whose username or email is `login`, ignoring case. Usernames may look like
+/// email addresses, so one login can name two people (one's username, another's email): the
+/// email wins, so nobody can take over another person's sign-in by email with a username.
 pub async fn by_login(tx: &mut Tx, login: &str) -> Result<Option<SignInRecord>> {
     let row = on_tx!(tx, conn => sqlx::query_as::<_, SignInRow>(SELECT_BY_LOGIN)
         .bind(login)

@@ -88,6 +88,11 @@ async fn housekeeping(app: Arc<tenantry_app::App>) {
             Ok(removed) => tracing::info!(removed, "expired idempotency keys removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired idempotency keys"),
         }
+        match app.session_token_cleanup().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired session tokens removed"),
+            Err(err) => tracing::warn!(%err, "could not remove expired session tokens"),
+        }
         match app.password_resets_purge().await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "expired invite tokens removed"),

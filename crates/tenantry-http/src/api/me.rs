@@ -79,11 +79,18 @@ pub(crate) struct TotpEnrolmentWire {
     otpauth_uri: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PasswordBody {
+    password: String,
+}
+
 pub(crate) async fn totp_enrol(
     State(state): State<AppState>,
     Caller(actor): Caller,
+    JsonBody(body): JsonBody<PasswordBody>,
 ) -> Result<(StatusCode, Json<TotpEnrolmentWire>), ApiError> {
-    let enrolment = state.app.totp_enrol(&actor).await?;
+    let enrolment = state.app.totp_enrol(&actor, &body.password).await?;
     Ok((
         StatusCode::CREATED,
         Json(TotpEnrolmentWire {

@@ -47,13 +47,20 @@ enum Who {
     ChildMember,
     /// A person whose home is another tenant, role `member` in the child by membership.
     JoinedMember,
+    /// The joined member of the child, aiming at the child's parent.
+    JoinedMemberOnParent,
+    /// The joined member of the child, aiming at the child's sibling.
+    JoinedMemberOnSibling,
+    /// A person who is `dns_manager` at home (another tenant) and `member` in the child: the
+    /// home role must not leak into the child.
+    DnsManagerJoined,
     /// A person's refresh token presented as an access token.
     RefreshAsAccess,
     /// The access token of a person deleted since.
     DeletedPersonToken,
 }
 
-const EVERYONE: [Who; 18] = [
+const EVERYONE: [Who; 21] = [
     Who::NoCredential,
     Who::MalformedKey,
     Who::RevokedKey,
@@ -70,6 +77,9 @@ const EVERYONE: [Who; 18] = [
     Who::DisallowedIp,
     Who::ChildMember,
     Who::JoinedMember,
+    Who::JoinedMemberOnParent,
+    Who::JoinedMemberOnSibling,
+    Who::DnsManagerJoined,
     Who::RefreshAsAccess,
     Who::DeletedPersonToken,
 ];
@@ -130,11 +140,8 @@ fn case(operation_id: &str) -> Option<Case> {
     use Targeting::*;
     let (targeting, body): (Targeting, fn(u32) -> Value) = match operation_id {
         "healthz" | "readyz" | "openapi" | "issue_token" => (Own, no_body),
-        "list_my_organizations"
-        | "get_my_totp"
-        | "enrol_my_totp"
-        | "list_my_sessions"
-        | "logout" => (Own, no_body),
+        "list_my_organizations" | "get_my_totp" | "list_my_sessions" | "logout" => (Own, no_body),
+        "enrol_my_totp" => (Own, |_| json!({"password": SWEEP_PASSWORD})),
         "change_my_password" => (
             Own,
             |_| json!({"current_password": "not-the-password", "new_password": "a-brand-new-phrase"}),
@@ -562,6 +569,20 @@ async fn world(api: &Api) -> World {
         .membership_put(&parent_admin, child.parse().unwrap(), joined, "member")
         .await
         .unwrap();
+    let dns_joined = api
+        .post("/v1/users", json!({"username": "sweep-dns-joined", "password": SWEEP_PASSWORD, "role": "dns_manager"}))
+        .key(&other_tenant_admin)
+        .expect(StatusCode::OK)
+        .await["user_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    api.t
+        .app
+        .membership_put(&parent_admin, child.parse().unwrap(), dns_joined, "member")
+        .await
+        .unwrap();
     api.t.clock.advance(Duration::seconds(3700));
     let tokens = sign_in_with(api, "sweep-member", SWEEP_PASSWORD).await;
     let deleted_person_token =
@@ -608,10 +629,20 @@ fn expected(endpoint: &Endpoint, case: &Case, who: Who) -> (StatusCode, Option<&
     if endpoint.dialect != Dialect::Ns1 {
         return (status, code);
     }
+    // NS1's account routes act in the caller's home organization, where this person is a DNS
+    // manager: what that role lacks is refused there before anything is looked up.
+    if who == Who::DnsManagerJoined
+        && endpoint.path.starts_with("/v1/account/")
+        && matches!(endpoint.access, Access::Requires(p) if !BuiltinRole::DnsManager.permissions().contains(&p))
+    {
+        return (StatusCode::FORBIDDEN, None);
+    }
     // Zones are reached by name, as through `/v1/dns`; users, teams and keys only in the
     // caller's own organization.
-    if matches!(who, Who::ParentAdminOnChild | Who::JoinedMember)
-        && endpoint.path.starts_with("/v1/account/")
+    if matches!(
+        who,
+        Who::ParentAdminOnChild | Who::JoinedMember | Who::DnsManagerJoined
+    ) && endpoint.path.starts_with("/v1/account/")
         && case.targeting == Targeting::Named
         && status.is_success()
     {
@@ -639,7 +670,14 @@ fn expected_tenantry(
     let role_lacks =
         |role: BuiltinRole| permission.is_some_and(|p| !role.permissions().contains(&p));
     let denied = (StatusCode::FORBIDDEN, Some("ERROR_PERMISSION_DENIED"));
-    let person = matches!(who, Who::ChildMember | Who::JoinedMember);
+    let person = matches!(
+        who,
+        Who::ChildMember
+            | Who::JoinedMember
+            | Who::JoinedMemberOnParent
+            | Who::JoinedMemberOnSibling
+            | Who::DnsManagerJoined
+    );
     let refused = matches!(
         who,
         Who::NoCredential
@@ -683,10 +721,40 @@ fn expected_tenantry(
         | Who::RefreshAsAccess
         | Who::DeletedPersonToken => (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION")),
         Who::DisallowedIp => (StatusCode::FORBIDDEN, Some("ERROR_IP_NOT_ALLOWED")),
-        Who::ChildMember | Who::JoinedMember if role_lacks(BuiltinRole::Member) => denied,
+        Who::ChildMember
+        | Who::JoinedMember
+        | Who::JoinedMemberOnParent
+        | Who::JoinedMemberOnSibling
+        | Who::DnsManagerJoined
+            if role_lacks(BuiltinRole::Member)
+                && !(who == Who::DnsManagerJoined
+                    && case.targeting == Targeting::Own
+                    && !role_lacks(BuiltinRole::DnsManager)) =>
+        {
+            denied
+        }
+        Who::JoinedMemberOnParent | Who::JoinedMemberOnSibling
+            if case.targeting != Targeting::Own =>
+        {
+            (StatusCode::NOT_FOUND, None)
+        }
+        // At home (another tenant) this person is a DNS manager; in the child a member. The
+        // route guard lets through what either role holds; the use case then decides with the
+        // home role, except `me`, which shows the person whatever the organization.
+        Who::DnsManagerJoined
+            if case.targeting == Targeting::Own
+                && endpoint.operation_id != "get_current_user"
+                && role_lacks(BuiltinRole::DnsManager) =>
+        {
+            denied
+        }
         // The joined member's home is another tenant, where its role is `member` too; a
         // route acting on the home organization succeeds there as it does for the child's.
-        Who::ChildMember | Who::JoinedMember => success,
+        Who::ChildMember
+        | Who::JoinedMember
+        | Who::JoinedMemberOnParent
+        | Who::JoinedMemberOnSibling
+        | Who::DnsManagerJoined => success,
         Who::Viewer if role_lacks(BuiltinRole::Viewer) => denied,
         Who::DnsManager if role_lacks(BuiltinRole::DnsManager) => denied,
         Who::BillingManager if role_lacks(BuiltinRole::BillingManager) => denied,
@@ -734,7 +802,11 @@ fn caller(world: &World, who: Who, n: u32) -> (Option<String>, String, String) {
             fresh_ip,
         ),
         // Signed in afresh for each call (a call may end its session).
-        Who::ChildMember | Who::JoinedMember => (None, &world.child, fresh_ip),
+        Who::ChildMember | Who::JoinedMember | Who::DnsManagerJoined => {
+            (None, &world.child, fresh_ip)
+        }
+        Who::JoinedMemberOnParent => (None, &world.parent, fresh_ip),
+        Who::JoinedMemberOnSibling => (None, &world.sibling, fresh_ip),
         Who::Viewer => (Some(world.viewer.clone()), &world.child, fresh_ip),
         Who::DnsManager => (Some(world.dns_manager.clone()), &world.child, fresh_ip),
         Who::BillingManager => (Some(world.billing_manager.clone()), &world.child, fresh_ip),
@@ -842,8 +914,12 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                     (_, Who::ChildMember) => {
                         call.bearer(&fresh_session(&api, "sweep-member").await)
                     }
-                    (_, Who::JoinedMember) => {
-                        call.bearer(&fresh_session(&api, "sweep-joined").await)
+                    (
+                        _,
+                        Who::JoinedMember | Who::JoinedMemberOnParent | Who::JoinedMemberOnSibling,
+                    ) => call.bearer(&fresh_session(&api, "sweep-joined").await),
+                    (_, Who::DnsManagerJoined) => {
+                        call.bearer(&fresh_session(&api, "sweep-dns-joined").await)
                     }
                     (
                         Some(secret),

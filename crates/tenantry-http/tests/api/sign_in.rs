@@ -370,9 +370,16 @@ async fn totp_enrolment_then_sign_in_needs_a_code_once_and_recovery_codes_work_o
     for api in apis().await {
         person(&api, "two.factor", "viewer").await;
         let access = token(&sign_in(&api, "two.factor").await, "access_token");
+        // An access token alone does not enrol a device: the password proves the person.
+        api.call(Method::POST, "/v1/users/me/totp")
+            .bearer(&access)
+            .json(json!({"password": "not-my-password"}))
+            .expect(StatusCode::FORBIDDEN)
+            .await;
         let enrolment = api
             .call(Method::POST, "/v1/users/me/totp")
             .bearer(&access)
+            .json(json!({"password": PASSWORD}))
             .expect(StatusCode::CREATED)
             .await;
         let secret = enrolment["secret"].as_str().unwrap().to_owned();
@@ -489,5 +496,98 @@ async fn failed_sign_ins_block_one_account_at_one_address_and_nobody_else() {
             .client_ip("192.0.2.7")
             .expect(StatusCode::OK)
             .await;
+    }
+}
+
+#[tokio::test]
+async fn concurrent_exchanges_of_one_refresh_token_give_one_pair_and_end_the_session() {
+    for api in apis().await {
+        person(&api, "racer", "viewer").await;
+        let tokens = sign_in(&api, "racer").await;
+        let refresh = token(&tokens, "refresh_token");
+        let body = json!({"grant_type": "refresh_token", "refresh_token": refresh});
+        let answers =
+            futures::future::join_all((0..8).map(|_| grant(&api, body.clone()).send())).await;
+        let won: Vec<_> = answers
+            .iter()
+            .filter(|(status, _)| *status == StatusCode::OK)
+            .collect();
+        assert_eq!(won.len(), 1, "{:?}: {answers:?}", api.engine());
+        // The losers presented a spent token: the whole session ends, the winner's pair too.
+        api.get("/v1/users/me")
+            .bearer(&token(&won[0].1, "access_token"))
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn an_organizations_ip_restrictions_bind_its_people_too() {
+    for api in apis().await {
+        person(&api, "fenced.person", "viewer").await;
+        let tokens = grant(
+            &api,
+            json!({"grant_type": "password", "username": "fenced.person", "password": PASSWORD}),
+        )
+        .client_ip("10.1.2.3")
+        .expect(StatusCode::OK)
+        .await;
+        api.post(
+            "/v1/organizations/ip-restrictions",
+            json!({"ip_network": "10.1.0.0/16"}),
+        )
+        .client_ip("10.1.2.3")
+        .expect(StatusCode::OK)
+        .await;
+        let access = token(&tokens, "access_token");
+        api.get("/v1/users/me")
+            .bearer(&access)
+            .client_ip("10.1.2.3")
+            .expect(StatusCode::OK)
+            .await;
+        let err = api
+            .get("/v1/users/me")
+            .bearer(&access)
+            .client_ip("192.0.2.50")
+            .expect(StatusCode::FORBIDDEN)
+            .await;
+        assert_eq!(err["code"], "ERROR_IP_NOT_ALLOWED");
+        let err = grant(
+            &api,
+            json!({"grant_type": "password", "username": "fenced.person", "password": PASSWORD}),
+        )
+        .client_ip("192.0.2.50")
+        .expect(StatusCode::FORBIDDEN)
+        .await;
+        assert_eq!(err["code"], "ERROR_IP_NOT_ALLOWED");
+        // A wrong password from outside learns nothing about the restriction.
+        grant(
+            &api,
+            json!({"grant_type": "password", "username": "fenced.person", "password": "wrong-wrong-wrong"}),
+        )
+        .client_ip("192.0.2.50")
+        .expect(StatusCode::UNAUTHORIZED)
+        .await;
+    }
+}
+
+#[tokio::test]
+async fn an_email_is_never_shadowed_by_another_persons_username() {
+    for api in apis().await {
+        person(&api, "victim", "viewer").await;
+        // Another user takes the victim's email address as a username.
+        api.post(
+            "/v1/users",
+            json!({"username": "victim@people.example", "password": "a-different-phrase-9"}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        let tokens = sign_in(&api, "victim@people.example").await;
+        let me = api
+            .get("/v1/users/me")
+            .bearer(&token(&tokens, "access_token"))
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(me["username"], "victim");
     }
 }
