@@ -117,6 +117,74 @@ async fn no_secret_is_stored_audited_or_logged_in_plaintext() {
                 .await;
             secrets.push(token);
         }
+        // A person signs in, refreshes, enrols TOTP (seed and recovery codes shown once), signs
+        // in with a code and with a recovery code, and fails once with a wrong password.
+        let sign_in = |body: serde_json::Value| {
+            api.call(Method::POST, "/v1/auth/token")
+                .anonymous()
+                .json(body)
+        };
+        let tokens = sign_in(
+            json!({"grant_type": "password", "username": "secretive", "password": second_password}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        let refreshed = sign_in(
+            json!({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        let access = refreshed["access_token"].as_str().unwrap().to_owned();
+        let enrolment = api
+            .call(Method::POST, "/v1/users/me/totp")
+            .bearer(&access)
+            .json(json!({"password": second_password}))
+            .expect(StatusCode::CREATED)
+            .await;
+        let seed = enrolment["secret"].as_str().unwrap().to_owned();
+        let code = {
+            let bytes = totp_rs::Secret::Encoded(seed.clone()).to_bytes().unwrap();
+            let totp = totp_rs::TOTP::new_unchecked(
+                totp_rs::Algorithm::SHA1,
+                6,
+                1,
+                30,
+                bytes,
+                None,
+                String::new(),
+            );
+            use tenantry_app::Clock;
+            totp.generate(api.t.clock.now().unix_timestamp() as u64)
+        };
+        let codes = api
+            .call(Method::POST, "/v1/users/me/totp/confirm")
+            .bearer(&access)
+            .json(json!({"code": code}))
+            .expect(StatusCode::OK)
+            .await["recovery_codes"]
+            .clone();
+        let recovery = codes[0].as_str().unwrap().to_owned();
+        let with_recovery = sign_in(json!({"grant_type": "password", "username": "secretive", "password": second_password, "totp": recovery}))
+            .expect(StatusCode::OK)
+            .await;
+        sign_in(json!({"grant_type": "password", "username": "secretive", "password": "a-Wrong-Guess-42"}))
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        secrets.push("a-Wrong-Guess-42".to_owned());
+        for value in [&tokens, &refreshed, &with_recovery] {
+            for field in ["access_token", "refresh_token"] {
+                secrets.push(value[field].as_str().unwrap().to_owned());
+            }
+        }
+        secrets.push(seed);
+        secrets.extend(
+            codes
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_owned()),
+        );
+
         // Failed attempts carry secrets too.
         api.get("/v1/users/me")
             .key(&format!("{}x", issued["api_key"].as_str().unwrap()))
