@@ -49,3 +49,7 @@ CREATE TABLE memberships (
     PRIMARY KEY (organization_id, user_id)
 );
 CREATE INDEX memberships_user ON memberships (user_id);
+
+-- The table holds NS1's invite tokens (an operator's password reset is one kind); its name
+-- now says so.
+ALTER TABLE password_resets RENAME TO invite_tokens;

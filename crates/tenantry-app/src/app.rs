@@ -17,7 +17,7 @@ use crate::credential_cache::{Authentication, CredentialCache};
 use crate::dns::DnsSettings;
 use crate::error::{AppError, Code, Result};
 use crate::ip_restrictions::admits;
-use crate::ns1::principal_access;
+use crate::ns1::holder_access;
 use crate::people_auth::{PersonCache, is_person_token};
 use crate::secrets::{SecretBox, digest_matches, parse_api_key};
 use crate::sign_in_limits::SignInFailures;
@@ -173,7 +173,7 @@ impl App {
         else {
             return Ok(None);
         };
-        let own = principal_access(
+        let own = holder_access(
             &mut tx,
             credential.organization_id,
             &credential.role,
@@ -185,7 +185,7 @@ impl App {
             Some(user_id) => match users::get_with_org(&mut tx, user_id).await? {
                 Some((user, organization_currency, parent_organization_id)) => {
                     let access =
-                        principal_access(&mut tx, user.organization_id, &user.role, user_id.uuid())
+                        holder_access(&mut tx, user.organization_id, &user.role, user_id.uuid())
                             .await?;
                     allow_lists.push(access.networks);
                     Some(Arc::new(UserProfile {

@@ -174,7 +174,7 @@ async fn tenant_create(
             role: None,
         },
         org.id,
-        BuiltinRole::Owner,
+        BuiltinRole::Owner.label(),
         now,
     )?;
     users::insert(tx, &auth, &owner).await?;

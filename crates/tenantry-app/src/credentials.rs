@@ -13,8 +13,8 @@ use crate::actor::{Actor, ActorKind};
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::grantable::grantable_role;
 use crate::reach::{acting_org, authorize_org};
-use crate::roles::find_role;
 use crate::secrets::{issue_key, random_base62, sha256};
 use tenantry_core::perms::{KEYS_DELETE, KEYS_MANAGE, KEYS_READ};
 
@@ -98,30 +98,6 @@ pub(crate) fn new_credential(
     }
 }
 
-/// Refuses a role a credential may not hold: `owner`, or one beyond the actor's own.
-async fn ensure_grantable(
-    tx: &mut Tx,
-    actor: &Actor,
-    organization: &OrgScope,
-    label: &str,
-) -> Result<()> {
-    if label == BuiltinRole::Owner.label() {
-        return Err(AppError::Unprocessable(
-            Code::RoleNotAssignable,
-            "The owner role cannot be assigned".into(),
-        ));
-    }
-    let role = find_role(tx, organization.id, label).await?;
-    let held = actor.principal.permissions_in(organization);
-    if !role.permissions.iter().all(|p| held.contains(p)) {
-        return Err(AppError::Forbidden(
-            Code::PermissionDenied,
-            format!("A credential cannot hold the role {label}, which exceeds your own"),
-        ));
-    }
-    Ok(())
-}
-
 /// A credential of the actor's reach, checked for `permission`; anything else is not found.
 async fn credential_in_reach(
     tx: &mut Tx,
@@ -168,7 +144,7 @@ impl App {
             .role
             .as_deref()
             .unwrap_or(BuiltinRole::Admin.label());
-        ensure_grantable(&mut tx, actor, &org.scope(), label).await?;
+        grantable_role(&mut tx, actor, &org.scope(), label).await?;
         let issued = new_credential(org.id, actor.user_id(), command, now);
         credentials::insert(&mut tx, &auth, &issued.credential).await?;
         record(
@@ -264,7 +240,7 @@ impl App {
         if credentials::successor(&mut tx, id).await?.is_some() {
             return Err(already());
         }
-        ensure_grantable(&mut tx, actor, &scope, &old.role).await?;
+        grantable_role(&mut tx, actor, &scope, &old.role).await?;
         let command = CredentialCreate {
             name: old.name.clone(),
             description: old.description.clone(),

@@ -12,6 +12,7 @@ mod clock;
 mod credential_cache;
 mod error;
 mod fresh_cache;
+mod grantable;
 mod idempotency;
 mod operators;
 mod passwords;

@@ -12,8 +12,8 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::grantable::grantable_role;
 use crate::reach::authorize_org;
-use crate::roles::find_role;
 use crate::users::{check_admin_change, user_target};
 use tenantry_core::perms::{USERS_DELETE, USERS_MANAGE};
 
@@ -69,22 +69,7 @@ impl App {
                 "The organization is the user's home organization".into(),
             ));
         }
-        if role == BuiltinRole::Owner.label() {
-            return Err(AppError::Unprocessable(
-                Code::RoleNotAssignable,
-                "The owner role passes only by an ownership transfer".into(),
-            ));
-        }
-        let definition = find_role(&mut tx, org.id, role).await?;
-        let held = actor.principal.permissions_in(&org.scope());
-        if !definition.permissions.iter().all(|p| held.contains(p)) {
-            return Err(AppError::Forbidden(
-                Code::PermissionDenied,
-                format!(
-                    "You cannot grant the role {role}, which holds permissions you do not have"
-                ),
-            ));
-        }
+        let definition = grantable_role(&mut tx, actor, &org.scope(), role).await?;
         let before = memberships::role_in(&mut tx, &auth, user).await?;
         let admin = BuiltinRole::Admin.label();
         check_admin_change(

@@ -9,7 +9,7 @@ use tenantry_store::Tx;
 use tenantry_store::attributes::{self, Attribute};
 use tenantry_store::billing::accounts;
 use tenantry_store::users::{self, User};
-use tenantry_store::{Page, PageRequest, credentials, organizations};
+use tenantry_store::{Page, PageRequest, credentials, memberships, organizations};
 
 pub use tenantry_store::organizations::{
     Organization, OrganizationFilter, OrganizationProfile, OrganizationSort,
@@ -239,6 +239,36 @@ impl App {
             })?;
             accounts::insert(&mut tx, &child_auth, currency, now).await?;
         }
+        // An organization always has an owner: without users of its own, the person creating
+        // it (or the person who made the calling credential) owns it as a member.
+        if command.users.is_empty()
+            && let Some(creator) = actor.user_id()
+        {
+            memberships::put(
+                &mut tx,
+                &child_auth,
+                creator,
+                BuiltinRole::Owner.label(),
+                now,
+            )
+            .await?;
+            record(
+                &mut tx,
+                &child_auth,
+                actor,
+                now,
+                "membership.created",
+                Target {
+                    kind: "user",
+                    id: creator.to_string(),
+                },
+                diff(
+                    &json!({"role": null}),
+                    &json!({"role": BuiltinRole::Owner.label()}),
+                ),
+            )
+            .await?;
+        }
         let mut created_users = Vec::with_capacity(command.users.len());
         for (index, user) in command.users.into_iter().enumerate() {
             // The first user owns the new organization (there is always an owner); the others
@@ -253,7 +283,7 @@ impl App {
                 }
                 (_, role) => role.unwrap_or(BuiltinRole::Admin),
             };
-            let user = build_user(user, org.id, role, now)?;
+            let user = build_user(user, org.id, role.label(), now)?;
             users::insert(&mut tx, &child_auth, &user).await?;
             record(
                 &mut tx,

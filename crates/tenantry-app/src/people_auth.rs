@@ -18,7 +18,7 @@ use crate::actor::{Actor, ActorKind, RequestMeta};
 use crate::app::App;
 use crate::error::{AppError, Code, Result};
 use crate::fresh_cache::FreshCache;
-use crate::ns1::principal_access;
+use crate::ns1::holder_access;
 use crate::roles::role_permissions;
 use crate::secrets::sha256;
 use crate::users::UserProfile;
@@ -65,7 +65,7 @@ impl App {
             return Ok(None);
         };
         let access =
-            principal_access(&mut tx, user.organization_id, &user.role, user.id.uuid()).await?;
+            holder_access(&mut tx, user.organization_id, &user.role, user.id.uuid()).await?;
         let home_rules = ip_restrictions::list(&mut tx, user.organization_id)
             .await?
             .into_iter()

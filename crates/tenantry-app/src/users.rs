@@ -8,7 +8,7 @@ use tenantry_core::values::{Email, Locale, Phone, Username};
 use tenantry_core::{BuiltinRole, OrgScope, OrganizationId, Permission, UserId};
 use tenantry_store::organizations::Organization;
 use tenantry_store::users::{self, User, UserFilter};
-use tenantry_store::{Page, PageRequest};
+use tenantry_store::{Page, PageRequest, Tx};
 use tenantry_store::{memberships, sessions};
 use time::OffsetDateTime;
 
@@ -18,6 +18,7 @@ use crate::actor::{Actor, ActorKind};
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::grantable::{ensure_held, ensure_not_owner};
 use crate::passwords::checked_hash;
 use crate::reach::{acting_org, authorize_org};
 use crate::roles::find_role;
@@ -78,10 +79,12 @@ pub(crate) fn snapshot(user: &User) -> Value {
     })
 }
 
+/// A new user of `organization_id` holding the role `role` (a label: built-in, custom, or
+/// NS1's `individual`), its password checked by the one rule and hashed.
 pub(crate) fn build_user(
     command: UserCreate,
     organization_id: OrganizationId,
-    role: BuiltinRole,
+    role: &str,
     now: OffsetDateTime,
 ) -> Result<User> {
     let password_hash = match command.password.as_deref() {
@@ -100,7 +103,7 @@ pub(crate) fn build_user(
         last_name: command.last_name,
         locale: command.locale.map(Locale::into_inner),
         phone: command.phone.map(Phone::into_inner),
-        role: role.label().into(),
+        role: role.into(),
         password_hash,
         attributes: command.attributes,
         created_on: now,
@@ -115,23 +118,35 @@ pub(crate) fn user_target(id: UserId) -> Target {
     }
 }
 
-/// A role may be given only by someone who holds every permission it grants, and `owner`
-/// by nobody.
-fn check_assignable(
-    held: &BTreeSet<Permission>,
-    label: &str,
-    permissions: &BTreeSet<Permission>,
+/// The rules for changing a user's role (to `new_role`, NS1's `individual` when a permission
+/// map takes over): the owner keeps theirs; only an owner gives or takes `admin`; the last
+/// admin of an organization stays one.
+pub(crate) async fn check_role_change(
+    tx: &mut Tx,
+    actor: &Actor,
+    organization: &OrgScope,
+    user: &User,
+    new_role: &str,
 ) -> Result<()> {
-    if label == BuiltinRole::Owner.label() {
-        return Err(AppError::Unprocessable(
-            Code::RoleNotAssignable,
-            "The owner role cannot be assigned".into(),
+    if user.role == BuiltinRole::Owner.label() {
+        return Err(AppError::Forbidden(
+            Code::CannotDeleteOwner,
+            "The owner's role cannot be changed".into(),
         ));
     }
-    if !permissions.is_subset(held) {
-        return Err(AppError::Forbidden(
-            Code::PermissionDenied,
-            format!("You cannot grant the role {label}, which holds permissions you do not have"),
+    let admin = BuiltinRole::Admin.label();
+    check_admin_change(
+        actor,
+        organization,
+        (new_role == admin) != (user.role == admin),
+    )?;
+    if user.role == admin
+        && new_role != admin
+        && users::count_admins_locked(tx, user.organization_id).await? <= 1
+    {
+        return Err(AppError::Conflict(
+            Code::UserIsLastAdmin,
+            "User is the last admin for the organization".into(),
         ));
     }
     Ok(())
@@ -177,13 +192,14 @@ impl App {
         let mut tx = self.db.begin().await?;
         let (org, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), USERS_MANAGE).await?;
-        check_assignable(
+        ensure_not_owner(role.label())?;
+        ensure_held(
             &actor.principal.permissions_in(&org.scope()),
-            role.label(),
+            &BTreeSet::new(),
             &role.permissions(),
         )?;
         let now = self.clock.now();
-        let user = build_user(command, org.id, role, now)?;
+        let user = build_user(command, org.id, role.label(), now)?;
         users::insert(&mut tx, &auth, &user).await?;
         record(
             &mut tx,
@@ -344,7 +360,7 @@ impl App {
         let mut tx = self.db.begin_read().await?;
         let (user, _, _) = self.user_in_reach(&mut tx, actor, id, USERS_READ).await?;
         let permissions =
-            crate::ns1::principal_access(&mut tx, user.organization_id, &user.role, id.uuid())
+            crate::ns1::holder_access(&mut tx, user.organization_id, &user.role, id.uuid())
                 .await?
                 .permissions
                 .into_iter()
@@ -356,41 +372,18 @@ impl App {
     /// given or taken here; only the owner grants or removes `admin`; the last admin cannot be
     /// demoted. Applies at once to everything the user does.
     pub async fn user_role_set(&self, actor: &Actor, id: UserId, label: &str) -> Result<String> {
-        if label == BuiltinRole::Owner.label() {
-            return Err(AppError::Unprocessable(
-                Code::RoleNotAssignable,
-                "The owner role cannot be assigned".into(),
-            ));
-        }
+        ensure_not_owner(label)?;
         let mut tx = self.db.begin().await?;
         let (user, org, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
-        let role = find_role(&mut tx, user.organization_id, label).await?;
-        let admin = BuiltinRole::Admin.label();
-        if user.role == BuiltinRole::Owner.label() {
-            return Err(AppError::Forbidden(
-                Code::CannotDeleteOwner,
-                "The owner's role cannot be changed".into(),
-            ));
-        }
-        check_admin_change(
-            actor,
-            &org.scope(),
-            (role.label == admin) != (user.role == admin),
-        )?;
-        check_assignable(
+        let role = find_role(&mut tx, org.id, label).await?;
+        // The rules about who may take which role from whom answer before the caller's own
+        // reach (an admin's role is the owner's to change, whatever the caller holds).
+        check_role_change(&mut tx, actor, &org.scope(), &user, &role.label).await?;
+        ensure_held(
             &actor.principal.permissions_in(&org.scope()),
-            &role.label,
+            &BTreeSet::new(),
             &role.permissions.iter().copied().collect(),
         )?;
-        if user.role == admin
-            && role.label != admin
-            && users::count_admins_locked(&mut tx, user.organization_id).await? <= 1
-        {
-            return Err(AppError::Conflict(
-                Code::UserIsLastAdmin,
-                "User is the last admin for the organization".into(),
-            ));
-        }
         let now = self.clock.now();
         let after = User {
             role: role.label,

@@ -7,7 +7,7 @@ use tenantry_core::Proof;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grant {
@@ -31,13 +31,14 @@ const SELECT: &str = "SELECT permissions, ip_whitelist, ip_whitelist_strict \
 const UPSERT: &str = "INSERT INTO principal_grants (principal_id, organization_id, permissions, \
     ip_whitelist, ip_whitelist_strict) VALUES ($1, $2, $3, $4, $5) \
     ON CONFLICT (principal_id) DO UPDATE SET permissions = excluded.permissions, \
-    ip_whitelist = excluded.ip_whitelist, ip_whitelist_strict = excluded.ip_whitelist_strict";
+    ip_whitelist = excluded.ip_whitelist, ip_whitelist_strict = excluded.ip_whitelist_strict \
+    WHERE principal_grants.organization_id = excluded.organization_id";
 const DELETE: &str =
     "DELETE FROM principal_grants WHERE principal_id = $1 AND organization_id = $2";
 
-pub async fn get(tx: &mut Tx, principal: Uuid) -> Result<Option<Grant>> {
+pub async fn get(tx: &mut Tx, holder: Uuid) -> Result<Option<Grant>> {
     let row = on_tx!(tx, conn => sqlx::query_as::<_, GrantRow>(SELECT)
-        .bind(principal)
+        .bind(holder)
         .fetch_optional(conn)
         .await)?;
     Ok(row.map(|r| Grant {
@@ -47,9 +48,11 @@ pub async fn get(tx: &mut Tx, principal: Uuid) -> Result<Option<Grant>> {
     }))
 }
 
-pub async fn put(tx: &mut Tx, auth: &dyn Proof, principal: Uuid, grant: &Grant) -> Result<()> {
-    on_tx!(tx, conn => sqlx::query(UPSERT)
-        .bind(principal)
+/// Sets what a user or key of the proof's organization holds; the holder of another
+/// organization is refused (the conditional update changes no row).
+pub async fn put(tx: &mut Tx, auth: &dyn Proof, holder: Uuid, grant: &Grant) -> Result<()> {
+    let written = on_tx!(tx, conn => sqlx::query(UPSERT)
+        .bind(holder)
         .bind(auth.organization_id().uuid())
         .bind(grant.permissions.as_ref().map(Json))
         .bind(Json(&grant.ip_whitelist))
@@ -57,13 +60,19 @@ pub async fn put(tx: &mut Tx, auth: &dyn Proof, principal: Uuid, grant: &Grant) 
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    if written == 0 {
+        return Err(StoreError::ProofMismatch(format!(
+            "the grant of {holder}, held in another organization than {}",
+            auth.organization_id()
+        )));
+    }
     Ok(())
 }
 
 /// Drops what a user or key held beyond its role (its role was set through the Tenantry API).
-pub async fn delete(tx: &mut Tx, auth: &dyn Proof, principal: Uuid) -> Result<()> {
+pub async fn delete(tx: &mut Tx, auth: &dyn Proof, holder: Uuid) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(DELETE)
-        .bind(principal)
+        .bind(holder)
         .bind(auth.organization_id().uuid())
         .execute(conn)
         .await

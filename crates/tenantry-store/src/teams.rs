@@ -99,9 +99,9 @@ pub async fn in_range(
 }
 
 /// The teams a user or key belongs to, in the order it was given them.
-pub async fn of_member(tx: &mut Tx, principal: Uuid) -> Result<Vec<Team>> {
+pub async fn of_member(tx: &mut Tx, holder: Uuid) -> Result<Vec<Team>> {
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, TeamRow>(SELECT_OF_MEMBER)
-        .bind(principal)
+        .bind(holder)
         .fetch_all(conn)
         .await)?;
     Ok(rows.into_iter().map(Team::from).collect())
@@ -169,23 +169,23 @@ pub async fn members(tx: &mut Tx, team: Uuid) -> Result<Vec<Uuid>> {
         .await)?)
 }
 
-/// Makes `principal` a member of exactly `teams`, in that order. The caller has checked that
+/// Makes `holder` a member of exactly `teams`, in that order. The caller has checked that
 /// the teams are the authorized organization's.
 pub async fn set_memberships(
     tx: &mut Tx,
     _auth: &dyn Proof,
-    principal: Uuid,
+    holder: Uuid,
     teams: &[Uuid],
 ) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(CLEAR_MEMBERSHIPS)
-        .bind(principal)
+        .bind(holder)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
     for (position, team) in teams.iter().enumerate() {
         on_tx!(tx, conn => sqlx::query(ADD_MEMBERSHIP)
             .bind(*team)
-            .bind(principal)
+            .bind(holder)
             .bind(position as i32)
             .execute(conn)
             .await

@@ -93,7 +93,7 @@ async fn housekeeping(app: Arc<tenantry_app::App>) {
             Ok(removed) => tracing::info!(removed, "expired session tokens removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired session tokens"),
         }
-        match app.password_resets_purge().await {
+        match app.invite_tokens_purge().await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "expired invite tokens removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired invite tokens"),

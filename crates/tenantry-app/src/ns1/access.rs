@@ -14,7 +14,8 @@ use tenantry_store::teams::{self, Team};
 use uuid::Uuid;
 
 use crate::actor::Actor;
-use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::error::{AppError, NotFoundKind, Result};
+use crate::grantable::ensure_held;
 use crate::roles::role_permissions;
 
 /// The role label of a user or key whose permissions come from its NS1 map.
@@ -50,7 +51,7 @@ impl AccessChange {
 
 /// What authentication needs of a user or key: its permissions, and the networks it may call
 /// from (empty: anywhere).
-pub(crate) struct PrincipalAccess {
+pub(crate) struct HolderAccess {
     pub permissions: BTreeSet<Permission>,
     pub networks: Vec<IpNetwork>,
 }
@@ -72,13 +73,13 @@ fn team_networks(team: &Team) -> impl Iterator<Item = IpNetwork> + '_ {
 }
 
 /// A user's or key's permissions and allowed networks, for authentication.
-pub(crate) async fn principal_access(
+pub(crate) async fn holder_access(
     tx: &mut Tx,
     organization: OrganizationId,
     role: &str,
-    principal: Uuid,
-) -> Result<PrincipalAccess> {
-    let grant = grants::get(tx, principal).await?.unwrap_or_default();
+    holder: Uuid,
+) -> Result<HolderAccess> {
+    let grant = grants::get(tx, holder).await?.unwrap_or_default();
     let permissions = match &grant.permissions {
         Some(stored) => parse_map(stored)?.tenantry_permissions(),
         None => role_permissions(tx, organization, role).await?,
@@ -89,11 +90,11 @@ pub(crate) async fn principal_access(
         .filter_map(|n| n.parse().ok())
         .collect();
     if !grant.ip_whitelist_strict {
-        for team in teams::of_member(tx, principal).await? {
+        for team in teams::of_member(tx, holder).await? {
             networks.extend(team_networks(&team));
         }
     }
-    Ok(PrincipalAccess {
+    Ok(HolderAccess {
         permissions,
         networks,
     })
@@ -104,10 +105,10 @@ pub(crate) async fn access_of(
     tx: &mut Tx,
     organization: OrganizationId,
     role: &str,
-    principal: Uuid,
+    holder: Uuid,
 ) -> Result<Ns1Access> {
-    let grant = grants::get(tx, principal).await?.unwrap_or_default();
-    access_from(tx, organization, role, principal, grant).await
+    let grant = grants::get(tx, holder).await?.unwrap_or_default();
+    access_from(tx, organization, role, holder, grant).await
 }
 
 /// The access of a user or key whose grant was read already.
@@ -115,14 +116,14 @@ async fn access_from(
     tx: &mut Tx,
     organization: OrganizationId,
     role: &str,
-    principal: Uuid,
+    holder: Uuid,
     grant: Grant,
 ) -> Result<Ns1Access> {
     let permissions = match &grant.permissions {
         Some(stored) => parse_map(stored)?,
         None => Ns1Permissions::shown_for(&role_permissions(tx, organization, role).await?),
     };
-    let teams = teams::of_member(tx, principal).await?;
+    let teams = teams::of_member(tx, holder).await?;
     Ok(Ns1Access {
         permissions,
         teams: teams.into_iter().map(|t| t.id).collect(),
@@ -159,27 +160,13 @@ pub(crate) async fn team_by_short_id(
 }
 
 /// A caller may give only permissions it holds itself, or that the user, key or team held
-/// already.
+/// already (NS1 acts in the caller's home organization).
 pub(crate) fn check_grantable(
     actor: &Actor,
     before: &BTreeSet<Permission>,
     after: &BTreeSet<Permission>,
 ) -> Result<()> {
-    let beyond: Vec<String> = after
-        .iter()
-        .filter(|p| !actor.principal.home.permissions.contains(p) && !before.contains(p))
-        .map(Permission::to_string)
-        .collect();
-    if beyond.is_empty() {
-        return Ok(());
-    }
-    Err(AppError::Forbidden(
-        Code::PermissionDenied,
-        format!(
-            "You cannot grant permissions you do not hold ({})",
-            beyond.join(", ")
-        ),
-    ))
+    ensure_held(&actor.principal.home.permissions, before, after)
 }
 
 /// Applies an NS1 change to a user's or key's access and stores it. Returns the new access
@@ -192,14 +179,14 @@ pub(crate) async fn change_access(
     tx: &mut Tx,
     auth: &Authorized,
     actor: &Actor,
-    principal: Uuid,
+    holder: Uuid,
     role: &str,
     change: AccessChange,
 ) -> Result<(Ns1Access, bool)> {
     let organization = auth.organization_id();
-    let stored = grants::get(tx, principal).await?.unwrap_or_default();
+    let stored = grants::get(tx, holder).await?.unwrap_or_default();
     let individual = stored.permissions.is_some() || change.sets_permissions();
-    let current = access_from(tx, organization, role, principal, stored).await?;
+    let current = access_from(tx, organization, role, holder, stored).await?;
     let teams = match &change.teams {
         Some(ids) => {
             let mut found = Vec::with_capacity(ids.len());
@@ -212,13 +199,13 @@ pub(crate) async fn change_access(
             teams::set_memberships(
                 tx,
                 auth,
-                principal,
+                holder,
                 &found.iter().map(|t| t.id).collect::<Vec<_>>(),
             )
             .await?;
             found
         }
-        None => teams::of_member(tx, principal).await?,
+        None => teams::of_member(tx, holder).await?,
     };
     let permissions = if !teams.is_empty() {
         let maps = teams
@@ -246,7 +233,7 @@ pub(crate) async fn change_access(
             .ip_whitelist_strict
             .unwrap_or(current.ip_whitelist_strict),
     };
-    grants::put(tx, auth, principal, &grant).await?;
+    grants::put(tx, auth, holder, &grant).await?;
     let access = Ns1Access {
         permissions: if individual {
             permissions
@@ -284,11 +271,11 @@ pub(crate) async fn refresh_members(
 }
 
 /// A role set through the Tenantry API decides again: the map and the teams are dropped.
-pub(crate) async fn role_assigned(tx: &mut Tx, auth: &Authorized, principal: Uuid) -> Result<()> {
-    teams::set_memberships(tx, auth, principal, &[]).await?;
-    if let Some(mut grant) = grants::get(tx, principal).await? {
+pub(crate) async fn role_assigned(tx: &mut Tx, auth: &Authorized, holder: Uuid) -> Result<()> {
+    teams::set_memberships(tx, auth, holder, &[]).await?;
+    if let Some(mut grant) = grants::get(tx, holder).await? {
         grant.permissions = None;
-        grants::put(tx, auth, principal, &grant).await?;
+        grants::put(tx, auth, holder, &grant).await?;
     }
     Ok(())
 }

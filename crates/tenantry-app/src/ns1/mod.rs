@@ -18,7 +18,7 @@ pub use tenantry_store::operators::Operator;
 pub use tenantry_store::teams::Team;
 pub use users::{Ns1User, Ns1UserCreate, Ns1UserUpdate, display_name};
 
-pub(crate) use access::{principal_access, role_assigned, with_access};
+pub(crate) use access::{holder_access, role_assigned, with_access};
 
 use crate::error::{AppError, Result};
 

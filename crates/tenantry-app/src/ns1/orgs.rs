@@ -5,7 +5,7 @@
 use serde_json::Value;
 use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{
-    Tx, credentials, dns, operators, password_resets, sessions, sign_in, teams, users,
+    Tx, credentials, dns, invite_tokens, operators, sessions, sign_in, teams, users,
 };
 use time::Duration;
 
@@ -152,7 +152,7 @@ impl App {
         let auth = crate::authz::operator_proof(caller, org.id, USERS_MANAGE);
         let token = random_base62(40);
         let expires_at = now + INVITE_LIFETIME;
-        password_resets::replace(&mut tx, &auth, user.id, &sha256(&token), expires_at, now).await?;
+        invite_tokens::replace(&mut tx, &auth, user.id, &sha256(&token), expires_at, now).await?;
         record(
             &mut tx,
             &auth,
@@ -181,7 +181,7 @@ impl App {
         };
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
-        let user = password_resets::take(&mut tx, &sha256(token), now)
+        let user = invite_tokens::take(&mut tx, &sha256(token), now)
             .await?
             .ok_or_else(invalid)?;
         let person = sign_in::by_id(&mut tx, user).await?.ok_or_else(invalid)?;
@@ -196,9 +196,9 @@ impl App {
     }
 
     /// Removes expired invite tokens (housekeeping).
-    pub async fn password_resets_purge(&self) -> Result<u64> {
+    pub async fn invite_tokens_purge(&self) -> Result<u64> {
         let mut tx = self.db.begin().await?;
-        let removed = password_resets::purge(&mut tx, self.clock.now()).await?;
+        let removed = invite_tokens::purge(&mut tx, self.clock.now()).await?;
         tx.commit().await?;
         Ok(removed)
     }

@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 use tenantry_core::values::{Email, Username};
-use tenantry_core::{BuiltinRole, UserId};
 use tenantry_store::users::{self, User};
 use tenantry_store::{StoreError, Tx, Unique};
 
@@ -15,7 +14,7 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access, access_of, change_access};
 use crate::ns1::with_access;
 use crate::reach::authorize_org;
-use crate::users::{check_admin_change, snapshot, user_target};
+use crate::users::{UserCreate, build_user, check_role_change, snapshot, user_target};
 use tenantry_core::perms::{USERS_MANAGE, USERS_READ};
 
 #[derive(Debug, Clone)]
@@ -77,31 +76,6 @@ async fn by_username(tx: &mut Tx, actor: &Actor, username: &str) -> Result<User>
         .ok_or_else(|| AppError::not_found(NotFoundKind::User, username))
 }
 
-/// The owner keeps its role; only the owner takes the admin role, and the last admin keeps
-/// it (the Tenantry API's rules for a role change).
-async fn check_role_leaves(tx: &mut Tx, actor: &Actor, user: &User) -> Result<()> {
-    check_admin_change(
-        actor,
-        actor.principal.home_organization(),
-        user.role == BuiltinRole::Admin.label(),
-    )?;
-    if user.role == BuiltinRole::Owner.label() {
-        return Err(AppError::Forbidden(
-            Code::CannotDeleteOwner,
-            "The owner's permissions cannot be changed".into(),
-        ));
-    }
-    if user.role == BuiltinRole::Admin.label()
-        && users::count_admins_locked(tx, user.organization_id).await? <= 1
-    {
-        return Err(AppError::Conflict(
-            Code::UserIsLastAdmin,
-            "User is the last admin for the organization".into(),
-        ));
-    }
-    Ok(())
-}
-
 impl App {
     pub async fn ns1_user_list(&self, actor: &Actor) -> Result<Vec<Ns1User>> {
         let mut tx = self.db.begin_read().await?;
@@ -128,21 +102,18 @@ impl App {
             authorize_org(&mut tx, actor, actor.organization_id(), USERS_MANAGE).await?;
         let now = self.clock.now();
         let (first_name, last_name) = split_name(&create.name);
-        let user = User {
-            id: UserId::generate(),
-            organization_id: org.id,
-            username: create.username.into_inner(),
-            email: Some(create.email.into_inner()),
+        let command = UserCreate {
+            username: create.username,
+            email: Some(create.email),
             first_name,
             last_name,
             locale: None,
             phone: None,
-            role: INDIVIDUAL_ROLE.into(),
-            password_hash: None,
+            password: None,
             attributes: Default::default(),
-            created_on: now,
-            updated_on: now,
+            role: None,
         };
+        let user = build_user(command, org.id, INDIVIDUAL_ROLE, now)?;
         users::insert(&mut tx, &auth, &user)
             .await
             .map_err(login_taken)?;
@@ -193,7 +164,14 @@ impl App {
         )
         .await?;
         if individual && before.role != INDIVIDUAL_ROLE {
-            check_role_leaves(&mut tx, actor, &before).await?;
+            check_role_change(
+                &mut tx,
+                actor,
+                actor.principal.home_organization(),
+                &before,
+                INDIVIDUAL_ROLE,
+            )
+            .await?;
             after.role = INDIVIDUAL_ROLE.into();
         }
         after.updated_on = now;

@@ -246,3 +246,24 @@ async fn the_member_role_reads_everything_and_changes_nothing() {
             .await;
     }
 }
+
+#[tokio::test]
+async fn an_organization_created_without_users_is_owned_by_its_creator() {
+    for api in apis().await {
+        let org = api
+            .post("/v1/organizations", json!({"name": "Ownerless"}))
+            .expect(StatusCode::OK)
+            .await;
+        let id = org["organization_id"].as_str().unwrap();
+        let listed = api
+            .get("/v1/organizations/users")
+            .header("x-organization-context", id)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(listed["pagination"]["total_items"], 1, "{listed}");
+        let owner = &listed["results"][0];
+        assert_eq!(owner["user_id"], api.t.boot.user_id.to_string());
+        assert_eq!(owner["role"], "owner");
+        assert_eq!(owner["membership"], true);
+    }
+}

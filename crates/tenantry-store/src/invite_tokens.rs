@@ -6,35 +6,47 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
 
-const DELETE_FOR_USER: &str = "DELETE FROM password_resets WHERE user_id = $1";
-const INSERT: &str = "INSERT INTO password_resets (token_digest, user_id, expires_at, created_on) \
-    VALUES ($1, $2, $3, $4)";
+const DELETE_OTHERS: &str = "DELETE FROM invite_tokens WHERE user_id = $1 AND token_digest <> $2";
+// Inserts only for a live user of the proof's organization, so the proof is checked by the
+// statement itself.
+const INSERT: &str = "INSERT INTO invite_tokens (token_digest, user_id, expires_at, created_on) \
+    SELECT $1, id, $3, $4 FROM users WHERE id = $2 AND organization_id = $5 \
+    AND deleted_on IS NULL";
 const TAKE: &str =
-    "DELETE FROM password_resets WHERE token_digest = $1 AND expires_at > $2 RETURNING user_id";
-const PURGE: &str = "DELETE FROM password_resets WHERE expires_at <= $1";
+    "DELETE FROM invite_tokens WHERE token_digest = $1 AND expires_at > $2 RETURNING user_id";
+const PURGE: &str = "DELETE FROM invite_tokens WHERE expires_at <= $1";
 
 /// Stores a new token for a user of the authorized organization; any earlier token of the
 /// user stops working.
 pub async fn replace(
     tx: &mut Tx,
-    _auth: &dyn Proof,
+    auth: &dyn Proof,
     user: UserId,
     token_digest: &[u8],
     expires_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<()> {
-    on_tx!(tx, conn => sqlx::query(DELETE_FOR_USER)
-        .bind(user.uuid())
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?;
-    on_tx!(tx, conn => sqlx::query(INSERT)
+    let inserted = on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(token_digest)
         .bind(user.uuid())
         .bind(expires_at)
         .bind(now)
+        .bind(auth.organization_id().uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    if inserted == 0 {
+        return Err(StoreError::ProofMismatch(format!(
+            "an invite token for {user}, not a live user of {}",
+            auth.organization_id()
+        )));
+    }
+    // Only now, so a refused token leaves the user's current one in place.
+    on_tx!(tx, conn => sqlx::query(DELETE_OTHERS)
+        .bind(user.uuid())
+        .bind(token_digest)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
