@@ -7,6 +7,8 @@ ALTER TABLE users ADD COLUMN totp_secret_sealed BLOB;
 ALTER TABLE users ADD COLUMN totp_enabled_on TEXT;
 -- The last TOTP time step accepted from this user, so each code works once.
 ALTER TABLE users ADD COLUMN totp_last_step BIGINT;
+-- Set while a user is deactivated: no sign-in, and their sessions end.
+ALTER TABLE users ADD COLUMN deactivated_on TEXT;
 ALTER TABLE users ADD COLUMN last_sign_in_on TEXT;
 
 -- A session is one sign-in: every token rotated from it belongs to it, and revoking it ends

@@ -51,6 +51,9 @@ pub struct UserPatch {
     pub password: Option<String>,
     /// Upserted by key; a `null` value removes the key.
     pub attributes: Option<Map<String, Value>>,
+    /// `false` deactivates the user (no sign-in; their sessions end at once), `true` makes
+    /// them active again.
+    pub active: Option<bool>,
 }
 
 /// A user as an organization's user list shows them: at home there, or a member whose home
@@ -75,6 +78,7 @@ pub(crate) fn snapshot(user: &User) -> Value {
         "username": user.username, "email": user.email, "first_name": user.first_name,
         "last_name": user.last_name, "locale": user.locale, "phone": user.phone,
         "role": user.role, "password": user.password_hash.as_ref().map(|_| "set"),
+        "status": if user.deactivated_on.is_some() { "inactive" } else { "active" },
         "user_attributes": user.attributes,
     })
 }
@@ -108,6 +112,7 @@ pub(crate) fn build_user(
         attributes: command.attributes,
         created_on: now,
         updated_on: now,
+        deactivated_on: None,
     })
 }
 
@@ -290,6 +295,26 @@ impl App {
         }
         after.updated_on = now;
         users::update(&mut tx, &auth, &after).await?;
+        if let Some(active) = patch.active
+            && active == user.deactivated_on.is_some()
+        {
+            if actor.user_id() == Some(id) {
+                return Err(AppError::Forbidden(
+                    Code::UserCannotDeleteSelf,
+                    "You cannot deactivate yourself".into(),
+                ));
+            }
+            if user.role == BuiltinRole::Owner.label() {
+                return Err(AppError::Forbidden(
+                    Code::CannotDeleteOwner,
+                    "The owner cannot be deactivated".into(),
+                ));
+            }
+            after.deactivated_on = (!active).then_some(now);
+            users::set_deactivated(&mut tx, &auth, id, after.deactivated_on, now).await?;
+            // A deactivated user's sessions end at once; coming back means signing in again.
+            sessions::revoke_all_of_user(&mut tx, id, None, now).await?;
+        }
         let mut after_snapshot = snapshot(&after);
         if password_changed {
             // A password set by someone else ends the user's sessions (but the caller's own).

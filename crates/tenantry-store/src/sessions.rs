@@ -54,7 +54,8 @@ pub struct RefreshToken {
     pub user: UserId,
     pub expires_at: OffsetDateTime,
     pub used_on: Option<OffsetDateTime>,
-    /// The session was revoked, or its user or the user's organization deleted.
+    /// The session was revoked, its user deleted or deactivated, or the user's organization
+    /// deleted.
     pub session_ended: bool,
 }
 
@@ -75,10 +76,11 @@ const SELECT_ACCESS: &str = "SELECT s.id, s.user_id, u.organization_id, t.expire
     FROM session_tokens t JOIN user_sessions s ON s.id = t.session_id \
     JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id \
     WHERE t.token_digest = $1 AND t.kind = 'access' AND s.revoked_on IS NULL \
-    AND u.deleted_on IS NULL AND o.deleted_on IS NULL";
+    AND u.deleted_on IS NULL AND u.deactivated_on IS NULL AND o.deleted_on IS NULL";
 
 const SELECT_REFRESH: &str = "SELECT s.id, s.user_id, t.expires_at, t.used_on, \
-    (s.revoked_on IS NOT NULL OR u.deleted_on IS NOT NULL OR o.deleted_on IS NOT NULL) \
+    (s.revoked_on IS NOT NULL OR u.deleted_on IS NOT NULL OR u.deactivated_on IS NOT NULL \
+     OR o.deleted_on IS NOT NULL) \
     FROM session_tokens t JOIN user_sessions s ON s.id = t.session_id \
     JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id \
     WHERE t.token_digest = $1 AND t.kind = 'refresh'";

@@ -13,7 +13,8 @@ use uuid::Uuid;
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
 
-/// A live user (of a live organization) as signing in needs it.
+/// A live, active user (of a live organization) as signing in needs it; a deactivated user is
+/// not found, exactly like an unknown login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInRecord {
     pub id: UserId,
@@ -41,7 +42,7 @@ const SELECT_BY_LOGIN: &str = "SELECT u.id, u.organization_id, u.username, u.ema
     u.totp_secret_sealed, u.totp_enabled_on \
     FROM users u JOIN organizations o ON o.id = u.organization_id \
     WHERE (lower(u.username) = lower($1) OR lower(u.email) = lower($1)) \
-    AND u.deleted_on IS NULL AND o.deleted_on IS NULL \
+    AND u.deleted_on IS NULL AND u.deactivated_on IS NULL AND o.deleted_on IS NULL \
     ORDER BY CASE WHEN lower(u.email) = lower($1) THEN 0 ELSE 1 END LIMIT 1";
 
 const SELECT_BY_ID: &str = "SELECT u.id, u.organization_id, u.username, u.email, u.password_hash, \

@@ -30,6 +30,8 @@ pub struct User {
     pub attributes: Map<String, Value>,
     pub created_on: OffsetDateTime,
     pub updated_on: OffsetDateTime,
+    /// Set while the user is deactivated: they cannot sign in, and their sessions end.
+    pub deactivated_on: Option<OffsetDateTime>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -47,6 +49,7 @@ struct UserRow {
     attributes: Json<Map<String, Value>>,
     created_on: OffsetDateTime,
     updated_on: OffsetDateTime,
+    deactivated_on: Option<OffsetDateTime>,
 }
 
 impl From<UserRow> for User {
@@ -65,11 +68,12 @@ impl From<UserRow> for User {
             attributes: row.attributes.0,
             created_on: row.created_on,
             updated_on: row.updated_on,
+            deactivated_on: row.deactivated_on,
         }
     }
 }
 
-const COLUMNS: [&str; 13] = [
+const COLUMNS: [&str; 14] = [
     "id",
     "organization_id",
     "username",
@@ -83,18 +87,19 @@ const COLUMNS: [&str; 13] = [
     "attributes",
     "created_on",
     "updated_on",
+    "deactivated_on",
 ];
 
 const SELECT_LIVE: &str = "SELECT id, organization_id, username, email, first_name, last_name, \
-    locale, phone, role, password_hash, attributes, created_on, updated_on \
+    locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on \
     FROM users WHERE id = $1 AND deleted_on IS NULL";
 
 const SELECT_BY_ORG: &str = "SELECT id, organization_id, username, email, first_name, last_name, \
-    locale, phone, role, password_hash, attributes, created_on, updated_on \
+    locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on \
     FROM users WHERE organization_id = $1 AND deleted_on IS NULL ORDER BY created_on, id";
 
 const SELECT_BY_USERNAME: &str = "SELECT id, organization_id, username, email, first_name, \
-    last_name, locale, phone, role, password_hash, attributes, created_on, updated_on \
+    last_name, locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on \
     FROM users WHERE organization_id = $1 AND lower(username) = lower($2) AND deleted_on IS NULL";
 
 const INSERT: &str = "INSERT INTO users (id, organization_id, username, email, first_name, \
@@ -104,6 +109,9 @@ const INSERT: &str = "INSERT INTO users (id, organization_id, username, email, f
 const UPDATE: &str = "UPDATE users SET username = $3, email = $4, first_name = $5, \
     last_name = $6, locale = $7, phone = $8, role = $9, password_hash = $10, attributes = $11, \
     updated_on = $12 WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
+
+const SET_DEACTIVATED: &str = "UPDATE users SET deactivated_on = $3, updated_on = $4 \
+    WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
 
 const MARK_DELETED: &str = "UPDATE users SET deleted_on = $3, updated_on = $3 \
     WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
@@ -191,6 +199,25 @@ pub async fn update(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
         .await
         .map(|r| r.rows_affected()))
     .map_err(classify)?;
+    Ok(())
+}
+
+/// Deactivates a user of the proof's organization (`Some(when)`) or makes them active again.
+pub async fn set_deactivated(
+    tx: &mut Tx,
+    auth: &dyn Proof,
+    id: UserId,
+    deactivated_on: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(SET_DEACTIVATED)
+        .bind(id.uuid())
+        .bind(auth.organization_id().uuid())
+        .bind(deactivated_on)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|_| ()))?;
     Ok(())
 }
 
@@ -319,7 +346,7 @@ struct UserWithOrgRow {
 
 const SELECT_WITH_ORG: &str = "SELECT u.id, u.organization_id, u.username, u.email, \
     u.first_name, u.last_name, u.locale, u.phone, u.role, u.password_hash, u.attributes, \
-    u.created_on, u.updated_on, o.currency AS org_currency, o.parent_id AS org_parent_id \
+    u.created_on, u.updated_on, u.deactivated_on, o.currency AS org_currency, o.parent_id AS org_parent_id \
     FROM users u JOIN organizations o ON o.id = u.organization_id \
     WHERE u.id = $1 AND u.deleted_on IS NULL AND o.deleted_on IS NULL";
 

@@ -27,6 +27,7 @@ async fn person(db: &Db, org: &Organization, username: &str) -> User {
         attributes: Map::new(),
         created_on: t,
         updated_on: t,
+        deactivated_on: None,
     };
     let mut tx = db.begin().await.unwrap();
     users::insert(&mut tx, &auth(org.id), &user).await.unwrap();

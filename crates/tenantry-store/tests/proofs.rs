@@ -41,6 +41,7 @@ async fn a_proof_for_another_organization_writes_nothing() {
             attributes: Map::new(),
             created_on: at,
             updated_on: at,
+            deactivated_on: None,
         };
         assert!(
             refused(users::insert(&mut tx, &wrong, &user).await),

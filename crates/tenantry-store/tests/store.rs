@@ -30,6 +30,7 @@ fn user(org: OrganizationId, username: &str, email: &str) -> User {
         attributes: Map::new(),
         created_on: t,
         updated_on: t,
+        deactivated_on: None,
     }
 }
 

@@ -53,7 +53,11 @@ impl From<UserRecord> for UserWire {
             last_name: u.last_name,
             locale: u.locale,
             phone: u.phone,
-            status: "active",
+            status: if u.deactivated_on.is_some() {
+                "inactive"
+            } else {
+                "active"
+            },
             role: Some(u.role),
             user_attributes: None,
             membership: false,
@@ -208,6 +212,8 @@ pub(crate) struct UserPatchBody {
     phone: Option<Option<String>>,
     password: Option<String>,
     user_attributes: Option<UserAttributesBody>,
+    /// `active` or `inactive`.
+    status: Option<String>,
 }
 
 /// Parses a nullable field: `None` if refused, `Some(None)` to clear, `Some(Some(v))` to set.
@@ -249,6 +255,13 @@ impl UserPatchBody {
                 .and_then(|p| nullable_value(&mut check, "phone", p, Phone::parse)),
             password,
             attributes: self.user_attributes.map(UserAttributesBody::into_map),
+            active: check.opt("status", self.status.as_deref(), |s| match s {
+                "active" => Ok(true),
+                "inactive" => Ok(false),
+                _ => Err(tenantry_core::values::ValueError(
+                    "must be active or inactive".into(),
+                )),
+            }),
         };
         check.finish()?;
         Ok(patch)

@@ -591,3 +591,54 @@ async fn an_email_is_never_shadowed_by_another_persons_username() {
         assert_eq!(me["username"], "victim");
     }
 }
+
+#[tokio::test]
+async fn a_deactivated_person_is_signed_out_at_once_and_cannot_sign_in_until_active() {
+    for api in apis().await {
+        let id = person(&api, "paused", "viewer").await;
+        let tokens = sign_in(&api, "paused").await;
+        let path = format!("/v1/users/{id}");
+        let user = api
+            .patch(&path, json!({"status": "inactive"}))
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(user["status"], "inactive");
+        api.get("/v1/users/me")
+            .bearer(&token(&tokens, "access_token"))
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        grant(
+            &api,
+            json!({"grant_type": "refresh_token", "refresh_token": token(&tokens, "refresh_token")}),
+        )
+        .expect(StatusCode::UNAUTHORIZED)
+        .await;
+        // Refused exactly like an unknown login.
+        let refused = grant(
+            &api,
+            json!({"grant_type": "password", "username": "paused", "password": PASSWORD}),
+        )
+        .expect(StatusCode::UNAUTHORIZED)
+        .await;
+        assert_eq!(refused["detail"], "Invalid username or password");
+        api.patch(&path, json!({"status": "sleeping"}))
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        api.patch(&path, json!({"status": "active"}))
+            .expect(StatusCode::OK)
+            .await;
+        sign_in(&api, "paused").await;
+        let trail = api
+            .get(&format!(
+                "/v1/audit-logs?action=user.updated&target_id={id}"
+            ))
+            .expect(StatusCode::OK)
+            .await;
+        assert!(trail.to_string().contains("inactive"), "{trail}");
+        // Nobody deactivates themselves or the owner.
+        let owner = api.t.boot.user_id.to_string();
+        api.patch(&format!("/v1/users/{owner}"), json!({"status": "inactive"}))
+            .expect(StatusCode::FORBIDDEN)
+            .await;
+    }
+}
