@@ -199,11 +199,12 @@ impl App {
             },
             None => None,
         };
-        let networks = ip_restrictions::list(&mut tx, credential.organization_id)
-            .await?
-            .into_iter()
-            .map(|rule| (rule.id, rule.ip_network))
-            .collect();
+        let networks =
+            ip_restrictions::rules_for_authentication(&mut tx, credential.organization_id)
+                .await?
+                .into_iter()
+                .map(|rule| (rule.id, rule.ip_network))
+                .collect();
         allow_lists.retain(|list| !list.is_empty());
         Ok(Some(Authentication {
             credential,

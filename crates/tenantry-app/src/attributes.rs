@@ -46,8 +46,8 @@ impl App {
     ) -> Result<Vec<Attribute>> {
         let mut tx = self.db.begin_read().await?;
         let id = organization_id.unwrap_or(actor.organization_id());
-        let (org, _) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
-        let all = visible(actor, &org, attributes::list(&mut tx, org.id).await?);
+        let (org, auth) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
+        let all = visible(actor, &org, attributes::list(&mut tx, &auth).await?);
         Ok(all
             .into_iter()
             .filter(|a| keys.is_empty() || keys.contains(&a.key))
@@ -64,7 +64,7 @@ impl App {
         let mut tx = self.db.begin().await?;
         let id = organization_id.unwrap_or(actor.organization_id());
         let (org, auth) = authorize_org(&mut tx, actor, id, ORG_MANAGE).await?;
-        let existing = attributes::list(&mut tx, org.id).await?;
+        let existing = attributes::list(&mut tx, &auth).await?;
         let insider = is_suborg_insider(actor, &org);
         let now = self.clock.now();
         for input in &inputs {
@@ -123,7 +123,7 @@ impl App {
             .await?;
         }
         let keys: Vec<&str> = inputs.iter().map(|i| i.key.as_str()).collect();
-        let updated = attributes::list(&mut tx, org.id).await?;
+        let updated = attributes::list(&mut tx, &auth).await?;
         tx.commit().await?;
         Ok(updated
             .into_iter()

@@ -65,7 +65,7 @@ async fn keep_caller_in(tx: &mut Tx, actor: &Actor, organization: OrganizationId
     if organization != actor.organization_id() {
         return Ok(());
     }
-    let networks: Vec<_> = ip_restrictions::list(tx, organization)
+    let networks: Vec<_> = ip_restrictions::rules_for_authentication(tx, organization)
         .await?
         .into_iter()
         .map(|r| (r.id, r.ip_network))
@@ -89,8 +89,8 @@ impl App {
         context: Option<OrganizationId>,
     ) -> Result<Vec<IpRestriction>> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
-        Ok(ip_restrictions::list(&mut tx, org.id).await?)
+        let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
+        Ok(ip_restrictions::list(&mut tx, &auth).await?)
     }
 
     /// A rule of the acting organization; another organization's rule is not found.

@@ -1,7 +1,7 @@
 //! Organizations: creating suborganizations (with their first users), listing, reading,
 //! updating, freezing and deleting them.
 
-use crate::authz::{require, require_status_change};
+use crate::authz::{Authorized, require, require_status_change};
 use serde_json::{Value, json};
 use tenantry_core::values::Currency;
 use tenantry_core::{BuiltinRole, OrgStatus, OrganizationId};
@@ -90,9 +90,10 @@ pub(crate) async fn details(
     tx: &mut Tx,
     actor: &Actor,
     org: Organization,
+    auth: &Authorized,
 ) -> Result<OrganizationDetails> {
     let users = users::list_all(tx, org.id).await?;
-    let attributes = crate::attributes::visible(actor, &org, attributes::list(tx, org.id).await?);
+    let attributes = crate::attributes::visible(actor, &org, attributes::list(tx, auth).await?);
     let billing = crate::billing::view_for(tx, actor, &org).await?;
     Ok(OrganizationDetails {
         organization: org,
@@ -300,7 +301,7 @@ impl App {
             .await?;
             created_users.push(user);
         }
-        let attributes = attributes::list(&mut tx, org.id).await?;
+        let attributes = attributes::list(&mut tx, &child_auth).await?;
         let billing = crate::billing::view_for(&mut tx, actor, &org).await?;
         tx.commit().await?;
         Ok(OrganizationDetails {
@@ -329,8 +330,8 @@ impl App {
         id: OrganizationId,
     ) -> Result<OrganizationDetails> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
-        details(&mut tx, actor, org).await
+        let (org, auth) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
+        details(&mut tx, actor, org, &auth).await
     }
 
     /// Changes profile fields and, for a parent acting on its suborganization, the status.

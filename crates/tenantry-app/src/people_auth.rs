@@ -66,7 +66,7 @@ impl App {
         };
         let access =
             holder_access(&mut tx, user.organization_id, &user.role, user.id.uuid()).await?;
-        let home_rules = ip_restrictions::list(&mut tx, user.organization_id)
+        let home_rules = ip_restrictions::rules_for_authentication(&mut tx, user.organization_id)
             .await?
             .into_iter()
             .map(|rule| (rule.id, rule.ip_network))

@@ -49,7 +49,7 @@ async fn check_joined_network(tx: &mut Tx, actor: &Actor, org: &Organization) ->
     if grant.organization.id == actor.principal.home.organization.id {
         return Ok(());
     }
-    let rules: Vec<_> = ip_restrictions::list(tx, grant.organization.id)
+    let rules: Vec<_> = ip_restrictions::rules_for_authentication(tx, grant.organization.id)
         .await?
         .into_iter()
         .map(|rule| (rule.id, rule.ip_network))

@@ -186,11 +186,12 @@ impl App {
         let mut tx = self.db.begin().await?;
         // The organization's IP restrictions bind its people's sign-ins like its token grants;
         // checked once the password proved who is asking, so they reveal nothing to others.
-        let rules: Vec<_> = ip_restrictions::list(&mut tx, person.organization_id)
-            .await?
-            .into_iter()
-            .map(|rule| (rule.id, rule.ip_network))
-            .collect();
+        let rules: Vec<_> =
+            ip_restrictions::rules_for_authentication(&mut tx, person.organization_id)
+                .await?
+                .into_iter()
+                .map(|rule| (rule.id, rule.ip_network))
+                .collect();
         self.check_network(&rules, client_ip, now)?;
         if person.totp_enabled {
             let Some(code) = grant.totp.as_deref().filter(|c| !c.trim().is_empty()) else {

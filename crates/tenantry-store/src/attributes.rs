@@ -57,9 +57,10 @@ const UPSERT: &str = "INSERT INTO organization_attributes (organization_id, key,
     private = excluded.private, protected = excluded.protected, updated_on = excluded.updated_on";
 
 /// Every attribute of an organization, by key.
-pub async fn list(tx: &mut Tx, organization_id: OrganizationId) -> Result<Vec<Attribute>> {
+/// The attributes of the proof's organization.
+pub async fn list(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<Attribute>> {
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, AttributeRow>(SELECT_ALL)
-        .bind(organization_id.uuid())
+        .bind(auth.organization_id().uuid())
         .fetch_all(conn)
         .await)?;
     Ok(rows.into_iter().map(Attribute::from).collect())

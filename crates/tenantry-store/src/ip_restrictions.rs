@@ -58,7 +58,17 @@ const TOUCH: &str = "UPDATE ip_restrictions SET last_used_on = $2 \
     WHERE id = $1 AND (last_used_on IS NULL OR last_used_on < $2)";
 
 /// An organization's rules, oldest first.
-pub async fn list(tx: &mut Tx, organization_id: OrganizationId) -> Result<Vec<IpRestriction>> {
+/// The rules of the proof's organization.
+pub async fn list(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<IpRestriction>> {
+    rules_for_authentication(tx, auth.organization_id()).await
+}
+
+/// The rules of an organization as authentication checks them, before any actor (and so any
+/// proof) exists: for its credentials, its people and the people acting in it as members.
+pub async fn rules_for_authentication(
+    tx: &mut Tx,
+    organization_id: OrganizationId,
+) -> Result<Vec<IpRestriction>> {
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, Row>(SELECT_OF_ORG)
         .bind(organization_id.uuid())
         .fetch_all(conn)

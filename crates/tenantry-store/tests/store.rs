@@ -356,7 +356,7 @@ async fn ip_restrictions_are_unique_per_organization_network() {
         tx.commit().await.unwrap();
 
         let mut tx = t.db.begin_read().await.unwrap();
-        let left = ip_restrictions::list(&mut tx, org.id).await.unwrap();
+        let left = ip_restrictions::list(&mut tx, &auth(org.id)).await.unwrap();
         assert_eq!(left, vec![moved], "{:?}", t.engine());
         assert!(
             ip_restrictions::get(&mut tx, first.id)
@@ -364,7 +364,9 @@ async fn ip_restrictions_are_unique_per_organization_network() {
                 .unwrap()
                 .is_none()
         );
-        let others = ip_restrictions::list(&mut tx, other.id).await.unwrap();
+        let others = ip_restrictions::list(&mut tx, &auth(other.id))
+            .await
+            .unwrap();
         assert_eq!(others.len(), 1);
         drop(tx);
 
@@ -416,7 +418,7 @@ async fn attributes_upsert_by_key() {
         .unwrap();
         tx.commit().await.unwrap();
         let mut tx = t.db.begin_read().await.unwrap();
-        let all = attributes::list(&mut tx, org.id).await.unwrap();
+        let all = attributes::list(&mut tx, &auth(org.id)).await.unwrap();
         assert_eq!(all.len(), 1, "{:?}", t.engine());
         assert_eq!(
             (&all[0].value, all[0].private, all[0].protected),

@@ -177,7 +177,7 @@ impl App {
             };
             charge(&mut tx, &auth, &org, purchase, now).await?;
         }
-        let details = crate::organizations::details(&mut tx, actor, org).await?;
+        let details = crate::organizations::details(&mut tx, actor, org, &auth).await?;
         tx.commit().await?;
         Ok(details)
     }
