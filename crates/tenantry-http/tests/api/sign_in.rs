@@ -30,6 +30,22 @@ pub fn grant<'a>(api: &'a Api, body: Value) -> crate::support::Call<'a> {
         .json(body)
 }
 
+/// Exchanges the refresh token of a token response.
+pub fn refresh<'a>(api: &'a Api, tokens: &Value) -> crate::support::Call<'a> {
+    grant(
+        api,
+        json!({"grant_type": "refresh_token", "refresh_token": tokens["refresh_token"]}),
+    )
+}
+
+/// The password grant of `login` with the tests' password.
+pub fn password_grant<'a>(api: &'a Api, login: &str) -> crate::support::Call<'a> {
+    grant(
+        api,
+        json!({"grant_type": "password", "username": login, "password": PASSWORD}),
+    )
+}
+
 /// Signs in with the password; returns the token response.
 pub async fn sign_in(api: &Api, login: &str) -> Value {
     sign_in_with(api, login, PASSWORD).await
@@ -96,13 +112,7 @@ async fn a_person_signs_in_acts_refreshes_and_logs_out() {
         }
 
         // Refreshing rotates: a new pair, and the old refresh token is spent.
-        let refresh = token(&tokens, "refresh_token");
-        let rotated = grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": refresh}),
-        )
-        .expect(StatusCode::OK)
-        .await;
+        let rotated = refresh(&api, &tokens).expect(StatusCode::OK).await;
         assert_ne!(rotated["refresh_token"], tokens["refresh_token"]);
         let access2 = token(&rotated, "access_token");
         api.get("/v1/users/me/organizations")
@@ -125,12 +135,9 @@ async fn a_person_signs_in_acts_refreshes_and_logs_out() {
             .bearer(&access2)
             .expect(StatusCode::UNAUTHORIZED)
             .await;
-        grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": token(&rotated, "refresh_token")}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        refresh(&api, &rotated)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
         // The first sign-in's session is another one, still live.
         api.get("/v1/users/me/organizations")
             .bearer(&token(&by_email, "access_token"))
@@ -169,12 +176,9 @@ async fn a_reused_refresh_token_ends_the_whole_session() {
             .bearer(&token(&second, "access_token"))
             .expect(StatusCode::UNAUTHORIZED)
             .await;
-        grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": token(&second, "refresh_token")}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        refresh(&api, &second)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
         let trail = api
             .get("/v1/audit-logs?action=user.session_revoked")
             .expect(StatusCode::OK)
@@ -233,19 +237,11 @@ async fn tokens_expire_and_unknown_logins_answer_like_wrong_passwords() {
             .bearer(&token(&tokens, "access_token"))
             .expect(StatusCode::UNAUTHORIZED)
             .await;
-        let refreshed = grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": token(&tokens, "refresh_token")}),
-        )
-        .expect(StatusCode::OK)
-        .await;
+        let refreshed = refresh(&api, &tokens).expect(StatusCode::OK).await;
         api.t.clock.advance(time::Duration::hours(25));
-        grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": token(&refreshed, "refresh_token")}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        refresh(&api, &refreshed)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
     }
 }
 
@@ -266,18 +262,12 @@ async fn a_deleted_users_tokens_stop_at_once() {
             .bearer(&access)
             .expect(StatusCode::UNAUTHORIZED)
             .await;
-        grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": token(&tokens, "refresh_token")}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
-        grant(
-            &api,
-            json!({"grant_type": "password", "username": "leaving", "password": PASSWORD}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        refresh(&api, &tokens)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        password_grant(&api, "leaving")
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
     }
 }
 
@@ -327,12 +317,7 @@ async fn new_passwords_follow_the_policy_and_a_change_ends_other_sessions() {
             .bearer(&token(&phone, "access_token"))
             .expect(StatusCode::UNAUTHORIZED)
             .await;
-        grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": token(&phone, "refresh_token")}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        refresh(&api, &phone).expect(StatusCode::UNAUTHORIZED).await;
         grant(
             &api,
             json!({"grant_type": "password", "username": "changer", "password": "another-fine-phrase"}),
@@ -405,12 +390,9 @@ async fn totp_enrolment_then_sign_in_needs_a_code_once_and_recovery_codes_work_o
             .collect::<Vec<_>>();
         assert_eq!(codes.len(), 10);
 
-        let err = grant(
-            &api,
-            json!({"grant_type": "password", "username": "two.factor", "password": PASSWORD}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        let err = password_grant(&api, "two.factor")
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
         assert_eq!(err["code"], "ERROR_TOTP_REQUIRED");
         let with = |code: &str| {
             grant(
@@ -525,13 +507,10 @@ async fn concurrent_exchanges_of_one_refresh_token_give_one_pair_and_end_the_ses
 async fn an_organizations_ip_restrictions_bind_its_people_too() {
     for api in apis().await {
         person(&api, "fenced.person", "viewer").await;
-        let tokens = grant(
-            &api,
-            json!({"grant_type": "password", "username": "fenced.person", "password": PASSWORD}),
-        )
-        .client_ip("10.1.2.3")
-        .expect(StatusCode::OK)
-        .await;
+        let tokens = password_grant(&api, "fenced.person")
+            .client_ip("10.1.2.3")
+            .expect(StatusCode::OK)
+            .await;
         api.post(
             "/v1/organizations/ip-restrictions",
             json!({"ip_network": "10.1.0.0/16"}),
@@ -552,13 +531,10 @@ async fn an_organizations_ip_restrictions_bind_its_people_too() {
             .expect(StatusCode::FORBIDDEN)
             .await;
         assert_eq!(err["code"], "ERROR_IP_NOT_ALLOWED");
-        let err = grant(
-            &api,
-            json!({"grant_type": "password", "username": "fenced.person", "password": PASSWORD}),
-        )
-        .client_ip("192.0.2.50")
-        .expect(StatusCode::FORBIDDEN)
-        .await;
+        let err = password_grant(&api, "fenced.person")
+            .client_ip("192.0.2.50")
+            .expect(StatusCode::FORBIDDEN)
+            .await;
         assert_eq!(err["code"], "ERROR_IP_NOT_ALLOWED");
         // A wrong password from outside learns nothing about the restriction.
         grant(
@@ -607,19 +583,13 @@ async fn a_deactivated_person_is_signed_out_at_once_and_cannot_sign_in_until_act
             .bearer(&token(&tokens, "access_token"))
             .expect(StatusCode::UNAUTHORIZED)
             .await;
-        grant(
-            &api,
-            json!({"grant_type": "refresh_token", "refresh_token": token(&tokens, "refresh_token")}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        refresh(&api, &tokens)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
         // Refused exactly like an unknown login.
-        let refused = grant(
-            &api,
-            json!({"grant_type": "password", "username": "paused", "password": PASSWORD}),
-        )
-        .expect(StatusCode::UNAUTHORIZED)
-        .await;
+        let refused = password_grant(&api, "paused")
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
         assert_eq!(refused["detail"], "Invalid username or password");
         api.patch(&path, json!({"status": "sleeping"}))
             .expect(StatusCode::UNPROCESSABLE_ENTITY)
