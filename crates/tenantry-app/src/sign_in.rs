@@ -30,6 +30,8 @@ pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::hours(1);
 pub const REFRESH_TOKEN_LIFETIME: Duration = Duration::hours(24);
 const REFRESH_TOKEN_PREFIX: &str = "opr_";
 const TOKEN_SECRET_LEN: usize = 43;
+/// Longer than any username (128) or email address (254) can be.
+const MAX_LOGIN_LEN: usize = 320;
 
 /// What `POST /v1/auth/token` answers a person (`UserTokenResponse`).
 #[derive(Debug, Clone)]
@@ -165,6 +167,11 @@ impl App {
         request_id: Option<String>,
     ) -> Result<UserTokens> {
         let address = client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        // No username or email is this long; such a login is refused unread, and its key
+        // never enters the limits.
+        if grant.login.len() > MAX_LOGIN_LEN {
+            return Err(wrong_login());
+        }
         if let Some(wait) = self.sign_in_failures.wait(&grant.login, address) {
             return Err(AppError::RateLimited(wait.as_secs().max(1)));
         }
@@ -172,6 +179,13 @@ impl App {
             let mut read = self.db.single_read().await?;
             sign_in::by_login(&mut read, grant.login.trim()).await?
         };
+        // A known person is limited as one account whichever login (username or email) the
+        // attempts use.
+        if let Some(known) = &person
+            && let Some(wait) = self.sign_in_failures.wait(&known.id.to_string(), address)
+        {
+            return Err(AppError::RateLimited(wait.as_secs().max(1)));
+        }
         let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
         let password_ok = password_matches(&grant.password, stored).await?;
         let now = self.clock.now();
@@ -179,6 +193,7 @@ impl App {
             Some(person) if password_ok => person,
             Some(person) => {
                 self.record_refused_sign_in(&person, "password", client_ip, request_id);
+                self.failed_sign_in(&person.id.to_string(), address, wrong_login());
                 return Err(self.failed_sign_in(&grant.login, address, wrong_login()));
             }
             None => return Err(self.failed_sign_in(&grant.login, address, wrong_login())),
@@ -212,6 +227,7 @@ impl App {
                     Code::TotpInvalid,
                     "The TOTP code is wrong, expired or used already".into(),
                 );
+                let refused = self.failed_sign_in(&person.id.to_string(), address, refused);
                 return Err(self.failed_sign_in(&grant.login, address, refused));
             }
         }
@@ -247,7 +263,7 @@ impl App {
             .meta
             .client_ip
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        if let Some(wait) = self.sign_in_failures.wait(&person.username, address) {
+        if let Some(wait) = self.sign_in_failures.wait(&person.id.to_string(), address) {
             return Err(AppError::RateLimited(wait.as_secs().max(1)));
         }
         if password_matches(password, person.password_hash.as_deref()).await? {
@@ -257,7 +273,7 @@ impl App {
             Code::PasswordIncorrect,
             "The current password is not correct".into(),
         );
-        Err(self.failed_sign_in(&person.username, address, refused))
+        Err(self.failed_sign_in(&person.id.to_string(), address, refused))
     }
 
     /// Counts a failed sign-in; the attempt that uses up the allowance is answered 429.

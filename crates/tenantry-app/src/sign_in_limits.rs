@@ -85,7 +85,9 @@ impl SignInFailures {
             .err()
             .map(|not_until| ((account, None), not_until.wait_time_from(now)));
         let mut blocked = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
-        if blocked.len() >= SWEEP_AT {
+        // Forgotten counts are full allowances again, so sweeping loses nothing; it keeps a
+        // spray of unknown logins from growing the maps without bound.
+        if blocked.len() >= SWEEP_AT || self.per_pair.len() >= SWEEP_AT {
             let now = Instant::now();
             blocked.retain(|_, until| *until > now);
             self.per_pair.retain_recent();

@@ -462,8 +462,11 @@ async fn failed_sign_ins_block_one_account_at_one_address_and_nobody_else() {
             .await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
         assert!(headers.contains_key("retry-after"));
-        // Blocked there, even with the right password …
+        // Blocked there, even with the right password, and by email as well as by username …
         attempt("target", PASSWORD, "192.0.2.7")
+            .expect(StatusCode::TOO_MANY_REQUESTS)
+            .await;
+        attempt("target@people.example", PASSWORD, "192.0.2.7")
             .expect(StatusCode::TOO_MANY_REQUESTS)
             .await;
         // … but not from elsewhere, and never for someone else behind the same address.
