@@ -9,7 +9,7 @@ use tenantry_core::{BuiltinRole, OrgScope, OrganizationId, Permission, UserId};
 use tenantry_store::organizations::Organization;
 use tenantry_store::users::{self, User, UserFilter};
 use tenantry_store::{Page, PageRequest, Tx};
-use tenantry_store::{memberships, sessions};
+use tenantry_store::{memberships, sessions, sign_in};
 use time::OffsetDateTime;
 
 pub use tenantry_store::users::UserSort;
@@ -295,6 +295,9 @@ impl App {
         }
         after.updated_on = now;
         users::update(&mut tx, &auth, &after).await?;
+        if password_changed && let Some(hash) = &after.password_hash {
+            sign_in::set_password(&mut tx, id, hash, now).await?;
+        }
         if let Some(active) = patch.active
             && active == user.deactivated_on.is_some()
         {

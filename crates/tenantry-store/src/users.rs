@@ -106,9 +106,11 @@ const INSERT: &str = "INSERT INTO users (id, organization_id, username, email, f
     last_name, locale, phone, role, password_hash, attributes, created_on, updated_on) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
 
+// The password is not among the profile's fields: it changes only through
+// `sign_in::set_password`, so a profile change racing a password change cannot undo it.
 const UPDATE: &str = "UPDATE users SET username = $3, email = $4, first_name = $5, \
-    last_name = $6, locale = $7, phone = $8, role = $9, password_hash = $10, attributes = $11, \
-    updated_on = $12 WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
+    last_name = $6, locale = $7, phone = $8, role = $9, attributes = $10, \
+    updated_on = $11 WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
 
 const SET_DEACTIVATED: &str = "UPDATE users SET deactivated_on = $3, updated_on = $4 \
     WHERE id = $1 AND organization_id = $2 AND deleted_on IS NULL";
@@ -181,6 +183,7 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
     Ok(())
 }
 
+/// Writes a user's profile and role (not the password, see `sign_in::set_password`).
 pub async fn update(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(user.id.uuid())
@@ -192,7 +195,6 @@ pub async fn update(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
         .bind(&user.locale)
         .bind(&user.phone)
         .bind(&user.role)
-        .bind(&user.password_hash)
         .bind(Json(&user.attributes))
         .bind(user.updated_on)
         .execute(conn)
