@@ -19,6 +19,7 @@ mod passwords;
 mod people_auth;
 mod reach;
 mod secrets;
+mod sessions;
 mod sign_in_limits;
 mod token_writer;
 mod totp;

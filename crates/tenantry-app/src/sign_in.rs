@@ -20,8 +20,8 @@ use time::{Duration, OffsetDateTime};
 
 use crate::actor::Actor;
 use crate::app::App;
-use crate::error::{AppError, Code, NotFoundKind, Result};
-use crate::passwords::{hash_new_password, password_matches};
+use crate::error::{AppError, Code, Result};
+use crate::passwords::password_matches;
 use crate::people_auth::ACCESS_TOKEN_PREFIX;
 use crate::secrets::{random_base62, sha256};
 use crate::totp::totp_step;
@@ -62,7 +62,7 @@ fn refresh_refused() -> AppError {
     )
 }
 
-fn not_a_session() -> AppError {
+pub(crate) fn not_a_session() -> AppError {
     AppError::Unprocessable(
         Code::NotASession,
         "Only a person signed in with a password has a session; API credentials are revoked \
@@ -75,7 +75,7 @@ fn not_a_session() -> AppError {
 /// person is the authority here (there is no actor yet, or the actor is the person), so the
 /// event is appended without an `Authorized` value.
 #[allow(clippy::too_many_arguments)]
-async fn record_sign_in_event(
+pub(crate) async fn record_sign_in_event(
     tx: &mut Tx,
     organization: OrganizationId,
     user: UserId,
@@ -362,83 +362,6 @@ impl App {
         tx.commit().await?;
         Ok(tokens)
     }
-
-    /// Ends the caller's session: its access and refresh tokens stop working at once.
-    pub async fn logout(&self, actor: &Actor) -> Result<()> {
-        let (Some(user), Some(session)) = (actor.user_id(), actor.session_id()) else {
-            return Err(not_a_session());
-        };
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        sessions::revoke(&mut tx, user, session, now).await?;
-        let changes = json!({"session_id": session.to_string()});
-        self.record_person_event(&mut tx, actor, "user.signed_out", changes, now)
-            .await?;
-        tx.commit().await?;
-        self.forget_authentications();
-        Ok(())
-    }
-
-    /// Changes the caller's own password, proven with the current one; every other session
-    /// of the caller ends.
-    pub async fn password_change(&self, actor: &Actor, current: &str, new: &str) -> Result<()> {
-        let (Some(user), Some(session)) = (actor.user_id(), actor.session_id()) else {
-            return Err(not_a_session());
-        };
-        let person = {
-            let mut read = self.db.single_read().await?;
-            sign_in::by_id(&mut read, user)
-                .await?
-                .ok_or_else(|| AppError::not_found(NotFoundKind::User, user))?
-        };
-        self.current_password_matches(actor, &person, current)
-            .await?;
-        let email = person.email.as_deref().unwrap_or_default();
-        let hash = hash_new_password(new, &[&person.username, email]).await?;
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        sign_in::set_password(&mut tx, user, &hash, now).await?;
-        let ended = sessions::revoke_all_of_user(&mut tx, user, Some(session), now).await?;
-        let changes = json!({"password": "[redacted]", "sessions_ended": ended});
-        self.record_person_event(&mut tx, actor, "user.password_changed", changes, now)
-            .await?;
-        tx.commit().await?;
-        self.forget_authentications();
-        Ok(())
-    }
-
-    /// The caller's sessions that can still be refreshed, newest first.
-    pub async fn session_list(&self, actor: &Actor) -> Result<Vec<SessionRecord>> {
-        let user = actor.user_id().filter(|_| actor.session_id().is_some());
-        let user = user.ok_or_else(not_a_session)?;
-        let mut read = self.db.begin_read().await?;
-        Ok(sessions::live_of_user(&mut read, user, self.clock.now()).await?)
-    }
-
-    /// Ends one of the caller's sessions; another person's session is not found.
-    pub async fn session_revoke(&self, actor: &Actor, session: SessionId) -> Result<()> {
-        let user = actor.user_id().filter(|_| actor.session_id().is_some());
-        let user = user.ok_or_else(not_a_session)?;
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        if !sessions::revoke(&mut tx, user, session, now).await? {
-            return Err(AppError::not_found(NotFoundKind::Session, session));
-        }
-        let changes = json!({"session_id": session.to_string()});
-        self.record_person_event(&mut tx, actor, "user.session_revoked", changes, now)
-            .await?;
-        tx.commit().await?;
-        self.forget_authentications();
-        Ok(())
-    }
-
-    /// Deletes expired session tokens; returns how many.
-    pub async fn session_token_cleanup(&self) -> Result<u64> {
-        let mut tx = self.db.begin().await?;
-        let removed = sessions::delete_expired_tokens(&mut tx, self.clock.now()).await?;
-        tx.commit().await?;
-        Ok(removed)
-    }
 }
 
 /// Recovery codes are shown as `xxxxx-xxxxx`; they are compared without the dash and case.
@@ -447,29 +370,4 @@ pub(crate) fn normalize_recovery_code(code: &str) -> String {
         .filter(char::is_ascii_alphanumeric)
         .map(|c| c.to_ascii_lowercase())
         .collect()
-}
-
-impl App {
-    /// An event about the signed-in caller's own account, in their home organization's trail.
-    pub(crate) async fn record_person_event(
-        &self,
-        tx: &mut Tx,
-        actor: &Actor,
-        action: &str,
-        changes: Value,
-        now: OffsetDateTime,
-    ) -> Result<()> {
-        let user = actor.user_id().ok_or_else(not_a_session)?;
-        record_sign_in_event(
-            tx,
-            actor.organization_id(),
-            user,
-            action,
-            changes,
-            actor.meta.client_ip,
-            actor.meta.request_id.clone(),
-            now,
-        )
-        .await
-    }
 }
