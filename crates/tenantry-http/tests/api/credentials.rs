@@ -111,7 +111,9 @@ async fn missing_malformed_unknown_and_expired_credentials_are_401() {
             .expect(StatusCode::UNPROCESSABLE_ENTITY)
             .await;
         assert_eq!(past["errors"][0]["loc"], json!(["body", "expires_at"]));
-        let soon = (time::OffsetDateTime::now_utc() + time::Duration::seconds(1))
+        // The server's clock, moved forward rather than waited for, so a slow machine cannot
+        // turn "a minute from now" into the past before the request is served.
+        let soon = (tenantry_app::Clock::now(&*api.t.clock) + time::Duration::minutes(1))
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap();
         let short = api
@@ -119,7 +121,7 @@ async fn missing_malformed_unknown_and_expired_credentials_are_401() {
             .expect(StatusCode::OK)
             .await;
         let short_key = short["api_key"].as_str().unwrap();
-        tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+        api.t.clock.advance(time::Duration::minutes(2));
         api.get("/v1/users/me")
             .key(short_key)
             .expect(StatusCode::UNAUTHORIZED)
