@@ -61,6 +61,29 @@ pub enum Code {
     MembershipExists,
 }
 
+/// Which limit a 429 comes from, so its message says what to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// Failed authentications with keys or tokens from one address.
+    FailedAuthentications,
+    /// Failed sign-ins of one account.
+    FailedSignIns,
+    /// The request quota of a credential (or an address without one).
+    Requests,
+}
+
+impl Limit {
+    pub fn message(self) -> &'static str {
+        match self {
+            Limit::FailedAuthentications => {
+                "Too many failed authentication attempts from this address"
+            }
+            Limit::FailedSignIns => "Too many failed sign-ins for this account; try again later",
+            Limit::Requests => "Request quota exceeded; slow down and retry after the wait",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NotFoundKind {
     Organization,
@@ -127,7 +150,7 @@ pub enum AppError {
     },
     /// Too many failed attempts from this client; retry after this many seconds.
     #[error("too many failed attempts; retry after {0} s")]
-    RateLimited(u64),
+    RateLimited(u64, Limit),
     /// A write to an rrset the server owns (the SOA, the apex NS, DNSSEC material).
     #[error("the {rrset_type} rrset {rrset_name} is managed by the server")]
     DnsProtected {

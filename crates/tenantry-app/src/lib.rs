@@ -44,7 +44,7 @@ pub use audit::AuditQuery;
 pub use authz::Authorized;
 pub use bootstrap::{BootstrapRequest, Bootstrapped, Tenant};
 pub use clock::{Clock, SystemClock};
-pub use error::{AppError, Code, FieldError, NotFoundKind};
+pub use error::{AppError, Code, FieldError, Limit, NotFoundKind};
 pub use idempotency::IdempotencyOutcome;
 pub use operators::OperatorActor;
 pub use secrets::SecretBox;

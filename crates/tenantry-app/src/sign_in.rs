@@ -20,7 +20,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::actor::Actor;
 use crate::app::App;
-use crate::error::{AppError, Code, Result};
+use crate::error::{AppError, Code, Limit, Result};
 use crate::passwords::password_matches;
 use crate::people_auth::ACCESS_TOKEN_PREFIX;
 use crate::secrets::{random_base62, sha256};
@@ -173,7 +173,10 @@ impl App {
             return Err(wrong_login());
         }
         if let Some(wait) = self.sign_in_failures.wait(&grant.login, address) {
-            return Err(AppError::RateLimited(wait.as_secs().max(1)));
+            return Err(AppError::RateLimited(
+                wait.as_secs().max(1),
+                Limit::FailedSignIns,
+            ));
         }
         let person = {
             let mut read = self.db.single_read().await?;
@@ -184,7 +187,10 @@ impl App {
         if let Some(known) = &person
             && let Some(wait) = self.sign_in_failures.wait(&known.id.to_string(), address)
         {
-            return Err(AppError::RateLimited(wait.as_secs().max(1)));
+            return Err(AppError::RateLimited(
+                wait.as_secs().max(1),
+                Limit::FailedSignIns,
+            ));
         }
         let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
         let password_ok = password_matches(&grant.password, stored).await?;
@@ -264,7 +270,10 @@ impl App {
             .client_ip
             .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         if let Some(wait) = self.sign_in_failures.wait(&person.id.to_string(), address) {
-            return Err(AppError::RateLimited(wait.as_secs().max(1)));
+            return Err(AppError::RateLimited(
+                wait.as_secs().max(1),
+                Limit::FailedSignIns,
+            ));
         }
         if password_matches(password, person.password_hash.as_deref()).await? {
             return Ok(());
@@ -281,7 +290,7 @@ impl App {
         match self.sign_in_failures.record(login, address) {
             Some(wait) => {
                 tracing::warn!(%address, "failed sign-ins over the limit; the account waits");
-                AppError::RateLimited(wait.as_secs().max(1))
+                AppError::RateLimited(wait.as_secs().max(1), Limit::FailedSignIns)
             }
             None => refusal,
         }

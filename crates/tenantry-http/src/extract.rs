@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use tenantry_app::{Actor, AppError, FieldError, OperatorActor, RequestMeta};
+use tenantry_app::{Actor, AppError, FieldError, Limit, OperatorActor, RequestMeta};
 use tenantry_core::OrganizationId;
 
 use crate::AppState;
@@ -45,11 +45,17 @@ pub(crate) async fn limited<T>(
     match attempt.await {
         Err(err @ (AppError::Unauthenticated(..) | AppError::NotFound { .. })) => {
             if let Some(wait) = state.auth_limiter.blocked_for(ip) {
-                return Err(ApiError(AppError::RateLimited(wait.as_secs().max(1))));
+                return Err(ApiError(AppError::RateLimited(
+                    wait.as_secs().max(1),
+                    Limit::FailedAuthentications,
+                )));
             }
             if let Some(wait) = state.auth_limiter.record_failure(ip) {
                 tracing::warn!(%ip, "authentication failures over the limit; address blocked");
-                return Err(ApiError(AppError::RateLimited(wait.as_secs().max(1))));
+                return Err(ApiError(AppError::RateLimited(
+                    wait.as_secs().max(1),
+                    Limit::FailedAuthentications,
+                )));
             }
             Err(ApiError(err))
         }
@@ -88,20 +94,28 @@ impl FromRequestParts<AppState> for OperatorCaller {
     }
 }
 
-/// The credential a request carries (`X-Api-Key`, `X-NSONE-Key`, or `Authorization: Bearer`),
-/// and where it came from.
-fn credential(parts: &Parts) -> Result<(String, RequestMeta), ApiError> {
-    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    // NS1's clients send `X-NSONE-Key`; it takes the same keys.
-    let key = header("x-api-key")
+/// The credential a request presents, exactly as authentication reads it: `X-Api-Key`, else
+/// `X-NSONE-Key` (NS1's clients send it; it takes the same keys), else `Authorization: Bearer`,
+/// trimmed. The rate limit keys its buckets by this too, so spaces cannot make a new bucket.
+pub(crate) fn presented_credential(headers: &axum::http::HeaderMap) -> Option<&str> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    header("x-api-key")
         .or_else(|| header("x-nsone-key"))
         .or_else(|| {
             header("authorization").and_then(|v| {
+                let v = v.trim_start();
                 v.strip_prefix("Bearer ")
                     .or_else(|| v.strip_prefix("bearer "))
             })
-        });
-    let Some(key) = key.map(str::trim).filter(|k| !k.is_empty()) else {
+        })
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+}
+
+/// The credential a request carries and where it came from.
+fn credential(parts: &Parts) -> Result<(String, RequestMeta), ApiError> {
+    let header = |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let Some(key) = presented_credential(&parts.headers) else {
         return Err(AppError::Unauthenticated(
             tenantry_app::Code::Authentication,
             "Missing credentials: send X-Api-Key, X-NSONE-Key or Authorization: Bearer".into(),
@@ -181,39 +195,47 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             &bytes
         };
         let mut de = serde_json::Deserializer::from_slice(bytes);
-        serde_path_to_error::deserialize(&mut de)
-            .map(JsonBody)
-            .map_err(|err| {
-                let mut loc = vec!["body".to_owned()];
-                loc.extend(
-                    err.path()
-                        .iter()
-                        .map(|seg| seg.to_string())
-                        .filter(|s| s != "?" && !s.is_empty()),
-                );
-                let inner = err.into_inner();
-                let message = inner.to_string();
-                let kind = if message.starts_with("missing field") {
-                    if let Some(field) = message.split('`').nth(1) {
-                        loc.push(field.to_owned());
-                    }
-                    "missing"
-                } else if inner.is_syntax() || inner.is_eof() {
-                    "json_invalid"
-                } else {
-                    "value_error"
-                };
-                let msg = message
-                    .split(" at line ")
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                ApiError(AppError::Invalid(vec![FieldError {
-                    loc,
-                    msg,
-                    kind: kind.into(),
-                }]))
-            })
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+            let mut loc = vec!["body".to_owned()];
+            loc.extend(
+                err.path()
+                    .iter()
+                    .map(|seg| seg.to_string())
+                    .filter(|s| s != "?" && !s.is_empty()),
+            );
+            let inner = err.into_inner();
+            let message = inner.to_string();
+            let kind = if message.starts_with("missing field") {
+                if let Some(field) = message.split('`').nth(1) {
+                    loc.push(field.to_owned());
+                }
+                "missing"
+            } else if inner.is_syntax() || inner.is_eof() {
+                "json_invalid"
+            } else {
+                "value_error"
+            };
+            let msg = message
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            ApiError(AppError::Invalid(vec![FieldError {
+                loc,
+                msg,
+                kind: kind.into(),
+            }]))
+        })?;
+        // Anything after the value (`{"name":"x"} not json`) makes the whole body invalid:
+        // acting on its first part would act on what the client did not mean to send.
+        de.end().map_err(|_| {
+            ApiError(AppError::Invalid(vec![FieldError {
+                loc: vec!["body".into()],
+                msg: "trailing characters after the JSON value".into(),
+                kind: "json_invalid".into(),
+            }]))
+        })?;
+        Ok(JsonBody(value))
     }
 }
 

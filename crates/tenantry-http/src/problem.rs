@@ -470,12 +470,12 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                 None => problem,
             }
         }
-        AppError::RateLimited(seconds) => Problem::new(
+        AppError::RateLimited(seconds, limit) => Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate-limited",
             "Too Many Requests",
             Some("ERROR_RATE_LIMITED"),
-            Some("Too many failed authentication attempts from this address".into()),
+            Some(limit.message().into()),
         )
         .with("retry_after", *seconds),
         AppError::Internal(message) => {
@@ -489,7 +489,7 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = problem_of(&self.0).into_response();
-        if let AppError::RateLimited(seconds) = self.0 {
+        if let AppError::RateLimited(seconds, _) = self.0 {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, seconds.into());

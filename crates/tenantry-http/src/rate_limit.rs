@@ -18,8 +18,9 @@ use governor::middleware::StateInformationMiddleware;
 use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{Quota, RateLimiter};
 use sha2::{Digest, Sha256};
-use tenantry_app::AppError;
+use tenantry_app::{AppError, Limit};
 
+use crate::extract::presented_credential;
 use crate::ns1::error::Ns1Error;
 use crate::problem::ApiError;
 
@@ -71,12 +72,8 @@ impl RequestLimiter {
 
 /// The bucket of a request: a digest of its credential, or its address.
 fn bucket_of(request: &Request) -> ([u8; 16], &'static str) {
-    let headers = request.headers();
-    let credential = ["x-api-key", "x-nsone-key", "authorization"]
-        .iter()
-        .find_map(|name| headers.get(*name));
     let mut digest = Sha256::new();
-    let by = match credential {
+    let by = match presented_credential(request.headers()) {
         Some(value) => {
             digest.update(b"key:");
             digest.update(value.as_bytes());
@@ -137,7 +134,7 @@ pub(crate) async fn limit_requests(
                 .wait_time_from(DefaultClock::default().now())
                 .as_secs()
                 .max(1);
-            let refused = AppError::RateLimited(wait);
+            let refused = AppError::RateLimited(wait, Limit::Requests);
             let mut response = if is_ns1_path(request.uri().path()) {
                 Ns1Error::from(refused).into_response()
             } else {

@@ -330,9 +330,11 @@ fn a_revocation_through_one_node_applies_on_another_within_a_second() {
         401,
         "the node that revoked refuses at once"
     );
+    // The cache's second, plus what two debug-built servers on a machine running the rest of
+    // the suite in parallel take to answer one request.
     while b.request("/v1/users/me", Some(key)).0 != 401 {
         assert!(
-            revoked_at.elapsed() < Duration::from_millis(1500),
+            revoked_at.elapsed() < Duration::from_millis(2500),
             "node B still accepts a revoked key"
         );
         std::thread::sleep(Duration::from_millis(20));

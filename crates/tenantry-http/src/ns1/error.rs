@@ -94,7 +94,7 @@ pub(crate) fn ns1_message(err: &AppError) -> (StatusCode, String) {
         AppError::IpNotAllowed(_) | AppError::OrganizationInactive(_) => {
             (StatusCode::FORBIDDEN, err.to_string())
         }
-        AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded".into()),
+        AppError::RateLimited(..) => (StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded".into()),
         AppError::InsufficientFunds { .. } => (StatusCode::PAYMENT_REQUIRED, err.to_string()),
         AppError::Internal(_) => (
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -129,7 +129,7 @@ impl IntoResponse for Ns1Error {
             Ns1Error::Message(status, message) => (*status, message.clone()),
         };
         let mut response = (status, Json(json!({ "message": message }))).into_response();
-        if let Ns1Error::App(AppError::RateLimited(seconds)) = self {
+        if let Ns1Error::App(AppError::RateLimited(seconds, _)) = self {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, seconds.into());

@@ -640,3 +640,58 @@ async fn export_text(api: &Api, zone: &str) -> String {
         .expect("a zone file, not JSON")
         .to_owned()
 }
+
+#[tokio::test]
+async fn replacing_rrsets_needs_the_field_and_only_an_explicit_empty_list_empties_a_zone() {
+    for api in apis().await {
+        create(
+            &api,
+            json!({"name": "keep.example", "rrsets": [
+                {"name": "www", "type": "A", "ttl": 300, "records": [{"rdata": "192.0.2.1"}]}]}),
+        )
+        .await;
+        let before = rrsets(&zone(&api, "keep.example").await);
+        for body in [
+            "{}",
+            "[]",
+            r#"{"rrset": [{"name": "www", "type": "A", "ttl": 300, "records": []}]}"#,
+            r#"{"rrsets": []} and then some"#,
+        ] {
+            api.call(Method::PUT, "/v1/dns/keep.example/rrsets")
+                .raw(body)
+                .header("content-type", "application/json")
+                .expect(StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+        }
+        assert_eq!(rrsets(&zone(&api, "keep.example").await), before);
+        api.call(Method::PUT, "/v1/dns/keep.example/rrsets")
+            .json(json!({"rrsets": []}))
+            .expect(StatusCode::NO_CONTENT)
+            .await;
+        assert!(
+            !rrsets(&zone(&api, "keep.example").await)
+                .iter()
+                .any(|(name, ..)| name.starts_with("www")),
+            "{:?}",
+            api.engine()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_body_with_anything_after_its_json_value_is_refused_and_nothing_happens() {
+    for api in apis().await {
+        let err = api
+            .call(Method::POST, "/v1/users")
+            .raw(r#"{"username": "trailing-garbage"} this is not json"#)
+            .header("content-type", "application/json")
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(err["errors"][0]["type"], "json_invalid", "{err}");
+        let found = api
+            .get("/v1/organizations/users?search=trailing-garbage")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(found["pagination"]["total_items"], 0);
+    }
+}

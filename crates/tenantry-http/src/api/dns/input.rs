@@ -210,9 +210,10 @@ pub(super) fn rrset_ops(zone: &ZoneName, body: RrsetOpsBody) -> Result<Vec<Rrset
     })
 }
 
+/// `rrsets` is required: emptying a zone takes an explicit `"rrsets": []`, never a body that
+/// lacks the field or misspells it.
 #[derive(Deserialize)]
 pub(crate) struct ReplaceBody {
-    #[serde(default)]
     pub(super) rrsets: Vec<RrsetBody>,
 }
 

@@ -370,7 +370,26 @@ async fn past_its_limit_a_credential_is_refused_with_429_until_the_period_refill
         )
         .await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-        assert!(problem["code"].is_string(), "{problem}");
+        assert_eq!(problem["code"], "ERROR_RATE_LIMITED");
+        // A quota says so, not "failed authentications".
+        assert!(
+            problem["detail"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("Request quota exceeded")),
+            "{problem}"
+        );
+        // The bucket is the credential as authentication reads it: spaces around a bearer
+        // token are no way into a fresh bucket.
+        let padded = format!("Bearer    {}  ", api.key());
+        let (status, _, _) = send_raw(
+            &router,
+            Method::GET,
+            "/v1/dns",
+            &[("authorization", padded.as_str())],
+            None,
+        )
+        .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
         // Another credential has its own bucket.
         let other = [("x-nsone-key", api.t.boot.operator_api_key.as_str())];
         let (status, _, _) = send_raw(&router, Method::GET, "/v1/ops/orgs", &other, None).await;
