@@ -194,8 +194,31 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         } else {
             &bytes
         };
-        let mut de = serde_json::Deserializer::from_slice(bytes);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+        // Parsed whole first (anything after the value makes it invalid: acting on its first
+        // part would act on what the client did not mean to send), then checked for control
+        // characters, then read into its type.
+        let json: serde_json::Value = serde_json::from_slice(bytes).map_err(|err| {
+            ApiError(AppError::Invalid(vec![FieldError {
+                loc: vec!["body".into()],
+                msg: err
+                    .to_string()
+                    .split(" at line ")
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned(),
+                kind: "json_invalid".into(),
+            }]))
+        })?;
+        if let Some(path) = crate::control_chars::first_in_json(&json) {
+            let mut loc = vec!["body".to_owned()];
+            loc.extend(path);
+            return Err(ApiError(AppError::Invalid(vec![FieldError {
+                loc,
+                msg: crate::control_chars::MESSAGE.into(),
+                kind: "string_control_character".into(),
+            }])));
+        }
+        let value = serde_path_to_error::deserialize(json).map_err(|err| {
             let mut loc = vec!["body".to_owned()];
             loc.extend(
                 err.path()
@@ -224,15 +247,6 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 loc,
                 msg,
                 kind: kind.into(),
-            }]))
-        })?;
-        // Anything after the value (`{"name":"x"} not json`) makes the whole body invalid:
-        // acting on its first part would act on what the client did not mean to send.
-        de.end().map_err(|_| {
-            ApiError(AppError::Invalid(vec![FieldError {
-                loc: vec!["body".into()],
-                msg: "trailing characters after the JSON value".into(),
-                kind: "json_invalid".into(),
             }]))
         })?;
         Ok(JsonBody(value))

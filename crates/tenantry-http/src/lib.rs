@@ -4,6 +4,7 @@
 
 mod api;
 mod auth_limit;
+mod control_chars;
 mod endpoint;
 mod extract;
 mod health;

@@ -6,6 +6,7 @@ use axum::extract::{FromRequestParts, RawQuery};
 use axum::http::request::Parts;
 use tenantry_app::{AppError, FieldError};
 
+use crate::control_chars::{MESSAGE, has_control_char};
 use crate::problem::ApiError;
 
 pub(crate) struct QueryParams {
@@ -20,9 +21,20 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
         let RawQuery(raw) = RawQuery::from_request_parts(parts, state)
             .await
             .unwrap_or(RawQuery(None));
-        let pairs = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
-            .into_owned()
-            .collect();
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+                .into_owned()
+                .collect();
+        if let Some((key, _)) = pairs
+            .iter()
+            .find(|(k, v)| has_control_char(k) || has_control_char(v))
+        {
+            return Err(ApiError(AppError::Invalid(vec![FieldError {
+                loc: vec!["query".into(), key.clone()],
+                msg: MESSAGE.into(),
+                kind: "string_control_character".into(),
+            }])));
+        }
         Ok(QueryParams {
             pairs,
             errors: Vec::new(),

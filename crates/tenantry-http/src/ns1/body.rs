@@ -22,7 +22,17 @@ impl<S: Send + Sync> FromRequest<S> for Ns1Body {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Ns1Body(Map::new()));
         }
-        match serde_json::from_slice::<Value>(&bytes) {
+        let parsed = serde_json::from_slice::<Value>(&bytes);
+        if let Ok(json) = &parsed
+            && let Some(path) = crate::control_chars::first_in_json(json)
+        {
+            return Err(Ns1Error::bad_request(format!(
+                "invalid: {} {}",
+                path.join("."),
+                crate::control_chars::MESSAGE
+            )));
+        }
+        match parsed {
             Ok(Value::Object(map)) => Ok(Ns1Body(map)),
             // ns1-python sends `null` as the body of calls that have none.
             Ok(Value::Null) => Ok(Ns1Body(Map::new())),

@@ -2,6 +2,8 @@
 
 use axum::http::{Method, StatusCode};
 
+use serde_json::json;
+
 use crate::support::apis;
 
 #[tokio::test]
@@ -30,5 +32,67 @@ async fn unknown_routes_methods_and_bodies_answer_json_problems() {
         assert_eq!(body["type"], "request-validation-failed");
         api.get("/healthz").anonymous().expect(StatusCode::OK).await;
         api.get("/readyz").anonymous().expect(StatusCode::OK).await;
+    }
+}
+
+#[tokio::test]
+async fn control_characters_in_any_text_are_a_422_naming_the_field() {
+    for api in apis().await {
+        let err = api
+            .post(
+                "/v1/users",
+                json!({"username": "nul-user", "first_name": "A\u{0}B"}),
+            )
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(
+            err["errors"][0]["loc"],
+            json!(["body", "first_name"]),
+            "{err}"
+        );
+        assert_eq!(err["errors"][0]["type"], "string_control_character");
+        let err = api
+            .post(
+                "/v1/organizations",
+                json!({"name": "Fine", "users": [{"username": "ok-user"}, {"username": "esc\u{1b}"}]}),
+            )
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(
+            err["errors"][0]["loc"],
+            json!(["body", "users", "1", "username"])
+        );
+        let err = api
+            .get("/v1/organizations/users?search=a%00b")
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(err["errors"][0]["loc"], json!(["query", "search"]));
+        // Nothing was written, on either engine.
+        let found = api
+            .get("/v1/organizations/users?search=nul-user")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(found["pagination"]["total_items"], 0);
+        // NS1's bodies are held to the same rule.
+        let (status, body) = api
+            .call(axum::http::Method::PUT, "/v1/account/apikeys")
+            .header("x-nsone-key", &api.t.boot.api_key)
+            .json(json!({"name": "key\u{0}name"}))
+            .send()
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(
+            body["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("name must not contain control characters")),
+            "{body}"
+        );
+        // Tabs and line breaks are text.
+        api.post(
+            "/v1/users",
+            json!({"username": "tab-user", "first_name": "A\tB"}),
+        )
+        .expect(StatusCode::OK)
+        .await;
     }
 }
