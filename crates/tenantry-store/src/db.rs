@@ -109,8 +109,27 @@ pub(crate) use on_tx;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
+/// Creates the database file, if missing, readable and writable by its owner only. SQLite
+/// gives its WAL and shared-memory files the database file's permissions, so they follow.
+fn create_private(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if path.as_os_str().is_empty() || path == std::path::Path::new(":memory:") {
+        return Ok(());
+    }
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+    {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(err) => Err(StoreError::Database(sqlx::Error::Io(err))),
+    }
+}
+
 impl Db {
-    /// Opens `sqlite://PATH` (created if missing) or `postgres://…`.
+    /// Opens `sqlite://PATH` (created if missing, mode 0600) or `postgres://…`.
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Self> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let connect = PgConnectOptions::from_str(url)?;
@@ -130,6 +149,7 @@ impl Db {
             .pragma("temp_store", "memory")
             .foreign_keys(true)
             .busy_timeout(options.busy_timeout);
+        create_private(connect.get_filename())?;
         // A local file's connections do not go stale: skip the ping sqlx sends on every
         // acquire, a round trip to the connection's worker thread.
         let write = Writer::new(connect.connect().await?);

@@ -755,3 +755,22 @@ async fn writes_dropped_at_any_point_leave_the_others_whole() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_sqlite_files_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tenantry_testkit::sqlite().await;
+    // A write, so the WAL and shared-memory files exist too.
+    new_org(&t.db, None, "Private", None).await;
+    let path = t.url.trim_start_matches("sqlite://");
+    let mut checked = 0;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{path}{suffix}");
+        let Ok(meta) = std::fs::metadata(&file) else {
+            continue;
+        };
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600, "{file}");
+        checked += 1;
+    }
+    assert!(checked >= 2, "the database and its WAL were found");
+}
