@@ -1,6 +1,5 @@
 //! Sessions, sign-in secrets and memberships, each scenario on SQLite and PostgreSQL.
 
-use serde_json::Map;
 use tenantry_core::{SessionId, UserId};
 use tenantry_store::organizations::Organization;
 use tenantry_store::sessions::{self, NewSessionToken, TokenKind};
@@ -12,22 +11,9 @@ mod common;
 use common::{auth, new_org, now};
 
 async fn person(db: &Db, org: &Organization, username: &str) -> User {
-    let t = now();
     let user = User {
-        id: UserId::generate(),
-        organization_id: org.id,
-        username: username.into(),
-        email: Some(format!("{username}@example.com")),
-        first_name: None,
-        last_name: None,
-        locale: None,
-        phone: None,
-        role: "viewer".into(),
         password_hash: Some("$argon2id$stand-in".into()),
-        attributes: Map::new(),
-        created_on: t,
-        updated_on: t,
-        deactivated_on: None,
+        ..common::user(org.id, username, &format!("{username}@example.com"))
     };
     let mut tx = db.begin().await.unwrap();
     users::insert(&mut tx, &auth(org.id), &user).await.unwrap();

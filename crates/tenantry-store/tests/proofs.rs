@@ -1,13 +1,13 @@
 //! Every family of store writes refuses a proof made for another organization, in every
 //! build (the check used to be a `debug_assert`), on SQLite and PostgreSQL.
 
-use serde_json::{Map, json};
-use tenantry_core::{ApiKeyId, AuditEventId, OrgStatus, OrganizationId, UserId, ZoneId};
+use serde_json::json;
+use tenantry_core::{ApiKeyId, AuditEventId, OrgStatus, OrganizationId, ZoneId};
 use tenantry_store::audit::{self, AuditEvent};
 use tenantry_store::credentials::{self, Credential};
 use tenantry_store::dns::{self, Zone};
 use tenantry_store::organizations::{self, Organization, OrganizationProfile};
-use tenantry_store::users::{self, User};
+use tenantry_store::users::{self};
 use tenantry_store::{StoreError, memberships};
 
 mod common;
@@ -27,22 +27,7 @@ async fn a_proof_for_another_organization_writes_nothing() {
         let at = now();
         let mut tx = t.db.begin().await.unwrap();
 
-        let user = User {
-            id: UserId::generate(),
-            organization_id: mine.id,
-            username: "jane".into(),
-            email: None,
-            first_name: None,
-            last_name: None,
-            locale: None,
-            phone: None,
-            role: "viewer".into(),
-            password_hash: None,
-            attributes: Map::new(),
-            created_on: at,
-            updated_on: at,
-            deactivated_on: None,
-        };
+        let user = common::user(mine.id, "jane", "jane@example.com");
         assert!(
             refused(users::insert(&mut tx, &wrong, &user).await),
             "users"

@@ -1,8 +1,8 @@
 //! Storage behaviour, each scenario on SQLite and PostgreSQL.
 
-use serde_json::{Map, json};
+use serde_json::json;
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{ApiKeyId, AuditEventId, OrganizationId, UserId};
+use tenantry_core::{ApiKeyId, AuditEventId, OrganizationId};
 use tenantry_store::audit::{self, AuditEvent, AuditFilter};
 use tenantry_store::credentials::{self, Credential, CredentialStatus};
 use tenantry_store::ip_restrictions::{self, IpRestriction};
@@ -12,27 +12,7 @@ use tenantry_store::{Db, PageRequest, SortOrder, StoreError, attributes};
 use time::Duration;
 
 mod common;
-use common::{auth, new_org, now};
-
-fn user(org: OrganizationId, username: &str, email: &str) -> User {
-    let t = now();
-    User {
-        id: UserId::generate(),
-        organization_id: org,
-        username: username.into(),
-        email: Some(email.into()),
-        first_name: None,
-        last_name: None,
-        locale: None,
-        phone: None,
-        role: "viewer".into(),
-        password_hash: None,
-        attributes: Map::new(),
-        created_on: t,
-        updated_on: t,
-        deactivated_on: None,
-    }
-}
+use common::{auth, new_org, now, user};
 
 async fn insert_user(db: &Db, user: &User) -> Result<(), StoreError> {
     let mut tx = db.begin().await.unwrap();

@@ -60,3 +60,24 @@ pub async fn new_org(
     tx.commit().await.unwrap();
     org
 }
+
+/// A viewer of `org`, not yet stored.
+pub fn user(org: OrganizationId, username: &str, email: &str) -> tenantry_store::users::User {
+    let t = now();
+    tenantry_store::users::User {
+        id: tenantry_core::UserId::generate(),
+        organization_id: org,
+        username: username.into(),
+        email: Some(email.into()),
+        first_name: None,
+        last_name: None,
+        locale: None,
+        phone: None,
+        role: "viewer".into(),
+        password_hash: None,
+        attributes: serde_json::Map::new(),
+        created_on: t,
+        updated_on: t,
+        deactivated_on: None,
+    }
+}
