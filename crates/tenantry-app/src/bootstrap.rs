@@ -1,12 +1,10 @@
 //! First start of a platform: the operator, the first top-level organization, its owner and
 //! an admin credential, in one transaction. Refused once an operator exists.
 
-use crate::authz::Authorized;
 use serde_json::Value;
+use tenantry_core::perms::{KEYS_MANAGE, ORG_MANAGE, USERS_MANAGE};
 use tenantry_core::values::{Currency, Email, Username};
-use tenantry_core::{
-    BuiltinRole, OperatorId, OrgStatus, OrganizationId, Permission, Resource, Scope,
-};
+use tenantry_core::{BuiltinRole, OperatorId, OrgStatus, OrganizationId};
 use tenantry_store::Tx;
 use tenantry_store::billing::accounts;
 use tenantry_store::operators;
@@ -110,7 +108,7 @@ pub(crate) async fn top_level_create(
     operator: &OperatorActor,
     name: String,
     now: OffsetDateTime,
-) -> Result<(Organization, Authorized, Actor)> {
+) -> Result<(Organization, Actor)> {
     let org = Organization {
         id: OrganizationId::generate(),
         org_id: organizations::next_org_id(tx).await?,
@@ -127,11 +125,7 @@ pub(crate) async fn top_level_create(
         updated_on: now,
         deleted_on: None,
     };
-    let auth = crate::authz::operator_proof(
-        operator,
-        org.id,
-        Permission::new(Resource::Organization, Scope::Manage),
-    );
+    let auth = crate::authz::operator_proof(operator, org.id, ORG_MANAGE);
     let actor = operator.in_org(&org);
     organizations::insert(tx, &auth, &org).await?;
     accounts::insert(tx, &auth, Currency::Eur, now).await?;
@@ -149,7 +143,7 @@ pub(crate) async fn top_level_create(
     )
     .await?;
 
-    Ok((org, auth, actor))
+    Ok((org, actor))
 }
 
 async fn tenant_create(
@@ -159,8 +153,7 @@ async fn tenant_create(
     now: OffsetDateTime,
 ) -> Result<Tenant> {
     let operator = OperatorActor::new(operator, RequestMeta::default());
-    let (org, auth, actor) =
-        top_level_create(tx, &operator, request.organization_name, now).await?;
+    let (org, actor) = top_level_create(tx, &operator, request.organization_name, now).await?;
     let owner = build_user(
         UserCreate {
             username: request.username,
@@ -177,10 +170,11 @@ async fn tenant_create(
         BuiltinRole::Owner.label(),
         now,
     )?;
-    users::insert(tx, &auth, &owner).await?;
+    let people = crate::authz::operator_proof(&operator, org.id, USERS_MANAGE);
+    users::insert(tx, &people, &owner).await?;
     record(
         tx,
-        &auth,
+        &people,
         &actor,
         now,
         "user.created",
@@ -197,10 +191,11 @@ async fn tenant_create(
         ..Default::default()
     };
     let issued = new_credential(org.id, Some(owner.id), create, now);
-    credentials::insert(tx, &auth, &issued.credential).await?;
+    let keys = crate::authz::operator_proof(&operator, org.id, KEYS_MANAGE);
+    credentials::insert(tx, &keys, &issued.credential).await?;
     record(
         tx,
-        &auth,
+        &keys,
         &actor,
         now,
         "api_key.created",

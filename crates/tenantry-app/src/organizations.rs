@@ -23,7 +23,7 @@ use crate::billing::BillingView;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::authorize_org;
 use crate::users::{UserCreate, build_user};
-use tenantry_core::perms::{ORG_DELETE, ORG_MANAGE, ORG_READ};
+use tenantry_core::perms::{ORG_DELETE, ORG_MANAGE, ORG_READ, USERS_MANAGE};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BillingMode {
@@ -217,6 +217,9 @@ impl App {
         // into it through the same policy.
         let child_auth = require(&actor.principal, ORG_MANAGE, &org.scope())
             .map_err(|d| AppError::from_denied(d, NotFoundKind::Organization, org.id))?;
+        // Its people (its first users, or the creator as its owner) are written as users.
+        let people_auth = require(&actor.principal, USERS_MANAGE, &org.scope())
+            .map_err(|d| AppError::from_denied(d, NotFoundKind::Organization, org.id))?;
         for attribute in &command.attributes {
             attributes::upsert(
                 &mut tx,
@@ -247,7 +250,7 @@ impl App {
         {
             memberships::put(
                 &mut tx,
-                &child_auth,
+                &people_auth,
                 creator,
                 BuiltinRole::Owner.label(),
                 now,
@@ -255,7 +258,7 @@ impl App {
             .await?;
             record(
                 &mut tx,
-                &child_auth,
+                &people_auth,
                 actor,
                 now,
                 "membership.created",
@@ -285,10 +288,10 @@ impl App {
                 (_, role) => role.unwrap_or(BuiltinRole::Admin),
             };
             let user = build_user(user, org.id, role.label(), now)?;
-            users::insert(&mut tx, &child_auth, &user).await?;
+            users::insert(&mut tx, &people_auth, &user).await?;
             record(
                 &mut tx,
-                &child_auth,
+                &people_auth,
                 actor,
                 now,
                 "user.created",

@@ -85,11 +85,22 @@ pub trait Proof: Send + Sync {
     /// Whether this proof lets its holder do `permission` on `organization_id`: a proof for
     /// a write also covers reading what it writes.
     fn covers(&self, organization_id: OrganizationId, permission: Permission) -> bool {
-        let proven = self.permission();
-        self.organization_id() == organization_id
-            && proven.resource == permission.resource
-            && (proven.scope == permission.scope || !permission.scope.is_write())
+        proof_covers(
+            (self.organization_id(), self.permission()),
+            (organization_id, permission),
+        )
     }
+}
+
+/// Whether what was proven (`permission` on an organization) covers what is asked: the same
+/// organization and resource, and the same action or a read.
+pub fn proof_covers(
+    (proven_organization, proven): (OrganizationId, Permission),
+    (organization, asked): (OrganizationId, Permission),
+) -> bool {
+    proven_organization == organization
+        && proven.resource == asked.resource
+        && (proven.scope == asked.scope || !asked.scope.is_write())
 }
 
 impl Principal {

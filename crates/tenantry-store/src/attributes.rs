@@ -2,12 +2,14 @@
 
 use serde_json::Value;
 use sqlx::types::Json;
+use tenantry_core::perms::{ORG_MANAGE, ORG_READ};
 use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
+use crate::proof::proven;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Attribute {
@@ -56,11 +58,11 @@ const UPSERT: &str = "INSERT INTO organization_attributes (organization_id, key,
     ON CONFLICT (organization_id, key) DO UPDATE SET value = excluded.value, \
     private = excluded.private, protected = excluded.protected, updated_on = excluded.updated_on";
 
-/// Every attribute of an organization, by key.
-/// The attributes of the proof's organization.
+/// Every attribute of the proof's organization, by key.
 pub async fn list(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<Attribute>> {
+    let organization = proven(auth, ORG_READ)?;
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, AttributeRow>(SELECT_ALL)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .fetch_all(conn)
         .await)?;
     Ok(rows.into_iter().map(Attribute::from).collect())
@@ -76,8 +78,9 @@ pub async fn upsert(
     protected: bool,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPSERT)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(key)
         .bind(Json(value))
         .bind(private)

@@ -3,13 +3,15 @@
 use sea_query::{Alias, Expr, Query};
 use serde_json::Value;
 use sqlx::types::Json;
+use tenantry_core::perms::AUDIT_READ;
 use tenantry_core::{AuditEventId, OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
+use crate::proof::{proven, proven_change_in};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
@@ -78,15 +80,11 @@ const INSERT: &str = "INSERT INTO audit_events (id, organization_id, actor_kind,
     target_kind, target_id, changes, request_id, client_ip, created_on) \
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-/// Appends an event for a change in the authorized organization.
+/// Appends an event for a change in the authorized organization: the proof of that change,
+/// whatever it changed, is the proof the event needs.
 pub async fn append(tx: &mut Tx, auth: &dyn Proof, event: &AuditEvent) -> Result<()> {
-    if event.organization_id != Some(auth.organization_id()) {
-        return Err(StoreError::ProofMismatch(format!(
-            "an audit event of {:?} under a proof for {}",
-            event.organization_id,
-            auth.organization_id()
-        )));
-    }
+    let organizations: Vec<_> = event.organization_id.into_iter().collect();
+    proven_change_in(auth, &organizations, "an audit event")?;
     insert(tx, event).await
 }
 
@@ -135,7 +133,7 @@ pub async fn list(
     order: SortOrder,
     page: PageRequest,
 ) -> Result<Page<AuditEvent>> {
-    let root = auth.organization_id();
+    let root = proven(auth, AUDIT_READ)?;
     let mut query = Query::select();
     query
         .columns(COLUMNS.map(Alias::new))

@@ -1,13 +1,15 @@
 //! API credentials: only SHA-256 digests of the key and the OAuth client secret are stored.
 
 use sea_query::{Alias, Expr, Query};
+use tenantry_core::perms::{KEYS_DELETE, KEYS_MANAGE, KEYS_READ, ORG_DELETE};
 use tenantry_core::{ApiKeyId, OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Db, Tx, on_tx};
-use crate::error::{Result, classify, ensure_proof_for};
+use crate::error::{Result, classify};
 use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
+use crate::proof::{proven, proven_for};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Credential {
@@ -126,10 +128,10 @@ pub async fn get(tx: &mut Tx, id: ApiKeyId) -> Result<Option<Credential>> {
 
 /// Stores a new credential; a second successor of one credential is a `UniqueViolation`.
 pub async fn insert(tx: &mut Tx, auth: &dyn Proof, credential: &Credential) -> Result<()> {
-    ensure_proof_for(auth, credential.organization_id, "a credential")?;
+    proven_for(auth, credential.organization_id, KEYS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(credential.id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(credential.organization_id.uuid())
         .bind(credential.created_by.map(|id| id.uuid()))
         .bind(&credential.name)
         .bind(&credential.description)
@@ -174,9 +176,10 @@ pub async fn list_live(tx: &mut Tx, organization_id: OrganizationId) -> Result<V
 
 /// Renames a credential of the authorized organization.
 pub async fn rename(tx: &mut Tx, auth: &dyn Proof, id: ApiKeyId, name: &str) -> Result<()> {
+    let organization = proven(auth, KEYS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(RENAME)
         .bind(id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(name)
         .execute(conn)
         .await
@@ -186,9 +189,10 @@ pub async fn rename(tx: &mut Tx, auth: &dyn Proof, id: ApiKeyId, name: &str) -> 
 
 /// Changes which role a credential of the authorized organization holds.
 pub async fn set_role(tx: &mut Tx, auth: &dyn Proof, id: ApiKeyId, role: &str) -> Result<()> {
+    let organization = proven(auth, KEYS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(SET_ROLE)
         .bind(id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(role)
         .execute(conn)
         .await
@@ -202,9 +206,10 @@ pub async fn revoke(
     id: ApiKeyId,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, KEYS_DELETE)?;
     on_tx!(tx, conn => sqlx::query(REVOKE)
         .bind(id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(now)
         .execute(conn)
         .await
@@ -219,9 +224,10 @@ pub async fn set_expiry(
     id: ApiKeyId,
     expires_at: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, KEYS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(SET_EXPIRY)
         .bind(id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(expires_at)
         .execute(conn)
         .await
@@ -240,8 +246,9 @@ pub async fn successor(tx: &mut Tx, id: ApiKeyId) -> Result<Option<ApiKeyId>> {
 
 /// Revokes every credential of the authorized organization (when it is deleted).
 pub async fn revoke_all(tx: &mut Tx, auth: &dyn Proof, now: OffsetDateTime) -> Result<()> {
+    let organization = proven(auth, ORG_DELETE)?;
     on_tx!(tx, conn => sqlx::query(REVOKE_ORG)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(now)
         .execute(conn)
         .await
@@ -273,7 +280,7 @@ pub async fn list(
     now: OffsetDateTime,
     page: PageRequest,
 ) -> Result<Page<Credential>> {
-    let organization_id = auth.organization_id();
+    let organization_id = proven(auth, KEYS_READ)?;
     let mut query = Query::select();
     query
         .columns(COLUMNS.map(Alias::new))

@@ -4,16 +4,18 @@
 
 use sea_query::{Alias, Expr, Func, Query};
 use sqlx::types::Json;
-use tenantry_core::{OrganizationId, Proof, ZoneId};
+use tenantry_core::perms::{DNS_DELETE, DNS_MANAGE, DNS_READ, ORG_DELETE};
+use tenantry_core::{OrganizationId, Permission, Proof, ZoneId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::{Result, classify, ensure_proof_for};
+use crate::error::{Result, classify};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
     time_ranges,
 };
+use crate::proof::{proven, proven_for};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
@@ -127,8 +129,8 @@ const DELETE_RRSETS: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1";
 const COUNT_BY_DNSSEC: &str = "SELECT dnssec_status, COUNT(*) FROM dns_zones \
     WHERE organization_id = $1 GROUP BY dnssec_status ORDER BY dnssec_status";
 
-fn checked(auth: &dyn Proof, zone: &Zone) -> Result<()> {
-    ensure_proof_for(auth, zone.organization_id, "a DNS write")
+fn checked(auth: &dyn Proof, zone: &Zone, action: Permission) -> Result<()> {
+    proven_for(auth, zone.organization_id, action)
 }
 
 pub async fn zone_by_name(tx: &mut Tx, name: &str) -> Result<Option<Zone>> {
@@ -142,10 +144,10 @@ pub async fn zone_by_name(tx: &mut Tx, name: &str) -> Result<Option<Zone>> {
 /// Stores a new zone of the authorized organization; a name already taken anywhere is a
 /// `UniqueViolation`.
 pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
-    checked(auth, zone)?;
+    checked(auth, zone, DNS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(INSERT_ZONE)
         .bind(zone.id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(zone.organization_id.uuid())
         .bind(&zone.name)
         .bind(&zone.dnssec_status)
         .bind(zone.serial)
@@ -160,10 +162,10 @@ pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
 
 /// Stores a zone's new serial and change time.
 pub async fn touch_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
-    checked(auth, zone)?;
+    checked(auth, zone, DNS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(TOUCH_ZONE)
         .bind(zone.id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(zone.organization_id.uuid())
         .bind(zone.serial)
         .bind(zone.updated_on)
         .execute(conn)
@@ -174,10 +176,10 @@ pub async fn touch_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()
 
 /// Removes a zone with all its rrsets.
 pub async fn delete_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
-    checked(auth, zone)?;
+    checked(auth, zone, DNS_DELETE)?;
     on_tx!(tx, conn => sqlx::query(DELETE_ZONE)
         .bind(zone.id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(zone.organization_id.uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -244,7 +246,7 @@ pub async fn rrsets_of_zones(tx: &mut Tx, zones: &[ZoneId]) -> Result<Vec<(ZoneI
 
 /// Creates or replaces the rrset of its name and type.
 pub async fn upsert_rrset(tx: &mut Tx, auth: &dyn Proof, zone: &Zone, rrset: &Rrset) -> Result<()> {
-    checked(auth, zone)?;
+    checked(auth, zone, DNS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPSERT_RRSET)
         .bind(zone.id.uuid())
         .bind(&rrset.name)
@@ -265,7 +267,7 @@ pub async fn delete_rrset(
     name: &str,
     rtype: &str,
 ) -> Result<bool> {
-    checked(auth, zone)?;
+    checked(auth, zone, DNS_MANAGE)?;
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE_RRSET)
         .bind(zone.id.uuid())
         .bind(name)
@@ -278,7 +280,7 @@ pub async fn delete_rrset(
 
 /// Deletes every rrset of a zone (before a replacement set is written).
 pub async fn delete_rrsets(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
-    checked(auth, zone)?;
+    checked(auth, zone, DNS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(DELETE_RRSETS)
         .bind(zone.id.uuid())
         .execute(conn)
@@ -290,8 +292,9 @@ pub async fn delete_rrsets(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result
 /// Deletes every zone of the authorized organization with its rrsets (when the organization
 /// is deleted), freeing the names.
 pub async fn delete_all_zones(tx: &mut Tx, auth: &dyn Proof) -> Result<u64> {
+    let organization = proven(auth, ORG_DELETE)?;
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE_ORG_ZONES)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -324,15 +327,14 @@ pub struct ZoneFilter {
     pub order: SortOrder,
 }
 
-/// A page of an organization's zones (without their rrsets).
-/// The zones of the proof's organization.
+/// A page of the proof's organization's zones (without their rrsets).
 pub async fn list_zones(
     tx: &mut Tx,
     auth: &dyn Proof,
     filter: &ZoneFilter,
     page: PageRequest,
 ) -> Result<Page<Zone>> {
-    let organization = auth.organization_id();
+    let organization = proven(auth, DNS_READ)?;
     let col = |name: &str| Expr::col(Alias::new(name));
     let mut query = Query::select();
     query
@@ -389,9 +391,10 @@ pub async fn list_zones(
 
 /// How many zones an organization has, by DNSSEC status.
 pub async fn count_by_dnssec(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<(String, i64)>> {
+    let organization = proven(auth, DNS_READ)?;
     Ok(
         on_tx!(tx, conn => sqlx::query_as::<_, (String, i64)>(COUNT_BY_DNSSEC)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .fetch_all(conn)
         .await)?,
     )

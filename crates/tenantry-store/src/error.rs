@@ -81,22 +81,6 @@ impl Unique {
     }
 }
 
-/// Refuses a write into `organization` under a proof for another one, in every build: a use
-/// case that passes the wrong proof is a defect, and the write must not happen.
-pub(crate) fn ensure_proof_for(
-    auth: &dyn tenantry_core::Proof,
-    organization: tenantry_core::OrganizationId,
-    what: &str,
-) -> Result<()> {
-    if auth.organization_id() == organization {
-        return Ok(());
-    }
-    Err(StoreError::ProofMismatch(format!(
-        "{what} of {organization} under a proof for {}",
-        auth.organization_id()
-    )))
-}
-
 /// The message the billing triggers raise for a purchase below its account's floor.
 const INSUFFICIENT_FUNDS: &str = "ERROR_INSUFFICIENT_FUNDS";
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, StoreError};
+use crate::proof::{HOLDER_WRITES, proven_any};
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Grant {
@@ -51,9 +52,10 @@ pub async fn get(tx: &mut Tx, holder: Uuid) -> Result<Option<Grant>> {
 /// Sets what a user or key of the proof's organization holds; the holder of another
 /// organization is refused (the conditional update changes no row).
 pub async fn put(tx: &mut Tx, auth: &dyn Proof, holder: Uuid, grant: &Grant) -> Result<()> {
+    let organization = proven_any(auth, HOLDER_WRITES)?;
     let written = on_tx!(tx, conn => sqlx::query(UPSERT)
         .bind(holder)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(grant.permissions.as_ref().map(Json))
         .bind(Json(&grant.ip_whitelist))
         .bind(grant.ip_whitelist_strict)
@@ -63,7 +65,7 @@ pub async fn put(tx: &mut Tx, auth: &dyn Proof, holder: Uuid, grant: &Grant) -> 
     if written == 0 {
         return Err(StoreError::ProofMismatch(format!(
             "the grant of {holder}, held in another organization than {}",
-            auth.organization_id()
+            organization
         )));
     }
     Ok(())
@@ -71,9 +73,10 @@ pub async fn put(tx: &mut Tx, auth: &dyn Proof, holder: Uuid, grant: &Grant) -> 
 
 /// Drops what a user or key held beyond its role (its role was set through the Tenantry API).
 pub async fn delete(tx: &mut Tx, auth: &dyn Proof, holder: Uuid) -> Result<()> {
+    let organization = proven_any(auth, HOLDER_WRITES)?;
     on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(holder)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

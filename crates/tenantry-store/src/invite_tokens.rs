@@ -1,12 +1,14 @@
 //! Invite tokens an operator issues so a user can set a password: stored as SHA-256 digests,
 //! redeemed once (the row is deleted), and useless after `expires_at`.
 
+use tenantry_core::perms::USERS_MANAGE;
 use tenantry_core::{Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, StoreError};
+use crate::proof::proven;
 
 const DELETE_OTHERS: &str = "DELETE FROM invite_tokens WHERE user_id = $1 AND token_digest <> $2";
 // Inserts only for a live user of the proof's organization, so the proof is checked by the
@@ -28,19 +30,20 @@ pub async fn replace(
     expires_at: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, USERS_MANAGE)?;
     let inserted = on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(token_digest)
         .bind(user.uuid())
         .bind(expires_at)
         .bind(now)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
     if inserted == 0 {
         return Err(StoreError::ProofMismatch(format!(
             "an invite token for {user}, not a live user of {}",
-            auth.organization_id()
+            organization
         )));
     }
     // Only now, so a refused token leaves the user's current one in place.

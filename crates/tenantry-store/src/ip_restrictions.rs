@@ -1,5 +1,6 @@
 //! IP restrictions: the networks an organization's credentials may be used from.
 
+use tenantry_core::perms::{ORG_MANAGE, ORG_READ};
 use tenantry_core::values::IpNetwork;
 use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
@@ -7,6 +8,7 @@ use uuid::Uuid;
 
 use crate::db::{Db, Tx, on_tx, parse_stored};
 use crate::error::{Result, classify};
+use crate::proof::proven;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct IpRestriction {
@@ -57,10 +59,9 @@ const DELETE: &str = "DELETE FROM ip_restrictions WHERE id = $1 AND organization
 const TOUCH: &str = "UPDATE ip_restrictions SET last_used_on = $2 \
     WHERE id = $1 AND (last_used_on IS NULL OR last_used_on < $2)";
 
-/// An organization's rules, oldest first.
-/// The rules of the proof's organization.
+/// The rules of the proof's organization, oldest first.
 pub async fn list(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<IpRestriction>> {
-    rules_for_authentication(tx, auth.organization_id()).await
+    rules_for_authentication(tx, proven(auth, ORG_READ)?).await
 }
 
 /// The rules of an organization as authentication checks them, before any actor (and so any
@@ -92,8 +93,9 @@ pub async fn insert(
     ip_network: IpNetwork,
     now: OffsetDateTime,
 ) -> Result<IpRestriction> {
+    let organization_id = proven(auth, ORG_MANAGE)?;
     let id = on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(INSERT)
-        .bind(auth.organization_id().uuid())
+        .bind(organization_id.uuid())
         .bind(ip_network.to_string())
         .bind(now)
         .fetch_one(conn)
@@ -101,7 +103,7 @@ pub async fn insert(
     .map_err(classify)?;
     Ok(IpRestriction {
         id,
-        organization_id: auth.organization_id(),
+        organization_id,
         ip_network,
         created_on: now,
         last_used_on: None,
@@ -110,9 +112,10 @@ pub async fn insert(
 
 /// Stores a rule's network and `last_used_on`.
 pub async fn update(tx: &mut Tx, auth: &dyn Proof, rule: &IpRestriction) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(rule.id)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(rule.ip_network.to_string())
         .bind(rule.last_used_on)
         .execute(conn)
@@ -123,9 +126,10 @@ pub async fn update(tx: &mut Tx, auth: &dyn Proof, rule: &IpRestriction) -> Resu
 }
 
 pub async fn delete(tx: &mut Tx, auth: &dyn Proof, id: i64) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(id)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

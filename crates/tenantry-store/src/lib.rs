@@ -7,6 +7,7 @@ mod db;
 mod error;
 mod group_commit;
 mod list;
+mod proof;
 
 pub mod attributes;
 pub mod audit;

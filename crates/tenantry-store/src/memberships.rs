@@ -3,12 +3,14 @@
 
 use std::collections::HashMap;
 
+use tenantry_core::perms::{USERS_DELETE, USERS_MANAGE, USERS_READ};
 use tenantry_core::{OrgScope, OrgStatus, OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::{Result, classify};
+use crate::proof::{PEOPLE_READS, proven, proven_any};
 
 /// An organization a user joined, where it sits in the tree, and the role held there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,8 +43,9 @@ pub async fn put(
     role: &str,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, USERS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPSERT)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(user.uuid())
         .bind(role)
         .bind(now)
@@ -55,8 +58,9 @@ pub async fn put(
 
 /// Ends `user`'s membership of the proof's organization; false when there was none.
 pub async fn delete(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<bool> {
+    let organization = proven(auth, USERS_DELETE)?;
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(user.uuid())
         .execute(conn)
         .await
@@ -66,9 +70,10 @@ pub async fn delete(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<bool>
 
 /// The role `user` holds as a member of the proof's organization.
 pub async fn role_in(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<Option<String>> {
+    let organization = proven(auth, USERS_READ)?;
     Ok(
         on_tx!(tx, conn => sqlx::query_scalar::<_, String>(SELECT_ROLE)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(user.uuid())
         .fetch_optional(conn)
         .await)?,
@@ -79,8 +84,9 @@ const ANY: &str = "SELECT EXISTS (SELECT 1 FROM memberships WHERE organization_i
 
 /// Whether the proof's organization has any member from another organization.
 pub async fn any(tx: &mut Tx, auth: &dyn Proof) -> Result<bool> {
+    let organization = proven_any(auth, PEOPLE_READS)?;
     Ok(on_tx!(tx, conn => sqlx::query_scalar::<_, bool>(ANY)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .fetch_one(conn)
         .await)?)
 }
@@ -90,8 +96,9 @@ const SELECT_ROLES: &str =
 
 /// The role of each member of the proof's organization, by user.
 pub async fn roles(tx: &mut Tx, auth: &dyn Proof) -> Result<HashMap<UserId, String>> {
+    let organization = proven_any(auth, PEOPLE_READS)?;
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, (Uuid, String)>(SELECT_ROLES)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .fetch_all(conn)
         .await)?;
     Ok(rows

@@ -1,15 +1,17 @@
 //! Organizations: the tenant tree (a top-level organization and its suborganizations).
 
 use sea_query::{Alias, Expr, Func, Query};
+use tenantry_core::perms::{ORG_DELETE, ORG_MANAGE};
 use tenantry_core::{OrgScope, OrgStatus, OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
-use crate::error::{Result, classify, ensure_proof_for};
+use crate::error::{Result, classify};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
 };
+use crate::proof::{proven, proven_for};
 
 /// The profile fields a client sets; `PATCH` rewrites them together.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -210,7 +212,7 @@ pub async fn next_org_id(tx: &mut Tx) -> Result<i64> {
 /// Creates an organization. For a suborganization `auth` must be on its parent; a top-level
 /// organization is authorized on itself (by the platform operator).
 pub async fn insert(tx: &mut Tx, auth: &dyn Proof, org: &Organization) -> Result<()> {
-    ensure_proof_for(auth, org.parent_id.unwrap_or(org.id), "an organization")?;
+    proven_for(auth, org.parent_id.unwrap_or(org.id), ORG_MANAGE)?;
     let p = &org.profile;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(org.id.uuid())
@@ -245,9 +247,10 @@ pub async fn update_profile(
     profile: &OrganizationProfile,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     let p = profile;
     on_tx!(tx, conn => sqlx::query(UPDATE_PROFILE)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(&p.name)
         .bind(&p.address_1)
         .bind(&p.address_2)
@@ -274,8 +277,9 @@ pub async fn update_status(
     status: OrgStatus,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPDATE_STATUS)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(status.as_str())
         .bind(now)
         .execute(conn)
@@ -286,8 +290,9 @@ pub async fn update_status(
 
 /// Marks the organization deleted; its rows stay for the audit trail.
 pub async fn mark_deleted(tx: &mut Tx, auth: &dyn Proof, now: OffsetDateTime) -> Result<()> {
+    let organization = proven(auth, ORG_DELETE)?;
     on_tx!(tx, conn => sqlx::query(MARK_DELETED)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(now)
         .execute(conn)
         .await

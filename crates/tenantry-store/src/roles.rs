@@ -1,12 +1,14 @@
 //! Custom roles of an organization, held by users and credentials through their label.
 
 use sqlx::types::Json;
+use tenantry_core::perms::{ORG_MANAGE, ORG_READ};
 use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
+use crate::proof::proven;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomRole {
@@ -75,8 +77,9 @@ pub async fn get(
 
 /// The custom roles of the proof's organization.
 pub async fn list(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<CustomRole>> {
+    let organization = proven(auth, ORG_READ)?;
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, RoleRow>(SELECT_ALL)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .fetch_all(conn)
         .await)?;
     Ok(rows.into_iter().map(CustomRole::from).collect())
@@ -84,8 +87,9 @@ pub async fn list(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<CustomRole>> {
 
 /// Creates a role in the authorized organization; a taken label is `UniqueViolation`.
 pub async fn insert(tx: &mut Tx, auth: &dyn Proof, role: &CustomRole) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(INSERT)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(&role.label)
         .bind(&role.name)
         .bind(&role.description)
@@ -99,8 +103,9 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, role: &CustomRole) -> Result<
 }
 
 pub async fn update(tx: &mut Tx, auth: &dyn Proof, role: &CustomRole) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPDATE)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(&role.label)
         .bind(&role.name)
         .bind(&role.description)
@@ -113,8 +118,9 @@ pub async fn update(tx: &mut Tx, auth: &dyn Proof, role: &CustomRole) -> Result<
 }
 
 pub async fn delete(tx: &mut Tx, auth: &dyn Proof, label: &str) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(DELETE)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(label)
         .execute(conn)
         .await

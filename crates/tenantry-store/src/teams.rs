@@ -3,12 +3,14 @@
 
 use serde_json::Value;
 use sqlx::types::Json;
+use tenantry_core::perms::{ORG_DELETE, TEAMS_DELETE, TEAMS_MANAGE};
 use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
+use crate::proof::{HOLDER_WRITES, proven, proven_any};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Team {
@@ -109,9 +111,10 @@ pub async fn of_member(tx: &mut Tx, holder: Uuid) -> Result<Vec<Team>> {
 
 /// Creates a team; a name taken in the organization is `StoreError::UniqueViolation`.
 pub async fn insert(tx: &mut Tx, auth: &dyn Proof, team: &Team) -> Result<()> {
+    let organization = proven(auth, TEAMS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(team.id)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(&team.name)
         .bind(Json(&team.permissions))
         .bind(Json(&team.ip_whitelist))
@@ -124,9 +127,10 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, team: &Team) -> Result<()> {
 }
 
 pub async fn update(tx: &mut Tx, auth: &dyn Proof, team: &Team) -> Result<()> {
+    let organization = proven(auth, TEAMS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(team.id)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(&team.name)
         .bind(Json(&team.permissions))
         .bind(Json(&team.ip_whitelist))
@@ -140,9 +144,10 @@ pub async fn update(tx: &mut Tx, auth: &dyn Proof, team: &Team) -> Result<()> {
 
 /// Deletes a team; its memberships go with it.
 pub async fn delete(tx: &mut Tx, auth: &dyn Proof, id: Uuid) -> Result<()> {
+    let organization = proven(auth, TEAMS_DELETE)?;
     on_tx!(tx, conn => sqlx::query(DELETE)
         .bind(id)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -151,9 +156,10 @@ pub async fn delete(tx: &mut Tx, auth: &dyn Proof, id: Uuid) -> Result<()> {
 
 /// Deletes every team of the authorized organization (when it is deleted).
 pub async fn delete_all(tx: &mut Tx, auth: &dyn Proof) -> Result<()> {
+    let organization = proven(auth, ORG_DELETE)?;
     for statement in [DELETE_ORG_MEMBERSHIPS, DELETE_ORG] {
         on_tx!(tx, conn => sqlx::query(statement)
-            .bind(auth.organization_id().uuid())
+            .bind(organization.uuid())
             .execute(conn)
             .await
             .map(|r| r.rows_affected()))?;
@@ -173,10 +179,11 @@ pub async fn members(tx: &mut Tx, team: Uuid) -> Result<Vec<Uuid>> {
 /// the teams are the authorized organization's.
 pub async fn set_memberships(
     tx: &mut Tx,
-    _auth: &dyn Proof,
+    auth: &dyn Proof,
     holder: Uuid,
     teams: &[Uuid],
 ) -> Result<()> {
+    proven_any(auth, HOLDER_WRITES)?;
     on_tx!(tx, conn => sqlx::query(CLEAR_MEMBERSHIPS)
         .bind(holder)
         .execute(conn)

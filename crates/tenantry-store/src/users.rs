@@ -4,16 +4,18 @@
 use sea_query::{Alias, Cond, Expr, Func, Query};
 use serde_json::{Map, Value};
 use sqlx::types::Json;
+use tenantry_core::perms::{ORG_DELETE, USERS_DELETE, USERS_MANAGE};
 use tenantry_core::{OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
-use crate::error::{Result, classify, ensure_proof_for};
+use crate::error::{Result, classify};
 use crate::list::{
     Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
 };
 use crate::memberships;
+use crate::proof::{PEOPLE_READS, proven, proven_any, proven_for};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -162,10 +164,10 @@ pub async fn list_all(tx: &mut Tx, organization_id: OrganizationId) -> Result<Ve
 /// Creates a user in the authorized organization. A taken username or email is
 /// `StoreError::UniqueViolation`.
 pub async fn insert(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
-    ensure_proof_for(auth, user.organization_id, "a user")?;
+    proven_for(auth, user.organization_id, USERS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(user.id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(user.organization_id.uuid())
         .bind(&user.username)
         .bind(&user.email)
         .bind(&user.first_name)
@@ -185,9 +187,10 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
 
 /// Writes a user's profile and role (not the password, see `sign_in::set_password`).
 pub async fn update(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
+    let organization = proven(auth, USERS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(UPDATE)
         .bind(user.id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(&user.username)
         .bind(&user.email)
         .bind(&user.first_name)
@@ -212,9 +215,10 @@ pub async fn set_deactivated(
     deactivated_on: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, USERS_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(SET_DEACTIVATED)
         .bind(id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(deactivated_on)
         .bind(now)
         .execute(conn)
@@ -229,9 +233,10 @@ pub async fn mark_deleted(
     id: UserId,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, USERS_DELETE)?;
     on_tx!(tx, conn => sqlx::query(MARK_DELETED)
         .bind(id.uuid())
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(now)
         .execute(conn)
         .await
@@ -241,8 +246,9 @@ pub async fn mark_deleted(
 
 /// Deletes every user of the authorized organization (when the organization is deleted).
 pub async fn mark_all_deleted(tx: &mut Tx, auth: &dyn Proof, now: OffsetDateTime) -> Result<()> {
+    let organization = proven(auth, ORG_DELETE)?;
     on_tx!(tx, conn => sqlx::query(MARK_ORG_DELETED)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(now)
         .execute(conn)
         .await
@@ -284,7 +290,7 @@ pub async fn list(
     filter: &UserFilter,
     page: PageRequest,
 ) -> Result<Page<User>> {
-    let organization_id = auth.organization_id();
+    let organization_id = proven_any(auth, PEOPLE_READS)?;
     let at_home = Expr::col(Alias::new("organization_id")).eq(organization_id.uuid());
     // Most organizations have no members from elsewhere; for them the plain condition keeps
     // the list on its covering index (an OR with a subquery would scan).

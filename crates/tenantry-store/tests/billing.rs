@@ -188,7 +188,8 @@ async fn transactions_filter_by_owner_kind_and_time() {
                     page: 1,
                     page_size: 10,
                 };
-                transactions::list(&mut tx, owner, &filter, page)
+                let (TransactionOwner::Account(org) | TransactionOwner::Organization(org)) = owner;
+                transactions::list(&mut tx, &auth(org), owner, &filter, page)
                     .await
                     .unwrap()
             }
@@ -236,11 +237,43 @@ async fn transactions_filter_by_owner_kind_and_time() {
         )
         .await;
         assert_eq!(by_reference.items, vec![charges[0].clone()]);
+        let stranger = new_org(&t.db, None, "Stranger", None).await;
         let mut tx = t.db.begin_read().await.unwrap();
         assert_eq!(
-            transactions::get(&mut tx, charges[1].id).await.unwrap(),
+            transactions::get(&mut tx, &auth(parent.id), charges[1].id)
+                .await
+                .unwrap(),
             Some(charges[1].clone())
         );
+        // The child sees the charge for its own product; a stranger sees nothing, and may
+        // not list another organization's transactions.
+        assert_eq!(
+            transactions::get(&mut tx, &auth(child.id), charges[1].id)
+                .await
+                .unwrap(),
+            Some(charges[1].clone())
+        );
+        assert_eq!(
+            transactions::get(&mut tx, &auth(stranger.id), charges[1].id)
+                .await
+                .unwrap(),
+            None
+        );
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        assert!(matches!(
+            transactions::list(
+                &mut tx,
+                &auth(stranger.id),
+                TransactionOwner::Account(parent.id),
+                &TransactionFilter::default(),
+                page
+            )
+            .await,
+            Err(StoreError::ProofMismatch(_))
+        ));
     }
 }
 

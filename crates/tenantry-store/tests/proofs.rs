@@ -1,5 +1,6 @@
-//! Every family of store writes refuses a proof made for another organization, in every
-//! build (the check used to be a `debug_assert`), on SQLite and PostgreSQL.
+//! Every family of store functions refuses a proof made for another organization or for
+//! another action, in every build (the check used to be a `debug_assert`), on SQLite and
+//! PostgreSQL.
 
 use serde_json::json;
 use tenantry_core::{ApiKeyId, AuditEventId, OrgStatus, OrganizationId, ZoneId};
@@ -11,7 +12,7 @@ use tenantry_store::users::{self};
 use tenantry_store::{StoreError, memberships};
 
 mod common;
-use common::{auth, new_org, now};
+use common::{auth, auth_for, new_org, now};
 
 fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>) -> bool {
     matches!(result, Err(StoreError::ProofMismatch(_)))
@@ -148,6 +149,197 @@ async fn a_proof_for_another_organization_writes_nothing() {
                 .unwrap()
                 .as_deref(),
             Some("viewer")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_proof_for_another_action_is_refused() {
+    use tenantry_core::perms::{
+        AUDIT_READ, DNS_MANAGE, DNS_READ, KEYS_READ, ORG_READ, TEAMS_READ, USERS_READ,
+    };
+    use tenantry_store::billing::transactions::{TransactionFilter, TransactionOwner};
+    use tenantry_store::{
+        PageRequest, SortOrder, attributes, ip_restrictions, roles, teams, users::UserFilter,
+    };
+
+    for t in tenantry_testkit::engines().await {
+        let mine = new_org(&t.db, None, "Mine", None).await;
+        let at = now();
+        let mut tx = t.db.begin().await.unwrap();
+        // A read proof of the right organization writes nothing …
+        let users_read = auth_for(mine.id, USERS_READ);
+        let user = common::user(mine.id, "jane", "jane@example.com");
+        assert!(
+            refused(users::insert(&mut tx, &users_read, &user).await),
+            "users"
+        );
+        assert!(
+            refused(memberships::put(&mut tx, &users_read, user.id, "viewer", at).await),
+            "memberships"
+        );
+        let keys_read = auth_for(mine.id, KEYS_READ);
+        assert!(
+            refused(credentials::revoke_all(&mut tx, &keys_read, at).await),
+            "credentials"
+        );
+        let dns_read = auth_for(mine.id, DNS_READ);
+        let zone = Zone {
+            id: ZoneId::generate(),
+            organization_id: mine.id,
+            name: "mine.example.".into(),
+            dnssec_status: "disabled".into(),
+            serial: 1,
+            created_on: at,
+            updated_on: at,
+        };
+        assert!(
+            refused(dns::insert_zone(&mut tx, &dns_read, &zone).await),
+            "dns"
+        );
+        let org_read = auth_for(mine.id, ORG_READ);
+        assert!(
+            refused(organizations::mark_deleted(&mut tx, &org_read, at).await),
+            "organizations"
+        );
+        assert!(
+            refused(attributes::upsert(&mut tx, &org_read, "k", &json!(1), false, false, at).await),
+            "attributes"
+        );
+        assert!(
+            refused(ip_restrictions::delete(&mut tx, &org_read, 1).await),
+            "ip restrictions"
+        );
+        assert!(
+            refused(roles::delete(&mut tx, &org_read, "x").await),
+            "roles"
+        );
+        let teams_read = auth_for(mine.id, TEAMS_READ);
+        assert!(
+            refused(teams::delete_all(&mut tx, &teams_read).await),
+            "teams"
+        );
+        let event = AuditEvent {
+            id: AuditEventId::generate(),
+            organization_id: Some(mine.id),
+            actor_kind: "api_key".into(),
+            actor_id: "api_key_x".into(),
+            action: "user.created".into(),
+            target_kind: "user".into(),
+            target_id: user.id.to_string(),
+            changes: json!({}),
+            request_id: None,
+            client_ip: None,
+            created_on: at,
+        };
+        assert!(
+            refused(audit::append(&mut tx, &users_read, &event).await),
+            "audit"
+        );
+        // … a write proof of one resource neither writes another …
+        let dns_manage = auth_for(mine.id, DNS_MANAGE);
+        assert!(
+            refused(users::insert(&mut tx, &dns_manage, &user).await),
+            "users"
+        );
+        assert!(
+            refused(
+                organizations::update_status(&mut tx, &dns_manage, OrgStatus::Inactive, at).await
+            ),
+            "organizations"
+        );
+        // … nor reads it.
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        let filter = UserFilter {
+            search: None,
+            sort: users::UserSort::CreatedOn,
+            order: SortOrder::Asc,
+        };
+        assert!(
+            refused(users::list(&mut tx, &dns_manage, &filter, page).await),
+            "users"
+        );
+        assert!(
+            refused(credentials::list(&mut tx, &dns_manage, None, at, page).await),
+            "credentials"
+        );
+        assert!(refused(roles::list(&mut tx, &dns_manage).await), "roles");
+        assert!(
+            refused(attributes::list(&mut tx, &dns_manage).await),
+            "attributes"
+        );
+        assert!(
+            refused(ip_restrictions::list(&mut tx, &dns_manage).await),
+            "ip restrictions"
+        );
+        assert!(
+            refused(
+                audit::list(
+                    &mut tx,
+                    &dns_manage,
+                    false,
+                    &Default::default(),
+                    SortOrder::Desc,
+                    page
+                )
+                .await
+            ),
+            "audit"
+        );
+        assert!(
+            refused(
+                tenantry_store::billing::transactions::list(
+                    &mut tx,
+                    &dns_manage,
+                    TransactionOwner::Account(mine.id),
+                    &TransactionFilter::default(),
+                    page
+                )
+                .await
+            ),
+            "billing"
+        );
+        // A read proof reads what it names, and a write proof reads what it writes.
+        let filter = dns::ZoneFilter {
+            name: None,
+            search: None,
+            suffix: None,
+            dnssec_status: None,
+            created_after: None,
+            created_before: None,
+            updated_after: None,
+            updated_before: None,
+            sort: dns::ZoneSort::default(),
+            order: SortOrder::Asc,
+        };
+        assert!(
+            dns::list_zones(&mut tx, &dns_read, &filter, page)
+                .await
+                .is_ok()
+        );
+        assert!(
+            dns::list_zones(&mut tx, &dns_manage, &filter, page)
+                .await
+                .is_ok()
+        );
+        assert!(
+            audit::list(
+                &mut tx,
+                &auth_for(mine.id, AUDIT_READ),
+                false,
+                &Default::default(),
+                SortOrder::Desc,
+                page
+            )
+            .await
+            .is_ok()
+        );
+        assert!(
+            refused(dns::list_zones(&mut tx, &users_read, &filter, page).await),
+            "dns"
         );
     }
 }

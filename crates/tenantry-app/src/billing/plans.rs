@@ -132,6 +132,9 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, BILLING_MANAGE).await?;
+        // The answer is the organization's details, which the caller must be able to read.
+        let read = crate::authz::require(&actor.principal, ORG_READ, &org.scope())
+            .map_err(|denied| AppError::from_denied(denied, NotFoundKind::Organization, org.id))?;
         let account = accounts::get(&mut tx, org.id)
             .await?
             .ok_or_else(|| billed_through_parent(org.id))?;
@@ -177,7 +180,7 @@ impl App {
             };
             charge(&mut tx, &auth, &org, purchase, now).await?;
         }
-        let details = crate::organizations::details(&mut tx, actor, org, &auth).await?;
+        let details = crate::organizations::details(&mut tx, actor, org, &read).await?;
         tx.commit().await?;
         Ok(details)
     }

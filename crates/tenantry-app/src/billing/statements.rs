@@ -53,9 +53,9 @@ impl App {
         page: PageRequest,
     ) -> Result<Page<Transaction>> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
+        let (org, auth) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let owner = owner(&mut tx, &org).await?;
-        Ok(transactions::list(&mut tx, owner, &filter, page).await?)
+        Ok(transactions::list(&mut tx, &auth, owner, &filter, page).await?)
     }
 
     pub async fn transaction_get(
@@ -65,9 +65,9 @@ impl App {
         id: BillingTransactionId,
     ) -> Result<Transaction> {
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
+        let (org, auth) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let owner = owner(&mut tx, &org).await?;
-        transactions::get(&mut tx, id)
+        transactions::get(&mut tx, &auth, id)
             .await?
             .filter(|t| visible(owner, t))
             .ok_or_else(|| AppError::not_found(NotFoundKind::Transaction, id))
@@ -100,10 +100,11 @@ impl App {
             ..TransactionFilter::default()
         };
         let mut tx = self.db.begin_read().await?;
-        let (org, _) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
+        let (org, auth) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let owner = owner(&mut tx, &org).await?;
         let page = transactions::list(
             &mut tx,
+            &auth,
             owner,
             &filter,
             PageRequest {

@@ -212,7 +212,7 @@ impl App {
         // Take the account's row lock first, so two refunds of one charge cannot both
         // see it unrefunded.
         accounts::lock(&mut tx, &auth, account.organization_id, now).await?;
-        let original = transactions::get(&mut tx, charge)
+        let original = transactions::get(&mut tx, &auth, charge)
             .await?
             .filter(|t| t.account_id == account.organization_id)
             .ok_or_else(|| AppError::not_found(NotFoundKind::Transaction, charge))?;

@@ -42,7 +42,7 @@ impl App {
     pub async fn ops_org_create(&self, caller: &OperatorActor, name: &str) -> Result<Organization> {
         let name = check_name(name)?;
         let mut tx = self.db.begin().await?;
-        let (org, _, _) = top_level_create(&mut tx, caller, name, self.clock.now()).await?;
+        let (org, _) = top_level_create(&mut tx, caller, name, self.clock.now()).await?;
         tx.commit().await?;
         Ok(org)
     }

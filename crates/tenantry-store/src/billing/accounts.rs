@@ -3,6 +3,7 @@
 //! appends the ledger entry in the same statement.
 
 use tenantry_core::billing::{BillingModel, Minor};
+use tenantry_core::perms::{BILLING_MANAGE, ORG_MANAGE};
 use tenantry_core::values::Currency;
 use tenantry_core::{OrganizationId, PlanId, Proof};
 use time::OffsetDateTime;
@@ -10,6 +11,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::Result;
+use crate::proof::{proven, proven_for};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -88,8 +90,9 @@ pub async fn insert(
     currency: Currency,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(INSERT)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(currency.as_str())
         .bind(BillingModel::Prepaid.as_str())
         .bind(0i64)
@@ -116,8 +119,9 @@ pub async fn set_terms(
     credit_limit: Minor,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, BILLING_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(SET_TERMS)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(model.as_str())
         .bind(credit_limit.0)
         .bind(now)
@@ -133,8 +137,9 @@ pub async fn set_plan(
     plan: PlanId,
     now: OffsetDateTime,
 ) -> Result<()> {
+    let organization = proven(auth, BILLING_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(SET_PLAN)
-        .bind(auth.organization_id().uuid())
+        .bind(organization.uuid())
         .bind(plan.uuid())
         .bind(now)
         .execute(conn)
@@ -147,10 +152,11 @@ pub async fn set_plan(
 /// already orders transactions), for a check that must not race another writer.
 pub async fn lock(
     tx: &mut Tx,
-    _auth: &dyn Proof,
+    auth: &dyn Proof,
     account: OrganizationId,
     now: OffsetDateTime,
 ) -> Result<()> {
+    proven_for(auth, account, BILLING_MANAGE)?;
     on_tx!(tx, conn => sqlx::query(LOCK)
         .bind(account.uuid())
         .bind(now)

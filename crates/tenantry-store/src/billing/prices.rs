@@ -2,12 +2,14 @@
 //! for single organizations. Writing a product type's prices replaces them all.
 
 use tenantry_core::billing::{Action, Minor, PeriodUnit, ProductType};
+use tenantry_core::perms::BILLING_MANAGE;
 use tenantry_core::values::Currency;
 use tenantry_core::{OrganizationId, Proof};
 use time::OffsetDateTime;
 
 use crate::db::{Tx, on_tx, parse_stored};
-use crate::error::Result;
+use crate::error::{Result, StoreError};
+use crate::proof::proven_for;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Price {
@@ -94,11 +96,17 @@ pub async fn list(tx: &mut Tx, scope: PriceScope, product: ProductType) -> Resul
 pub async fn replace(
     tx: &mut Tx,
     scope: PriceScope,
-    _auth: Option<&dyn Proof>,
+    auth: Option<&dyn Proof>,
     product: ProductType,
     prices: &[Price],
     now: OffsetDateTime,
 ) -> Result<()> {
+    if let PriceScope::Organization(org) = scope {
+        let auth = auth.ok_or_else(|| {
+            StoreError::ProofMismatch(format!("the price overrides of {org} without a proof"))
+        })?;
+        proven_for(auth, org, BILLING_MANAGE)?;
+    }
     let product_type = product.as_str();
     match scope {
         PriceScope::List => {

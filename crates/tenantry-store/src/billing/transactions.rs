@@ -13,6 +13,7 @@ use crate::error::{Result, classify};
 use crate::list::{
     Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of, time_ranges,
 };
+use crate::proof::{BILLING_READS, proven_any, proven_change_in, proven_for_any};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {
@@ -139,7 +140,8 @@ const REFUNDED: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), \
 /// paying organization. A succeeded one moves its account's balance and appends the ledger
 /// entry (the migration's triggers); a purchase that would take the balance below the
 /// account's floor is refused with `StoreError::InsufficientFunds` and nothing is written.
-pub async fn insert(tx: &mut Tx, _auth: &dyn Proof, t: &Transaction) -> Result<()> {
+pub async fn insert(tx: &mut Tx, auth: &dyn Proof, t: &Transaction) -> Result<()> {
+    proven_change_in(auth, &[t.organization_id, t.account_id], "a transaction")?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(t.id.uuid())
         .bind(t.account_id.uuid())
@@ -169,13 +171,22 @@ pub async fn insert(tx: &mut Tx, _auth: &dyn Proof, t: &Transaction) -> Result<(
     Ok(())
 }
 
-pub async fn get(tx: &mut Tx, id: BillingTransactionId) -> Result<Option<Transaction>> {
+/// A transaction of the proof's organization: one it paid for, or one for a product of its
+/// own. Another organization's transaction is `None`, like an id that does not exist.
+pub async fn get(
+    tx: &mut Tx,
+    auth: &dyn Proof,
+    id: BillingTransactionId,
+) -> Result<Option<Transaction>> {
+    let organization = proven_any(auth, BILLING_READS)?;
     let sql = format!(
-        "SELECT {} FROM billing_transactions WHERE id = $1",
+        "SELECT {} FROM billing_transactions WHERE id = $1 \
+         AND (account_id = $2 OR organization_id = $2)",
         COLUMNS.join(", ")
     );
     let row = on_tx!(tx, conn => sqlx::query_as::<_, Row>(&sql)
         .bind(id.uuid())
+        .bind(organization.uuid())
         .fetch_optional(conn)
         .await)?;
     row.map(Transaction::try_from).transpose()
@@ -238,12 +249,17 @@ impl Default for TransactionFilter {
     }
 }
 
+/// A page of the transactions `owner` names, which must be the proof's organization's.
 pub async fn list(
     tx: &mut Tx,
+    auth: &dyn Proof,
     owner: TransactionOwner,
     filter: &TransactionFilter,
     page: PageRequest,
 ) -> Result<Page<Transaction>> {
+    let (TransactionOwner::Account(organization) | TransactionOwner::Organization(organization)) =
+        owner;
+    proven_for_any(auth, organization, BILLING_READS)?;
     let col = |name: &str| Expr::col(Alias::new(name));
     let mut query = Query::select();
     query

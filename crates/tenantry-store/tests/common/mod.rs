@@ -14,21 +14,46 @@ pub fn now() -> OffsetDateTime {
 
 /// The store's tests exercise storage, not the policy: they hand the store functions a proof
 /// of their own for the organization under test (the application's `Authorized` cannot be made
-/// outside its authorization module).
-pub struct TestProof(OrganizationId);
+/// outside its authorization module). `auth` proves every action there; `auth_for` only one.
+pub struct TestProof {
+    organization: OrganizationId,
+    only: Option<Permission>,
+}
 
 impl Proof for TestProof {
     fn organization_id(&self) -> OrganizationId {
-        self.0
+        self.organization
     }
 
     fn permission(&self) -> Permission {
-        Permission::new(Resource::Organization, Scope::Manage)
+        self.only
+            .unwrap_or(Permission::new(Resource::Organization, Scope::Manage))
+    }
+
+    fn covers(&self, organization_id: OrganizationId, permission: Permission) -> bool {
+        match self.only {
+            None => organization_id == self.organization,
+            Some(proven) => tenantry_core::authz::proof_covers(
+                (self.organization, proven),
+                (organization_id, permission),
+            ),
+        }
     }
 }
 
 pub fn auth(org: OrganizationId) -> TestProof {
-    TestProof(org)
+    TestProof {
+        organization: org,
+        only: None,
+    }
+}
+
+/// A proof of `permission` alone in `org`, as the application makes them.
+pub fn auth_for(org: OrganizationId, permission: Permission) -> TestProof {
+    TestProof {
+        organization: org,
+        only: Some(permission),
+    }
 }
 
 pub async fn new_org(
