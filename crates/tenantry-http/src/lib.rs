@@ -6,6 +6,7 @@ mod api;
 mod auth_limit;
 mod control_chars;
 mod endpoint;
+mod errors;
 mod extract;
 mod health;
 mod idempotency;

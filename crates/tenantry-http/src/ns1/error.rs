@@ -1,13 +1,14 @@
-//! NS1's error body, `{"message": "…"}`, with the exact texts its clients match on
-//! (`zone not found`, `record already exists`, `Unknown user`, …). Statuses follow NS1: 400
-//! for anything refused (its clients tell duplicates apart by the message, never by a 409),
-//! 401, 403, 404, 429.
+//! NS1's error body, `{"message": "…"}`. The status and the exact texts its clients match on
+//! (`zone not found`, `Unknown user`, …) come from the error registry (`errors.rs`); the
+//! messages NS1's own request parsing gives are made here.
 
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
-use tenantry_app::{AppError, Code, NotFoundKind};
+use tenantry_app::{AppError, NotFoundKind};
+
+use crate::errors::{Ns1Text, entry};
 
 use crate::problem::{ApiError, REQUEST_ID};
 
@@ -47,74 +48,27 @@ impl Ns1Error {
     }
 }
 
-fn not_found_message(kind: NotFoundKind) -> &'static str {
-    match kind {
-        NotFoundKind::Zone => "zone not found",
-        NotFoundKind::Record => "record not found",
-        NotFoundKind::User => "Unknown user",
-        NotFoundKind::Team => "team not found",
-        NotFoundKind::Credential => "api key not found",
-        NotFoundKind::Organization => "organization not found",
-        NotFoundKind::Operator => "operator not found",
-        NotFoundKind::Role => "role not found",
-        NotFoundKind::IpRestriction => "whitelist not found",
-        NotFoundKind::Transaction => "transaction not found",
-        NotFoundKind::Plan => "plan not found",
-        NotFoundKind::Session => "session not found",
-        NotFoundKind::Membership => "membership not found",
-    }
-}
-
-/// The status and message of an application error in NS1's terms.
+/// The status and message of an application error in NS1's terms: the registry's status and
+/// text, or the error's own words.
 pub(crate) fn ns1_message(err: &AppError) -> (StatusCode, String) {
-    match err {
-        AppError::NotFound { kind, .. } => {
-            (StatusCode::NOT_FOUND, not_found_message(*kind).to_owned())
-        }
-        AppError::AlreadyExists(Code::ZoneExists, _) => {
-            (StatusCode::BAD_REQUEST, "zone already exists".into())
-        }
-        AppError::Invalid(fields) => {
+    let entry = entry(err);
+    let message = match (entry.ns1_text, err) {
+        (Ns1Text::Fixed(text), _) => text.to_owned(),
+        (Ns1Text::Described, AppError::Invalid(fields)) => {
             let fields: Vec<String> = fields
                 .iter()
                 .map(|f| format!("{}: {}", f.loc.last().cloned().unwrap_or_default(), f.msg))
                 .collect();
-            (
-                StatusCode::BAD_REQUEST,
-                format!("invalid: {}", fields.join("; ")),
-            )
+            format!("invalid: {}", fields.join("; "))
         }
-        AppError::Unauthenticated(..) => {
-            (StatusCode::UNAUTHORIZED, "Authentication required".into())
-        }
-        AppError::Forbidden(Code::PermissionDenied, _) => {
-            (StatusCode::FORBIDDEN, "Insufficient permissions".into())
-        }
-        AppError::Forbidden(_, message) => (StatusCode::FORBIDDEN, message.clone()),
-        AppError::IpNotAllowed(_) | AppError::OrganizationInactive(_) => {
-            (StatusCode::FORBIDDEN, err.to_string())
-        }
-        AppError::RateLimited(..) => (StatusCode::TOO_MANY_REQUESTS, "rate limit exceeded".into()),
-        AppError::InsufficientFunds { .. } => (StatusCode::PAYMENT_REQUIRED, err.to_string()),
-        AppError::Internal(_) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!(
-                "internal error (request id {})",
-                REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
-            ),
+        (Ns1Text::Described, AppError::ZoneInvalid { errors, .. }) => format!("invalid: {errors}"),
+        (Ns1Text::Described, AppError::Internal(_)) => format!(
+            "internal error (request id {})",
+            REQUEST_ID.try_with(Clone::clone).unwrap_or_default()
         ),
-        AppError::ZoneInvalid { errors, .. } => {
-            (StatusCode::BAD_REQUEST, format!("invalid: {errors}"))
-        }
-        AppError::AlreadyExists(_, message)
-        | AppError::Unprocessable(_, message)
-        | AppError::Conflict(_, message)
-        | AppError::BadRequest(_, message) => (StatusCode::BAD_REQUEST, message.clone()),
-        AppError::RoleConflict { detail, .. } => (StatusCode::BAD_REQUEST, detail.clone()),
-        AppError::DnsProtected { .. } | AppError::IndependentBillingAttributesInvalid { .. } => {
-            (StatusCode::BAD_REQUEST, err.to_string())
-        }
-    }
+        (Ns1Text::Described, other) => other.to_string(),
+    };
+    (entry.ns1_status, message)
 }
 
 impl IntoResponse for Ns1Error {
