@@ -31,10 +31,39 @@ pub struct Actor {
     /// The profile of the user who made the credential (for a person, the person), as of
     /// authentication.
     pub(crate) creator: Option<std::sync::Arc<crate::users::UserProfile>>,
+    /// The zones and records an NS1 permission map limits the caller to; none: every zone
+    /// its permissions reach.
+    pub(crate) zone_lists: Option<std::sync::Arc<tenantry_core::zone_lists::ZoneLists>>,
     pub meta: RequestMeta,
 }
 
 impl Actor {
+    /// Whether the caller sees `zone` at all (always, without NS1 zone lists).
+    pub(crate) fn sees_zone(&self, zone: &str) -> bool {
+        self.zone_lists
+            .as_ref()
+            .is_none_or(|lists| lists.sees_zone(zone))
+    }
+
+    /// Whether the caller's zone lists admit the zone itself: its settings and deletion.
+    pub(crate) fn admits_zone(&self, zone: &str) -> bool {
+        self.zone_lists
+            .as_ref()
+            .is_none_or(|lists| lists.admits_zone(zone))
+    }
+
+    /// Whether the caller may read or change the rrset `name`/`rtype` of `zone`.
+    pub(crate) fn admits_record(&self, zone: &str, name: &str, rtype: &str) -> bool {
+        self.zone_lists
+            .as_ref()
+            .is_none_or(|lists| lists.admits_record(zone, name, rtype))
+    }
+
+    /// The zones a list shows the caller; none: every zone of the organization.
+    pub(crate) fn zone_scope(&self) -> Option<tenantry_core::zone_lists::ZoneScope> {
+        self.zone_lists.as_ref().map(|lists| lists.scope())
+    }
+
     pub fn organization_id(&self) -> OrganizationId {
         self.principal.home.organization.id
     }

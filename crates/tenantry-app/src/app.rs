@@ -213,6 +213,7 @@ impl App {
             creator,
             networks,
             allow_lists: allow_lists.into(),
+            zone_lists: own.zone_lists,
         }))
     }
 
@@ -267,6 +268,7 @@ impl App {
             creator,
             networks,
             allow_lists,
+            zone_lists,
         } = self.authentication(id).await?;
         let now = self.clock.now();
         if key.is_some_and(|key| !digest_matches(key, &credential.key_digest))
@@ -292,6 +294,7 @@ impl App {
             },
             role: credential.role,
             creator,
+            zone_lists,
             meta,
         })
     }

@@ -28,6 +28,8 @@ pub(crate) struct Authentication {
     /// The NS1 IP allow lists of the credential and of the user who made it; each list that
     /// is not empty must hold the caller's address.
     pub allow_lists: Arc<[Vec<IpNetwork>]>,
+    /// The zone and record lists of the credential's NS1 map, when it has one.
+    pub zone_lists: Option<Arc<tenantry_core::zone_lists::ZoneLists>>,
 }
 
 pub(crate) type CredentialCache = FreshCache<ApiKeyId, Authentication>;

@@ -41,6 +41,7 @@ impl OperatorActor {
             kind: ActorKind::Operator { id: self.id },
             role: "operator".into(),
             creator: None,
+            zone_lists: None,
             meta: self.meta.clone(),
         }
     }

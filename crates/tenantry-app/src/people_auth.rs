@@ -22,6 +22,7 @@ use crate::ns1::holder_access;
 use crate::roles::role_permissions;
 use crate::secrets::sha256;
 use crate::users::UserProfile;
+use tenantry_core::zone_lists::ZoneLists;
 
 /// What a person's access token stands for.
 #[derive(Clone)]
@@ -33,6 +34,8 @@ pub(crate) struct PersonAuthentication {
     networks: Arc<[IpNetwork]>,
     /// The home organization's IP restrictions (id, network); empty when it has none.
     home_rules: Arc<[(i64, IpNetwork)]>,
+    /// The zone and record lists of the person's NS1 map, when they have one.
+    zone_lists: Option<Arc<ZoneLists>>,
 }
 
 pub(crate) type PersonCache = FreshCache<Vec<u8>, PersonAuthentication>;
@@ -99,6 +102,7 @@ impl App {
                 permissions: access.permissions,
             }),
             networks: access.networks.into(),
+            zone_lists: access.zone_lists,
             home_rules,
         }))
     }
@@ -134,6 +138,7 @@ impl App {
                 session: authentication.token.session,
             },
             creator: Some(authentication.profile),
+            zone_lists: authentication.zone_lists,
             meta,
         })
     }

@@ -10,6 +10,7 @@ pub mod permission;
 pub mod perms;
 pub mod role;
 pub mod values;
+pub mod zone_lists;
 
 pub use authz::{Denied, Grant, OrgScope, OrgStatus, Principal, Proof};
 pub use ids::{

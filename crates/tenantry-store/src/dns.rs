@@ -2,9 +2,10 @@
 //! row per (name, type) holding its records, so changing one rrset writes one row whatever
 //! the zone's size.
 
-use sea_query::{Alias, Expr, Func, Query};
+use sea_query::{Alias, Expr, Func, Query, SelectStatement};
 use sqlx::types::Json;
 use tenantry_core::perms::{DNS_DELETE, DNS_MANAGE, DNS_READ, ORG_DELETE};
+use tenantry_core::zone_lists::ZoneScope;
 use tenantry_core::{OrganizationId, Permission, Proof, ZoneId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -125,9 +126,6 @@ const DELETE_RRSET: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1 AND name =
 const DELETE_ORG_ZONES: &str = "DELETE FROM dns_zones WHERE organization_id = $1";
 
 const DELETE_RRSETS: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1";
-
-const COUNT_BY_DNSSEC: &str = "SELECT dnssec_status, COUNT(*) FROM dns_zones \
-    WHERE organization_id = $1 GROUP BY dnssec_status ORDER BY dnssec_status";
 
 fn checked(auth: &dyn Proof, zone: &Zone, action: Permission) -> Result<()> {
     proven_for(auth, zone.organization_id, action)
@@ -325,6 +323,23 @@ pub struct ZoneFilter {
     pub updated_before: Option<OffsetDateTime>,
     pub sort: ZoneSort,
     pub order: SortOrder,
+    /// The zones the caller's NS1 zone lists let it see; none: every zone.
+    pub scope: Option<ZoneScope>,
+}
+
+/// Keeps the zones `scope` lets the caller see (its names are bare: no final dot).
+fn within(query: &mut SelectStatement, scope: Option<&ZoneScope>) {
+    let stored = |names: &[String]| names.iter().map(|n| format!("{n}.")).collect::<Vec<_>>();
+    match scope {
+        None => {}
+        Some(ZoneScope::Only(names)) => {
+            query.and_where(Expr::col(Alias::new("name")).is_in(stored(names)));
+        }
+        Some(ZoneScope::Except(names)) if names.is_empty() => {}
+        Some(ZoneScope::Except(names)) => {
+            query.and_where(Expr::col(Alias::new("name")).is_not_in(stored(names)));
+        }
+    }
 }
 
 /// A page of the proof's organization's zones (without their rrsets).
@@ -360,6 +375,7 @@ pub async fn list_zones(
     if let Some(status) = &filter.dnssec_status {
         query.and_where(col("dnssec_status").eq(status.as_str()));
     }
+    within(&mut query, filter.scope.as_ref());
     time_ranges(
         &mut query,
         &[
@@ -389,13 +405,21 @@ pub async fn list_zones(
     })
 }
 
-/// How many zones an organization has, by DNSSEC status.
-pub async fn count_by_dnssec(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<(String, i64)>> {
+/// How many zones of the proof's organization `scope` shows, by DNSSEC status.
+pub async fn count_by_dnssec(
+    tx: &mut Tx,
+    auth: &dyn Proof,
+    scope: Option<&ZoneScope>,
+) -> Result<Vec<(String, i64)>> {
     let organization = proven(auth, DNS_READ)?;
-    Ok(
-        on_tx!(tx, conn => sqlx::query_as::<_, (String, i64)>(COUNT_BY_DNSSEC)
-        .bind(organization.uuid())
-        .fetch_all(conn)
-        .await)?,
-    )
+    let mut query = Query::select();
+    query
+        .column(Alias::new("dnssec_status"))
+        .expr(Expr::col(Alias::new("id")).count())
+        .from(Alias::new("dns_zones"))
+        .and_where(Expr::col(Alias::new("organization_id")).eq(organization.uuid()))
+        .group_by_col(Alias::new("dnssec_status"))
+        .order_by(Alias::new("dnssec_status"), sea_query::Order::Asc);
+    within(&mut query, scope);
+    Ok(fetch_all_built!(tx, query, (String, i64))?)
 }

@@ -314,6 +314,7 @@ async fn a_proof_for_another_action_is_refused() {
             updated_before: None,
             sort: dns::ZoneSort::default(),
             order: SortOrder::Asc,
+            scope: None,
         };
         assert!(
             dns::list_zones(&mut tx, &dns_read, &filter, page)

@@ -660,6 +660,7 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
             updated_before: None,
             sort: ZoneSort::Name,
             order: SortOrder::Asc,
+            scope: None,
         };
         let page = PageRequest {
             page: 1,
@@ -670,7 +671,9 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
             .unwrap();
         let names: Vec<_> = found.items.iter().map(|z| z.name.as_str()).collect();
         assert_eq!(names, ["b.example."], "{:?}", t.engine());
-        let counts = dns::count_by_dnssec(&mut tx, &auth(org.id)).await.unwrap();
+        let counts = dns::count_by_dnssec(&mut tx, &auth(org.id), None)
+            .await
+            .unwrap();
         assert_eq!(counts, vec![("disabled".to_owned(), 2)]);
         drop(tx);
 

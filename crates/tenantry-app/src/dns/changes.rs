@@ -197,6 +197,15 @@ impl App {
         if !working.changed() {
             return Ok(());
         }
+        if let Some((rrset, rtype)) = working
+            .changed_rrsets()
+            .find(|(rrset, rtype)| !actor.admits_record(&working.zone.name, rrset, rtype))
+        {
+            return Err(AppError::Forbidden(
+                Code::PermissionDenied,
+                format!("The {rtype} rrset {rrset} is not in the records this caller may manage"),
+            ));
+        }
         let change = working.write(&mut tx, &auth).await?;
         let mut zone = working.zone.clone();
         zone.serial = next_serial(Some(zone.serial), now.date());

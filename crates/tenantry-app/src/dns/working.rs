@@ -142,6 +142,17 @@ impl Working {
         self.before != self.after
     }
 
+    /// The name and type of every rrset that differs from what was loaded.
+    pub fn changed_rrsets(&self) -> impl Iterator<Item = &(String, String)> {
+        let removed = self.before.keys().filter(|k| !self.after.contains_key(*k));
+        let written = self
+            .after
+            .iter()
+            .filter(|(k, new)| self.before.get(*k) != Some(*new))
+            .map(|(k, _)| k);
+        removed.chain(written)
+    }
+
     /// Writes the rrsets that differ; returns the audit diff (`"NAME TYPE": {before, after}`,
     /// records and TTL).
     pub async fn write(&self, tx: &mut Tx, auth: &Authorized) -> Result<Value> {

@@ -93,10 +93,35 @@ pub(super) async fn zone_in_reach(
             AppError::NotFound { .. } => not_found(name.as_str()),
             other => other,
         })?;
+    // A zone the caller's NS1 zone lists hide is not found, like one out of reach.
+    if !actor.sees_zone(&zone.name) {
+        return Err(not_found(name.as_str()));
+    }
     Ok((zone, auth))
 }
 
+/// Refuses a change of the zone itself (its creation, settings or deletion) that the
+/// caller's NS1 zone lists do not admit.
+pub(super) fn zone_admitted(actor: &Actor, name: &str) -> Result<()> {
+    if actor.admits_zone(name) {
+        return Ok(());
+    }
+    Err(AppError::Forbidden(
+        Code::PermissionDenied,
+        format!("The zone {name} is not in the zones this caller may manage"),
+    ))
+}
+
 impl App {
+    /// The zone as the caller may see it: without the rrsets its NS1 record lists hide.
+    fn view_for(&self, actor: &Actor, zone: Zone, rrsets: Vec<Rrset>) -> ZoneView {
+        let mut view = self.view(zone, rrsets);
+        let zone = view.zone.name.clone();
+        view.rrsets
+            .retain(|rrset| actor.admits_record(&zone, &rrset.name, &rrset.rtype));
+        view
+    }
+
     /// The rrsets as shown: the SOA (built from the serial), then the stored ones, each
     /// marked when the server owns it.
     fn view(&self, zone: Zone, rrsets: Vec<Rrset>) -> ZoneView {
@@ -169,6 +194,7 @@ impl App {
             .await?;
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, acting, DNS_MANAGE).await?;
+        zone_admitted(actor, name.as_str())?;
         let zone = Zone {
             id: ZoneId::generate(),
             organization_id: org.id,
@@ -254,15 +280,16 @@ impl App {
     pub async fn zone_get_for_update(&self, actor: &Actor, name: &ZoneName) -> Result<ZoneView> {
         let mut tx = self.db.begin_read().await?;
         let (zone, _) = zone_in_reach(&mut tx, actor, name, DNS_MANAGE).await?;
+        zone_admitted(actor, &zone.name)?;
         let rrsets = dns::rrsets(&mut tx, zone.id).await?;
-        Ok(self.view(zone, rrsets))
+        Ok(self.view_for(actor, zone, rrsets))
     }
 
     pub async fn zone_get(&self, actor: &Actor, name: &ZoneName) -> Result<ZoneView> {
         let mut tx = self.db.begin_read().await?;
         let (zone, _) = zone_in_reach(&mut tx, actor, name, DNS_READ).await?;
         let rrsets = dns::rrsets(&mut tx, zone.id).await?;
-        Ok(self.view(zone, rrsets))
+        Ok(self.view_for(actor, zone, rrsets))
     }
 
     /// A page of the acting organization's zones, each with all its rrsets.
@@ -275,6 +302,10 @@ impl App {
     ) -> Result<Page<ZoneView>> {
         let mut tx = self.db.begin_read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
+        let filter = ZoneFilter {
+            scope: actor.zone_scope(),
+            ..filter
+        };
         let zones = dns::list_zones(&mut tx, &auth, &filter, page).await?;
         let ids: Vec<ZoneId> = zones.items.iter().map(|z| z.id).collect();
         let mut by_zone: BTreeMap<ZoneId, Vec<Rrset>> = BTreeMap::new();
@@ -283,7 +314,7 @@ impl App {
         }
         Ok(zones.map(|zone| {
             let rrsets = by_zone.remove(&zone.id).unwrap_or_default();
-            self.view(zone, rrsets)
+            self.view_for(actor, zone, rrsets)
         }))
     }
 
@@ -294,7 +325,7 @@ impl App {
     ) -> Result<ZoneSummary> {
         let mut tx = self.db.begin_read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
-        let by_dnssec = dns::count_by_dnssec(&mut tx, &auth).await?;
+        let by_dnssec = dns::count_by_dnssec(&mut tx, &auth, actor.zone_scope().as_ref()).await?;
         Ok(ZoneSummary {
             total_zones: by_dnssec.iter().map(|(_, n)| n).sum(),
             by_dnssec,
@@ -305,6 +336,7 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (zone, auth) = zone_in_reach(&mut tx, actor, name, DNS_DELETE).await?;
+        zone_admitted(actor, &zone.name)?;
         dns::delete_zone(&mut tx, &auth, &zone).await?;
         let change = json!({"name": {"before": zone.name, "after": Value::Null}});
         record(

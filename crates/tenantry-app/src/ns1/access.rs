@@ -3,10 +3,12 @@
 //! permissions (`Ns1Permissions::tenantry_permissions`), which every check uses.
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::authz::Authorized;
 use tenantry_core::ns1::{Ns1Permissions, short_id_range};
 use tenantry_core::values::IpNetwork;
+use tenantry_core::zone_lists::ZoneLists;
 use tenantry_core::{OrganizationId, Permission};
 use tenantry_store::Tx;
 use tenantry_store::grants::{self, Grant};
@@ -54,6 +56,8 @@ impl AccessChange {
 pub(crate) struct HolderAccess {
     pub permissions: BTreeSet<Permission>,
     pub networks: Vec<IpNetwork>,
+    /// The zone and record lists of the holder's NS1 map; none for a role's permissions.
+    pub zone_lists: Option<Arc<ZoneLists>>,
 }
 
 fn parse_map(stored: &serde_json::Value) -> Result<Ns1Permissions> {
@@ -80,9 +84,13 @@ pub(crate) async fn holder_access(
     holder: Uuid,
 ) -> Result<HolderAccess> {
     let grant = grants::get(tx, holder).await?.unwrap_or_default();
-    let permissions = match &grant.permissions {
-        Some(stored) => parse_map(stored)?.tenantry_permissions(),
-        None => role_permissions(tx, organization, role).await?,
+    let (permissions, zone_lists) = match &grant.permissions {
+        Some(stored) => {
+            let map = parse_map(stored)?;
+            let lists = Arc::new(ZoneLists::from_dns(&map.dns));
+            (map.tenantry_permissions(), Some(lists))
+        }
+        None => (role_permissions(tx, organization, role).await?, None),
     };
     let mut networks: Vec<IpNetwork> = grant
         .ip_whitelist
@@ -97,6 +105,7 @@ pub(crate) async fn holder_access(
     Ok(HolderAccess {
         permissions,
         networks,
+        zone_lists,
     })
 }
 

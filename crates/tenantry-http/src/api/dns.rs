@@ -114,6 +114,7 @@ pub(crate) async fn list(
         updated_before: time_param(&mut query, "updated_before"),
         sort,
         order,
+        scope: None,
     };
     query.finish()?;
     let page = state.app.zone_list(&actor, context, filter, page).await?;

@@ -170,6 +170,7 @@ fn all_zones() -> ZoneFilter {
         updated_before: None,
         sort: ZoneSort::Name,
         order: SortOrder::Asc,
+        scope: None,
     }
 }
 

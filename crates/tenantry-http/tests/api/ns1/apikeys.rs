@@ -156,7 +156,7 @@ async fn a_keys_map_decides_what_it_may_do_on_both_dialects() {
 
         // Granting manage_zones applies at once.
         let changed = ns1(&api, Method::POST, &key_path(&id), api.key())
-            .json(json!({"permissions": {"dns": {"view_zones": true, "manage_zones": true}}}))
+            .json(json!({"permissions": {"dns": {"view_zones": true, "manage_zones": true, "zones_allow_by_default": true}}}))
             .expect(StatusCode::OK)
             .await;
         assert_eq!(changed["permissions"]["dns"]["manage_zones"], true);

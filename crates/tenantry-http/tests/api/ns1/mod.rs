@@ -11,6 +11,7 @@ mod ops;
 mod orgs;
 mod records;
 mod teams;
+mod zone_lists;
 mod zones;
 
 use axum::Router;

@@ -234,7 +234,7 @@ async fn a_deleted_organization_takes_its_users_keys_teams_and_zones_with_it() {
         let (_, key) = create_key(
             &api,
             &behalf,
-            json!({"name": "doomed-key", "permissions": {"dns": {"view_zones": true, "manage_zones": true}}}),
+            json!({"name": "doomed-key", "permissions": {"dns": {"view_zones": true, "manage_zones": true, "zones_allow_by_default": true}}}),
         )
         .await;
         ns1(&api, Method::PUT, "/v1/zones/doomed.example", &key)

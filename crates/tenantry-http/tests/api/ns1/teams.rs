@@ -309,7 +309,7 @@ async fn a_key_in_a_team_loses_what_the_team_loses() {
         )
         .await;
         ns1(&api, Method::POST, &team_path(&team), admin)
-            .json(json!({"permissions": {"dns": {"view_zones": true, "manage_zones": true}}}))
+            .json(json!({"permissions": {"dns": {"view_zones": true, "manage_zones": true, "zones_allow_by_default": true}}}))
             .expect(StatusCode::OK)
             .await;
         ns1(&api, Method::PUT, "/v1/zones/team-made.example", &key)
