@@ -99,7 +99,8 @@ pub(crate) fn operator_proof(
 
 #[cfg(test)]
 mod tests {
-    use tenantry_core::{BuiltinRole, OrgStatus, Resource, Scope};
+    use tenantry_core::perms::{DNS_MANAGE, DNS_READ, USERS_MANAGE};
+    use tenantry_core::{BuiltinRole, OrgStatus};
 
     use super::*;
 
@@ -111,13 +112,12 @@ mod tests {
             status: OrgStatus::Active,
         };
         let admin = Principal::single(home, "admin", BuiltinRole::Admin.permissions());
-        let dns_manage = Permission::new(Resource::Dns, Scope::Manage);
-        let dns_read = Permission::new(Resource::Dns, Scope::Read);
+        let (dns_manage, dns_read) = (DNS_MANAGE, DNS_READ);
         let proof = require(&admin, dns_manage, &home).unwrap();
         assert!(proof.covers(home.id, dns_manage));
         assert!(proof.covers(home.id, dns_read));
         assert!(!proof.covers(OrganizationId::generate(), dns_manage));
-        assert!(!proof.covers(home.id, Permission::new(Resource::Users, Scope::Manage)));
+        assert!(!proof.covers(home.id, USERS_MANAGE));
         let read = require(&admin, dns_read, &home).unwrap();
         assert!(!read.covers(home.id, dns_manage));
     }

@@ -208,7 +208,7 @@ pub fn check_status_change(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::permission::{Resource, Scope};
+    use crate::perms::{DNS_MANAGE, DNS_READ};
     use crate::role::BuiltinRole;
 
     fn org(parent: Option<OrganizationId>, status: OrgStatus) -> OrgScope {
@@ -222,9 +222,6 @@ mod tests {
     fn principal(org: OrgScope, role: BuiltinRole) -> Principal {
         Principal::single(org, role.label(), role.permissions())
     }
-
-    const DNS_MANAGE: Permission = Permission::new(Resource::Dns, Scope::Manage);
-    const DNS_READ: Permission = Permission::new(Resource::Dns, Scope::Read);
 
     #[test]
     fn parent_reaches_child_but_not_the_reverse_or_siblings() {

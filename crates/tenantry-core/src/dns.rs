@@ -5,6 +5,7 @@ mod answers;
 mod names;
 mod rdata;
 mod record_type;
+mod soa;
 mod svcb;
 mod tokens;
 
@@ -12,3 +13,4 @@ pub use answers::{answer_to_rdata, rdata_to_answer};
 pub use names::ZoneName;
 pub use rdata::canonical_rdata;
 pub use record_type::{ProtectedReason, RecordType, UnknownRecordType};
+pub use soa::{MAX_TIMER, SoaTimers};

@@ -127,10 +127,7 @@ const fn flag(
 
 use Resource::*;
 
-const DNS_READ: Permission = p(Dns, Scope::Read);
-const ORG_MANAGE: Permission = p(Organization, Scope::Manage);
-const BILLING_READ: Permission = p(Billing, Scope::Read);
-const BILLING_MANAGE: Permission = p(Billing, Scope::Manage);
+use crate::perms::{BILLING_MANAGE, BILLING_READ, DNS_READ, ORG_MANAGE};
 
 /// Every NS1 flag with a Tenantry meaning. Flags not listed (data feeds, monitoring, 2FA,
 /// insights, DHCP, IPAM) concern services Tenantry does not run: they are kept and returned

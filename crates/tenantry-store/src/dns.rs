@@ -4,6 +4,7 @@
 
 use sea_query::{Alias, Expr, Func, Query, SelectStatement};
 use sqlx::types::Json;
+use tenantry_core::dns::SoaTimers;
 use tenantry_core::perms::{DNS_DELETE, DNS_MANAGE, DNS_READ, ORG_DELETE};
 use tenantry_core::zone_lists::ZoneScope;
 use tenantry_core::{OrganizationId, Permission, Proof, ZoneId};
@@ -26,6 +27,8 @@ pub struct Zone {
     pub name: String,
     pub dnssec_status: String,
     pub serial: i64,
+    /// The SOA timers the zone sets for itself.
+    pub timers: SoaTimers,
     pub created_on: OffsetDateTime,
     pub updated_on: OffsetDateTime,
 }
@@ -46,18 +49,30 @@ struct ZoneRow {
     name: String,
     dnssec_status: String,
     serial: i64,
+    soa_refresh: Option<i32>,
+    soa_retry: Option<i32>,
+    soa_expire: Option<i32>,
+    soa_minimum: Option<i32>,
     created_on: OffsetDateTime,
     updated_on: OffsetDateTime,
 }
 
 impl From<ZoneRow> for Zone {
     fn from(row: ZoneRow) -> Self {
+        // The columns' checks keep them positive.
+        let timer = |stored: Option<i32>| stored.and_then(|t| u32::try_from(t).ok());
         Zone {
             id: ZoneId::from_uuid(row.id),
             organization_id: OrganizationId::from_uuid(row.organization_id),
             name: row.name,
             dnssec_status: row.dnssec_status,
             serial: row.serial,
+            timers: SoaTimers {
+                refresh: timer(row.soa_refresh),
+                retry: timer(row.soa_retry),
+                expire: timer(row.soa_expire),
+                negative_ttl: timer(row.soa_minimum),
+            },
             created_on: row.created_on,
             updated_on: row.updated_on,
         }
@@ -85,24 +100,35 @@ impl RrsetRow {
     }
 }
 
-const ZONE_COLUMNS: [&str; 7] = [
+const ZONE_COLUMNS: [&str; 11] = [
     "id",
     "organization_id",
     "name",
     "dnssec_status",
     "serial",
+    "soa_refresh",
+    "soa_retry",
+    "soa_expire",
+    "soa_minimum",
     "created_on",
     "updated_on",
 ];
 
 const SELECT_ZONE_BY_NAME: &str = "SELECT id, organization_id, name, dnssec_status, serial, \
-    created_on, updated_on FROM dns_zones WHERE name = $1";
+    soa_refresh, soa_retry, soa_expire, soa_minimum, created_on, updated_on \
+    FROM dns_zones WHERE name = $1";
 
 const INSERT_ZONE: &str = "INSERT INTO dns_zones (id, organization_id, name, dnssec_status, \
-    serial, created_on, updated_on) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    serial, soa_refresh, soa_retry, soa_expire, soa_minimum, created_on, updated_on) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-const TOUCH_ZONE: &str = "UPDATE dns_zones SET serial = $3, updated_on = $4 \
-    WHERE id = $1 AND organization_id = $2";
+const UPDATE_ZONE: &str = "UPDATE dns_zones SET serial = $3, updated_on = $4, soa_refresh = $5, \
+    soa_retry = $6, soa_expire = $7, soa_minimum = $8 WHERE id = $1 AND organization_id = $2";
+
+/// A timer as its column holds it (`MAX_TIMER` fits an `i32`).
+fn stored(timer: Option<u32>) -> Option<i32> {
+    timer.map(|t| i32::try_from(t).unwrap_or(i32::MAX))
+}
 
 const DELETE_ZONE: &str = "DELETE FROM dns_zones WHERE id = $1 AND organization_id = $2";
 
@@ -149,6 +175,10 @@ pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
         .bind(&zone.name)
         .bind(&zone.dnssec_status)
         .bind(zone.serial)
+        .bind(stored(zone.timers.refresh))
+        .bind(stored(zone.timers.retry))
+        .bind(stored(zone.timers.expire))
+        .bind(stored(zone.timers.negative_ttl))
         .bind(zone.created_on)
         .bind(zone.updated_on)
         .execute(conn)
@@ -158,14 +188,18 @@ pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
     Ok(())
 }
 
-/// Stores a zone's new serial and change time.
-pub async fn touch_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
+/// Stores a zone's new serial, change time and SOA timers.
+pub async fn update_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
     checked(auth, zone, DNS_MANAGE)?;
-    on_tx!(tx, conn => sqlx::query(TOUCH_ZONE)
+    on_tx!(tx, conn => sqlx::query(UPDATE_ZONE)
         .bind(zone.id.uuid())
         .bind(zone.organization_id.uuid())
         .bind(zone.serial)
         .bind(zone.updated_on)
+        .bind(stored(zone.timers.refresh))
+        .bind(stored(zone.timers.retry))
+        .bind(stored(zone.timers.expire))
+        .bind(stored(zone.timers.negative_ttl))
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -325,6 +359,25 @@ pub struct ZoneFilter {
     pub order: SortOrder,
     /// The zones the caller's NS1 zone lists let it see; none: every zone.
     pub scope: Option<ZoneScope>,
+}
+
+impl ZoneFilter {
+    /// Every zone, in `sort` and `order`.
+    pub fn every(sort: ZoneSort, order: SortOrder) -> Self {
+        Self {
+            name: None,
+            search: None,
+            suffix: None,
+            dnssec_status: None,
+            created_after: None,
+            created_before: None,
+            updated_after: None,
+            updated_before: None,
+            sort,
+            order,
+            scope: None,
+        }
+    }
 }
 
 /// Keeps the zones `scope` lets the caller see (its names are bare: no final dot).

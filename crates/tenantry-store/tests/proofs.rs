@@ -10,9 +10,40 @@ use tenantry_store::dns::{self, Zone};
 use tenantry_store::organizations::{self, Organization, OrganizationProfile};
 use tenantry_store::users::{self};
 use tenantry_store::{StoreError, memberships};
+use time::OffsetDateTime;
 
 mod common;
 use common::{auth, auth_for, new_org, now};
+
+/// The audit event of `user`'s creation in `org`.
+fn user_created(org: OrganizationId, user: &users::User, at: OffsetDateTime) -> AuditEvent {
+    AuditEvent {
+        id: AuditEventId::generate(),
+        organization_id: Some(org),
+        actor_kind: "api_key".into(),
+        actor_id: "api_key_x".into(),
+        action: "user.created".into(),
+        target_kind: "user".into(),
+        target_id: user.id.to_string(),
+        changes: json!({}),
+        request_id: None,
+        client_ip: None,
+        created_on: at,
+    }
+}
+
+fn zone(org: OrganizationId, name: &str, at: OffsetDateTime) -> Zone {
+    Zone {
+        id: ZoneId::generate(),
+        organization_id: org,
+        name: name.into(),
+        dnssec_status: "disabled".into(),
+        serial: 1,
+        timers: Default::default(),
+        created_on: at,
+        updated_on: at,
+    }
+}
 
 fn refused<T: std::fmt::Debug>(result: Result<T, StoreError>) -> bool {
     matches!(result, Err(StoreError::ProofMismatch(_)))
@@ -54,21 +85,13 @@ async fn a_proof_for_another_organization_writes_nothing() {
             "credentials"
         );
 
-        let zone = Zone {
-            id: ZoneId::generate(),
-            organization_id: mine.id,
-            name: "mine.example.".into(),
-            dnssec_status: "disabled".into(),
-            serial: 1,
-            created_on: at,
-            updated_on: at,
-        };
+        let zone = zone(mine.id, "mine.example.", at);
         assert!(
             refused(dns::insert_zone(&mut tx, &wrong, &zone).await),
             "dns"
         );
         assert!(
-            refused(dns::touch_zone(&mut tx, &wrong, &zone).await),
+            refused(dns::update_zone(&mut tx, &wrong, &zone).await),
             "dns"
         );
 
@@ -91,19 +114,7 @@ async fn a_proof_for_another_organization_writes_nothing() {
             "organizations"
         );
 
-        let event = AuditEvent {
-            id: AuditEventId::generate(),
-            organization_id: Some(mine.id),
-            actor_kind: "api_key".into(),
-            actor_id: "api_key_x".into(),
-            action: "user.created".into(),
-            target_kind: "user".into(),
-            target_id: user.id.to_string(),
-            changes: json!({}),
-            request_id: None,
-            client_ip: None,
-            created_on: at,
-        };
+        let event = user_created(mine.id, &user, at);
         assert!(
             refused(audit::append(&mut tx, &wrong, &event).await),
             "audit"
@@ -184,15 +195,7 @@ async fn a_proof_for_another_action_is_refused() {
             "credentials"
         );
         let dns_read = auth_for(mine.id, DNS_READ);
-        let zone = Zone {
-            id: ZoneId::generate(),
-            organization_id: mine.id,
-            name: "mine.example.".into(),
-            dnssec_status: "disabled".into(),
-            serial: 1,
-            created_on: at,
-            updated_on: at,
-        };
+        let zone = zone(mine.id, "mine.example.", at);
         assert!(
             refused(dns::insert_zone(&mut tx, &dns_read, &zone).await),
             "dns"
@@ -219,19 +222,7 @@ async fn a_proof_for_another_action_is_refused() {
             refused(teams::delete_all(&mut tx, &teams_read).await),
             "teams"
         );
-        let event = AuditEvent {
-            id: AuditEventId::generate(),
-            organization_id: Some(mine.id),
-            actor_kind: "api_key".into(),
-            actor_id: "api_key_x".into(),
-            action: "user.created".into(),
-            target_kind: "user".into(),
-            target_id: user.id.to_string(),
-            changes: json!({}),
-            request_id: None,
-            client_ip: None,
-            created_on: at,
-        };
+        let event = user_created(mine.id, &user, at);
         assert!(
             refused(audit::append(&mut tx, &users_read, &event).await),
             "audit"
@@ -303,19 +294,7 @@ async fn a_proof_for_another_action_is_refused() {
             "billing"
         );
         // A read proof reads what it names, and a write proof reads what it writes.
-        let filter = dns::ZoneFilter {
-            name: None,
-            search: None,
-            suffix: None,
-            dnssec_status: None,
-            created_after: None,
-            created_before: None,
-            updated_after: None,
-            updated_before: None,
-            sort: dns::ZoneSort::default(),
-            order: SortOrder::Asc,
-            scope: None,
-        };
+        let filter = dns::ZoneFilter::every(dns::ZoneSort::default(), SortOrder::Asc);
         assert!(
             dns::list_zones(&mut tx, &dns_read, &filter, page)
                 .await

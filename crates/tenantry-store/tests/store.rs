@@ -555,6 +555,71 @@ async fn a_write_dropped_half_way_leaves_the_database_writable() {
 }
 
 #[tokio::test]
+async fn a_zones_own_soa_timers_are_stored_changed_and_bounded() {
+    use tenantry_core::ZoneId;
+    use tenantry_core::dns::SoaTimers;
+    use tenantry_store::dns::{self, Zone};
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let mut zone = Zone {
+            id: ZoneId::generate(),
+            organization_id: org.id,
+            name: "timers.example.".into(),
+            dnssec_status: "disabled".into(),
+            serial: 2026120601,
+            timers: SoaTimers {
+                refresh: Some(7200),
+                negative_ttl: Some(60),
+                ..SoaTimers::default()
+            },
+            created_on: now(),
+            updated_on: now(),
+        };
+        let mut tx = t.db.begin().await.unwrap();
+        dns::insert_zone(&mut tx, &auth(org.id), &zone)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let read = |db: tenantry_store::Db| async move {
+            let mut tx = db.begin_read().await.unwrap();
+            dns::zone_by_name(&mut tx, "timers.example.")
+                .await
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(read(t.db.clone()).await, zone, "{:?}", t.engine());
+        zone.timers = SoaTimers {
+            retry: Some(900),
+            expire: Some(tenantry_core::dns::MAX_TIMER),
+            ..zone.timers
+        };
+        zone.serial += 1;
+        let mut tx = t.db.begin().await.unwrap();
+        dns::update_zone(&mut tx, &auth(org.id), &zone)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(read(t.db.clone()).await, zone, "{:?}", t.engine());
+        // The columns refuse what no client may ask for.
+        let mut tx = t.db.begin().await.unwrap();
+        let below = Zone {
+            id: ZoneId::generate(),
+            name: "zero.example.".into(),
+            timers: SoaTimers {
+                retry: Some(0),
+                ..SoaTimers::default()
+            },
+            ..zone.clone()
+        };
+        assert!(
+            dns::insert_zone(&mut tx, &auth(org.id), &below)
+                .await
+                .is_err()
+        );
+    }
+}
+
+#[tokio::test]
 async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
     use tenantry_core::ZoneId;
     use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter, ZoneSort};
@@ -567,6 +632,7 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
             name: name.into(),
             dnssec_status: "disabled".into(),
             serial: 2026112301,
+            timers: Default::default(),
             created_on: now(),
             updated_on: now(),
         };
@@ -650,17 +716,10 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
         assert_eq!(many.len(), 2);
 
         let filter = ZoneFilter {
-            name: None,
             search: Some("B.EX".into()),
             suffix: Some("example".into()),
             dnssec_status: Some("disabled".into()),
-            created_after: None,
-            created_before: None,
-            updated_after: None,
-            updated_before: None,
-            sort: ZoneSort::Name,
-            order: SortOrder::Asc,
-            scope: None,
+            ..ZoneFilter::every(ZoneSort::Name, SortOrder::Asc)
         };
         let page = PageRequest {
             page: 1,

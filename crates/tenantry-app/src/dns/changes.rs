@@ -210,7 +210,7 @@ impl App {
         let mut zone = working.zone.clone();
         zone.serial = next_serial(Some(zone.serial), now.date());
         zone.updated_on = now;
-        dns::touch_zone(&mut tx, &auth, &zone).await?;
+        dns::update_zone(&mut tx, &auth, &zone).await?;
         record(
             &mut tx,
             &auth,

@@ -12,7 +12,7 @@ pub use settings::DnsSettings;
 pub use tenantry_store::dns::{Zone as ZoneRecord, ZoneFilter, ZoneSort};
 pub use zones::{ZoneChanges, ZoneSummary};
 
-use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
+use tenantry_core::dns::{ProtectedReason, RecordType, SoaTimers, ZoneName};
 
 /// An rrset as a client gives it, already in canonical form (absolute owner name, canonical
 /// record data, no duplicates).
@@ -32,6 +32,9 @@ pub struct ZoneCreate {
     pub rrsets: Vec<RrsetInput>,
     pub dnssec: bool,
     pub vanity_nameserver_set_id: Option<String>,
+    /// The SOA timers the zone sets for itself (NS1's `refresh`, `retry`, `expiry`,
+    /// `nx_ttl`); those not set are the server's.
+    pub timers: SoaTimers,
 }
 
 /// One operation of `PATCH …/rrsets`.

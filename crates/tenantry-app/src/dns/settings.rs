@@ -1,6 +1,6 @@
 //! What the server puts into every zone it hosts: its name servers and the SOA values.
 
-use tenantry_core::dns::ZoneName;
+use tenantry_core::dns::{SoaTimers, ZoneName};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsSettings {
@@ -44,16 +44,17 @@ impl DnsSettings {
         })
     }
 
-    /// The SOA record data of a zone at `serial`.
-    pub fn soa(&self, serial: i64) -> String {
+    /// The SOA record data of a zone at `serial`, with the timers it sets for itself and the
+    /// server's for the others.
+    pub fn soa(&self, serial: i64, timers: &SoaTimers) -> String {
         format!(
             "{} {} {serial} {} {} {} {}",
             self.nameservers[0],
             self.hostmaster,
-            self.refresh,
-            self.retry,
-            self.expire,
-            self.negative_ttl
+            timers.refresh.unwrap_or(self.refresh),
+            timers.retry.unwrap_or(self.retry),
+            timers.expire.unwrap_or(self.expire),
+            timers.negative_ttl.unwrap_or(self.negative_ttl)
         )
     }
 }

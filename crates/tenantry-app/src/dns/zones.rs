@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::authz::Authorized;
 use serde_json::{Value, json};
 use tenantry_core::billing::{Action, ProductType};
-use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
+use tenantry_core::dns::{ProtectedReason, RecordType, SoaTimers, ZoneName};
 use tenantry_core::{OrganizationId, Permission, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
 use tenantry_store::{Page, PageRequest, StoreError, Tx, Unique};
@@ -130,7 +130,7 @@ impl App {
             rtype: RecordType::Soa.as_str().to_owned(),
             ttl: self.dns.ttl,
             protected: Some(ProtectedReason::SystemManagedSoa),
-            records: vec![self.dns.soa(zone.serial)],
+            records: vec![self.dns.soa(zone.serial, &zone.timers)],
         }];
         views.extend(rrsets.into_iter().map(|r| {
             RrsetView {
@@ -164,6 +164,7 @@ impl App {
             rrsets,
             dnssec,
             vanity_nameserver_set_id,
+            timers,
         } = create;
         if dnssec {
             return Err(AppError::BadRequest(
@@ -201,6 +202,7 @@ impl App {
             name: name.as_str().to_owned(),
             dnssec_status: "disabled".into(),
             serial: next_serial(None, now.date()),
+            timers,
             created_on: now,
             updated_on: now,
         };
@@ -238,7 +240,7 @@ impl App {
                 action: "create_record",
                 rrset_name: Some(zone.name.clone()),
                 rrset_type: Some(RecordType::Soa.as_str().to_owned()),
-                record_data: Some(self.dns.soa(zone.serial)),
+                record_data: Some(self.dns.soa(zone.serial, &zone.timers)),
                 ttl: Some(self.dns.ttl),
             },
         ];
@@ -275,13 +277,44 @@ impl App {
         })
     }
 
-    /// The zone as a change would see it: authorized like one (`dns:manage`, not in an
-    /// inactive organization), for an update that finds nothing to change.
-    pub async fn zone_get_for_update(&self, actor: &Actor, name: &ZoneName) -> Result<ZoneView> {
-        let mut tx = self.db.begin_read().await?;
-        let (zone, _) = zone_in_reach(&mut tx, actor, name, DNS_MANAGE).await?;
+    /// Sets the SOA timers `changes` names (the others stay), raising the serial when the
+    /// SOA changes; authorized like any change of the zone (`dns:manage`, not in an inactive
+    /// organization) even when nothing changes.
+    pub async fn zone_set_timers(
+        &self,
+        actor: &Actor,
+        name: &ZoneName,
+        changes: SoaTimers,
+    ) -> Result<ZoneView> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let (mut zone, auth) = zone_in_reach(&mut tx, actor, name, DNS_MANAGE).await?;
         zone_admitted(actor, &zone.name)?;
+        let timers = zone.timers.with(changes);
+        // A client echoing the values it read changes nothing.
+        if self.dns.soa(zone.serial, &timers) != self.dns.soa(zone.serial, &zone.timers) {
+            let show = |t: &SoaTimers| {
+                json!({"refresh": t.refresh, "retry": t.retry, "expire": t.expire,
+                       "negative_ttl": t.negative_ttl})
+            };
+            let change = crate::audit::diff(&show(&zone.timers), &show(&timers));
+            zone.timers = timers;
+            zone.serial = next_serial(Some(zone.serial), now.date());
+            zone.updated_on = now;
+            dns::update_zone(&mut tx, &auth, &zone).await?;
+            record(
+                &mut tx,
+                &auth,
+                actor,
+                now,
+                "dns_zone.updated",
+                target(&zone),
+                change,
+            )
+            .await?;
+        }
         let rrsets = dns::rrsets(&mut tx, zone.id).await?;
+        tx.commit().await?;
         Ok(self.view_for(actor, zone, rrsets))
     }
 

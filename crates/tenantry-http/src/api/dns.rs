@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tenantry_app::dns::{ZoneCreate, ZoneFilter, ZoneSort};
 use tenantry_app::{AppError, NotFoundKind, SortOrder};
-use tenantry_core::dns::ZoneName;
+use tenantry_core::dns::{SoaTimers, ZoneName};
 
 use self::input::{
     RecordOpsBody, ReplaceBody, RrsetBody, RrsetOpsBody, record_ops, rrset_ops, rrsets,
@@ -61,6 +61,7 @@ pub(crate) async fn create(
     check.finish()?;
     let name = name.expect("checked above");
     let create = ZoneCreate {
+        timers: SoaTimers::default(),
         rrsets: rrsets("rrsets", &name, body.rrsets)?,
         name,
         dnssec,

@@ -10,7 +10,7 @@ use tenantry_app::dns::{
     DnsSettings, RrsetEdit, RrsetInput, RrsetView, ZoneCreate, ZoneFilter, ZoneSort, ZoneView,
 };
 use tenantry_app::{AppError, NotFoundKind, PageRequest, SortOrder};
-use tenantry_core::dns::{RecordType, ZoneName, answer_to_rdata, rdata_to_answer};
+use tenantry_core::dns::{RecordType, SoaTimers, ZoneName, answer_to_rdata, rdata_to_answer};
 use tenantry_core::ns1::short_id;
 
 use super::body::Ns1Body;
@@ -159,19 +159,7 @@ fn record_json(zone: &str, view: &RrsetView) -> Value {
 
 /// Every zone, by name.
 fn all_zones() -> ZoneFilter {
-    ZoneFilter {
-        name: None,
-        search: None,
-        suffix: None,
-        dnssec_status: None,
-        created_after: None,
-        created_before: None,
-        updated_after: None,
-        updated_before: None,
-        sort: ZoneSort::Name,
-        order: SortOrder::Asc,
-        scope: None,
-    }
+    ZoneFilter::every(ZoneSort::Name, SortOrder::Asc)
 }
 
 pub(crate) async fn list(State(state): State<AppState>, Caller(actor): Caller) -> Answer {
@@ -226,6 +214,7 @@ pub(crate) async fn create(
                 rrsets: Vec::new(),
                 dnssec: body.flag("dnssec")?.unwrap_or(false),
                 vanity_nameserver_set_id: None,
+                timers: timers(&body)?,
             },
         )
         .await?;
@@ -233,25 +222,33 @@ pub(crate) async fn create(
     Ok(Json(zone_json(&view, true)))
 }
 
+/// The SOA timers a body sets for its zone (NS1's `refresh`, `retry`, `expiry`, `nx_ttl`).
+fn timers(body: &Ns1Body) -> Result<SoaTimers, Ns1Error> {
+    let timer = |field: &str| -> Result<Option<u32>, Ns1Error> {
+        body.number(field)?
+            .map(|asked| SoaTimers::timer(field, asked))
+            .transpose()
+            .map_err(|message| Ns1Error::bad_request(format!("invalid: {message}")))
+    };
+    Ok(SoaTimers {
+        refresh: timer("refresh")?,
+        retry: timer("retry")?,
+        expire: timer("expiry")?,
+        negative_ttl: timer("nx_ttl")?,
+    })
+}
+
 /// Zone settings Tenantry keeps per server, not per zone. A body may repeat the server's
 /// values (clients echo what they read), but asking for others is refused, not ignored.
 fn refuse_settings(body: &Ns1Body, settings: &DnsSettings) -> Result<(), Ns1Error> {
-    let timers = [
-        ("ttl", settings.ttl),
-        ("nx_ttl", settings.negative_ttl),
-        ("refresh", settings.refresh),
-        ("retry", settings.retry),
-        ("expiry", settings.expire),
-    ];
-    for (field, server) in timers {
-        if body
-            .number(field)?
-            .is_some_and(|asked| asked != i64::from(server))
-        {
-            return Err(Ns1Error::bad_request(format!(
-                "invalid: {field} is the server's ({server}) for every zone"
-            )));
-        }
+    if body
+        .number("ttl")?
+        .is_some_and(|asked| asked != i64::from(settings.ttl))
+    {
+        return Err(Ns1Error::bad_request(format!(
+            "invalid: ttl is the server's ({}) for every zone",
+            settings.ttl
+        )));
     }
     let hostmaster = bare(&settings.hostmaster);
     if body
@@ -275,8 +272,8 @@ fn refuse_settings(body: &Ns1Body, settings: &DnsSettings) -> Result<(), Ns1Erro
     Ok(())
 }
 
-/// `POST /v1/zones/{zone}`: a zone has no settings of its own to change (see
-/// `refuse_settings`), so the answer is the zone as it is.
+/// `POST /v1/zones/{zone}`: the zone's own SOA timers are its only settings (see
+/// `refuse_settings` for the server's).
 pub(crate) async fn update(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -286,7 +283,7 @@ pub(crate) async fn update(
     refuse_settings(&body, state.app.dns_settings())?;
     let view = state
         .app
-        .zone_get_for_update(&actor, &zone_name(&zone)?)
+        .zone_set_timers(&actor, &zone_name(&zone)?, timers(&body)?)
         .await?;
     Ok(Json(zone_json(&view, true)))
 }

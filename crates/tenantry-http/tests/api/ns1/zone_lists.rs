@@ -8,43 +8,29 @@ use super::zones::{create_record, create_zone, record_path};
 use super::{create_key, ns1, refused};
 use crate::support::apis;
 
+/// The sorted values `show` gives the items of a list.
+fn sorted(items: &Value, show: impl Fn(&Value) -> String) -> Vec<String> {
+    let mut shown: Vec<String> = items.as_array().unwrap().iter().map(show).collect();
+    shown.sort();
+    shown
+}
+
 fn ns1_zone_names(list: &Value) -> Vec<String> {
-    let mut names: Vec<String> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|z| z["zone"].as_str().unwrap().to_owned())
-        .collect();
-    names.sort();
-    names
+    sorted(list, |z| z["zone"].as_str().unwrap().to_owned())
 }
 
 fn tenantry_zone_names(page: &Value) -> Vec<String> {
-    let mut names: Vec<String> = page["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|z| z["name"].as_str().unwrap().to_owned())
-        .collect();
-    names.sort();
-    names
+    sorted(&page["results"], |z| z["name"].as_str().unwrap().to_owned())
 }
 
 fn record_domains(zone: &Value) -> Vec<String> {
-    let mut domains: Vec<String> = zone["records"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            format!(
-                "{} {}",
-                r["domain"].as_str().unwrap(),
-                r["type"].as_str().unwrap()
-            )
-        })
-        .collect();
-    domains.sort();
-    domains
+    sorted(&zone["records"], |r| {
+        format!(
+            "{} {}",
+            r["domain"].as_str().unwrap(),
+            r["type"].as_str().unwrap()
+        )
+    })
 }
 
 #[tokio::test]
