@@ -458,6 +458,11 @@ impl App {
             if let Some(role) = member_roles.get(&user.id).filter(|_| membership) {
                 user.role = role.clone();
             }
+            // A member is shown as held in the listed organization: its home (perhaps another
+            // tenant) is outside the caller's reach.
+            if membership {
+                user.organization_id = org.id;
+            }
             OrganizationUser { user, membership }
         }))
     }

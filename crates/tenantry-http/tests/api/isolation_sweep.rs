@@ -58,9 +58,12 @@ enum Who {
     RefreshAsAccess,
     /// The access token of a person deleted since.
     DeletedPersonToken,
+    /// A key of the child made through NS1, managing DNS but only in a zone its
+    /// `zones_allow` list names: every other zone of the child is out of its reach.
+    ZoneListedKey,
 }
 
-const EVERYONE: [Who; 21] = [
+const EVERYONE: [Who; 22] = [
     Who::NoCredential,
     Who::MalformedKey,
     Who::RevokedKey,
@@ -82,6 +85,7 @@ const EVERYONE: [Who; 21] = [
     Who::DnsManagerJoined,
     Who::RefreshAsAccess,
     Who::DeletedPersonToken,
+    Who::ZoneListedKey,
 ];
 
 /// Routes about the signed-in person's own account: an API credential has no session there.
@@ -110,6 +114,101 @@ fn person_answer(operation_id: &str) -> (StatusCode, Option<&'static str>) {
 }
 
 const SWEEP_PASSWORD: &str = "sweeping-lantern-7";
+
+/// An organization and what identifies its people: the ids and email addresses of its
+/// users, which no answer may show a caller outside its reach.
+struct Marked {
+    organization: String,
+    parent: Option<String>,
+    private: Vec<String>,
+}
+
+/// The organizations `who` reaches: its home, those it joined, and for the parent's admin
+/// the suborganizations.
+fn reach(world: &World, who: Who) -> Vec<&str> {
+    let child = world.child.as_str();
+    let home_elsewhere = world.other_tenant.as_str();
+    match who {
+        Who::NoCredential
+        | Who::MalformedKey
+        | Who::RevokedKey
+        | Who::ExpiredKey
+        | Who::ExpiredToken
+        | Who::RefreshAsAccess
+        | Who::DeletedPersonToken => vec![],
+        Who::Viewer
+        | Who::DnsManager
+        | Who::BillingManager
+        | Who::ChildMember
+        | Who::ZoneListedKey
+        | Who::SubAdminOnParent
+        | Who::SubAdminOnSibling => vec![child],
+        Who::JoinedMember
+        | Who::JoinedMemberOnParent
+        | Who::JoinedMemberOnSibling
+        | Who::DnsManagerJoined => vec![child, home_elsewhere],
+        Who::ParentAdminOnChild => world
+            .marked
+            .iter()
+            .map(|m| m.organization.as_str())
+            .filter(|org| *org != home_elsewhere)
+            .collect(),
+        Who::OtherTenantAdmin => vec![home_elsewhere],
+        Who::InactiveOrgAdmin => vec![world.inactive.as_str()],
+        Who::DisallowedIp => vec![world.fenced.as_str()],
+    }
+}
+
+/// What an answer to `who` shows of organizations outside its reach, the request's own words
+/// aside: their users' ids and addresses, and their ids (a parent's id is a reached
+/// suborganization's reference to it, and not a leak).
+fn leaks(world: &World, who: Who, request: &str, answer: &str) -> Vec<String> {
+    let reached = reach(world, who);
+    let parents: Vec<&str> = world
+        .marked
+        .iter()
+        .filter(|m| reached.contains(&m.organization.as_str()))
+        .filter_map(|m| m.parent.as_deref())
+        .collect();
+    world
+        .marked
+        .iter()
+        .filter(|m| !reached.contains(&m.organization.as_str()))
+        .flat_map(|m| {
+            let id = (!parents.contains(&m.organization.as_str())).then_some(&m.organization);
+            m.private.iter().chain(id)
+        })
+        .filter(|marker| answer.contains(marker.as_str()) && !request.contains(marker.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The organization's users (ids and email addresses), as its parent's admin or its own
+/// admin lists them.
+async fn mark(api: &Api, organization: &str, parent: Option<&str>, key: &str) -> Marked {
+    let users = api
+        .get("/v1/organizations/users")
+        .key(key)
+        .header("x-organization-context", organization)
+        .expect(StatusCode::OK)
+        .await;
+    let private = users["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|u| [u["user_id"].as_str(), u["email"].as_str()])
+        .flatten()
+        .map(str::to_owned)
+        .collect();
+    Marked {
+        organization: organization.to_owned(),
+        parent: parent.map(str::to_owned),
+        private,
+    }
+}
+
+/// The one zone the zone-listed key may touch; the sweep's zones are all others.
+const LISTED_ZONE: &str = "listed.sweep.example";
 
 /// How a route picks the organization it acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -298,6 +397,7 @@ fn network(n: u32) -> String {
 
 /// Everything the sweep calls with and on.
 struct World {
+    other_tenant: String,
     parent: String,
     child: String,
     sibling: String,
@@ -317,6 +417,9 @@ struct World {
     /// A spent refresh token's successor, and a deleted person's access token.
     refresh_token: String,
     deleted_person_token: String,
+    zone_listed_key: String,
+    /// What each organization's answers may show only to those who reach it.
+    marked: Vec<Marked>,
     /// Objects made in the inactive organization before it was deactivated (nothing new can
     /// be made in it).
     inactive_objects: Objects,
@@ -597,7 +700,49 @@ async fn world(api: &Api) -> World {
     api.t.clock.advance(Duration::seconds(60));
 
     let text = |v: &Value| v["api_key"].as_str().unwrap().to_owned();
+    let child_org_id = api
+        .get(&format!("/v1/organizations/{child}"))
+        .expect(StatusCode::OK)
+        .await["org_id"]
+        .clone();
+    let zone_listed_key = api
+        .call(Method::PUT, "/v1/account/apikeys")
+        .anonymous()
+        .header("x-nsone-key", &format!("{operator}!{child_org_id}"))
+        .json(json!({"name": "zone-listed", "permissions": {"dns": {
+            "view_zones": true, "manage_zones": true, "zones_allow": [LISTED_ZONE]}}}))
+        .expect(StatusCode::OK)
+        .await["key"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let admin = api.key();
+    let mut marked = vec![mark(api, &parent, None, admin).await];
+    for org in [&child, &sibling, &inactive, &fenced] {
+        marked.push(mark(api, org, Some(&parent), admin).await);
+    }
+    marked.push(mark(api, &other_tenant, None, &other_tenant_admin).await);
+    // The child's members from elsewhere are the child's to show.
+    let members = api
+        .get("/v1/organizations/users")
+        .header("x-organization-context", &child)
+        .expect(StatusCode::OK)
+        .await;
+    let member_ids: Vec<&str> = members["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u["membership"] == true)
+        .filter_map(|u| u["user_id"].as_str())
+        .collect();
+    for marked in &mut marked {
+        marked
+            .private
+            .retain(|id| !member_ids.contains(&id.as_str()));
+    }
     World {
+        other_tenant,
+        marked,
         parent,
         child,
         sibling,
@@ -616,6 +761,7 @@ async fn world(api: &Api) -> World {
         expired_token,
         refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
         deleted_person_token,
+        zone_listed_key,
         inactive_objects,
     }
 }
@@ -713,6 +859,7 @@ fn expected_tenantry(
         return (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION"));
     }
     match who {
+        Who::ZoneListedKey => zone_listed_answer(endpoint, permission, success),
         Who::NoCredential
         | Who::MalformedKey
         | Who::RevokedKey
@@ -784,6 +931,31 @@ fn expected_tenantry(
     }
 }
 
+/// What the zone-listed key gets: what its map's permissions allow (`organization:read` and
+/// `dns:*`), except that every zone the sweep names is hidden by its list, and a zone it
+/// creates is not on it.
+fn zone_listed_answer(
+    endpoint: &Endpoint,
+    permission: Option<tenantry_core::Permission>,
+    success: (StatusCode, Option<&'static str>),
+) -> (StatusCode, Option<&'static str>) {
+    use tenantry_core::perms::{DNS_DELETE, DNS_MANAGE, DNS_READ, ORG_READ};
+    let held = [ORG_READ, DNS_READ, DNS_MANAGE, DNS_DELETE];
+    let denied = (StatusCode::FORBIDDEN, Some("ERROR_PERMISSION_DENIED"));
+    if permission.is_some_and(|p| !held.contains(&p)) {
+        return denied;
+    }
+    match endpoint.operation_id {
+        "create_zone" | "ns1_create_zone" => denied,
+        // Made by the operator for the organization, the key has no maker to show.
+        "get_current_user" => (StatusCode::NOT_FOUND, Some("ERROR_USER_NOT_FOUND")),
+        _ if endpoint.path.contains("{zone_name}") || endpoint.path.contains("{zone}") => {
+            (StatusCode::NOT_FOUND, None)
+        }
+        _ => success,
+    }
+}
+
 /// Who calls with what, on which organization, from where.
 fn caller(world: &World, who: Who, n: u32) -> (Option<String>, String, String) {
     // Failing credentials each come from their own address, so the brute-force limiter
@@ -825,6 +997,7 @@ fn caller(world: &World, who: Who, n: u32) -> (Option<String>, String, String) {
         ),
         // Outside the fenced organization's network, and new each time, so the refusals of
         // operator routes do not add up in the brute-force limiter.
+        Who::ZoneListedKey => (Some(world.zone_listed_key.clone()), &world.child, fresh_ip),
         Who::DisallowedIp => (
             Some(world.fenced_admin.clone()),
             &world.fenced,
@@ -944,10 +1117,21 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                     }
                     _ => (case.body)(n),
                 };
+                let request = format!(
+                    "{} {body} {target_org}",
+                    fill(&template, &target_org, &objects)
+                );
                 if !body.is_null() {
                     call = call.json(body);
                 }
                 let (status, answer) = call.send().await;
+                let leaked = leaks(&world, who, &request, &answer.to_string());
+                if !leaked.is_empty() {
+                    failures.push(format!(
+                        "{} {} as {who:?}: the answer shows {leaked:?} from outside its reach: {answer}",
+                        endpoint.method, endpoint.path
+                    ));
+                }
                 let (want, code) = expected(endpoint, &case, who);
                 let (code_ok, not_found_ok) = if endpoint.dialect == Dialect::Ns1 {
                     let message = answer["message"].as_str().unwrap_or_default();
