@@ -182,6 +182,9 @@ pub enum AppError {
     },
     #[error("organization {0} is inactive")]
     OrganizationInactive(OrganizationId),
+    /// The database cannot be reached now; retry after this many seconds.
+    #[error("the database is unavailable; retry after {0} s")]
+    Unavailable(u64),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -215,6 +218,10 @@ impl AppError {
     }
 }
 
+/// How long a client is asked to wait when the database cannot be reached: a restart or a
+/// failover takes seconds.
+const RETRY_WHEN_UNAVAILABLE: u64 = 2;
+
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
@@ -223,6 +230,10 @@ impl From<StoreError> for AppError {
                     Code::UserExists,
                     "User with username or email already exists".into(),
                 )
+            }
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "database unavailable");
+                AppError::Unavailable(RETRY_WHEN_UNAVAILABLE)
             }
             other => AppError::Internal(other.to_string()),
         }

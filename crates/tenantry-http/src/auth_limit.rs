@@ -9,7 +9,7 @@ use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use governor::clock::{Clock, DefaultClock};
+use governor::clock::Clock;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
 /// Failures allowed at once from one address, and how fast that allowance refills.
@@ -50,7 +50,7 @@ impl AuthFailureLimiter {
     pub(crate) fn record_failure(&self, ip: IpAddr) -> Option<Duration> {
         let not_until = self.failures.check_key(&ip).err()?;
         let wait = not_until
-            .wait_time_from(DefaultClock::default().now())
+            .wait_time_from(self.failures.clock().now())
             .max(Duration::from_secs(1));
         let mut blocked = self.blocked_until.lock().unwrap_or_else(|e| e.into_inner());
         if blocked.len() >= SWEEP_AT {

@@ -429,6 +429,16 @@ pub(crate) fn entry(err: &AppError) -> Entry {
             StatusCode::TOO_MANY_REQUESTS,
             Fixed("rate limit exceeded"),
         ),
+        AppError::Unavailable(_) => named(
+            StatusCode::SERVICE_UNAVAILABLE,
+            (
+                "service-unavailable",
+                "Service Unavailable",
+                "ERROR_SERVICE_UNAVAILABLE",
+            ),
+            StatusCode::SERVICE_UNAVAILABLE,
+            Fixed("service unavailable"),
+        ),
         AppError::Internal(_) => named(
             StatusCode::INTERNAL_SERVER_ERROR,
             (
@@ -439,5 +449,13 @@ pub(crate) fn entry(err: &AppError) -> Entry {
             StatusCode::INTERNAL_SERVER_ERROR,
             Described,
         ),
+    }
+}
+
+/// The `Retry-After` an error's answer carries, in every dialect.
+pub(crate) fn retry_after(err: &AppError) -> Option<u64> {
+    match err {
+        AppError::RateLimited(seconds, _) | AppError::Unavailable(seconds) => Some(*seconds),
+        _ => None,
     }
 }

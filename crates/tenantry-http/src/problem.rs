@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 use tenantry_app::{AppError, FieldError};
 
-use crate::errors::{Entry, entry, missing};
+use crate::errors::{Entry, entry, missing, retry_after};
 
 tokio::task_local! {
     /// The current request's id, for 500 bodies and logs.
@@ -180,6 +180,10 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
                 None => problem,
             }
         }
+        AppError::Unavailable(seconds) => problem(format!(
+            "The database cannot be reached; nothing was done. Retry after {seconds} s"
+        ))
+        .with("retry_after", *seconds),
         AppError::RateLimited(seconds, limit) => {
             problem(limit.message().into()).with("retry_after", *seconds)
         }
@@ -194,7 +198,7 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = problem_of(&self.0).into_response();
-        if let AppError::RateLimited(seconds, _) = self.0 {
+        if let Some(seconds) = retry_after(&self.0) {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, seconds.into());

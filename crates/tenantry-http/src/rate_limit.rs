@@ -118,6 +118,11 @@ pub(crate) async fn limit_requests(
     request: Request,
     next: Next,
 ) -> Response {
+    // Health probes answer whoever asks, however often: a load balancer must not be told
+    // the server is down because it asked too much.
+    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+        return next.run(request).await;
+    }
     let (bucket, by) = bucket_of(&request);
     if limiter.buckets.len() >= SWEEP_AT {
         limiter.buckets.retain_recent();
@@ -131,7 +136,9 @@ pub(crate) async fn limit_requests(
         }
         Err(not_until) => {
             let wait = not_until
-                .wait_time_from(DefaultClock::default().now())
+                // The limiter's own clock: building a new one probes the CPU, which made a
+                // refusal cost more than a served request.
+                .wait_time_from(limiter.buckets.clock().now())
                 .as_secs()
                 .max(1);
             let refused = AppError::RateLimited(wait, Limit::Requests);

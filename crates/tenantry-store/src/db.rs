@@ -30,6 +30,34 @@ enum Backend {
     Postgres(PgPool),
 }
 
+/// How long one attempt waits for a PostgreSQL connection. Short, so that a stopped or
+/// unreachable server answers 503 within a second instead of holding every request until
+/// the request timeout.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(800);
+
+/// How long a request keeps waiting while every connection is busy serving others (a burst,
+/// not an outage): attempts are repeated while the pool is full and live.
+const BUSY_PATIENCE: Duration = Duration::from_secs(25);
+
+/// Runs `attempt` (which takes a connection from `pool`) again while it times out only
+/// because every connection is busy. A timeout with room in the pool means connections
+/// cannot be opened: the database is unreachable, and the caller hears so at once.
+async fn patiently<T, F>(pool: &PgPool, attempt: impl Fn() -> F) -> Result<T, sqlx::Error>
+where
+    F: std::future::Future<Output = Result<T, sqlx::Error>>,
+{
+    let deadline = tokio::time::Instant::now() + BUSY_PATIENCE;
+    loop {
+        match attempt().await {
+            Err(sqlx::Error::PoolTimedOut)
+                if pool.size() >= pool.options().get_max_connections()
+                    && pool.num_idle() == 0
+                    && tokio::time::Instant::now() < deadline => {}
+            other => return other,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct DbOptions {
     pub max_connections: u32,
@@ -135,7 +163,7 @@ impl Db {
             let connect = PgConnectOptions::from_str(url)?;
             let pool = PgPoolOptions::new()
                 .max_connections(options.max_connections)
-                .acquire_timeout(Duration::from_secs(30))
+                .acquire_timeout(ACQUIRE_TIMEOUT)
                 .connect_with(connect)
                 .await?;
             return Ok(Db(Backend::Postgres(pool)));
@@ -184,7 +212,9 @@ impl Db {
     pub async fn begin(&self) -> Result<Tx> {
         let inner = match &self.0 {
             Backend::Sqlite { write, .. } => TxInner::SqliteWrite(write.begin().await?),
-            Backend::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
+            Backend::Postgres(pool) => {
+                TxInner::Postgres(Handle::Tx(patiently(pool, || pool.begin()).await?))
+            }
         };
         Ok(Tx { inner })
     }
@@ -193,7 +223,9 @@ impl Db {
     pub async fn begin_read(&self) -> Result<Tx> {
         let inner = match &self.0 {
             Backend::Sqlite { read, .. } => TxInner::Sqlite(Handle::Tx(read.begin().await?)),
-            Backend::Postgres(pool) => TxInner::Postgres(Handle::Tx(pool.begin().await?)),
+            Backend::Postgres(pool) => {
+                TxInner::Postgres(Handle::Tx(patiently(pool, || pool.begin()).await?))
+            }
         };
         Ok(Tx { inner })
     }
@@ -203,7 +235,9 @@ impl Db {
     pub async fn single_read(&self) -> Result<Tx> {
         let inner = match &self.0 {
             Backend::Sqlite { read, .. } => TxInner::Sqlite(Handle::Conn(read.acquire().await?)),
-            Backend::Postgres(pool) => TxInner::Postgres(Handle::Conn(pool.acquire().await?)),
+            Backend::Postgres(pool) => {
+                TxInner::Postgres(Handle::Conn(patiently(pool, || pool.acquire()).await?))
+            }
         };
         Ok(Tx { inner })
     }

@@ -24,6 +24,29 @@ pub enum StoreError {
     ProofMismatch(String),
 }
 
+impl StoreError {
+    /// Whether the database could not be reached: stopped, restarting, unreachable, or every
+    /// connection busy past the pool's wait. The same request may succeed later, unlike a
+    /// defect.
+    pub fn is_unavailable(&self) -> bool {
+        let StoreError::Database(err) = self else {
+            return false;
+        };
+        match err {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => true,
+            // SQLSTATE class 08 (connection exception) and 57P (the server is shutting down
+            // or starting).
+            sqlx::Error::Database(db) => db
+                .code()
+                .is_some_and(|code| code.starts_with("08") || code.starts_with("57P")),
+            _ => false,
+        }
+    }
+}
+
 /// The unique constraints a client can run into, by meaning. Each is recognised from the
 /// constraint's name (PostgreSQL) or from the columns or index SQLite names in its message.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,8 @@
 
 mod postgres;
 
+pub use postgres::Cluster;
+
 use std::sync::{Arc, Mutex};
 
 use tempfile::TempDir;
@@ -68,7 +70,16 @@ pub async fn sqlite() -> TestDb {
 
 /// A fresh PostgreSQL database, or `None` when PostgreSQL is not installed (and not required).
 pub async fn postgres() -> Option<TestDb> {
-    let url = postgres::fresh_database().await?;
+    Some(postgres_at(postgres::fresh_database().await?).await)
+}
+
+/// A fresh database of a cluster the test owns.
+pub async fn postgres_in(cluster: &Cluster) -> TestDb {
+    postgres_at(cluster.fresh_database().await).await
+}
+
+/// A migrated PostgreSQL database at `url`.
+async fn postgres_at(url: String) -> TestDb {
     let db = Db::connect(
         &url,
         &DbOptions {
@@ -79,11 +90,22 @@ pub async fn postgres() -> Option<TestDb> {
     .await
     .expect("open PostgreSQL");
     db.migrate().await.expect("migrate PostgreSQL");
-    Some(TestDb {
+    TestDb {
         db,
         url,
         _dir: None,
-    })
+    }
+}
+
+/// A durable cluster of the test's own (commits on disk before they are acknowledged), or
+/// `None` when PostgreSQL is not installed (a failure when it is required).
+pub fn own_cluster() -> Option<Cluster> {
+    let cluster = Cluster::start(true);
+    assert!(
+        cluster.is_some() || !postgres::required(),
+        "PostgreSQL is required (TENANTRY_REQUIRE_POSTGRES=1) but initdb/pg_ctl were not found"
+    );
+    cluster
 }
 
 /// One fresh database per available engine.

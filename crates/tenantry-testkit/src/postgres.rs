@@ -12,8 +12,10 @@ use sqlx::postgres::PgConnection;
 fn admin_url() -> Option<&'static str> {
     static URL: OnceLock<Option<String>> = OnceLock::new();
     URL.get_or_init(|| {
-        let url = std::env::var("TENANTRY_TEST_POSTGRES_URL").ok().or_else(start_cluster);
-        if url.is_none() && std::env::var("TENANTRY_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+        let url = std::env::var("TENANTRY_TEST_POSTGRES_URL")
+            .ok()
+            .or_else(|| Cluster::start(false).map(|cluster| cluster.admin_url()));
+        if url.is_none() && required() {
             panic!("PostgreSQL is required (TENANTRY_REQUIRE_POSTGRES=1) but initdb/pg_ctl were not found");
         }
         url
@@ -21,8 +23,17 @@ fn admin_url() -> Option<&'static str> {
     .as_deref()
 }
 
+/// Whether a missing PostgreSQL fails the tests (as in CI) instead of skipping that engine.
+pub(crate) fn required() -> bool {
+    std::env::var("TENANTRY_REQUIRE_POSTGRES").is_ok_and(|v| v == "1")
+}
+
 pub(crate) async fn fresh_database() -> Option<String> {
-    let admin = admin_url()?;
+    Some(database_in(admin_url()?).await)
+}
+
+/// A new, empty database of the cluster at `admin`.
+async fn database_in(admin: &str) -> String {
     let name = format!("t_{}", uuid::Uuid::now_v7().simple());
     let mut conn = PgConnection::connect(admin)
         .await
@@ -34,7 +45,7 @@ pub(crate) async fn fresh_database() -> Option<String> {
     let (base, _) = admin
         .rsplit_once('/')
         .expect("admin URL has a database part");
-    Some(format!("{base}/{name}"))
+    format!("{base}/{name}")
 }
 
 fn find_bin_dir() -> Option<PathBuf> {
@@ -76,71 +87,127 @@ fn as_cluster_owner(program: &Path) -> Command {
     }
 }
 
-fn start_cluster() -> Option<String> {
-    let bin = find_bin_dir()?;
-    let dir = tempfile::Builder::new()
-        .prefix("tenantry-pg-")
-        .tempdir()
-        .ok()?
-        .keep();
-    let _ = Command::new("chmod").arg("777").arg(&dir).status();
-    let data = dir.join("data");
-    let status = as_cluster_owner(&bin.join("initdb"))
-        .args([
-            "-A",
-            "trust",
-            "-U",
-            "postgres",
-            "-E",
-            "UTF8",
-            "--no-sync",
-            "-D",
-        ])
-        .arg(&data)
-        .stdout(Stdio::null())
-        .status()
-        .ok()?;
-    assert!(status.success(), "initdb failed");
-    let port = free_port();
-    let options = format!(
-        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300",
-        dir.display()
-    );
-    let status = as_cluster_owner(&bin.join("pg_ctl"))
-        .args(["-w", "-D"])
-        .arg(&data)
-        .args(["-o", &options, "-l"])
-        .arg(dir.join("log"))
-        .arg("start")
-        .stdout(Stdio::null())
-        .status()
-        .ok()?;
-    assert!(
-        status.success(),
-        "pg_ctl start failed; see {}",
-        dir.join("log").display()
-    );
-    // Stop the cluster when this test process ends, however it ends.
-    let watchdog = format!(
-        "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {owner}{pg_ctl} -D {data} stop -m immediate >/dev/null 2>&1; rm -rf {dir}",
-        pid = std::process::id(),
-        owner = if as_cluster_owner(Path::new("true")).get_program() == "runuser" {
-            "runuser -u postgres -- "
-        } else {
+/// A throwaway PostgreSQL cluster on 127.0.0.1, stopped when this test process ends. The
+/// tests share one (behind `postgres()`); an outage test starts its own to stop and start.
+pub struct Cluster {
+    bin: PathBuf,
+    dir: PathBuf,
+    data: PathBuf,
+    port: u16,
+    /// Whether a commit is on disk before it is acknowledged, as in production. The shared
+    /// cluster skips it for speed; a crash test needs it.
+    durable: bool,
+}
+
+impl Cluster {
+    /// Initialises and starts a cluster, or `None` when PostgreSQL is not installed.
+    pub fn start(durable: bool) -> Option<Cluster> {
+        let bin = find_bin_dir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("tenantry-pg-")
+            .tempdir()
+            .ok()?
+            .keep();
+        let _ = Command::new("chmod").arg("777").arg(&dir).status();
+        let data = dir.join("data");
+        let status = as_cluster_owner(&bin.join("initdb"))
+            .args([
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "-D",
+            ])
+            .arg(&data)
+            .stdout(Stdio::null())
+            .status()
+            .ok()?;
+        assert!(status.success(), "initdb failed");
+        let cluster = Cluster {
+            bin,
+            dir,
+            data,
+            port: free_port(),
+            durable,
+        };
+        cluster.resume();
+        cluster.watch();
+        Some(cluster)
+    }
+
+    pub fn admin_url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// A new, empty database of this cluster.
+    pub async fn fresh_database(&self) -> String {
+        database_in(&self.admin_url()).await
+    }
+
+    /// Starts the (stopped) cluster again, on its port, and waits until it accepts connections.
+    pub fn resume(&self) {
+        let speed = if self.durable {
             ""
-        },
-        pg_ctl = bin.join("pg_ctl").display(),
-        data = data.display(),
-        dir = dir.display(),
-    );
-    Command::new("setsid")
-        .args(["sh", "-c", &watchdog])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    Some(format!("postgres://postgres@127.0.0.1:{port}/postgres"))
+        } else {
+            " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        };
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=300{speed}",
+            self.port,
+            self.dir.display()
+        );
+        let status = as_cluster_owner(&self.bin.join("pg_ctl"))
+            .args(["-w", "-D"])
+            .arg(&self.data)
+            .args(["-o", &options, "-l"])
+            .arg(self.dir.join("log"))
+            .arg("start")
+            .stdout(Stdio::null())
+            .status()
+            .expect("run pg_ctl");
+        assert!(
+            status.success(),
+            "pg_ctl start failed; see {}",
+            self.dir.join("log").display()
+        );
+    }
+
+    /// Stops the cluster the way a crash would: no checkpoint, every connection cut.
+    pub fn stop_immediately(&self) {
+        let status = as_cluster_owner(&self.bin.join("pg_ctl"))
+            .args(["-w", "-D"])
+            .arg(&self.data)
+            .args(["stop", "-m", "immediate"])
+            .stdout(Stdio::null())
+            .status()
+            .expect("run pg_ctl");
+        assert!(status.success(), "pg_ctl stop failed");
+    }
+
+    /// Stops the cluster when this test process ends, however it ends.
+    fn watch(&self) {
+        let watchdog = format!(
+            "while kill -0 {pid} 2>/dev/null; do sleep 1; done; {owner}{pg_ctl} -D {data} stop -m immediate >/dev/null 2>&1; rm -rf {dir}",
+            pid = std::process::id(),
+            owner = if as_cluster_owner(Path::new("true")).get_program() == "runuser" {
+                "runuser -u postgres -- "
+            } else {
+                ""
+            },
+            pg_ctl = self.bin.join("pg_ctl").display(),
+            data = self.data.display(),
+            dir = self.dir.display(),
+        );
+        let _ = Command::new("setsid")
+            .args(["sh", "-c", &watchdog])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn();
+    }
 }
 
 /// Every table of the database as JSON lines (bytea columns appear as hex).

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use tenantry_app::{AppError, NotFoundKind};
 
-use crate::errors::{Ns1Text, entry};
+use crate::errors::{Ns1Text, entry, retry_after};
 
 use crate::problem::{ApiError, REQUEST_ID};
 
@@ -83,7 +83,10 @@ impl IntoResponse for Ns1Error {
             Ns1Error::Message(status, message) => (*status, message.clone()),
         };
         let mut response = (status, Json(json!({ "message": message }))).into_response();
-        if let Ns1Error::App(AppError::RateLimited(seconds, _)) = self {
+        if let Some(seconds) = match &self {
+            Ns1Error::App(err) => retry_after(err),
+            Ns1Error::Message(..) => None,
+        } {
             response
                 .headers_mut()
                 .insert(axum::http::header::RETRY_AFTER, seconds.into());

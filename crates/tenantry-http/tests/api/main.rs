@@ -15,6 +15,7 @@ mod memberships;
 mod ns1;
 mod openapi;
 mod organizations;
+mod outage;
 mod roles;
 mod rotation;
 mod secrets;

@@ -394,5 +394,11 @@ async fn past_its_limit_a_credential_is_refused_with_429_until_the_period_refill
         let other = [("x-nsone-key", api.t.boot.operator_api_key.as_str())];
         let (status, _, _) = send_raw(&router, Method::GET, "/v1/ops/orgs", &other, None).await;
         assert_eq!(status, StatusCode::OK);
+        // Health probes are never limited, however often one address asks.
+        for path in ["/healthz", "/readyz"].repeat(5) {
+            let (status, headers, _) = send_raw(&router, Method::GET, path, &[], None).await;
+            assert_eq!(status, StatusCode::OK, "{path}");
+            assert!(headers.get("retry-after").is_none(), "{path}");
+        }
     }
 }
