@@ -99,6 +99,7 @@ pub enum NotFoundKind {
     Operator,
     Session,
     Membership,
+    Contact,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a

@@ -26,6 +26,7 @@ mod totp;
 
 pub mod attributes;
 pub mod billing;
+pub mod contacts;
 pub mod credentials;
 pub mod dns;
 pub mod ip_restrictions;

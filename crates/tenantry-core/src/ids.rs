@@ -156,6 +156,7 @@ id_kinds! {
     PlanKind => PlanId = "plan";
     BillingTransactionKind => BillingTransactionId = "billing_transaction";
     SessionKind => SessionId = "session";
+    ContactKind => ContactId = "contact";
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 
 mod audit;
 mod billing;
+mod contacts;
 mod credentials;
 mod dns;
 mod ip_restrictions;
@@ -15,8 +16,9 @@ mod users;
 use axum::http::Method;
 
 use crate::endpoint::needs::{
-    AUDIT_READ, BILLING_MANAGE, DNS_DELETE, DNS_MANAGE, DNS_READ, KEYS_DELETE, KEYS_MANAGE,
-    KEYS_READ, OPERATOR, ORG_DELETE, ORG_MANAGE, ORG_READ, USERS_DELETE, USERS_MANAGE, USERS_READ,
+    AUDIT_READ, BILLING_MANAGE, CONTACTS_DELETE, CONTACTS_MANAGE, CONTACTS_READ, DNS_DELETE,
+    DNS_MANAGE, DNS_READ, KEYS_DELETE, KEYS_MANAGE, KEYS_READ, OPERATOR, ORG_DELETE, ORG_MANAGE,
+    ORG_READ, USERS_DELETE, USERS_MANAGE, USERS_READ,
 };
 use crate::endpoint::{Access, Bound, row};
 use crate::{health, openapi};
@@ -36,6 +38,8 @@ pub(crate) fn endpoints() -> Vec<Bound> {
     const AUTH: &str = "auth";
     const OPS: &str = "platform";
     const DNS: &str = "dns";
+    const CONTACTS: &str = "contacts";
+    const CONTACT: &str = "/v1/contacts/{contact_id}";
     const ZONE: &str = "/v1/dns/{zone_name}";
     const BILLING: &str = "billing";
     const PRICING: &str = "pricing";
@@ -57,6 +61,10 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(delete.clone(), "/v1/organizations/roles/{label}", "delete_role", ROLES, "Delete an unused custom role", ORG_MANAGE, 204, roles::remove).also(&[409]),
         row(get.clone(), "/v1/organizations/role-permissions", "list_role_permissions", ROLES, "Permissions a custom role may hold", ORG_READ, 200, roles::grantable),
         row(get.clone(), "/v1/organizations/ip-restrictions", "list_ip_restrictions", IPS, "List IP restrictions", ORG_READ, 200, ip_restrictions::list),
+        row(post.clone(), "/v1/contacts", "create_contact", CONTACTS, "Create a contact (immutable once made)", CONTACTS_MANAGE, 201, contacts::create),
+        row(get.clone(), "/v1/contacts", "list_contacts", CONTACTS, "List contacts", CONTACTS_READ, 200, contacts::list),
+        row(get.clone(), CONTACT, "get_contact", CONTACTS, "A contact", CONTACTS_READ, 200, contacts::get_one),
+        row(delete.clone(), CONTACT, "delete_contact", CONTACTS, "Delete a contact", CONTACTS_DELETE, 204, contacts::remove),
         row(post.clone(), "/v1/organizations/ip-restrictions", "create_ip_restriction", IPS, "Allow a network", ORG_MANAGE, 200, ip_restrictions::create).also(&[409]),
         row(get.clone(), "/v1/organizations/ip-restrictions/{ip_restriction_id}", "get_ip_restriction", IPS, "Get an IP restriction", ORG_READ, 200, ip_restrictions::get_one),
         row(patch.clone(), "/v1/organizations/ip-restrictions/{ip_restriction_id}", "update_ip_restriction", IPS, "Change an IP restriction", ORG_MANAGE, 200, ip_restrictions::update).also(&[409]),

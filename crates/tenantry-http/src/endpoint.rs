@@ -57,6 +57,9 @@ pub(crate) mod needs {
     pub(crate) const DNS_MANAGE: Access = Access::Requires(perms::DNS_MANAGE);
     pub(crate) const DNS_DELETE: Access = Access::Requires(perms::DNS_DELETE);
     pub(crate) const BILLING_MANAGE: Access = Access::Requires(perms::BILLING_MANAGE);
+    pub(crate) const CONTACTS_READ: Access = Access::Requires(perms::CONTACTS_READ);
+    pub(crate) const CONTACTS_MANAGE: Access = Access::Requires(perms::CONTACTS_MANAGE);
+    pub(crate) const CONTACTS_DELETE: Access = Access::Requires(perms::CONTACTS_DELETE);
     pub(crate) const OPERATOR: Access = Access::Operator;
 }
 

@@ -148,6 +148,14 @@ pub(crate) fn missing(kind: NotFoundKind) -> Missing {
             "operator_id",
             "operator not found",
         ),
+        NotFoundKind::Contact => (
+            "contact-not-found",
+            "Contact Management Error",
+            "ERROR_CONTACT_NOT_FOUND",
+            "Contact not found",
+            "contact_id",
+            "contact not found",
+        ),
         NotFoundKind::IpRestriction => (
             "ip-restriction-not-found",
             ORG,

@@ -12,6 +12,7 @@ mod proof;
 pub mod attributes;
 pub mod audit;
 pub mod billing;
+pub mod contacts;
 pub mod credentials;
 pub mod dns;
 pub mod grants;

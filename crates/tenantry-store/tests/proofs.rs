@@ -194,6 +194,18 @@ async fn a_proof_for_another_action_is_refused() {
             refused(credentials::revoke_all(&mut tx, &keys_read, at).await),
             "credentials"
         );
+        let contacts_read = auth_for(mine.id, tenantry_core::perms::CONTACTS_READ);
+        assert!(
+            refused(
+                tenantry_store::contacts::delete(
+                    &mut tx,
+                    &contacts_read,
+                    tenantry_core::ContactId::generate()
+                )
+                .await
+            ),
+            "contacts"
+        );
         let dns_read = auth_for(mine.id, DNS_READ);
         let zone = zone(mine.id, "mine.example.", at);
         assert!(
@@ -258,6 +270,21 @@ async fn a_proof_for_another_action_is_refused() {
             "credentials"
         );
         assert!(refused(roles::list(&mut tx, &dns_manage).await), "roles");
+        assert!(
+            refused(
+                tenantry_store::contacts::list(
+                    &mut tx,
+                    &dns_manage,
+                    &tenantry_store::contacts::ContactFilter::every(
+                        Default::default(),
+                        SortOrder::Asc
+                    ),
+                    page
+                )
+                .await
+            ),
+            "contacts"
+        );
         assert!(
             refused(attributes::list(&mut tx, &dns_manage).await),
             "attributes"

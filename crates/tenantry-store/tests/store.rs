@@ -816,3 +816,84 @@ async fn the_sqlite_files_are_readable_by_their_owner_only() {
     }
     assert!(checked >= 2, "the database and its WAL were found");
 }
+
+#[tokio::test]
+async fn contacts_are_stored_listed_by_filter_and_deleted() {
+    use tenantry_core::ContactId;
+    use tenantry_store::contacts::{self, Contact, ContactFilter, ContactSort};
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let other = new_org(&t.db, None, "Other", None).await;
+        let contact = |org: OrganizationId, first_name: &str, country: &str| Contact {
+            id: ContactId::generate(),
+            organization_id: org,
+            first_name: first_name.into(),
+            last_name: "Example".into(),
+            email: format!("{}@example.com", first_name.to_lowercase()),
+            phone: "+1.2125552368".into(),
+            fax: None,
+            street: "1 Main Street".into(),
+            city: "Springfield".into(),
+            state: Some("NY".into()),
+            postal_code: "10005".into(),
+            country: country.into(),
+            org: None,
+            title: Some("Dr".into()),
+            disclose: true,
+            created_on: now(),
+        };
+        let ada = contact(org.id, "Ada", "GB");
+        let bob = contact(org.id, "Bob", "US");
+        let theirs = contact(other.id, "Cy", "US");
+        let mut tx = t.db.begin().await.unwrap();
+        for c in [&ada, &bob] {
+            contacts::insert(&mut tx, &auth(org.id), c).await.unwrap();
+        }
+        contacts::insert(&mut tx, &auth(other.id), &theirs)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = t.db.begin_read().await.unwrap();
+        assert_eq!(
+            contacts::get(&mut tx, ada.id).await.unwrap(),
+            Some(ada.clone()),
+            "{:?}",
+            t.engine()
+        );
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        let us = ContactFilter {
+            country: Some("US".into()),
+            ..ContactFilter::every(ContactSort::FirstName, SortOrder::Asc)
+        };
+        let found = contacts::list(&mut tx, &auth(org.id), &us, page)
+            .await
+            .unwrap();
+        assert_eq!(found.items, vec![bob.clone()]);
+        let search = ContactFilter {
+            search: Some("ADA@".into()),
+            ..ContactFilter::every(ContactSort::Email, SortOrder::Desc)
+        };
+        let found = contacts::list(&mut tx, &auth(org.id), &search, page)
+            .await
+            .unwrap();
+        assert_eq!(found.items, vec![ada.clone()]);
+        drop(tx);
+
+        // A delete under another organization's proof deletes nothing of this one.
+        let mut tx = t.db.begin().await.unwrap();
+        contacts::delete(&mut tx, &auth(other.id), ada.id)
+            .await
+            .unwrap();
+        contacts::delete(&mut tx, &auth(org.id), bob.id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        assert!(contacts::get(&mut tx, ada.id).await.unwrap().is_some());
+        assert!(contacts::get(&mut tx, bob.id).await.unwrap().is_none());
+    }
+}

@@ -231,6 +231,12 @@ struct Case {
     allowed: Option<(StatusCode, &'static str)>,
 }
 
+fn contact_body(email: &str) -> Value {
+    json!({"first_name": "Ada", "last_name": "Lovelace", "email": email,
+           "phone": "+44.2071234567", "street": "12 St James's Square", "city": "London",
+           "postal_code": "SW1Y 4JH", "country": "GB", "disclose": false})
+}
+
 fn no_body(_: u32) -> Value {
     Value::Null
 }
@@ -293,6 +299,9 @@ fn case(operation_id: &str) -> Option<Case> {
         "set_user_role" => (Named, |_| json!({"role": "viewer"})),
         "rotate_credential" => (Named, |_| json!({"overlap_seconds": 0})),
         "list_zones" | "get_zones_summary" => (Context, no_body),
+        "list_contacts" => (Context, no_body),
+        "create_contact" => (Context, |n| contact_body(&format!("swept-{n}@example.com"))),
+        "get_contact" | "delete_contact" => (Named, no_body),
         "create_zone" => (Context, |n| json!({"name": format!("sweep-{n}.example")})),
         "get_zone" | "delete_zone" | "export_zone" => (Named, no_body),
         "patch_zone_rrsets" => (
@@ -437,6 +446,7 @@ struct Objects {
     team_id: String,
     apikey_short_id: String,
     ns1_zone: String,
+    contact_id: String,
 }
 
 /// The first half of the addresses disallowed callers come from.
@@ -552,6 +562,10 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
         assert_eq!(status, StatusCode::NO_CONTENT);
         objects.ns1_zone = name;
     }
+    if path.contains("{contact_id}") {
+        let (_, contact) = make("/v1/contacts", contact_body("target@example.com")).await;
+        objects.contact_id = contact["contact_id"].as_str().unwrap().to_owned();
+    }
     if path.contains("{ip_restriction_id}") {
         let body = json!({"ip_network": network(n + 30_000)});
         let (_, rule) = make("/v1/organizations/ip-restrictions", body).await;
@@ -625,7 +639,7 @@ async fn world(api: &Api) -> World {
         .to_owned();
 
     let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}/{transaction_id}\
-        /v1/account/{username}/{apikey_id}/{team_id}/v1/zones/{zone}";
+        /v1/account/{username}/{apikey_id}/{team_id}/v1/zones/{zone}/{contact_id}";
     let inactive_objects = objects(api, &inactive, everything, 0).await;
     api.patch(
         &format!("/v1/organizations/{inactive}"),
@@ -1021,6 +1035,7 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{team_id}", &objects.team_id)
         .replace("{apikey_id}", &objects.apikey_short_id)
         .replace("{zone}", &objects.ns1_zone)
+        .replace("{contact_id}", &objects.contact_id)
         .replace("{domain}", &format!("www.{}", objects.ns1_zone))
         .replace("{type}", "A")
         .replace("{operator_id}", "000000000000000000000000")

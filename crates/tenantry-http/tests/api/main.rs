@@ -6,6 +6,7 @@ mod attributes;
 mod audit;
 mod billing;
 mod billing_proof;
+mod contacts;
 mod credentials;
 mod dns;
 mod errors;
