@@ -8,7 +8,9 @@ use tenantry_store::Tx;
 use tenantry_store::contacts::{self, Contact};
 use tenantry_store::{Page, PageRequest};
 
-pub use tenantry_store::contacts::{Contact as ContactRecord, ContactFilter, ContactSort};
+pub use tenantry_store::contacts::{
+    Contact as ContactRecord, ContactDetails, ContactFilter, ContactSort,
+};
 
 use crate::actor::Actor;
 use crate::app::App;
@@ -20,22 +22,7 @@ use tenantry_core::perms::{CONTACTS_DELETE, CONTACTS_MANAGE, CONTACTS_READ};
 
 /// A new contact, its values checked at the edge (phone `+CC.NNN`, the country a code of
 /// ISO 3166-1, the postal code in the country's format).
-#[derive(Debug, Clone)]
-pub struct ContactCreate {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub phone: String,
-    pub fax: Option<String>,
-    pub street: String,
-    pub city: String,
-    pub state: Option<String>,
-    pub postal_code: String,
-    pub country: String,
-    pub org: Option<String>,
-    pub title: Option<String>,
-    pub disclose: bool,
-}
+pub type ContactCreate = ContactDetails;
 
 fn target(id: ContactId) -> Target {
     Target {
@@ -46,8 +33,9 @@ fn target(id: ContactId) -> Target {
 
 /// What the audit trail keeps of a contact: who it is, not where they live.
 fn snapshot(contact: &Contact) -> Value {
-    json!({"first_name": contact.first_name, "last_name": contact.last_name,
-           "email": contact.email, "country": contact.country})
+    let c = &contact.details;
+    json!({"first_name": c.first_name, "last_name": c.last_name, "email": c.email,
+           "country": c.country})
 }
 
 /// A contact and the proof for `permission` on its organization; a contact out of reach is
@@ -84,19 +72,7 @@ impl App {
         let contact = Contact {
             id: ContactId::generate(),
             organization_id: org.id,
-            first_name: create.first_name,
-            last_name: create.last_name,
-            email: create.email,
-            phone: create.phone,
-            fax: create.fax,
-            street: create.street,
-            city: create.city,
-            state: create.state,
-            postal_code: create.postal_code,
-            country: create.country,
-            org: create.org,
-            title: create.title,
-            disclose: create.disclose,
+            details: create,
             created_on: now,
         };
         contacts::insert(&mut tx, &auth, &contact).await?;

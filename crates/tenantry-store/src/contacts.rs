@@ -14,10 +14,9 @@ use crate::list::{
 };
 use crate::proof::{proven, proven_for};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Contact {
-    pub id: ContactId,
-    pub organization_id: OrganizationId,
+/// Who a contact is and where: everything a client gives when it makes one.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ContactDetails {
     pub first_name: String,
     pub last_name: String,
     pub email: String,
@@ -31,6 +30,13 @@ pub struct Contact {
     pub org: Option<String>,
     pub title: Option<String>,
     pub disclose: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub id: ContactId,
+    pub organization_id: OrganizationId,
+    pub details: ContactDetails,
     pub created_on: OffsetDateTime,
 }
 
@@ -38,19 +44,8 @@ pub struct Contact {
 struct Row {
     id: Uuid,
     organization_id: Uuid,
-    first_name: String,
-    last_name: String,
-    email: String,
-    phone: String,
-    fax: Option<String>,
-    street: String,
-    city: String,
-    state: Option<String>,
-    postal_code: String,
-    country: String,
-    org: Option<String>,
-    title: Option<String>,
-    disclose: bool,
+    #[sqlx(flatten)]
+    details: ContactDetails,
     created_on: OffsetDateTime,
 }
 
@@ -59,19 +54,7 @@ impl From<Row> for Contact {
         Contact {
             id: ContactId::from_uuid(r.id),
             organization_id: OrganizationId::from_uuid(r.organization_id),
-            first_name: r.first_name,
-            last_name: r.last_name,
-            email: r.email,
-            phone: r.phone,
-            fax: r.fax,
-            street: r.street,
-            city: r.city,
-            state: r.state,
-            postal_code: r.postal_code,
-            country: r.country,
-            org: r.org,
-            title: r.title,
-            disclose: r.disclose,
+            details: r.details,
             created_on: r.created_on,
         }
     }
@@ -107,11 +90,12 @@ const SELECT_ONE: &str = "SELECT id, organization_id, first_name, last_name, ema
 const DELETE: &str = "DELETE FROM contacts WHERE id = $1 AND organization_id = $2";
 
 /// Stores a new contact of the proof's organization.
-pub async fn insert(tx: &mut Tx, auth: &dyn Proof, c: &Contact) -> Result<()> {
-    proven_for(auth, c.organization_id, CONTACTS_MANAGE)?;
+pub async fn insert(tx: &mut Tx, auth: &dyn Proof, contact: &Contact) -> Result<()> {
+    proven_for(auth, contact.organization_id, CONTACTS_MANAGE)?;
+    let c = &contact.details;
     on_tx!(tx, conn => sqlx::query(INSERT)
-        .bind(c.id.uuid())
-        .bind(c.organization_id.uuid())
+        .bind(contact.id.uuid())
+        .bind(contact.organization_id.uuid())
         .bind(&c.first_name)
         .bind(&c.last_name)
         .bind(&c.email)
@@ -125,7 +109,7 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, c: &Contact) -> Result<()> {
         .bind(&c.org)
         .bind(&c.title)
         .bind(c.disclose)
-        .bind(c.created_on)
+        .bind(contact.created_on)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

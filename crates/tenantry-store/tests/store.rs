@@ -820,26 +820,28 @@ async fn the_sqlite_files_are_readable_by_their_owner_only() {
 #[tokio::test]
 async fn contacts_are_stored_listed_by_filter_and_deleted() {
     use tenantry_core::ContactId;
-    use tenantry_store::contacts::{self, Contact, ContactFilter, ContactSort};
+    use tenantry_store::contacts::{self, Contact, ContactDetails, ContactFilter, ContactSort};
     for t in tenantry_testkit::engines().await {
         let org = new_org(&t.db, None, "Org", None).await;
         let other = new_org(&t.db, None, "Other", None).await;
         let contact = |org: OrganizationId, first_name: &str, country: &str| Contact {
             id: ContactId::generate(),
             organization_id: org,
-            first_name: first_name.into(),
-            last_name: "Example".into(),
-            email: format!("{}@example.com", first_name.to_lowercase()),
-            phone: "+1.2125552368".into(),
-            fax: None,
-            street: "1 Main Street".into(),
-            city: "Springfield".into(),
-            state: Some("NY".into()),
-            postal_code: "10005".into(),
-            country: country.into(),
-            org: None,
-            title: Some("Dr".into()),
-            disclose: true,
+            details: ContactDetails {
+                first_name: first_name.into(),
+                last_name: "Example".into(),
+                email: format!("{}@example.com", first_name.to_lowercase()),
+                phone: "+1.2125552368".into(),
+                fax: None,
+                street: "1 Main Street".into(),
+                city: "Springfield".into(),
+                state: Some("NY".into()),
+                postal_code: "10005".into(),
+                country: country.into(),
+                org: None,
+                title: Some("Dr".into()),
+                disclose: true,
+            },
             created_on: now(),
         };
         let ada = contact(org.id, "Ada", "GB");

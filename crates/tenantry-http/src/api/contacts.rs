@@ -25,11 +25,9 @@ impl PathIdName for ContactId {
     const NAME: &'static str = "contact_id";
 }
 
-/// The reference's `ContactResponse`.
-#[derive(Serialize)]
-pub(crate) struct ContactWire {
-    contact_id: ContactId,
-    organization_id: OrganizationId,
+/// The fields of the reference's `ContactCreate`, which its `ContactResponse` repeats.
+#[derive(Serialize, Deserialize)]
+pub(crate) struct ContactFields {
     first_name: String,
     last_name: String,
     email: String,
@@ -43,6 +41,15 @@ pub(crate) struct ContactWire {
     org: Option<String>,
     title: Option<String>,
     disclose: bool,
+}
+
+/// The reference's `ContactResponse`.
+#[derive(Serialize)]
+pub(crate) struct ContactWire {
+    contact_id: ContactId,
+    organization_id: OrganizationId,
+    #[serde(flatten)]
+    fields: ContactFields,
     created_on: String,
     /// Registry-specific attribute sets are not offered; always empty.
     attribute_sets: [(); 0],
@@ -50,47 +57,32 @@ pub(crate) struct ContactWire {
 
 impl From<ContactRecord> for ContactWire {
     fn from(c: ContactRecord) -> Self {
+        let d = c.details;
         ContactWire {
             contact_id: c.id,
             organization_id: c.organization_id,
-            first_name: c.first_name,
-            last_name: c.last_name,
-            email: c.email,
-            phone: c.phone,
-            fax: c.fax,
-            street: c.street,
-            city: c.city,
-            state: c.state,
-            postal_code: c.postal_code,
-            country: c.country,
-            org: c.org,
-            title: c.title,
-            disclose: c.disclose,
+            fields: ContactFields {
+                first_name: d.first_name,
+                last_name: d.last_name,
+                email: d.email,
+                phone: d.phone,
+                fax: d.fax,
+                street: d.street,
+                city: d.city,
+                state: d.state,
+                postal_code: d.postal_code,
+                country: d.country,
+                org: d.org,
+                title: d.title,
+                disclose: d.disclose,
+            },
             created_on: time(c.created_on),
             attribute_sets: [],
         }
     }
 }
 
-/// The reference's `ContactCreate`.
-#[derive(Deserialize)]
-pub(crate) struct ContactCreateBody {
-    first_name: String,
-    last_name: String,
-    email: String,
-    phone: String,
-    fax: Option<String>,
-    street: String,
-    city: String,
-    state: Option<String>,
-    postal_code: String,
-    country: String,
-    org: Option<String>,
-    title: Option<String>,
-    disclose: bool,
-}
-
-impl ContactCreateBody {
+impl ContactFields {
     /// The checked contact, or a 422 listing every field refused.
     fn checked(self) -> Result<ContactCreate, ApiError> {
         let mut check = Check::default();
@@ -147,7 +139,7 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     Caller(actor): Caller,
     OrgContext(context): OrgContext,
-    JsonBody(body): JsonBody<ContactCreateBody>,
+    JsonBody(body): JsonBody<ContactFields>,
 ) -> Result<(StatusCode, Json<ContactWire>), ApiError> {
     let create = body.checked()?;
     let contact = state.app.contact_create(&actor, context, create).await?;
