@@ -84,6 +84,19 @@ pub(crate) fn require_status_change(
     })
 }
 
+/// A person founding a top-level organization is its owner from the start: the proof for
+/// writing it (and their ownership) into it. Only a signed-in person founds one.
+pub(crate) fn founder_proof(
+    founder: &crate::actor::Actor,
+    organization_id: OrganizationId,
+    permission: Permission,
+) -> Option<Authorized> {
+    matches!(founder.kind, crate::actor::ActorKind::User { .. }).then_some(Authorized {
+        organization_id,
+        permission,
+    })
+}
+
 /// A platform operator acts on any organization: an authenticated operator (an
 /// `OperatorActor` comes only from authentication or bootstrap) is the proof.
 pub(crate) fn operator_proof(

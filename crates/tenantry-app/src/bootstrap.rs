@@ -109,12 +109,14 @@ pub(crate) async fn top_level_create(
     name: String,
     now: OffsetDateTime,
 ) -> Result<(Organization, Actor)> {
+    let slug = crate::slugs::slug_for_name(tx, &name).await?;
     let org = Organization {
         id: OrganizationId::generate(),
         org_id: organizations::next_org_id(tx).await?,
         parent_id: None,
         status: OrgStatus::Active,
         billing_mode: "consolidated".into(),
+        slug: slug.into_inner(),
         // A tenant is billed in euros unless it asks otherwise.
         profile: OrganizationProfile {
             name,

@@ -59,6 +59,8 @@ pub enum Code {
     /// The call needs a person's session, and the caller is an API credential or operator.
     NotASession,
     MembershipExists,
+    /// A live organization holds the slug already.
+    SlugTaken,
 }
 
 /// Which limit a 429 comes from, so its message says what to do.
@@ -232,6 +234,10 @@ impl From<StoreError> for AppError {
                     "User with username or email already exists".into(),
                 )
             }
+            StoreError::UniqueViolation(Unique::OrganizationSlug) => AppError::AlreadyExists(
+                Code::SlugTaken,
+                "Another organization has this slug; choose another".into(),
+            ),
             other if other.is_unavailable() => {
                 tracing::warn!(error = %other, "database unavailable");
                 AppError::Unavailable(RETRY_WHEN_UNAVAILABLE)

@@ -21,6 +21,7 @@ mod reach;
 mod secrets;
 mod sessions;
 mod sign_in_limits;
+mod slugs;
 mod token_writer;
 mod totp;
 
@@ -33,6 +34,7 @@ pub mod ip_restrictions;
 pub mod memberships;
 pub mod ns1;
 pub mod organizations;
+pub mod person_organizations;
 pub mod roles;
 pub mod sign_in;
 mod tokens;

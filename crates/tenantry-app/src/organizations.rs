@@ -191,12 +191,14 @@ impl App {
             }
         }
         let now = self.clock.now();
+        let slug = crate::slugs::slug_for_name(&mut tx, &command.profile.name).await?;
         let org = Organization {
             id: OrganizationId::generate(),
             org_id: organizations::next_org_id(&mut tx).await?,
             parent_id: Some(parent.id),
             status: OrgStatus::Active,
             billing_mode: command.billing_mode.as_str().into(),
+            slug: slug.into_inner(),
             profile: command.profile,
             created_on: now,
             updated_on: now,

@@ -131,5 +131,6 @@ pub(crate) fn endpoints() -> Vec<Bound> {
     ]
     .into_iter()
     .chain(crate::ns1::endpoints())
+    .chain(crate::dg::endpoints())
     .collect()
 }

@@ -70,6 +70,9 @@ pub enum Dialect {
     Tenantry,
     /// The NS1-compatible API: `{"message": …}` errors with NS1's texts.
     Ns1,
+    /// The DomainGenius-compatible API under `/api`: `{"error": {…}}` errors, translated from
+    /// the problem (`dg/error.rs`).
+    DomainGenius,
 }
 
 /// One row of the endpoint table.
@@ -135,6 +138,12 @@ impl Bound {
         self
     }
 
+    /// Marks a row of the DomainGenius dialect.
+    pub(crate) fn domaingenius(mut self) -> Self {
+        self.endpoint.dialect = Dialect::DomainGenius;
+        self
+    }
+
     /// Marks a row of the NS1 dialect.
     pub(crate) fn ns1(mut self) -> Self {
         self.endpoint.dialect = Dialect::Ns1;
@@ -166,7 +175,8 @@ struct Rules {
 
 fn refusal(err: ApiError, dialect: Dialect) -> Response {
     match dialect {
-        Dialect::Tenantry => err.into_response(),
+        // DomainGenius bodies are made from the problem on the way out (`dg/error.rs`).
+        Dialect::Tenantry | Dialect::DomainGenius => err.into_response(),
         Dialect::Ns1 => Ns1Error::from(err).into_response(),
     }
 }

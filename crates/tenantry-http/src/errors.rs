@@ -302,6 +302,7 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
         Code::TotpNotEnrolled => ("totp-not-enrolled", USER, "ERROR_TOTP_NOT_ENROLLED"),
         Code::NotASession => ("not-a-session", USER, "ERROR_NOT_A_SESSION"),
         Code::MembershipExists => ("membership-exists", USER, "ERROR_MEMBERSHIP_EXISTS"),
+        Code::SlugTaken => ("slug-taken", ORG, "ERROR_SLUG_TAKEN"),
     }
 }
 

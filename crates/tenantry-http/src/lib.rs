@@ -5,6 +5,7 @@
 mod api;
 mod auth_limit;
 mod control_chars;
+mod dg;
 mod endpoint;
 mod errors;
 mod extract;
@@ -68,5 +69,6 @@ pub fn router_with(app: Arc<App>, rate_limits: RateLimitSettings) -> Router {
             Arc::new(rate_limit::RequestLimiter::new(rate_limits)),
             rate_limit::limit_requests,
         ));
-    middleware::apply(routes)
+    // The outermost layer, so every refusal on a DomainGenius path is in its shape.
+    middleware::apply(routes).layer(axum::middleware::from_fn(dg::error::translate_errors))
 }

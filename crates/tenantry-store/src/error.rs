@@ -60,13 +60,19 @@ pub enum Unique {
     IpNetwork,
     /// A credential was rotated twice at once.
     CredentialSuccessor,
+    /// An organization's slug is a live organization's already.
+    OrganizationSlug,
     /// Any other: a defect, never a client's doing.
     Other(String),
 }
 
 impl Unique {
     fn recognise(name_or_message: &str) -> Self {
-        const KNOWN: [(&[&str], Unique); 8] = [
+        const KNOWN: [(&[&str], Unique); 9] = [
+            (
+                &["organizations_slug", "organizations.slug"],
+                Unique::OrganizationSlug,
+            ),
             (&["users_username_unique"], Unique::Username),
             (&["users_email_unique"], Unique::Email),
             (&["dns_zones_name", "dns_zones.name"], Unique::ZoneName),

@@ -38,6 +38,8 @@ pub struct Organization {
     pub parent_id: Option<OrganizationId>,
     pub status: OrgStatus,
     pub billing_mode: String,
+    /// Lower case, unique among live organizations.
+    pub slug: String,
     pub profile: OrganizationProfile,
     pub created_on: OffsetDateTime,
     pub updated_on: OffsetDateTime,
@@ -62,6 +64,7 @@ struct OrganizationRow {
     name: String,
     status: String,
     billing_mode: String,
+    slug: String,
     address_1: Option<String>,
     address_2: Option<String>,
     city: Option<String>,
@@ -87,6 +90,7 @@ impl OrganizationRow {
             parent_id: self.parent_id.map(OrganizationId::from_uuid),
             status: parse_stored(&self.status, OrgStatus::parse)?,
             billing_mode: self.billing_mode,
+            slug: self.slug,
             profile: OrganizationProfile {
                 name: self.name,
                 address_1: self.address_1,
@@ -109,13 +113,14 @@ impl OrganizationRow {
     }
 }
 
-const COLUMNS: [&str; 21] = [
+const COLUMNS: [&str; 22] = [
     "id",
     "org_id",
     "parent_id",
     "name",
     "status",
     "billing_mode",
+    "slug",
     "address_1",
     "address_2",
     "city",
@@ -136,7 +141,7 @@ const COLUMNS: [&str; 21] = [
 macro_rules! select_organizations {
     ($where:literal) => {
         concat!(
-            "SELECT id, org_id, parent_id, name, status, billing_mode, address_1, address_2, ",
+            "SELECT id, org_id, parent_id, name, status, billing_mode, slug, address_1, address_2, ",
             "city, state, postal_code, country_code, currency, default_locale, business_number, ",
             "tax_id, tax_id_type, tax_rate, created_on, updated_on, deleted_on FROM organizations ",
             $where
@@ -156,8 +161,19 @@ const NEXT_ORG_ID: &str =
 
 const INSERT: &str = "INSERT INTO organizations (id, org_id, parent_id, name, status, \
     billing_mode, address_1, address_2, city, state, postal_code, country_code, currency, \
-    default_locale, business_number, tax_id, tax_id_type, tax_rate, created_on, updated_on) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)";
+    default_locale, business_number, tax_id, tax_id_type, tax_rate, created_on, updated_on, slug) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)";
+
+const UPDATE_SLUG: &str =
+    "UPDATE organizations SET slug = $2, updated_on = $3 WHERE id = $1 AND deleted_on IS NULL";
+
+const SELECT_LIVE_BY_SLUG: &str = select_organizations!("WHERE slug = $1 AND deleted_on IS NULL");
+
+const SLUGS_NUMBERED: &str = "SELECT slug FROM organizations \
+    WHERE (slug = $1 OR slug LIKE $2) AND deleted_on IS NULL";
+
+const SLUG_TAKEN: &str =
+    "SELECT EXISTS (SELECT 1 FROM organizations WHERE slug = $1 AND deleted_on IS NULL)";
 
 const UPDATE_PROFILE: &str = "UPDATE organizations SET name = $2, address_1 = $3, address_2 = $4, \
     city = $5, state = $6, postal_code = $7, country_code = $8, currency = $9, default_locale = $10, \
@@ -176,6 +192,57 @@ pub async fn get(tx: &mut Tx, id: OrganizationId) -> Result<Option<Organization>
         .fetch_optional(conn)
         .await)?;
     row.map(OrganizationRow::into_record).transpose()
+}
+
+/// Reads a live organization by its slug (lower case).
+pub async fn get_by_slug(tx: &mut Tx, slug: &str) -> Result<Option<Organization>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_LIVE_BY_SLUG)
+        .bind(slug)
+        .fetch_optional(conn)
+        .await)?;
+    row.map(OrganizationRow::into_record).transpose()
+}
+
+/// Whether a live organization has this slug: a platform-wide fact, as the slug is unique
+/// on the platform (an availability check tells nothing else about the holder).
+pub async fn slug_taken(tx: &mut Tx, slug: &str) -> Result<bool> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar::<_, bool>(SLUG_TAKEN)
+        .bind(slug)
+        .fetch_one(conn)
+        .await)?)
+}
+
+/// The live slugs `base` or `base-…`: what a numbered suggestion must avoid.
+pub async fn slugs_numbered(tx: &mut Tx, base: &str) -> Result<Vec<String>> {
+    // A slug holds no `%` or `_`: the pattern needs no escaping.
+    let pattern = format!("{base}-%");
+    Ok(
+        on_tx!(tx, conn => sqlx::query_scalar::<_, String>(SLUGS_NUMBERED)
+        .bind(base)
+        .bind(pattern)
+        .fetch_all(conn)
+        .await)?,
+    )
+}
+
+/// Gives the proof's organization a new slug; one a live organization holds is a
+/// `UniqueViolation`.
+pub async fn update_slug(
+    tx: &mut Tx,
+    auth: &dyn Proof,
+    slug: &str,
+    now: OffsetDateTime,
+) -> Result<()> {
+    let organization = proven(auth, ORG_MANAGE)?;
+    on_tx!(tx, conn => sqlx::query(UPDATE_SLUG)
+        .bind(organization.uuid())
+        .bind(slug)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+    .map_err(classify)?;
+    Ok(())
 }
 
 /// Reads a live organization by its NS1 number.
@@ -234,6 +301,7 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, org: &Organization) -> Result
         .bind(&p.tax_id_type)
         .bind(&p.tax_rate)
         .bind(org.created_on)
+        .bind(&org.slug)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))

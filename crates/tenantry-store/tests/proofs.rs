@@ -101,6 +101,7 @@ async fn a_proof_for_another_organization_writes_nothing() {
             parent_id: Some(mine.id),
             status: OrgStatus::Active,
             billing_mode: "consolidated".into(),
+            slug: "child".into(),
             profile: OrganizationProfile {
                 name: "Child".into(),
                 ..Default::default()

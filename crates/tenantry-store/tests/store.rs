@@ -899,3 +899,51 @@ async fn contacts_are_stored_listed_by_filter_and_deleted() {
         assert!(contacts::get(&mut tx, bob.id).await.unwrap().is_none());
     }
 }
+
+#[tokio::test]
+async fn a_slug_belongs_to_one_live_organization() {
+    use tenantry_store::organizations;
+    use tenantry_store::{StoreError, Unique};
+    for t in tenantry_testkit::engines().await {
+        let first = new_org(&t.db, None, "First", None).await;
+        let second = new_org(&t.db, None, "Second", None).await;
+        let mut tx = t.db.begin().await.unwrap();
+        organizations::update_slug(&mut tx, &auth(first.id), "acme", now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let taken = organizations::update_slug(&mut tx, &auth(second.id), "acme", now()).await;
+        assert!(
+            matches!(
+                taken,
+                Err(StoreError::UniqueViolation(Unique::OrganizationSlug))
+            ),
+            "{taken:?} on {:?}",
+            t.engine()
+        );
+        drop(tx);
+        let mut tx = t.db.begin().await.unwrap();
+        assert!(organizations::slug_taken(&mut tx, "acme").await.unwrap());
+        assert_eq!(
+            organizations::get_by_slug(&mut tx, "acme")
+                .await
+                .unwrap()
+                .map(|o| o.id),
+            Some(first.id)
+        );
+        let mut numbered = organizations::slugs_numbered(&mut tx, "acme")
+            .await
+            .unwrap();
+        numbered.sort();
+        assert_eq!(numbered, ["acme"]);
+        // A deleted organization's slug is free again.
+        organizations::mark_deleted(&mut tx, &auth(first.id), now())
+            .await
+            .unwrap();
+        organizations::update_slug(&mut tx, &auth(second.id), "acme", now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+}

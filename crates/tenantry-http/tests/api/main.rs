@@ -9,6 +9,7 @@ mod billing_proof;
 mod contacts;
 mod credentials;
 mod dns;
+mod domaingenius;
 mod errors;
 mod ip_restrictions;
 mod isolation_sweep;

@@ -64,12 +64,15 @@ pub async fn new_org(
 ) -> Organization {
     let mut tx = db.begin().await.unwrap();
     let t = now();
+    let id = OrganizationId::generate();
     let org = Organization {
-        id: OrganizationId::generate(),
+        id,
         org_id: organizations::next_org_id(&mut tx).await.unwrap(),
         parent_id: parent,
         status: OrgStatus::Active,
         billing_mode: "consolidated".into(),
+        // Unique whatever the names the tests choose.
+        slug: format!("org-{}", id.uuid().simple()),
         profile: OrganizationProfile {
             name: name.into(),
             country_code: country.map(Into::into),

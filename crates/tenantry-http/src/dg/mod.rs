@@ -1,0 +1,34 @@
+//! The DomainGenius-compatible dialect under `/api/v1`: organizations with slugs, founded and
+//! switched between by people signed in with a password. Its error body is one shape,
+//! translated from the problem every route answers (`error.rs`). Rows join the one endpoint
+//! table, so the guard, the OpenAPI document and the isolation sweep cover them.
+
+pub(crate) mod error;
+mod orgs;
+
+use axum::http::Method;
+
+use crate::endpoint::needs::{ORG_MANAGE, ORG_READ};
+use crate::endpoint::{Access, Bound, row};
+
+#[rustfmt::skip]
+pub(crate) fn endpoints() -> Vec<Bound> {
+    use Method as M;
+    const ORGS: &str = "domaingenius-orgs";
+    const ORG: &str = "/api/v1/orgs/{org_oid}";
+    vec![
+        row(M::POST, "/api/v1/orgs", "dg_create_org", ORGS, "Found an organization you own (name, slug)", Access::Authenticated, 201, orgs::create).also(&[409, 422]),
+        row(M::GET, "/api/v1/orgs", "dg_list_orgs", ORGS, "The organizations you can act in (the switcher)", Access::Authenticated, 200, orgs::list),
+        row(M::GET, "/api/v1/orgs/check-slug", "dg_check_slug", ORGS, "Whether a slug is free, why not, and a free one", Access::Authenticated, 200, orgs::check_slug),
+        row(M::GET, ORG, "dg_get_org", ORGS, "An organization by TypeID or slug", ORG_READ, 200, orgs::get_one),
+        row(M::PATCH, ORG, "dg_update_org", ORGS, "Rename an organization or change its slug", ORG_MANAGE, 200, orgs::update).also(&[409]),
+    ]
+    .into_iter()
+    .map(Bound::domaingenius)
+    .collect()
+}
+
+/// Whether a path belongs to this dialect.
+pub(crate) fn is_dg_path(path: &str) -> bool {
+    path.starts_with("/api/")
+}
