@@ -97,6 +97,27 @@ pub(crate) fn founder_proof(
     })
 }
 
+/// A person leaving an organization they act in removes themselves: the proof for removing
+/// that one member, whatever their role there allows for others.
+pub(crate) fn self_removal(
+    actor: &crate::actor::Actor,
+    target: &OrgScope,
+    member: tenantry_core::UserId,
+) -> Result<Authorized, Denied> {
+    if !actor.principal.reaches(target) {
+        return Err(Denied::NotFound);
+    }
+    if actor.user_id() != Some(member)
+        || !matches!(actor.kind, crate::actor::ActorKind::User { .. })
+    {
+        return Err(Denied::Forbidden(tenantry_core::perms::USERS_DELETE));
+    }
+    Ok(Authorized {
+        organization_id: target.id,
+        permission: tenantry_core::perms::USERS_DELETE,
+    })
+}
+
 /// A platform operator acts on any organization: an authenticated operator (an
 /// `OperatorActor` comes only from authentication or bootstrap) is the proof.
 pub(crate) fn operator_proof(

@@ -61,6 +61,12 @@ pub enum Code {
     MembershipExists,
     /// A live organization holds the slug already.
     SlugTaken,
+    /// Only an owner of the organization may do this.
+    OwnerOnly,
+    /// The change would leave the organization without an owner.
+    LastOwner,
+    /// The organization is the user's home, not one they joined.
+    HomeOrganization,
 }
 
 /// Which limit a 429 comes from, so its message says what to do.

@@ -4,18 +4,19 @@
 //! organization a caller can act in.
 
 use serde_json::json;
-use tenantry_core::{BuiltinRole, OrganizationId, UserId};
+use tenantry_core::{BuiltinRole, OrgScope, OrganizationId, UserId};
 use tenantry_store::organizations::{self, Organization};
-use tenantry_store::{memberships, users};
+use tenantry_store::{Tx, memberships, users};
 
 use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{diff, record};
+use crate::authz::Authorized;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::grantable::grantable_role;
 use crate::reach::authorize_org;
 use crate::users::{check_admin_change, user_target};
-use tenantry_core::perms::{USERS_DELETE, USERS_MANAGE};
+use tenantry_core::perms::{USERS_DELETE, USERS_MANAGE, USERS_READ};
 
 /// How a caller reaches an organization it can act in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +47,33 @@ pub struct OrganizationAccess {
     pub reach: Reach,
 }
 
+/// An owner's membership changes or ends only by an owner of the organization, and never
+/// leaves it without one.
+async fn owner_may_step_down(
+    tx: &mut Tx,
+    actor: &Actor,
+    organization: &OrgScope,
+    auth: &Authorized,
+) -> Result<()> {
+    let caller_is_owner = actor
+        .principal
+        .grant_for(organization)
+        .is_some_and(|grant| grant.role == BuiltinRole::Owner.label());
+    if !caller_is_owner {
+        return Err(AppError::Forbidden(
+            Code::OwnerOnly,
+            "Only an owner changes or removes an owner".into(),
+        ));
+    }
+    if memberships::count_owners_locked(tx, auth).await? <= 1 {
+        return Err(AppError::Conflict(
+            Code::LastOwner,
+            "An organization keeps at least one owner: make another owner first".into(),
+        ));
+    }
+    Ok(())
+}
+
 impl App {
     /// Makes `user` a member of `organization` with `role`, or changes the role it has there.
     /// The caller needs `users:manage` there and may give only a role within its own; the
@@ -71,6 +99,9 @@ impl App {
         }
         let definition = grantable_role(&mut tx, actor, &org.scope(), role).await?;
         let before = memberships::role_in(&mut tx, &auth, user).await?;
+        if before.as_deref() == Some(BuiltinRole::Owner.label()) {
+            owner_may_step_down(&mut tx, actor, &org.scope(), &auth).await?;
+        }
         let admin = BuiltinRole::Admin.label();
         check_admin_change(
             actor,
@@ -98,7 +129,8 @@ impl App {
         Ok(())
     }
 
-    /// Ends `user`'s membership of `organization`.
+    /// Ends `user`'s membership of `organization`: by someone who may remove people there, or
+    /// by the member leaving.
     pub async fn membership_remove(
         &self,
         actor: &Actor,
@@ -106,11 +138,24 @@ impl App {
         user: UserId,
     ) -> Result<()> {
         let mut tx = self.db.begin().await?;
-        let (org, auth) = authorize_org(&mut tx, actor, organization, USERS_DELETE).await?;
+        let leaving = actor.user_id() == Some(user);
+        let (org, auth) = if leaving {
+            let (org, _) = authorize_org(&mut tx, actor, organization, USERS_READ).await?;
+            let auth = crate::authz::self_removal(actor, &org.scope(), user).map_err(|denied| {
+                AppError::from_denied(denied, NotFoundKind::Organization, org.id)
+            })?;
+            (org, auth)
+        } else {
+            authorize_org(&mut tx, actor, organization, USERS_DELETE).await?
+        };
         let before = memberships::role_in(&mut tx, &auth, user)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Membership, user))?;
-        check_admin_change(actor, &org.scope(), before == BuiltinRole::Admin.label())?;
+        if before == BuiltinRole::Owner.label() {
+            owner_may_step_down(&mut tx, actor, &org.scope(), &auth).await?;
+        } else if !leaving {
+            check_admin_change(actor, &org.scope(), before == BuiltinRole::Admin.label())?;
+        }
         memberships::delete(&mut tx, &auth, user).await?;
         record(
             &mut tx,
@@ -125,6 +170,53 @@ impl App {
         tx.commit().await?;
         self.forget_authentications();
         Ok(())
+    }
+
+    /// Gives `user` the role `role` in `organization`, whether the organization is their home
+    /// (their user role) or one they joined (their membership).
+    pub async fn member_role_set(
+        &self,
+        actor: &Actor,
+        organization: OrganizationId,
+        user: UserId,
+        role: &str,
+    ) -> Result<()> {
+        if self.is_home_of(organization, user).await? {
+            self.user_role_set(actor, user, role).await?;
+            return Ok(());
+        }
+        self.membership_put(actor, organization, user, role).await
+    }
+
+    /// Removes `user` from `organization`, which they joined: a user whose home it is is
+    /// deleted through the users API instead.
+    pub async fn member_remove(
+        &self,
+        actor: &Actor,
+        organization: OrganizationId,
+        user: UserId,
+    ) -> Result<()> {
+        if self.is_home_of(organization, user).await? {
+            // Told only to a caller who may remove people there.
+            let mut tx = self.db.begin_read().await?;
+            authorize_org(&mut tx, actor, organization, USERS_DELETE).await?;
+            return Err(AppError::Conflict(
+                Code::HomeOrganization,
+                "The organization is the user's home: delete the user (DELETE /v1/users/{id}) \
+                 rather than their membership"
+                    .into(),
+            ));
+        }
+        self.membership_remove(actor, organization, user).await
+    }
+
+    /// Whether `organization` is `user`'s home organization (a look-up before the use case
+    /// that then authorizes).
+    async fn is_home_of(&self, organization: OrganizationId, user: UserId) -> Result<bool> {
+        let mut tx = self.db.begin_read().await?;
+        Ok(users::get(&mut tx, user)
+            .await?
+            .is_some_and(|u| u.organization_id == organization))
     }
 
     /// Every organization the caller can act in: home (or a credential's own organization),

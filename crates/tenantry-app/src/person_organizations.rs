@@ -70,14 +70,19 @@ async fn held(
     reference: &OrganizationRef,
     permission: tenantry_core::Permission,
 ) -> Result<(Organization, crate::authz::Authorized)> {
-    let id = match reference {
-        OrganizationRef::Id(id) => *id,
+    let id = resolve(tx, reference).await?;
+    authorize_org(tx, actor, id, permission).await
+}
+
+/// The id `reference` stands for: the TypeID itself, or the live organization with the slug.
+async fn resolve(tx: &mut Tx, reference: &OrganizationRef) -> Result<OrganizationId> {
+    match reference {
+        OrganizationRef::Id(id) => Ok(*id),
         OrganizationRef::Slug(slug) => organizations::get_by_slug(tx, slug)
             .await?
             .map(|org| org.id)
-            .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, slug))?,
-    };
-    authorize_org(tx, actor, id, permission).await
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, slug)),
+    }
 }
 
 fn held_with_role(actor: &Actor, organization: Organization) -> HeldOrganization {
@@ -198,6 +203,13 @@ impl App {
             organization: org,
             role: BuiltinRole::Owner.label().to_owned(),
         })
+    }
+
+    /// The id of the live organization `reference` names, for a use case that then authorizes
+    /// on it (so an organization out of reach still answers as not found).
+    pub async fn organization_id_of(&self, reference: &OrganizationRef) -> Result<OrganizationId> {
+        let mut tx = self.db.begin_read().await?;
+        resolve(&mut tx, reference).await
     }
 
     /// An organization in the caller's reach, by TypeID or slug.

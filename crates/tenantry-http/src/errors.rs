@@ -303,6 +303,9 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
         Code::NotASession => ("not-a-session", USER, "ERROR_NOT_A_SESSION"),
         Code::MembershipExists => ("membership-exists", USER, "ERROR_MEMBERSHIP_EXISTS"),
         Code::SlugTaken => ("slug-taken", ORG, "ERROR_SLUG_TAKEN"),
+        Code::OwnerOnly => ("owner-only", ORG, "ERROR_OWNER_ONLY"),
+        Code::LastOwner => ("last-owner", ORG, "ERROR_LAST_OWNER"),
+        Code::HomeOrganization => ("home-organization", USER, "ERROR_HOME_ORGANIZATION"),
     }
 }
 

@@ -80,6 +80,32 @@ pub async fn role_in(tx: &mut Tx, auth: &dyn Proof, user: UserId) -> Result<Opti
     )
 }
 
+const LOCK_ORG: &str = "UPDATE organizations SET updated_on = updated_on WHERE id = $1";
+
+const COUNT_OWNERS: &str = "SELECT \
+    (SELECT COUNT(*) FROM users WHERE organization_id = $1 AND deleted_on IS NULL \
+        AND role = 'owner') \
+    + (SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id \
+        AND u.deleted_on IS NULL WHERE m.organization_id = $1 AND m.role = 'owner')";
+
+/// How many owners the proof's organization has (at home and by membership), holding its
+/// lock until the transaction ends, so two owners stepping down at once cannot both see
+/// "one more owner left" (SQLite writers are serialized already).
+pub async fn count_owners_locked(tx: &mut Tx, auth: &dyn Proof) -> Result<i64> {
+    let organization = proven(auth, USERS_READ)?;
+    on_tx!(tx, conn => sqlx::query(LOCK_ORG)
+        .bind(organization.uuid())
+        .execute(&mut *conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(
+        on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(COUNT_OWNERS)
+        .bind(organization.uuid())
+        .fetch_one(conn)
+        .await)?,
+    )
+}
+
 const ANY: &str = "SELECT EXISTS (SELECT 1 FROM memberships WHERE organization_id = $1)";
 
 /// Whether the proof's organization has any member from another organization.

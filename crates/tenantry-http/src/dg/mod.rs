@@ -4,11 +4,12 @@
 //! table, so the guard, the OpenAPI document and the isolation sweep cover them.
 
 pub(crate) mod error;
+mod members;
 mod orgs;
 
 use axum::http::Method;
 
-use crate::endpoint::needs::{ORG_MANAGE, ORG_READ};
+use crate::endpoint::needs::{ORG_MANAGE, ORG_READ, USERS_MANAGE, USERS_READ};
 use crate::endpoint::{Access, Bound, row};
 
 #[rustfmt::skip]
@@ -16,12 +17,17 @@ pub(crate) fn endpoints() -> Vec<Bound> {
     use Method as M;
     const ORGS: &str = "domaingenius-orgs";
     const ORG: &str = "/api/v1/orgs/{org_oid}";
+    const MEMBERS: &str = "domaingenius-members";
+    const MEMBER: &str = "/api/v1/orgs/{org_oid}/members/{user_oid}";
     vec![
         row(M::POST, "/api/v1/orgs", "dg_create_org", ORGS, "Found an organization you own (name, slug)", Access::Authenticated, 201, orgs::create).also(&[409, 422]),
         row(M::GET, "/api/v1/orgs", "dg_list_orgs", ORGS, "The organizations you can act in (the switcher)", Access::Authenticated, 200, orgs::list),
         row(M::GET, "/api/v1/orgs/check-slug", "dg_check_slug", ORGS, "Whether a slug is free, why not, and a free one", Access::Authenticated, 200, orgs::check_slug),
         row(M::GET, ORG, "dg_get_org", ORGS, "An organization by TypeID or slug", ORG_READ, 200, orgs::get_one),
         row(M::PATCH, ORG, "dg_update_org", ORGS, "Rename an organization or change its slug", ORG_MANAGE, 200, orgs::update).also(&[409]),
+        row(M::GET, "/api/v1/orgs/{org_oid}/members", "dg_list_members", MEMBERS, "The organization's people and their roles there", USERS_READ, 200, members::list),
+        row(M::PATCH, MEMBER, "dg_set_member_role", MEMBERS, "Change a member's role", USERS_MANAGE, 204, members::set_role).also(&[409, 422]),
+        row(M::DELETE, MEMBER, "dg_remove_member", MEMBERS, "Remove a member, or leave", Access::Authenticated, 204, members::remove).also(&[409]),
     ]
     .into_iter()
     .map(Bound::domaingenius)

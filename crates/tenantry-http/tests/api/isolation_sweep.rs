@@ -303,6 +303,8 @@ fn case(operation_id: &str) -> Option<Case> {
         "list_contacts" => (Context, no_body),
         "dg_create_org" => (Own, |n| json!({"name": format!("Founded {n}")})),
         "dg_list_orgs" | "dg_check_slug" => (Own, no_body),
+        "dg_list_members" | "dg_remove_member" => (Named, no_body),
+        "dg_set_member_role" => (Named, |_| json!({"role": "viewer"})),
         "dg_get_org" => (Named, no_body),
         "dg_update_org" => (Named, |n| json!({"name": format!("Renamed {n}")})),
         "create_contact" => (Context, |n| contact_body(&format!("swept-{n}@example.com"))),
@@ -392,6 +394,9 @@ fn case(operation_id: &str) -> Option<Case> {
         // The sweep's platform has its operator, and no invite token is "unknown".
         "ns1_bootstrap" => Some((StatusCode::BAD_REQUEST, "already bootstrapped")),
         "ns1_redeem_invite" => Some((StatusCode::BAD_REQUEST, "invite token")),
+        // The sweep's user of the target organization is at home there, so is removed with
+        // the users API rather than as a member.
+        "dg_remove_member" => Some((StatusCode::CONFLICT, "ERROR_HOME_ORGANIZATION")),
         _ => None,
     };
     Some(Case {
@@ -493,7 +498,7 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
             .await
     };
     let mut objects = Objects::default();
-    if path.contains("{user_id}") {
+    if path.contains("{user_id}") || path.contains("{user_oid}") {
         let (_, user) = make("/v1/users", json!({"username": format!("target-{n}")})).await;
         objects.user_id = user["user_id"].as_str().unwrap().to_owned();
     }
@@ -833,6 +838,12 @@ fn expected_tenantry(
         Access::Authenticated => None,
         Access::Requires(permission) => Some(permission),
     };
+    // A member may leave on their own (the route needs no permission); removing anyone else
+    // needs `users:delete`, which the use case checks.
+    let permission = match endpoint.operation_id {
+        "dg_remove_member" => Some(tenantry_core::perms::USERS_DELETE),
+        _ => permission,
+    };
     let role_lacks =
         |role: BuiltinRole| permission.is_some_and(|p| !role.permissions().contains(&p));
     let denied = (StatusCode::FORBIDDEN, Some("ERROR_PERMISSION_DENIED"));
@@ -1052,6 +1063,7 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{zone}", &objects.ns1_zone)
         .replace("{contact_id}", &objects.contact_id)
         .replace("{org_oid}", org)
+        .replace("{user_oid}", &objects.user_id)
         .replace("{domain}", &format!("www.{}", objects.ns1_zone))
         .replace("{type}", "A")
         .replace("{operator_id}", "000000000000000000000000")
