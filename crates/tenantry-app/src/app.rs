@@ -88,6 +88,8 @@ pub struct App {
     pub(crate) dns: Arc<DnsSettings>,
     /// What an organization pays for a product, and who pays.
     pub(crate) quote_cache: Arc<QuoteCache>,
+    /// Where mail comes from and where its links point.
+    pub(crate) mail: Arc<crate::mail::MailSettings>,
 }
 
 impl App {
@@ -107,6 +109,23 @@ impl App {
             token_writer: Arc::default(),
             dns: Arc::default(),
             quote_cache: Arc::default(),
+            mail: Arc::default(),
+        }
+    }
+
+    pub fn with_mail_settings(mut self, settings: crate::mail::MailSettings) -> Self {
+        self.mail = Arc::new(settings);
+        self
+    }
+
+    /// The sender of this app's queued mail, over `transport`.
+    pub fn mail_sender(&self, transport: crate::mail::MailTransport) -> crate::mail::MailSender {
+        crate::mail::MailSender {
+            db: self.db.clone(),
+            secret_box: self.secret_box.clone(),
+            clock: self.clock.clone(),
+            from: self.mail.from.clone(),
+            transport,
         }
     }
 

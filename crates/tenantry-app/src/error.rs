@@ -67,6 +67,8 @@ pub enum Code {
     LastOwner,
     /// The organization is the user's home, not one they joined.
     HomeOrganization,
+    /// A link to set a forgotten password that is unknown, used or expired.
+    ResetLinkInvalid,
 }
 
 /// Which limit a 429 comes from, so its message says what to do.

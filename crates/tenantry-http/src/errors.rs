@@ -306,6 +306,7 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
         Code::OwnerOnly => ("owner-only", ORG, "ERROR_OWNER_ONLY"),
         Code::LastOwner => ("last-owner", ORG, "ERROR_LAST_OWNER"),
         Code::HomeOrganization => ("home-organization", USER, "ERROR_HOME_ORGANIZATION"),
+        Code::ResetLinkInvalid => ("reset-link-invalid", USER, "ERROR_RESET_LINK_INVALID"),
     }
 }
 

@@ -32,6 +32,27 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
+/// Who is asking, for a route without a credential: the client's address and the request id,
+/// for the audit trail.
+pub(crate) struct ClientMeta(pub tenantry_app::RequestMeta);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ClientIp(ip) = ClientIp::from_request_parts(parts, state).await?;
+        let request_id = parts
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(ClientMeta(tenantry_app::RequestMeta {
+            request_id,
+            client_ip: Some(ip),
+        }))
+    }
+}
+
 /// Runs an authentication attempt under the brute-force limiter. Only failing attempts are
 /// refused: while an address is blocked its failures answer 429 instead of 401, and valid
 /// credentials from the same address (another tenant behind the same NAT) still work.

@@ -74,6 +74,22 @@ pub struct ServeArgs {
     /// The rate limit's period, in seconds.
     #[arg(long, env = "TENANTRY_RATE_LIMIT_PERIOD", default_value = "10")]
     pub rate_limit_period: NonZeroU32,
+    /// The SMTP server mail goes through: `smtp://host:25` (plain), `smtp://host:587?tls=required`
+    /// (STARTTLS) or `smtps://host:465` (TLS), with `user:password@` when it needs them.
+    /// Without it, mail is written as `.eml` files under `<data-dir>/mail`.
+    #[arg(long, env = "TENANTRY_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The `From` of the platform's mail.
+    #[arg(
+        long,
+        env = "TENANTRY_MAIL_FROM",
+        default_value = "Tenantry <noreply@localhost>"
+    )]
+    pub mail_from: String,
+    /// The address people reach this server at, for the links in mail (default: the
+    /// `--listen` address over http).
+    #[arg(long, env = "TENANTRY_PUBLIC_URL")]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub storage: StorageArgs,
 }

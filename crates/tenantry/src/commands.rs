@@ -6,6 +6,7 @@ use anyhow::Context;
 use serde_json::json;
 use tenantry_app::BootstrapRequest;
 use tenantry_app::dns::DnsSettings;
+use tenantry_app::mail::{MailSettings, MailTransport};
 use tenantry_core::values::{Email, Username};
 use tokio::net::TcpListener;
 
@@ -15,9 +16,33 @@ use crate::config::open_app;
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let dns = DnsSettings::new(&args.nameservers, &args.hostmaster)
         .map_err(|why| anyhow::anyhow!("--nameservers / --hostmaster: {why}"))?;
-    let app = Arc::new(open_app(&args.storage).await?.with_dns_settings(dns));
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.listen));
+    let mail = MailSettings {
+        from: args.mail_from.clone(),
+        public_url: public_url.trim_end_matches('/').to_owned(),
+    };
+    let app = Arc::new(
+        open_app(&args.storage)
+            .await?
+            .with_dns_settings(dns)
+            .with_mail_settings(mail),
+    );
     let db = app.db().clone();
     tokio::spawn(housekeeping(app.clone()));
+    let transport = match &args.smtp_url {
+        Some(url) => MailTransport::smtp(url).map_err(|why| anyhow::anyhow!(why))?,
+        None => {
+            let dir = args.storage.data_dir.join("mail");
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("creating the mail directory {}", dir.display()))?;
+            tracing::info!(dir = %dir.display(), "no --smtp-url: mail is written as .eml files");
+            MailTransport::files(dir)
+        }
+    };
+    tokio::spawn(app.mail_sender(transport).run());
     let limits = tenantry_http::RateLimitSettings {
         limit: args.rate_limit,
         period_seconds: args.rate_limit_period,
@@ -97,6 +122,11 @@ async fn housekeeping(app: Arc<tenantry_app::App>) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "expired invite tokens removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired invite tokens"),
+        }
+        match app.password_resets_purge().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "expired password reset links removed"),
+            Err(err) => tracing::warn!(%err, "could not remove expired password reset links"),
         }
     }
 }

@@ -3,6 +3,7 @@
 //! translated from the problem every route answers (`error.rs`). Rows join the one endpoint
 //! table, so the guard, the OpenAPI document and the isolation sweep cover them.
 
+mod auth;
 pub(crate) mod error;
 mod members;
 mod orgs;
@@ -16,10 +17,13 @@ use crate::endpoint::{Access, Bound, row};
 pub(crate) fn endpoints() -> Vec<Bound> {
     use Method as M;
     const ORGS: &str = "domaingenius-orgs";
+    const AUTH: &str = "domaingenius-auth";
     const ORG: &str = "/api/v1/orgs/{org_oid}";
     const MEMBERS: &str = "domaingenius-members";
     const MEMBER: &str = "/api/v1/orgs/{org_oid}/members/{user_oid}";
     vec![
+        row(M::POST, "/api/v1/auth/password-reset", "dg_request_password_reset", AUTH, "Mail a link to set a forgotten password (answers alike for any address)", Access::Public, 202, auth::request),
+        row(M::POST, "/api/v1/auth/password-reset/{token}", "dg_reset_password", AUTH, "Set a new password with the mailed link", Access::Public, 204, auth::complete).also(&[422]),
         row(M::POST, "/api/v1/orgs", "dg_create_org", ORGS, "Found an organization you own (name, slug)", Access::Authenticated, 201, orgs::create).also(&[409, 422]),
         row(M::GET, "/api/v1/orgs", "dg_list_orgs", ORGS, "The organizations you can act in (the switcher)", Access::Authenticated, 200, orgs::list),
         row(M::GET, "/api/v1/orgs/check-slug", "dg_check_slug", ORGS, "Whether a slug is free, why not, and a free one", Access::Authenticated, 200, orgs::check_slug),

@@ -303,6 +303,8 @@ fn case(operation_id: &str) -> Option<Case> {
         "list_contacts" => (Context, no_body),
         "dg_create_org" => (Own, |n| json!({"name": format!("Founded {n}")})),
         "dg_list_orgs" | "dg_check_slug" => (Own, no_body),
+        "dg_request_password_reset" => (Own, |_| json!({"email": "nobody@example.com"})),
+        "dg_reset_password" => (Own, |_| json!({"password": "a-brand-new-phrase-9"})),
         "dg_list_members" | "dg_remove_member" => (Named, no_body),
         "dg_set_member_role" => (Named, |_| json!({"role": "viewer"})),
         "dg_get_org" => (Named, no_body),
@@ -397,6 +399,8 @@ fn case(operation_id: &str) -> Option<Case> {
         // The sweep's user of the target organization is at home there, so is removed with
         // the users API rather than as a member.
         "dg_remove_member" => Some((StatusCode::CONFLICT, "ERROR_HOME_ORGANIZATION")),
+        // No link the sweep could know is valid.
+        "dg_reset_password" => Some((StatusCode::UNPROCESSABLE_ENTITY, "ERROR_RESET_LINK_INVALID")),
         _ => None,
     };
     Some(Case {
@@ -1064,6 +1068,7 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{contact_id}", &objects.contact_id)
         .replace("{org_oid}", org)
         .replace("{user_oid}", &objects.user_id)
+        .replace("{token}", "an-unknown-link")
         .replace("{domain}", &format!("www.{}", objects.ns1_zone))
         .replace("{type}", "A")
         .replace("{operator_id}", "000000000000000000000000")

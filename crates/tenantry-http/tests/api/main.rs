@@ -13,6 +13,7 @@ mod domaingenius;
 mod errors;
 mod ip_restrictions;
 mod isolation_sweep;
+mod mail;
 mod memberships;
 mod ns1;
 mod openapi;
