@@ -118,6 +118,28 @@ pub(crate) fn self_removal(
     })
 }
 
+/// An invitation's link is the authority of the person who sent it (who was authorized to
+/// manage the organization's people): it admits the one person it was sent to, with the role
+/// it names, to its organization.
+pub(crate) fn invitation_proof(
+    invitation: &tenantry_store::invitations::Invitation,
+    permission: Permission,
+) -> Authorized {
+    Authorized {
+        organization_id: invitation.organization_id,
+        permission,
+    }
+}
+
+/// A person signing up through an invitation founds their own organization (their home),
+/// which they own from the start.
+pub(crate) fn sign_up_proof(organization_id: OrganizationId, permission: Permission) -> Authorized {
+    Authorized {
+        organization_id,
+        permission,
+    }
+}
+
 /// A platform operator acts on any organization: an authenticated operator (an
 /// `OperatorActor` comes only from authentication or bootstrap) is the proof.
 pub(crate) fn operator_proof(

@@ -69,6 +69,14 @@ pub enum Code {
     HomeOrganization,
     /// A link to set a forgotten password that is unknown, used or expired.
     ResetLinkInvalid,
+    InvitationExists,
+    InvitationAccepted,
+    InvitationRevoked,
+    InvitationExpired,
+    /// The invitation was sent to another address than the signed-in person's.
+    InvitationForAnother,
+    /// A sign-up for an address that has an account.
+    AccountExists,
 }
 
 /// Which limit a 429 comes from, so its message says what to do.
@@ -110,6 +118,7 @@ pub enum NotFoundKind {
     Session,
     Membership,
     Contact,
+    Invitation,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a

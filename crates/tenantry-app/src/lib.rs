@@ -32,6 +32,7 @@ pub mod billing;
 pub mod contacts;
 pub mod credentials;
 pub mod dns;
+pub mod invitations;
 pub mod ip_restrictions;
 pub mod memberships;
 pub mod ns1;

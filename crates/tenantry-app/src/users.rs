@@ -85,6 +85,17 @@ pub(crate) fn snapshot(user: &User) -> Value {
 
 /// A new user of `organization_id` holding the role `role` (a label: built-in, custom, or
 /// NS1's `individual`), its password checked by the one rule and hashed.
+/// A person's full name as first and last name: the last name is what follows the first
+/// space.
+pub(crate) fn split_name(name: &str) -> (Option<String>, Option<String>) {
+    let name = name.trim();
+    match name.split_once(' ') {
+        Some((first, last)) => (Some(first.to_owned()), Some(last.trim().to_owned())),
+        None if name.is_empty() => (None, None),
+        None => (Some(name.to_owned()), None),
+    }
+}
+
 pub(crate) fn build_user(
     command: UserCreate,
     organization_id: OrganizationId,

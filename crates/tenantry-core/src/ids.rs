@@ -157,6 +157,7 @@ id_kinds! {
     BillingTransactionKind => BillingTransactionId = "billing_transaction";
     SessionKind => SessionId = "session";
     ContactKind => ContactId = "contact";
+    InvitationKind => InvitationId = "invitation";
 }
 
 #[cfg(test)]

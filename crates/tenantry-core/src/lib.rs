@@ -14,7 +14,7 @@ pub mod zone_lists;
 
 pub use authz::{Denied, Grant, OrgScope, OrgStatus, Principal, Proof};
 pub use ids::{
-    ApiKeyId, AuditEventId, BillingTransactionId, ContactId, Id, IdKind, OperatorId,
+    ApiKeyId, AuditEventId, BillingTransactionId, ContactId, Id, IdKind, InvitationId, OperatorId,
     OrganizationId, PlanId, SessionId, UserId, ZoneId,
 };
 pub use permission::{Permission, Resource, Scope};

@@ -156,6 +156,14 @@ pub(crate) fn missing(kind: NotFoundKind) -> Missing {
             "contact_id",
             "contact not found",
         ),
+        NotFoundKind::Invitation => (
+            "invitation-not-found",
+            USER,
+            "ERROR_INVITATION_NOT_FOUND",
+            "Invitation not found",
+            "invitation_id",
+            "invitation not found",
+        ),
         NotFoundKind::IpRestriction => (
             "ip-restriction-not-found",
             ORG,
@@ -307,6 +315,16 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
         Code::LastOwner => ("last-owner", ORG, "ERROR_LAST_OWNER"),
         Code::HomeOrganization => ("home-organization", USER, "ERROR_HOME_ORGANIZATION"),
         Code::ResetLinkInvalid => ("reset-link-invalid", USER, "ERROR_RESET_LINK_INVALID"),
+        Code::InvitationExists => ("invitation-exists", USER, "ERROR_INVITATION_EXISTS"),
+        Code::InvitationAccepted => ("invitation-accepted", USER, "ERROR_INVITATION_ACCEPTED"),
+        Code::InvitationRevoked => ("invitation-revoked", USER, "ERROR_INVITATION_REVOKED"),
+        Code::InvitationExpired => ("invitation-expired", USER, "ERROR_INVITATION_EXPIRED"),
+        Code::InvitationForAnother => (
+            "invitation-for-another",
+            USER,
+            "ERROR_INVITATION_FOR_ANOTHER_ADDRESS",
+        ),
+        Code::AccountExists => ("account-exists", USER, "ERROR_ACCOUNT_EXISTS"),
     }
 }
 

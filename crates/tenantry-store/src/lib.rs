@@ -17,6 +17,7 @@ pub mod credentials;
 pub mod dns;
 pub mod grants;
 pub mod idempotency;
+pub mod invitations;
 pub mod invite_tokens;
 pub mod ip_restrictions;
 pub mod mail_outbox;

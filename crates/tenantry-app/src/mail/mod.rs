@@ -10,7 +10,7 @@ use tenantry_store::{Tx, mail_outbox};
 use time::OffsetDateTime;
 
 pub use sender::{MailSender, MailTransport};
-pub(crate) use templates::password_reset;
+pub(crate) use templates::{invitation, password_reset};
 
 use crate::error::{AppError, Result};
 use crate::secrets::SecretBox;

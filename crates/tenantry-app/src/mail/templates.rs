@@ -42,3 +42,38 @@ pub(crate) fn password_reset(
         html,
     }
 }
+
+/// An invitation to join an organization, valid for seven days.
+pub(crate) fn invitation(
+    settings: &MailSettings,
+    to: &str,
+    inviter: &str,
+    organization: &str,
+    role: &str,
+    token: &str,
+) -> Mail {
+    let link = format!("{}/invitations/{token}", settings.public_url);
+    let api = format!("{}/api/v1/invitations/{token}/accept", settings.public_url);
+    let text = format!(
+        "Hello,\n\n{inviter} invites you to join {organization} as {role}.\n\n\
+         Open this link within seven days to accept; if you have no account yet, the same \
+         link signs you up:\n\n{link}\n\n\
+         (Or accept through the API: POST {api}, signed in, or with {{\"name\", \"password\"}} \
+         to sign up.)\n"
+    );
+    let html = format!(
+        "<p>Hello,</p><p>{inviter} invites you to join <strong>{organization}</strong> as \
+         {role}.</p><p>Open this link within seven days to accept; if you have no account yet, \
+         the same link signs you up:</p><p><a href=\"{link}\">{link}</a></p>",
+        inviter = html(inviter),
+        organization = html(organization),
+        role = html(role),
+        link = html(&link),
+    );
+    Mail {
+        to: to.to_owned(),
+        subject: format!("Join {organization}"),
+        text,
+        html,
+    }
+}

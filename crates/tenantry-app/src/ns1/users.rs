@@ -14,7 +14,7 @@ use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::ns1::access::{AccessChange, INDIVIDUAL_ROLE, Ns1Access, access_of, change_access};
 use crate::ns1::with_access;
 use crate::reach::authorize_org;
-use crate::users::{UserCreate, build_user, check_role_change, snapshot, user_target};
+use crate::users::{UserCreate, build_user, check_role_change, snapshot, split_name, user_target};
 use tenantry_core::perms::{USERS_MANAGE, USERS_READ};
 
 #[derive(Debug, Clone)]
@@ -45,15 +45,6 @@ pub fn display_name(user: &User) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-fn split_name(name: &str) -> (Option<String>, Option<String>) {
-    let name = name.trim();
-    match name.split_once(' ') {
-        Some((first, last)) => (Some(first.to_owned()), Some(last.trim().to_owned())),
-        None if name.is_empty() => (None, None),
-        None => (Some(name.to_owned()), None),
-    }
 }
 
 fn ns1_snapshot(user: &User, access: &Ns1Access) -> Value {

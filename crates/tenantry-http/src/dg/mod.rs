@@ -5,6 +5,7 @@
 
 mod auth;
 pub(crate) mod error;
+mod invitations;
 mod members;
 mod orgs;
 
@@ -31,6 +32,11 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(M::PATCH, ORG, "dg_update_org", ORGS, "Rename an organization or change its slug", ORG_MANAGE, 200, orgs::update).also(&[409]),
         row(M::GET, "/api/v1/orgs/{org_oid}/members", "dg_list_members", MEMBERS, "The organization's people and their roles there", USERS_READ, 200, members::list),
         row(M::PATCH, MEMBER, "dg_set_member_role", MEMBERS, "Change a member's role", USERS_MANAGE, 204, members::set_role).also(&[409, 422]),
+        row(M::POST, "/api/v1/orgs/{org_oid}/members", "dg_invite_member", MEMBERS, "Invite an address with a role (mailed a link valid seven days)", USERS_MANAGE, 201, invitations::invite).also(&[409, 422]),
+        row(M::GET, "/api/v1/orgs/{org_oid}/invitations", "dg_list_invitations", MEMBERS, "The organization's invitations (status filter)", USERS_READ, 200, invitations::list),
+        row(M::POST, "/api/v1/orgs/{org_oid}/invitations/{invitation_oid}/resend", "dg_resend_invitation", MEMBERS, "Send an invitation again (a new link, seven more days)", USERS_MANAGE, 200, invitations::resend).also(&[409]),
+        row(M::DELETE, "/api/v1/orgs/{org_oid}/invitations/{invitation_oid}", "dg_revoke_invitation", MEMBERS, "Revoke a pending invitation", USERS_MANAGE, 204, invitations::revoke).also(&[409]),
+        row(M::POST, "/api/v1/invitations/{token}/accept", "dg_accept_invitation", MEMBERS, "Accept an invitation, signed in or by signing up", Access::Public, 200, invitations::accept).also(&[403, 409, 422]),
         row(M::DELETE, MEMBER, "dg_remove_member", MEMBERS, "Remove a member, or leave", Access::Authenticated, 204, members::remove).also(&[409]),
     ]
     .into_iter()

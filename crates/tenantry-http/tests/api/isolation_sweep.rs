@@ -306,6 +306,16 @@ fn case(operation_id: &str) -> Option<Case> {
         "dg_request_password_reset" => (Own, |_| json!({"email": "nobody@example.com"})),
         "dg_reset_password" => (Own, |_| json!({"password": "a-brand-new-phrase-9"})),
         "dg_list_members" | "dg_remove_member" => (Named, no_body),
+        "dg_list_invitations" | "dg_revoke_invitation" => (Named, no_body),
+        "dg_resend_invitation" => (Named, |_| json!({})),
+        "dg_invite_member" => (
+            Named,
+            |n| json!({"email": format!("invitee-{n}@example.com"), "role": "viewer"}),
+        ),
+        "dg_accept_invitation" => (
+            Own,
+            |_| json!({"name": "Swept Person", "password": "a-brand-new-phrase-9"}),
+        ),
         "dg_set_member_role" => (Named, |_| json!({"role": "viewer"})),
         "dg_get_org" => (Named, no_body),
         "dg_update_org" => (Named, |n| json!({"name": format!("Renamed {n}")})),
@@ -400,6 +410,7 @@ fn case(operation_id: &str) -> Option<Case> {
         // the users API rather than as a member.
         "dg_remove_member" => Some((StatusCode::CONFLICT, "ERROR_HOME_ORGANIZATION")),
         // No link the sweep could know is valid.
+        "dg_accept_invitation" => Some((StatusCode::NOT_FOUND, "ERROR_INVITATION_NOT_FOUND")),
         "dg_reset_password" => Some((StatusCode::UNPROCESSABLE_ENTITY, "ERROR_RESET_LINK_INVALID")),
         _ => None,
     };
@@ -462,6 +473,7 @@ struct Objects {
     apikey_short_id: String,
     ns1_zone: String,
     contact_id: String,
+    invitation_id: String,
 }
 
 /// The first half of the addresses disallowed callers come from.
@@ -577,6 +589,15 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
         assert_eq!(status, StatusCode::NO_CONTENT);
         objects.ns1_zone = name;
     }
+    if path.contains("{invitation_oid}") {
+        let body = json!({"email": format!("target-{n}@example.com"), "role": "viewer"});
+        let invited = api
+            .post(&format!("/api/v1/orgs/{org}/members"), body)
+            .send()
+            .await
+            .1;
+        objects.invitation_id = invited["invitation_oid"].as_str().unwrap().to_owned();
+    }
     if path.contains("{contact_id}") {
         let (_, contact) = make("/v1/contacts", contact_body("target@example.com")).await;
         objects.contact_id = contact["contact_id"].as_str().unwrap().to_owned();
@@ -654,7 +675,7 @@ async fn world(api: &Api) -> World {
         .to_owned();
 
     let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}/{transaction_id}\
-        /v1/account/{username}/{apikey_id}/{team_id}/v1/zones/{zone}/{contact_id}";
+        /v1/account/{username}/{apikey_id}/{team_id}/v1/zones/{zone}/{contact_id}/{invitation_oid}";
     let inactive_objects = objects(api, &inactive, everything, 0).await;
     api.patch(
         &format!("/v1/organizations/{inactive}"),
@@ -800,6 +821,22 @@ async fn world(api: &Api) -> World {
 /// names one (`allowed`), and a parent has no way into its child's objects (NS1 has no
 /// organization context).
 fn expected(endpoint: &Endpoint, case: &Case, who: Who) -> (StatusCode, Option<&'static str>) {
+    // Accepting a link needs no credential, but one that comes is checked like anywhere.
+    if endpoint.operation_id == "dg_accept_invitation" {
+        match who {
+            Who::NoCredential => {}
+            Who::MalformedKey
+            | Who::RevokedKey
+            | Who::ExpiredKey
+            | Who::ExpiredToken
+            | Who::RefreshAsAccess
+            | Who::DeletedPersonToken => {
+                return (StatusCode::UNAUTHORIZED, Some("ERROR_AUTHENTICATION"));
+            }
+            Who::DisallowedIp => return (StatusCode::FORBIDDEN, Some("ERROR_IP_NOT_ALLOWED")),
+            _ => {}
+        }
+    }
     let (status, code) = expected_tenantry(endpoint, case, who);
     if endpoint.dialect != Dialect::Ns1 {
         return (status, code);
@@ -1069,6 +1106,7 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{org_oid}", org)
         .replace("{user_oid}", &objects.user_id)
         .replace("{token}", "an-unknown-link")
+        .replace("{invitation_oid}", &objects.invitation_id)
         .replace("{domain}", &format!("www.{}", objects.ns1_zone))
         .replace("{type}", "A")
         .replace("{operator_id}", "000000000000000000000000")

@@ -11,6 +11,7 @@ mod credentials;
 mod dns;
 mod domaingenius;
 mod errors;
+mod invitations;
 mod ip_restrictions;
 mod isolation_sweep;
 mod mail;
