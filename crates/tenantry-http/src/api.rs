@@ -13,6 +13,7 @@ mod roles;
 mod token;
 mod users;
 
+pub(crate) use audit::{AuditEventWire, trail as audit_trail};
 use axum::http::Method;
 
 use crate::endpoint::needs::{

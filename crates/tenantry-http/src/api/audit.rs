@@ -48,9 +48,21 @@ pub(crate) async fn list(
     Caller(actor): Caller,
     mut query: QueryParams,
 ) -> Result<Json<Paginated<AuditEventWire>>, ApiError> {
+    let organization_id = query.parse::<OrganizationId>("organization_id", "an organization id");
+    trail(&state, &actor, query, organization_id).await
+}
+
+/// A page of the trail of `organization_id` (or of the caller's own organization and its
+/// suborganizations), with the query's filters: shared by the Tenantry and DomainGenius
+/// routes.
+pub(crate) async fn trail(
+    state: &AppState,
+    actor: &tenantry_app::Actor,
+    mut query: QueryParams,
+    organization_id: Option<OrganizationId>,
+) -> Result<Json<Paginated<AuditEventWire>>, ApiError> {
     let page = page_request(&mut query, MAX_PAGE_SIZE);
     let order = sort_order(&mut query, SortOrder::Desc);
-    let organization_id = query.parse::<OrganizationId>("organization_id", "an organization id");
     let created_after = query.parse_with("created_after", parse_time, "an RFC 3339 date-time");
     let created_before = query.parse_with("created_before", parse_time, "an RFC 3339 date-time");
     let filter = AuditFilter {

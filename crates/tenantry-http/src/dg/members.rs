@@ -85,6 +85,18 @@ pub(crate) async fn list(
     Ok(Json(paginated(members, MemberWire::from)))
 }
 
+/// `GET /api/v1/orgs/{org_oid}/audit-logs`: the organization's trail, as the Tenantry API's
+/// (filters `action`, `target_id`, `actor_id`, `created_after`, `created_before`; paged).
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(org_oid): Path<String>,
+    query: QueryParams,
+) -> Result<Json<Paginated<crate::api::AuditEventWire>>, ApiError> {
+    let organization = organization(&state, &org_oid).await?;
+    crate::api::audit_trail(&state, &actor, query, Some(organization)).await
+}
+
 pub(crate) async fn set_role(
     State(state): State<AppState>,
     Caller(actor): Caller,

@@ -111,7 +111,7 @@ async fn a_person_founds_an_organization_switches_to_it_and_renames_it() {
 
         // Both changes are in the new organization's audit trail.
         let audit = api
-            .get(&format!("/v1/audit-logs?organization_id={oid}"))
+            .get("/api/v1/orgs/acme-au/audit-logs")
             .bearer(&token)
             .expect(StatusCode::OK)
             .await;

@@ -306,7 +306,7 @@ fn case(operation_id: &str) -> Option<Case> {
         "dg_request_password_reset" => (Own, |_| json!({"email": "nobody@example.com"})),
         "dg_reset_password" => (Own, |_| json!({"password": "a-brand-new-phrase-9"})),
         "dg_list_members" | "dg_remove_member" => (Named, no_body),
-        "dg_list_invitations" | "dg_revoke_invitation" => (Named, no_body),
+        "dg_list_invitations" | "dg_revoke_invitation" | "dg_list_audit_events" => (Named, no_body),
         "dg_resend_invitation" => (Named, |_| json!({})),
         "dg_invite_member" => (
             Named,
