@@ -40,8 +40,9 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_millis(800);
 const BUSY_PATIENCE: Duration = Duration::from_secs(25);
 
 /// Runs `attempt` (which takes a connection from `pool`) again while it times out only
-/// because every connection is busy. A timeout with room in the pool means connections
-/// cannot be opened: the database is unreachable, and the caller hears so at once.
+/// because the database is busy: every connection is in use, or opening one is slow. When a
+/// fresh connection cannot be opened at all, the database is unreachable, and the caller
+/// hears so at once.
 async fn patiently<T, F>(pool: &PgPool, attempt: impl Fn() -> F) -> Result<T, sqlx::Error>
 where
     F: std::future::Future<Output = Result<T, sqlx::Error>>,
@@ -49,12 +50,29 @@ where
     let deadline = tokio::time::Instant::now() + BUSY_PATIENCE;
     loop {
         match attempt().await {
-            Err(sqlx::Error::PoolTimedOut)
-                if pool.size() >= pool.options().get_max_connections()
-                    && pool.num_idle() == 0
-                    && tokio::time::Instant::now() < deadline => {}
+            Err(sqlx::Error::PoolTimedOut) if tokio::time::Instant::now() < deadline => {
+                let saturated = pool.size() >= pool.options().get_max_connections()
+                    && pool.num_idle() == 0;
+                if !saturated && !reachable(pool).await {
+                    return Err(sqlx::Error::PoolTimedOut);
+                }
+            }
             other => return other,
         }
+    }
+}
+
+/// Whether a new connection to the pool's database opens within a second.
+async fn reachable(pool: &PgPool) -> bool {
+    use sqlx::Connection;
+    let options = pool.connect_options();
+    let probe = sqlx::PgConnection::connect_with(&options);
+    match tokio::time::timeout(Duration::from_secs(1), probe).await {
+        Ok(Ok(connection)) => {
+            let _ = connection.close().await;
+            true
+        }
+        _ => false,
     }
 }
 

@@ -76,7 +76,7 @@ pub(crate) async fn trail(
     let page = state
         .app
         .audit_list(
-            &actor,
+            actor,
             AuditQuery {
                 organization_id,
                 filter,
