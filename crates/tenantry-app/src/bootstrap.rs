@@ -101,6 +101,32 @@ impl App {
     }
 }
 
+/// A new top-level organization (a tenant, however it is made): active, paying for itself,
+/// billed in euros unless it asks otherwise, with its slug.
+pub(crate) async fn new_top_level(
+    tx: &mut Tx,
+    name: String,
+    slug: tenantry_core::values::Slug,
+    now: OffsetDateTime,
+) -> Result<Organization> {
+    Ok(Organization {
+        id: OrganizationId::generate(),
+        org_id: organizations::next_org_id(tx).await?,
+        parent_id: None,
+        status: OrgStatus::Active,
+        billing_mode: "consolidated".into(),
+        slug: slug.into_inner(),
+        profile: OrganizationProfile {
+            name,
+            currency: Some(Currency::Eur.as_str().into()),
+            ..Default::default()
+        },
+        created_on: now,
+        updated_on: now,
+        deleted_on: None,
+    })
+}
+
 /// A new top-level organization (a tenant) with its billing account, made by an operator, and
 /// the operator as the actor of what follows in it.
 pub(crate) async fn top_level_create(
@@ -110,23 +136,7 @@ pub(crate) async fn top_level_create(
     now: OffsetDateTime,
 ) -> Result<(Organization, Actor)> {
     let slug = crate::slugs::slug_for_name(tx, &name).await?;
-    let org = Organization {
-        id: OrganizationId::generate(),
-        org_id: organizations::next_org_id(tx).await?,
-        parent_id: None,
-        status: OrgStatus::Active,
-        billing_mode: "consolidated".into(),
-        slug: slug.into_inner(),
-        // A tenant is billed in euros unless it asks otherwise.
-        profile: OrganizationProfile {
-            name,
-            currency: Some(Currency::Eur.as_str().into()),
-            ..Default::default()
-        },
-        created_on: now,
-        updated_on: now,
-        deleted_on: None,
-    };
+    let org = new_top_level(tx, name, slug, now).await?;
     let auth = crate::authz::operator_proof(operator, org.id, ORG_MANAGE);
     let actor = operator.in_org(&org);
     organizations::insert(tx, &auth, &org).await?;

@@ -7,10 +7,10 @@
 
 use serde_json::json;
 use tenantry_core::values::{Email, Username};
-use tenantry_core::{BuiltinRole, InvitationId, OrgStatus, OrganizationId, UserId};
+use tenantry_core::{BuiltinRole, InvitationId, OrganizationId, UserId};
 use tenantry_store::billing::accounts;
 use tenantry_store::invitations::{self, Invitation};
-use tenantry_store::organizations::{self, Organization, OrganizationProfile};
+use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{Tx, memberships, users};
 use time::OffsetDateTime;
 
@@ -414,22 +414,7 @@ impl App {
             ));
         }
         let slug = crate::slugs::slug_for_name(tx, name).await?;
-        let home = Organization {
-            id: OrganizationId::generate(),
-            org_id: organizations::next_org_id(tx).await?,
-            parent_id: None,
-            status: OrgStatus::Active,
-            billing_mode: "consolidated".into(),
-            slug: slug.into_inner(),
-            profile: OrganizationProfile {
-                name: name.to_owned(),
-                currency: Some(tenantry_core::values::Currency::Eur.as_str().into()),
-                ..Default::default()
-            },
-            created_on: now,
-            updated_on: now,
-            deleted_on: None,
-        };
+        let home = crate::bootstrap::new_top_level(tx, name.to_owned(), slug, now).await?;
         let founding = sign_up_proof(home.id, ORG_MANAGE);
         organizations::insert(tx, &founding, &home).await?;
         accounts::insert(tx, &founding, tenantry_core::values::Currency::Eur, now).await?;

@@ -4,9 +4,9 @@
 
 use serde_json::{Value, json};
 use tenantry_core::values::{Currency, Slug};
-use tenantry_core::{BuiltinRole, OrgStatus, OrganizationId};
+use tenantry_core::{BuiltinRole, OrganizationId};
 use tenantry_store::billing::accounts;
-use tenantry_store::organizations::{self, Organization, OrganizationProfile};
+use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{Tx, memberships};
 
 use crate::actor::{Actor, ActorKind};
@@ -147,22 +147,7 @@ impl App {
             Some(slug) => slug,
             None => crate::slugs::slug_for_name(&mut tx, &name).await?,
         };
-        let org = Organization {
-            id: OrganizationId::generate(),
-            org_id: organizations::next_org_id(&mut tx).await?,
-            parent_id: None,
-            status: OrgStatus::Active,
-            billing_mode: "consolidated".into(),
-            slug: slug.into_inner(),
-            profile: OrganizationProfile {
-                name,
-                currency: Some(Currency::Eur.as_str().into()),
-                ..Default::default()
-            },
-            created_on: now,
-            updated_on: now,
-            deleted_on: None,
-        };
+        let org = crate::bootstrap::new_top_level(&mut tx, name, slug, now).await?;
         let auth = founder_proof(actor, org.id, ORG_MANAGE).ok_or_else(founders_only)?;
         let people = founder_proof(actor, org.id, USERS_MANAGE).ok_or_else(founders_only)?;
         organizations::insert(&mut tx, &auth, &org).await?;

@@ -51,8 +51,8 @@ where
     loop {
         match attempt().await {
             Err(sqlx::Error::PoolTimedOut) if tokio::time::Instant::now() < deadline => {
-                let saturated = pool.size() >= pool.options().get_max_connections()
-                    && pool.num_idle() == 0;
+                let saturated =
+                    pool.size() >= pool.options().get_max_connections() && pool.num_idle() == 0;
                 if !saturated && !reachable(pool).await {
                     return Err(sqlx::Error::PoolTimedOut);
                 }
