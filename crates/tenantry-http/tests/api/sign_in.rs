@@ -66,6 +66,16 @@ fn code_at(api: &Api, secret: &str, offset: i64) -> String {
     totp.generate((api.t.clock.now().unix_timestamp() + offset * 30) as u64)
 }
 
+/// Moves the server's clock to the first second of the next 30-second TOTP step, so the codes
+/// a test computes for "now" stay the step's codes while it runs (a step ending midway made
+/// "the code already used" a fresh one).
+fn start_of_step(api: &Api) {
+    let into_step = api.t.clock.now().unix_timestamp().rem_euclid(30);
+    api.t
+        .clock
+        .advance(time::Duration::seconds(30 - into_step + 1));
+}
+
 fn token(body: &Value, field: &str) -> String {
     body[field].as_str().unwrap().to_owned()
 }
@@ -371,6 +381,7 @@ async fn totp_enrolment_then_sign_in_needs_a_code_once_and_recovery_codes_work_o
         let uri = enrolment["otpauth_uri"].as_str().unwrap();
         assert!(uri.starts_with("otpauth://totp/"), "{uri}");
         assert!(uri.contains(&format!("secret={secret}")), "{uri}");
+        start_of_step(&api);
         // Pending enrolment changes nothing yet.
         sign_in(&api, "two.factor").await;
         let confirm = |code: String| {
