@@ -8,6 +8,7 @@ mod error;
 mod group_commit;
 mod list;
 mod proof;
+mod single_use;
 
 pub mod attributes;
 pub mod audit;

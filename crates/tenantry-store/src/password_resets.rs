@@ -3,7 +3,6 @@
 
 use tenantry_core::UserId;
 use time::OffsetDateTime;
-use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
@@ -41,19 +40,10 @@ pub async fn replace(
 
 /// Redeems a link: removes it and names its user, unless it is unknown, used or expired.
 pub async fn take(tx: &mut Tx, token_digest: &[u8], now: OffsetDateTime) -> Result<Option<UserId>> {
-    let user = on_tx!(tx, conn => sqlx::query_scalar::<_, Uuid>(TAKE)
-        .bind(token_digest)
-        .bind(now)
-        .fetch_optional(conn)
-        .await)?;
-    Ok(user.map(UserId::from_uuid))
+    crate::single_use::take(tx, TAKE, token_digest, now).await
 }
 
 /// Removes expired links (housekeeping).
 pub async fn purge(tx: &mut Tx, now: OffsetDateTime) -> Result<u64> {
-    Ok(on_tx!(tx, conn => sqlx::query(PURGE)
-        .bind(now)
-        .execute(conn)
-        .await
-        .map(|r| r.rows_affected()))?)
+    crate::single_use::purge(tx, PURGE, now).await
 }

@@ -1,5 +1,5 @@
 //! The checks every store function makes of the proof it is handed: the organization and
-//! the action it proves. Made in every build, never under `debug_assert`.
+//! the action it proves. Made in every build: none of them is a debug-only check.
 
 use tenantry_core::perms::{
     BILLING_READ, KEYS_DELETE, KEYS_MANAGE, ORG_READ, TEAMS_DELETE, TEAMS_MANAGE, USERS_DELETE,
