@@ -4,14 +4,13 @@
 
 use tenantry_core::dns::{RecordType, ZoneName};
 use tenantry_store::Tx;
-use tenantry_store::dns::{self, Rrset};
+use tenantry_store::dns::Rrset;
 
 use super::working::{Working, refuse_protected};
-use super::zones::{DNS_MANAGE, next_serial, stored, target, zone_in_reach};
+use super::zones::{DNS_MANAGE, stored, zone_changed, zone_in_reach};
 use super::{RecordOp, RrsetEdit, RrsetInput, RrsetOp};
 use crate::actor::Actor;
 use crate::app::App;
-use crate::audit::record;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 
 /// What one request changes in a zone.
@@ -208,19 +207,7 @@ impl App {
         }
         let change = working.write(&mut tx, &auth).await?;
         let mut zone = working.zone.clone();
-        zone.serial = next_serial(Some(zone.serial), now.date());
-        zone.updated_on = now;
-        dns::update_zone(&mut tx, &auth, &zone).await?;
-        record(
-            &mut tx,
-            &auth,
-            actor,
-            now,
-            "dns_zone.updated",
-            target(&zone),
-            change,
-        )
-        .await?;
+        zone_changed(&mut tx, &auth, actor, &mut zone, change, now).await?;
         tx.commit().await?;
         Ok(())
     }

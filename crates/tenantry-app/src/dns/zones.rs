@@ -100,6 +100,30 @@ pub(super) async fn zone_in_reach(
     Ok((zone, auth))
 }
 
+/// Ends a change of a zone: raises its serial, stores it and audits `change`.
+pub(super) async fn zone_changed(
+    tx: &mut Tx,
+    auth: &Authorized,
+    actor: &Actor,
+    zone: &mut Zone,
+    change: Value,
+    now: time::OffsetDateTime,
+) -> Result<()> {
+    zone.serial = next_serial(Some(zone.serial), now.date());
+    zone.updated_on = now;
+    dns::update_zone(tx, auth, zone).await?;
+    record(
+        tx,
+        auth,
+        actor,
+        now,
+        "dns_zone.updated",
+        target(zone),
+        change,
+    )
+    .await
+}
+
 /// Refuses a change of the zone itself (its creation, settings or deletion) that the
 /// caller's NS1 zone lists do not admit.
 pub(super) fn zone_admitted(actor: &Actor, name: &str) -> Result<()> {
@@ -299,19 +323,7 @@ impl App {
             };
             let change = crate::audit::diff(&show(&zone.timers), &show(&timers));
             zone.timers = timers;
-            zone.serial = next_serial(Some(zone.serial), now.date());
-            zone.updated_on = now;
-            dns::update_zone(&mut tx, &auth, &zone).await?;
-            record(
-                &mut tx,
-                &auth,
-                actor,
-                now,
-                "dns_zone.updated",
-                target(&zone),
-                change,
-            )
-            .await?;
+            zone_changed(&mut tx, &auth, actor, &mut zone, change, now).await?;
         }
         let rrsets = dns::rrsets(&mut tx, zone.id).await?;
         tx.commit().await?;
