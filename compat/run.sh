@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the real clients against a local Tenantry: octoDNS with octodns-opusdns
-# (octodns_check.py), certbot-dns-opusdns's client (certbot_check.py) and ns1-python over
-# the HTTPS listener (ns1_check.py).
+# (octodns_check.py), certbot-dns-opusdns's client (certbot_check.py), ns1-python over
+# the HTTPS listener (ns1_check.py), and the DomainGenius guide's curl calls
+# (domaingenius_seed.sh).
 #
 #   compat/run.sh
 #
@@ -50,6 +51,7 @@ status=0
 "$venv/bin/python" octodns_check.py || status=$?
 if ((status == 0)); then "$venv/bin/python" certbot_check.py || status=$?; fi
 if ((status == 0)); then "$venv/bin/python" ns1_check.py || status=$?; fi
+if ((status == 0)); then ./domaingenius_seed.sh || status=$?; fi
 if ((status != 0)); then
   echo "compat: a check failed; the server's log follows" >&2
   cat "$work/serve.log" >&2

@@ -16,8 +16,13 @@ pub enum ActorKind {
         id: ApiKeyId,
         user_id: Option<UserId>,
     },
-    /// A person signed in with a password, through an access token of one session.
-    User { id: UserId, session: SessionId },
+    /// A person signed in with a password, through an access token of one session; or a
+    /// person's own API key (`personal_key`), which is a session that never signed in.
+    User {
+        id: UserId,
+        session: SessionId,
+        personal_key: bool,
+    },
     /// A platform operator.
     Operator { id: OperatorId },
 }
@@ -76,7 +81,18 @@ impl Actor {
         }
     }
 
-    /// The session a signed-in person acts through.
+    /// Whether the caller is a person signed in with a password, not a personal key.
+    pub fn is_sign_in(&self) -> bool {
+        matches!(
+            self.kind,
+            ActorKind::User {
+                personal_key: false,
+                ..
+            }
+        )
+    }
+
+    /// The session a signed-in person (or a personal key) acts through.
     pub fn session_id(&self) -> Option<SessionId> {
         match &self.kind {
             ActorKind::User { session, .. } => Some(*session),

@@ -90,6 +90,8 @@ pub struct App {
     pub(crate) quote_cache: Arc<QuoteCache>,
     /// Where mail comes from and where its links point.
     pub(crate) mail: Arc<crate::mail::MailSettings>,
+    /// Who may sign up.
+    pub(crate) sign_up_policy: crate::sign_up::SignUpPolicy,
 }
 
 impl App {
@@ -110,7 +112,13 @@ impl App {
             dns: Arc::default(),
             quote_cache: Arc::default(),
             mail: Arc::default(),
+            sign_up_policy: Default::default(),
         }
+    }
+
+    pub fn with_sign_up_policy(mut self, policy: crate::sign_up::SignUpPolicy) -> Self {
+        self.sign_up_policy = policy;
+        self
     }
 
     pub fn with_mail_settings(mut self, settings: crate::mail::MailSettings) -> Self {

@@ -5,7 +5,7 @@ use crate::authz::require;
 use serde_json::{Map, Value, json};
 use tenantry_core::{AuditEventId, OrganizationId};
 use tenantry_store::audit::{self, AuditEvent, AuditFilter};
-use tenantry_store::{Page, PageRequest, SortOrder, Tx};
+use tenantry_store::{Page, PageRequest, SortOrder, Tx, organizations};
 use time::OffsetDateTime;
 
 use crate::actor::Actor;
@@ -92,6 +92,30 @@ pub struct AuditQuery {
 }
 
 impl App {
+    /// The events of any organization, deleted ones included, for the platform operator
+    /// (`query.organization_id` names it).
+    pub async fn audit_list_as_operator(
+        &self,
+        operator: &crate::operators::OperatorActor,
+        organization: OrganizationId,
+        query: AuditQuery,
+    ) -> Result<Page<AuditEvent>> {
+        let mut tx = self.db.begin_read().await?;
+        organizations::get_even_deleted(&mut tx, organization)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, organization))?;
+        let auth = crate::authz::operator_proof(operator, organization, AUDIT_READ);
+        Ok(audit::list(
+            &mut tx,
+            &auth,
+            false,
+            &query.filter,
+            query.order,
+            query.page,
+        )
+        .await?)
+    }
+
     /// The events of the caller's organization and, for a parent, of its suborganizations.
     pub async fn audit_list(&self, actor: &Actor, query: AuditQuery) -> Result<Page<AuditEvent>> {
         let mut tx = self.db.begin_read().await?;

@@ -131,6 +131,27 @@ pub(crate) fn invitation_proof(
     }
 }
 
+/// An ownership offer's link is the authority of its acceptance: the proof for the
+/// organization whose ownership it passes.
+pub(crate) fn transfer_proof(
+    transfer: &tenantry_store::ownership_transfers::OwnershipTransfer,
+    permission: Permission,
+) -> Authorized {
+    Authorized {
+        organization_id: transfer.organization_id,
+        permission,
+    }
+}
+
+/// Whether the caller holds the `owner` role in `organization` (by the grant that decides
+/// there): what only an owner may do (pass ownership, delete the organization, change an
+/// owner) asks this besides the permission.
+pub(crate) fn is_owner(principal: &Principal, organization: &OrgScope) -> bool {
+    principal
+        .grant_for(organization)
+        .is_some_and(|grant| grant.role == tenantry_core::BuiltinRole::Owner.label())
+}
+
 /// A person signing up through an invitation founds their own organization (their home),
 /// which they own from the start.
 pub(crate) fn sign_up_proof(organization_id: OrganizationId, permission: Permission) -> Authorized {

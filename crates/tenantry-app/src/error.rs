@@ -77,6 +77,21 @@ pub enum Code {
     InvitationForAnother,
     /// A sign-up for an address that has an account.
     AccountExists,
+    /// The server's sign-up policy (`serve --signup`) does not let this sign-up through.
+    SignUpDisabled,
+    /// The caller's email address is not verified yet: no invitations, no payments.
+    EmailNotVerified,
+    EmailAlreadyVerified,
+    /// A link to verify an address that is unknown, used or expired.
+    VerificationLinkInvalid,
+    /// An ownership transfer offered to someone who is not a member of the organization.
+    TransferRecipientNotMember,
+    /// An ownership transfer link that is not for the signed-in person.
+    TransferForAnother,
+    /// The organization still has suborganizations (or domains) and cannot be deleted.
+    OrganizationNotEmpty,
+    /// The organization owes money (a postpaid balance below zero) and cannot be deleted.
+    BalanceOwed,
 }
 
 /// Which limit a 429 comes from, so its message says what to do.
@@ -119,6 +134,8 @@ pub enum NotFoundKind {
     Membership,
     Contact,
     Invitation,
+    PersonalKey,
+    OwnershipTransfer,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a

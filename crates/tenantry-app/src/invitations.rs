@@ -6,26 +6,25 @@
 //! invitation says so.
 
 use serde_json::json;
-use tenantry_core::values::{Email, Username};
-use tenantry_core::{BuiltinRole, InvitationId, OrganizationId, UserId};
-use tenantry_store::billing::accounts;
+use tenantry_core::values::Email;
+use tenantry_core::{InvitationId, OrganizationId, UserId};
 use tenantry_store::invitations::{self, Invitation};
-use tenantry_store::organizations::{self, Organization};
-use tenantry_store::{Tx, memberships, users};
+use tenantry_store::organizations::Organization;
+use tenantry_store::{Tx, memberships};
 use time::OffsetDateTime;
 
 use crate::actor::{Actor, RequestMeta};
 use crate::app::App;
 use crate::audit::{Target, diff, record};
-use crate::authz::{invitation_proof, sign_up_proof};
+use crate::authz::invitation_proof;
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::grantable::grantable_role;
 use crate::mail::{self, invitation as invitation_mail};
 use crate::reach::authorize_org;
 use crate::secrets::{random_base62, sha256};
 use crate::sign_in::record_sign_in_event;
-use crate::users::{UserCreate, build_user, split_name};
-use tenantry_core::perms::{ORG_MANAGE, USERS_MANAGE, USERS_READ};
+use crate::sign_up::{new_person, require_verified_address};
+use tenantry_core::perms::{USERS_MANAGE, USERS_READ};
 
 /// How long a link works.
 const LIFETIME: time::Duration = time::Duration::days(7);
@@ -115,6 +114,7 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, USERS_MANAGE).await?;
+        require_verified_address(actor)?;
         let definition = grantable_role(&mut tx, actor, &org.scope(), role).await?;
         let email = email.into_inner().to_lowercase();
         if self.already_in(&mut tx, &auth, org.id, &email).await? {
@@ -250,6 +250,7 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, USERS_MANAGE).await?;
+        require_verified_address(actor)?;
         let mut invitation = invitations::get(&mut tx, &auth, id)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Invitation, id))?;
@@ -393,11 +394,13 @@ impl App {
                 "The organization is your home organization already".into(),
             ));
         }
+        // The link reached the address: it is theirs.
+        tenantry_store::sign_in::set_email_verified(tx, user, self.clock.now()).await?;
         Ok(user)
     }
 
-    /// Signs up the person an invitation was sent to: a user whose address the link verified,
-    /// at home in an organization of their own (as any sign-up), with `password`.
+    /// Signs up the person an invitation was sent to, as any sign-up (`sign_up::new_person`),
+    /// their address proved by the link.
     async fn sign_up_invited(
         &self,
         tx: &mut Tx,
@@ -406,6 +409,7 @@ impl App {
         password: String,
         now: OffsetDateTime,
     ) -> Result<UserId> {
+        self.sign_up_policy.admit(true)?;
         let taken = tenantry_store::sign_in::by_login(tx, &invitation.email).await?;
         if taken.is_some() {
             return Err(AppError::Conflict(
@@ -413,32 +417,8 @@ impl App {
                 "The address has an account: sign in to accept the invitation".into(),
             ));
         }
-        let slug = crate::slugs::slug_for_name(tx, name).await?;
-        let home = crate::bootstrap::new_top_level(tx, name.to_owned(), slug, now).await?;
-        let founding = sign_up_proof(home.id, ORG_MANAGE);
-        organizations::insert(tx, &founding, &home).await?;
-        accounts::insert(tx, &founding, tenantry_core::values::Currency::Eur, now).await?;
-        let (first_name, last_name) = split_name(name);
         let email = Email::parse(&invitation.email).map_err(|e| AppError::Internal(e.0))?;
-        let username = Username::parse(&invitation.email)
-            .map_err(|e| AppError::invalid_field("email", e.0))?;
-        let user = build_user(
-            UserCreate {
-                username,
-                email: Some(email),
-                first_name,
-                last_name,
-                locale: None,
-                phone: None,
-                password: Some(password),
-                attributes: Default::default(),
-                role: None,
-            },
-            home.id,
-            BuiltinRole::Owner.label(),
-            now,
-        )?;
-        users::insert(tx, &sign_up_proof(home.id, USERS_MANAGE), &user).await?;
+        let (home, user) = new_person(tx, &email, name, password, Some(now), now).await?;
         record_sign_in_event(
             tx,
             home.id,

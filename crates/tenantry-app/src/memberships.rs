@@ -55,11 +55,7 @@ async fn owner_may_step_down(
     organization: &OrgScope,
     auth: &Authorized,
 ) -> Result<()> {
-    let caller_is_owner = actor
-        .principal
-        .grant_for(organization)
-        .is_some_and(|grant| grant.role == BuiltinRole::Owner.label());
-    if !caller_is_owner {
+    if !crate::authz::is_owner(&actor.principal, organization) {
         return Err(AppError::Forbidden(
             Code::OwnerOnly,
             "Only an owner changes or removes an owner".into(),

@@ -9,7 +9,7 @@ use tenantry_store::Tx;
 use tenantry_store::attributes::{self, Attribute};
 use tenantry_store::billing::accounts;
 use tenantry_store::users::{self, User};
-use tenantry_store::{Page, PageRequest, credentials, memberships, organizations};
+use tenantry_store::{Page, PageRequest, memberships, organizations};
 
 pub use tenantry_store::organizations::{
     Organization, OrganizationFilter, OrganizationProfile, OrganizationSort,
@@ -413,8 +413,8 @@ impl App {
         Ok(after)
     }
 
-    /// Deletes a suborganization: its users and credentials stop working at once; its rows
-    /// stay for the audit trail.
+    /// Deletes a suborganization, by its parent (`organization_deletion`): its users and
+    /// credentials stop working at once; its rows stay for the audit trail.
     pub async fn organization_delete(&self, actor: &Actor, id: OrganizationId) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, id, ORG_DELETE).await?;
@@ -425,21 +425,11 @@ impl App {
             ));
         }
         let now = self.clock.now();
-        organizations::mark_deleted(&mut tx, &auth, now).await?;
-        users::mark_all_deleted(&mut tx, &auth, now).await?;
-        credentials::revoke_all(&mut tx, &auth, now).await?;
-        record(
-            &mut tx,
-            &auth,
-            actor,
-            now,
-            "organization.deleted",
-            org_target(id),
-            diff(&snapshot(&org), &Value::Null),
-        )
-        .await?;
+        self.delete_organization_in(&mut tx, &auth, actor, &org, now)
+            .await?;
         tx.commit().await?;
         self.forget_authentications();
+        self.quote_cache.invalidate();
         Ok(())
     }
 }

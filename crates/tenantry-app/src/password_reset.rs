@@ -4,7 +4,8 @@
 //! setting the password ends every session of the person.
 
 use serde_json::json;
-use tenantry_store::{password_resets, sessions, sign_in};
+use tenantry_store::user_links::{self, UserLink};
+use tenantry_store::{sessions, sign_in};
 
 use crate::actor::RequestMeta;
 use crate::app::App;
@@ -21,10 +22,14 @@ const LINK_LIFETIME: time::Duration = time::Duration::hours(1);
 const TOKEN_LEN: usize = 43;
 
 impl App {
-    /// Removes expired links (housekeeping: an expired link sets no password anyway).
-    pub async fn password_resets_purge(&self) -> Result<u64> {
+    /// Removes expired mailed links of every kind (housekeeping: an expired link does
+    /// nothing anyway).
+    pub async fn user_links_purge(&self) -> Result<u64> {
         let mut tx = self.db.begin().await?;
-        let removed = password_resets::purge(&mut tx, self.clock.now()).await?;
+        let mut removed = 0;
+        for link in UserLink::ALL {
+            removed += user_links::purge(&mut tx, link, self.clock.now()).await?;
+        }
         tx.commit().await?;
         Ok(removed)
     }
@@ -43,8 +48,9 @@ impl App {
             return Ok(());
         };
         let token = random_base62(TOKEN_LEN);
-        password_resets::replace(
+        user_links::replace(
             &mut tx,
+            UserLink::PasswordReset,
             person.id,
             &sha256(&token),
             now + LINK_LIFETIME,
@@ -84,7 +90,7 @@ impl App {
             )
         };
         let mut tx = self.db.begin().await?;
-        let user = password_resets::take(&mut tx, &sha256(token), now)
+        let user = user_links::take(&mut tx, UserLink::PasswordReset, &sha256(token), now)
             .await?
             .ok_or_else(refused)?;
         let person = sign_in::by_id(&mut tx, user).await?.ok_or_else(refused)?;

@@ -42,8 +42,11 @@ pub(crate) type PersonCache = FreshCache<Vec<u8>, PersonAuthentication>;
 
 pub(crate) const ACCESS_TOKEN_PREFIX: &str = "opu_";
 
+/// A personal API key's secret starts with this.
+pub(crate) const PERSONAL_KEY_PREFIX: &str = "tpk_";
+
 pub(crate) fn is_person_token(value: &str) -> bool {
-    value.starts_with(ACCESS_TOKEN_PREFIX)
+    value.starts_with(ACCESS_TOKEN_PREFIX) || value.starts_with(PERSONAL_KEY_PREFIX)
 }
 
 fn refused() -> AppError {
@@ -107,7 +110,7 @@ impl App {
         }))
     }
 
-    /// The actor of a person's access token (`opu_…`).
+    /// The actor of a person's access token (`opu_…`) or personal API key (`tpk_…`).
     pub(crate) async fn actor_for_person(&self, token: &str, meta: RequestMeta) -> Result<Actor> {
         let digest = sha256(token);
         let authentication = match self.person_cache.get(&digest) {
@@ -136,6 +139,9 @@ impl App {
             kind: ActorKind::User {
                 id: authentication.token.user,
                 session: authentication.token.session,
+                // The prefix is part of the secret whose digest was found, so it cannot be
+                // swapped.
+                personal_key: token.starts_with(PERSONAL_KEY_PREFIX),
             },
             creator: Some(authentication.profile),
             zone_lists: authentication.zone_lists,

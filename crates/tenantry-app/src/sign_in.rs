@@ -102,7 +102,7 @@ pub(crate) async fn record_sign_in_event(
     Ok(())
 }
 
-fn new_token(prefix: &str) -> String {
+pub(crate) fn new_token(prefix: &str) -> String {
     format!("{prefix}{}", random_base62(TOKEN_SECRET_LEN))
 }
 

@@ -102,6 +102,9 @@ pub(crate) fn build_user(
     role: &str,
     now: OffsetDateTime,
 ) -> Result<User> {
+    // Whoever makes a user with an address vouches for it (an administrator, the operator, an
+    // invitation's link); a person signing up on their own proves it by its link instead.
+    let email_verified_on = command.email.as_ref().map(|_| now);
     let password_hash = match command.password.as_deref() {
         Some(password) => {
             let email = command.email.as_ref().map_or("", Email::as_str);
@@ -124,6 +127,7 @@ pub(crate) fn build_user(
         created_on: now,
         updated_on: now,
         deactivated_on: None,
+        email_verified_on,
     })
 }
 

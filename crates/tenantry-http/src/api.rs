@@ -103,6 +103,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(delete.clone(), "/v1/auth/client_credentials/{api_key_id}", "revoke_credential", AUTH, "Revoke an API credential", KEYS_DELETE, 204, credentials::remove),
         row(post.clone(), "/v1/auth/client_credentials/{api_key_id}/rotate", "rotate_credential", AUTH, "New secrets; the old ones end at a chosen time", KEYS_MANAGE, 200, credentials::rotate).also(&[409]),
         row(get.clone(), "/v1/audit-logs", "list_audit_events", "audit", "The audit trail", AUDIT_READ, 200, audit::list),
+        row(get.clone(), "/v1/organizations/{organization_id}/audit-logs", "operator_list_audit_events", "audit", "Any organization's audit trail, deleted ones included (operators)", OPERATOR, 200, audit::operator_list),
         row(get.clone(), "/v1/dns", "list_zones", DNS, "List zones with their rrsets", DNS_READ, 200, dns::list),
         row(post.clone(), "/v1/dns", "create_zone", DNS, "Create a zone (charged when zones are priced)", DNS_MANAGE, 201, dns::create).also(&[400, 402, 409]),
         row(get.clone(), "/v1/dns/summary", "get_zones_summary", DNS, "Count zones by DNSSEC status", DNS_READ, 200, dns::summary),

@@ -164,6 +164,22 @@ pub(crate) fn missing(kind: NotFoundKind) -> Missing {
             "invitation_id",
             "invitation not found",
         ),
+        NotFoundKind::PersonalKey => (
+            "personal-key-not-found",
+            USER,
+            "ERROR_PERSONAL_KEY_NOT_FOUND",
+            "Personal API key not found",
+            "key_oid",
+            "personal key not found",
+        ),
+        NotFoundKind::OwnershipTransfer => (
+            "ownership-transfer-not-found",
+            ORG,
+            "ERROR_OWNERSHIP_TRANSFER_NOT_FOUND",
+            "Ownership transfer not found",
+            "transfer",
+            "ownership transfer not found",
+        ),
         NotFoundKind::IpRestriction => (
             "ip-restriction-not-found",
             ORG,
@@ -325,6 +341,34 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
             "ERROR_INVITATION_FOR_ANOTHER_ADDRESS",
         ),
         Code::AccountExists => ("account-exists", USER, "ERROR_ACCOUNT_EXISTS"),
+        Code::SignUpDisabled => ("signup-disabled", USER, "ERROR_SIGNUP_DISABLED"),
+        Code::EmailNotVerified => ("email-not-verified", USER, "ERROR_EMAIL_NOT_VERIFIED"),
+        Code::EmailAlreadyVerified => (
+            "email-already-verified",
+            USER,
+            "ERROR_EMAIL_ALREADY_VERIFIED",
+        ),
+        Code::VerificationLinkInvalid => (
+            "verification-link-invalid",
+            USER,
+            "ERROR_VERIFICATION_LINK_INVALID",
+        ),
+        Code::TransferRecipientNotMember => (
+            "transfer-recipient-not-member",
+            ORG,
+            "ERROR_TRANSFER_RECIPIENT_NOT_MEMBER",
+        ),
+        Code::TransferForAnother => (
+            "transfer-for-another",
+            ORG,
+            "ERROR_TRANSFER_FOR_ANOTHER_PERSON",
+        ),
+        Code::OrganizationNotEmpty => (
+            "organization-not-empty",
+            ORG,
+            "ERROR_ORGANIZATION_NOT_EMPTY",
+        ),
+        Code::BalanceOwed => ("balance-owed", ORG, "ERROR_BALANCE_OWED"),
     }
 }
 

@@ -2,7 +2,7 @@
 //! redeeming a link looks it up by digest before any actor exists (the link is the
 //! authority), and is named so.
 
-use tenantry_core::perms::{USERS_MANAGE, USERS_READ};
+use tenantry_core::perms::{ORG_DELETE, USERS_MANAGE, USERS_READ};
 use tenantry_core::{InvitationId, OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -156,6 +156,20 @@ pub async fn revoke(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(changed == 1)
+}
+
+const REVOKE_ALL_PENDING: &str = "UPDATE invitations SET revoked_on = $2 \
+    WHERE organization_id = $1 AND accepted_on IS NULL AND revoked_on IS NULL";
+
+/// Revokes every invitation of the proof's organization still open (it is being deleted).
+pub async fn revoke_all_open(tx: &mut Tx, auth: &dyn Proof, now: OffsetDateTime) -> Result<u64> {
+    let organization = proven(auth, ORG_DELETE)?;
+    Ok(on_tx!(tx, conn => sqlx::query(REVOKE_ALL_PENDING)
+        .bind(organization.uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?)
 }
 
 /// The invitation a link stands for, whatever its state: redeeming a link is the link's own

@@ -25,12 +25,14 @@ pub mod mail_outbox;
 pub mod memberships;
 pub mod operators;
 pub mod organizations;
-pub mod password_resets;
+pub mod ownership_transfers;
+pub mod personal_keys;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
 pub mod teams;
 pub mod tokens;
+pub mod user_links;
 pub mod users;
 
 pub use db::{Db, DbOptions, Engine, Tx};

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use tenantry_core::perms::{USERS_DELETE, USERS_MANAGE, USERS_READ};
+use tenantry_core::perms::{ORG_DELETE, USERS_DELETE, USERS_MANAGE, USERS_READ};
 use tenantry_core::{OrgScope, OrgStatus, OrganizationId, Proof, UserId};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -54,6 +54,63 @@ pub async fn put(
         .map(|_| ()))
     .map_err(classify)?;
     Ok(())
+}
+
+const DELETE_ALL: &str = "DELETE FROM memberships WHERE organization_id = $1";
+
+const SELECT_OWNER_EMAILS: &str = "SELECT email FROM users WHERE organization_id = $1 \
+    AND deleted_on IS NULL AND role = 'owner' AND email IS NOT NULL \
+    UNION SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id \
+    WHERE m.organization_id = $1 AND m.role = 'owner' AND u.deleted_on IS NULL \
+    AND u.email IS NOT NULL";
+
+// People at home in $1 who own another live organization with no owner outside $1.
+const SOLE_OWNERSHIPS: &str = "SELECT u.username, o.name FROM users u \
+    JOIN memberships m ON m.user_id = u.id AND m.role = 'owner' \
+    JOIN organizations o ON o.id = m.organization_id AND o.deleted_on IS NULL \
+    WHERE u.organization_id = $1 AND u.deleted_on IS NULL \
+    AND NOT EXISTS (SELECT 1 FROM memberships m2 JOIN users u2 ON u2.id = m2.user_id \
+      WHERE m2.organization_id = m.organization_id AND m2.role = 'owner' \
+      AND u2.deleted_on IS NULL AND u2.organization_id <> $1) \
+    AND NOT EXISTS (SELECT 1 FROM users u3 WHERE u3.organization_id = m.organization_id \
+      AND u3.role = 'owner' AND u3.deleted_on IS NULL) \
+    ORDER BY u.username, o.name";
+
+/// The people at home in the proof's organization who are the only owners left of another
+/// organization (deleting them with it would leave that one ownerless): username and the
+/// other organization's name.
+pub async fn sole_ownerships_elsewhere(
+    tx: &mut Tx,
+    auth: &dyn Proof,
+) -> Result<Vec<(String, String)>> {
+    let organization = proven(auth, ORG_DELETE)?;
+    Ok(
+        on_tx!(tx, conn => sqlx::query_as::<_, (String, String)>(SOLE_OWNERSHIPS)
+        .bind(organization.uuid())
+        .fetch_all(conn)
+        .await)?,
+    )
+}
+
+/// Ends every membership of the proof's organization (it is being deleted).
+pub async fn delete_all(tx: &mut Tx, auth: &dyn Proof) -> Result<u64> {
+    let organization = proven(auth, ORG_DELETE)?;
+    Ok(on_tx!(tx, conn => sqlx::query(DELETE_ALL)
+        .bind(organization.uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?)
+}
+
+/// The addresses of the proof's organization's owners, at home there or by membership.
+pub async fn owner_emails(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<String>> {
+    let organization = proven_any(auth, &[USERS_READ, ORG_DELETE])?;
+    Ok(
+        on_tx!(tx, conn => sqlx::query_scalar::<_, String>(SELECT_OWNER_EMAILS)
+        .bind(organization.uuid())
+        .fetch_all(conn)
+        .await)?,
+    )
 }
 
 /// Ends `user`'s membership of the proof's organization; false when there was none.

@@ -150,6 +150,7 @@ macro_rules! select_organizations {
 }
 
 const SELECT_LIVE: &str = select_organizations!("WHERE id = $1 AND deleted_on IS NULL");
+const SELECT_ANY: &str = select_organizations!("WHERE id = $1");
 const SELECT_LIVE_BY_ORG_ID: &str =
     select_organizations!("WHERE org_id = $1 AND deleted_on IS NULL");
 const SELECT_ALL_LIVE: &str = select_organizations!("WHERE deleted_on IS NULL ORDER BY org_id");
@@ -188,6 +189,16 @@ const MARK_DELETED: &str = "UPDATE organizations SET deleted_on = $2, updated_on
 /// Reads a live (not deleted) organization.
 pub async fn get(tx: &mut Tx, id: OrganizationId) -> Result<Option<Organization>> {
     let row = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_LIVE)
+        .bind(id.uuid())
+        .fetch_optional(conn)
+        .await)?;
+    row.map(OrganizationRow::into_record).transpose()
+}
+
+/// Reads an organization, deleted or not: what stays of a deleted one is for the platform
+/// operator (its audit trail).
+pub async fn get_even_deleted(tx: &mut Tx, id: OrganizationId) -> Result<Option<Organization>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, OrganizationRow>(SELECT_ANY)
         .bind(id.uuid())
         .fetch_optional(conn)
         .await)?;

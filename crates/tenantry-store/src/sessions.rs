@@ -20,13 +20,16 @@ use crate::list::execute_built;
 pub enum TokenKind {
     Access,
     Refresh,
+    /// A personal API key's one token (`personal_keys`).
+    PersonalKey,
 }
 
 impl TokenKind {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TokenKind::Access => "access",
             TokenKind::Refresh => "refresh",
+            TokenKind::PersonalKey => "personal_key",
         }
     }
 }
@@ -75,7 +78,7 @@ const INSERT_SESSION: &str =
 const SELECT_ACCESS: &str = "SELECT s.id, s.user_id, u.organization_id, t.expires_at \
     FROM session_tokens t JOIN user_sessions s ON s.id = t.session_id \
     JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id \
-    WHERE t.token_digest = $1 AND t.kind = 'access' AND s.revoked_on IS NULL \
+    WHERE t.token_digest = $1 AND t.kind IN ('access', 'personal_key') AND s.revoked_on IS NULL \
     AND u.deleted_on IS NULL AND u.deactivated_on IS NULL AND o.deleted_on IS NULL";
 
 const SELECT_REFRESH: &str = "SELECT s.id, s.user_id, t.expires_at, t.used_on, \
@@ -91,8 +94,10 @@ const MARK_USED: &str = "UPDATE session_tokens SET used_on = $2 \
 
 const REVOKE: &str = "UPDATE user_sessions SET revoked_on = $2 WHERE id = $1 AND user_id = $3 AND revoked_on IS NULL";
 
+// Personal API keys (sessions with a key name) are not sign-ins: they end only when revoked,
+// or with their user.
 const REVOKE_ALL_OF_USER: &str = "UPDATE user_sessions SET revoked_on = $2 \
-    WHERE user_id = $1 AND revoked_on IS NULL AND id <> $3";
+    WHERE user_id = $1 AND revoked_on IS NULL AND id <> $3 AND key_name IS NULL";
 
 const SELECT_LIVE_OF_USER: &str = "SELECT s.id, s.client_ip, s.created_on, \
     (SELECT MAX(t.expires_at) FROM session_tokens t WHERE t.session_id = s.id \
@@ -220,7 +225,7 @@ pub async fn revoke(
     Ok(revoked > 0)
 }
 
-/// Ends every session of `user` but `keep` (when given); returns how many.
+/// Ends every sign-in session of `user` but `keep` (when given); returns how many.
 pub async fn revoke_all_of_user(
     tx: &mut Tx,
     user: UserId,

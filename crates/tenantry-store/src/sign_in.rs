@@ -64,6 +64,10 @@ const ENABLE_TOTP: &str = "UPDATE users SET totp_enabled_on = $2, updated_on = $
 const CLAIM_STEP: &str = "UPDATE users SET totp_last_step = $2 \
     WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)";
 
+// Only once: a later verification of the same address changes nothing.
+const SET_EMAIL_VERIFIED: &str = "UPDATE users SET email_verified_on = $2, updated_on = $2 \
+    WHERE id = $1 AND deleted_on IS NULL AND email_verified_on IS NULL";
+
 const TOUCH_SIGN_IN: &str = "UPDATE users SET last_sign_in_on = $2 WHERE id = $1";
 
 const DELETE_CODES: &str = "DELETE FROM user_recovery_codes WHERE user_id = $1";
@@ -162,6 +166,17 @@ pub async fn claim_totp_step(tx: &mut Tx, id: UserId, step: i64) -> Result<bool>
         .await
         .map(|r| r.rows_affected()))?;
     Ok(claimed > 0)
+}
+
+/// Records that the user proved their address theirs (a link followed); answers whether it
+/// was unverified until now.
+pub async fn set_email_verified(tx: &mut Tx, id: UserId, now: OffsetDateTime) -> Result<bool> {
+    Ok(on_tx!(tx, conn => sqlx::query(SET_EMAIL_VERIFIED)
+        .bind(id.uuid())
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected() == 1))?)
 }
 
 pub async fn touch_sign_in(tx: &mut Tx, id: UserId, now: OffsetDateTime) -> Result<()> {

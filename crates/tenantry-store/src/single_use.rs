@@ -1,4 +1,4 @@
-//! What the stores of single-use links (NS1 invite tokens, forgotten-password links) share:
+//! What the stores of single-use links (NS1 invite tokens, `user_links`) share:
 //! redeeming a link deletes its row and names its user; expired rows are purged.
 
 use tenantry_core::UserId;

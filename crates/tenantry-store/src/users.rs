@@ -34,6 +34,8 @@ pub struct User {
     pub updated_on: OffsetDateTime,
     /// Set while the user is deactivated: they cannot sign in, and their sessions end.
     pub deactivated_on: Option<OffsetDateTime>,
+    /// When the user proved the email address is theirs; unset, they may not invite or pay.
+    pub email_verified_on: Option<OffsetDateTime>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -52,6 +54,7 @@ struct UserRow {
     created_on: OffsetDateTime,
     updated_on: OffsetDateTime,
     deactivated_on: Option<OffsetDateTime>,
+    email_verified_on: Option<OffsetDateTime>,
 }
 
 impl From<UserRow> for User {
@@ -71,11 +74,12 @@ impl From<UserRow> for User {
             created_on: row.created_on,
             updated_on: row.updated_on,
             deactivated_on: row.deactivated_on,
+            email_verified_on: row.email_verified_on,
         }
     }
 }
 
-const COLUMNS: [&str; 14] = [
+const COLUMNS: [&str; 15] = [
     "id",
     "organization_id",
     "username",
@@ -90,23 +94,24 @@ const COLUMNS: [&str; 14] = [
     "created_on",
     "updated_on",
     "deactivated_on",
+    "email_verified_on",
 ];
 
 const SELECT_LIVE: &str = "SELECT id, organization_id, username, email, first_name, last_name, \
-    locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on \
-    FROM users WHERE id = $1 AND deleted_on IS NULL";
+    locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on, \
+    email_verified_on FROM users WHERE id = $1 AND deleted_on IS NULL";
 
 const SELECT_BY_ORG: &str = "SELECT id, organization_id, username, email, first_name, last_name, \
-    locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on \
-    FROM users WHERE organization_id = $1 AND deleted_on IS NULL ORDER BY created_on, id";
+    locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on, \
+    email_verified_on FROM users WHERE organization_id = $1 AND deleted_on IS NULL ORDER BY created_on, id";
 
 const SELECT_BY_USERNAME: &str = "SELECT id, organization_id, username, email, first_name, \
-    last_name, locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on \
-    FROM users WHERE organization_id = $1 AND lower(username) = lower($2) AND deleted_on IS NULL";
+    last_name, locale, phone, role, password_hash, attributes, created_on, updated_on, deactivated_on, \
+    email_verified_on FROM users WHERE organization_id = $1 AND lower(username) = lower($2) AND deleted_on IS NULL";
 
 const INSERT: &str = "INSERT INTO users (id, organization_id, username, email, first_name, \
-    last_name, locale, phone, role, password_hash, attributes, created_on, updated_on) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)";
+    last_name, locale, phone, role, password_hash, attributes, created_on, updated_on, \
+    email_verified_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13)";
 
 // The password is not among the profile's fields: it changes only through
 // `sign_in::set_password`, so a profile change racing a password change cannot undo it.
@@ -178,6 +183,7 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, user: &User) -> Result<()> {
         .bind(&user.password_hash)
         .bind(Json(&user.attributes))
         .bind(user.created_on)
+        .bind(user.email_verified_on)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))
@@ -354,7 +360,7 @@ struct UserWithOrgRow {
 
 const SELECT_WITH_ORG: &str = "SELECT u.id, u.organization_id, u.username, u.email, \
     u.first_name, u.last_name, u.locale, u.phone, u.role, u.password_hash, u.attributes, \
-    u.created_on, u.updated_on, u.deactivated_on, o.currency AS org_currency, o.parent_id AS org_parent_id \
+    u.created_on, u.updated_on, u.deactivated_on, u.email_verified_on, o.currency AS org_currency, o.parent_id AS org_parent_id \
     FROM users u JOIN organizations o ON o.id = u.organization_id \
     WHERE u.id = $1 AND u.deleted_on IS NULL AND o.deleted_on IS NULL";
 

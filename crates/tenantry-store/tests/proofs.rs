@@ -351,3 +351,69 @@ async fn a_proof_for_another_action_is_refused() {
         );
     }
 }
+
+#[tokio::test]
+async fn deleting_an_organization_needs_its_delete_proof() {
+    use tenantry_core::perms::{ORG_DELETE, ORG_MANAGE, ORG_READ, USERS_MANAGE};
+    use tenantry_store::billing::transactions;
+    use tenantry_store::{invitations, ownership_transfers};
+
+    for t in tenantry_testkit::engines().await {
+        let mine = new_org(&t.db, None, "Mine", None).await;
+        let at = now();
+        let mut tx = t.db.begin().await.unwrap();
+        // These act on the proof's own organization: only the action can be wrong.
+        for wrong in [auth_for(mine.id, ORG_MANAGE), auth_for(mine.id, ORG_READ)] {
+            assert!(
+                refused(memberships::delete_all(&mut tx, &wrong).await),
+                "memberships"
+            );
+            assert!(
+                refused(memberships::sole_ownerships_elsewhere(&mut tx, &wrong).await),
+                "sole ownerships"
+            );
+            assert!(
+                refused(invitations::revoke_all_open(&mut tx, &wrong, at).await),
+                "invitations"
+            );
+            assert!(
+                refused(transactions::top_ups_newest_first(&mut tx, &wrong).await),
+                "top-ups"
+            );
+        }
+        // Offers of ownership: withdrawn with `organization:manage` (or by the deletion),
+        // read with `organization:read`.
+        let users_manage = auth_for(mine.id, USERS_MANAGE);
+        assert!(
+            refused(ownership_transfers::cancel_open(&mut tx, &users_manage, at).await),
+            "offers"
+        );
+        assert!(
+            refused(ownership_transfers::open(&mut tx, &users_manage).await),
+            "offers"
+        );
+        let delete = auth_for(mine.id, ORG_DELETE);
+        assert!(memberships::delete_all(&mut tx, &delete).await.is_ok());
+        assert!(memberships::owner_emails(&mut tx, &delete).await.is_ok());
+        assert!(
+            invitations::revoke_all_open(&mut tx, &delete, at)
+                .await
+                .is_ok()
+        );
+        assert!(
+            transactions::top_ups_newest_first(&mut tx, &delete)
+                .await
+                .is_ok()
+        );
+        assert!(
+            ownership_transfers::cancel_open(&mut tx, &delete, at)
+                .await
+                .is_ok()
+        );
+        assert!(
+            ownership_transfers::open(&mut tx, &auth_for(mine.id, ORG_READ))
+                .await
+                .is_ok()
+        );
+    }
+}

@@ -5,6 +5,7 @@ use std::num::NonZeroU32;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use tenantry_app::sign_up::SignUpPolicy;
 
 #[derive(Parser)]
 #[command(
@@ -90,6 +91,10 @@ pub struct ServeArgs {
     /// `--listen` address over http).
     #[arg(long, env = "TENANTRY_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Who may sign up (`POST /api/v1/auth/signup`): `open` (anyone), `invite` (only through
+    /// an invitation's link) or `closed` (nobody; people are made by administrators).
+    #[arg(long, env = "TENANTRY_SIGNUP", default_value = "invite", value_parser = sign_up_policy)]
+    pub signup: SignUpPolicy,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
@@ -107,4 +112,8 @@ pub struct BootstrapArgs {
     pub json: bool,
     #[command(flatten)]
     pub storage: StorageArgs,
+}
+
+fn sign_up_policy(text: &str) -> Result<SignUpPolicy, String> {
+    SignUpPolicy::parse(text).ok_or_else(|| format!("{text:?}: expected open, invite or closed"))
 }

@@ -28,7 +28,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         open_app(&args.storage)
             .await?
             .with_dns_settings(dns)
-            .with_mail_settings(mail),
+            .with_mail_settings(mail)
+            .with_sign_up_policy(args.signup),
     );
     let db = app.db().clone();
     tokio::spawn(housekeeping(app.clone()));
@@ -123,10 +124,10 @@ async fn housekeeping(app: Arc<tenantry_app::App>) {
             Ok(removed) => tracing::info!(removed, "expired invite tokens removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired invite tokens"),
         }
-        match app.password_resets_purge().await {
+        match app.user_links_purge().await {
             Ok(0) => {}
-            Ok(removed) => tracing::info!(removed, "expired password reset links removed"),
-            Err(err) => tracing::warn!(%err, "could not remove expired password reset links"),
+            Ok(removed) => tracing::info!(removed, "expired mailed links removed"),
+            Err(err) => tracing::warn!(%err, "could not remove expired mailed links"),
         }
     }
 }

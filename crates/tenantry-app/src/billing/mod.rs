@@ -10,6 +10,7 @@ mod plans;
 mod pricing;
 mod quotes;
 mod statements;
+mod unspent;
 mod wallet;
 
 use crate::authz::Authorized;
@@ -31,6 +32,8 @@ pub use tenantry_store::billing::accounts::Account;
 pub use tenantry_store::billing::plans::Plan;
 pub use tenantry_store::billing::prices::Price;
 pub use tenantry_store::billing::transactions::{Transaction, TransactionFilter, TransactionSort};
+pub use unspent::UnspentRefund;
+pub(crate) use unspent::refund_unspent;
 pub use wallet::{AccountTerms, WalletMovement};
 
 use crate::actor::Actor;

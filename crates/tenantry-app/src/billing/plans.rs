@@ -132,6 +132,7 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, BILLING_MANAGE).await?;
+        crate::sign_up::require_verified_address(actor)?;
         // The answer is the organization's details, which the caller must be able to read.
         let read = crate::authz::require(&actor.principal, ORG_READ, &org.scope())
             .map_err(|denied| AppError::from_denied(denied, NotFoundKind::Organization, org.id))?;

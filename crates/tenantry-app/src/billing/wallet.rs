@@ -31,7 +31,7 @@ pub struct AccountTerms {
 }
 
 /// The organization's own account; one billed through its parent has none.
-async fn own_account(tx: &mut Tx, org: &Organization) -> Result<Account> {
+pub(super) async fn own_account(tx: &mut Tx, org: &Organization) -> Result<Account> {
     accounts::get(tx, org.id).await?.ok_or_else(|| {
         AppError::Conflict(
             Code::BilledThroughParent,
@@ -67,21 +67,21 @@ fn refund_tax(
 }
 
 /// A credit or debit the operator makes on an account, not the price of a product.
-struct Movement {
-    product_type: ProductType,
-    action: Action,
-    product_reference: Option<String>,
-    organization_id: OrganizationId,
-    net: Minor,
-    tax_rate: String,
-    tax: Minor,
-    balance_change: Minor,
-    reason: Option<String>,
-    reference: Option<String>,
-    refund_of: Option<BillingTransactionId>,
+pub(super) struct Movement {
+    pub(super) product_type: ProductType,
+    pub(super) action: Action,
+    pub(super) product_reference: Option<String>,
+    pub(super) organization_id: OrganizationId,
+    pub(super) net: Minor,
+    pub(super) tax_rate: String,
+    pub(super) tax: Minor,
+    pub(super) balance_change: Minor,
+    pub(super) reason: Option<String>,
+    pub(super) reference: Option<String>,
+    pub(super) refund_of: Option<BillingTransactionId>,
 }
 
-async fn post_movement(
+pub(super) async fn post_movement(
     tx: &mut Tx,
     auth: &Authorized,
     account: &Account,

@@ -2,6 +2,8 @@
 //! as it may carry a single-use link), and delivered by `sender.rs` over SMTP or, without a
 //! mail server, written as `.eml` files.
 
+mod account_templates;
+mod organization_templates;
 mod sender;
 mod templates;
 
@@ -9,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use tenantry_store::{Tx, mail_outbox};
 use time::OffsetDateTime;
 
+pub(crate) use account_templates::{email_verification, sign_up_existing};
+pub(crate) use organization_templates::{RefundLine, deletion_receipt, ownership_transfer};
 pub use sender::{MailSender, MailTransport};
 pub(crate) use templates::{invitation, password_reset};
 

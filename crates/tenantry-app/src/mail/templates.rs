@@ -3,7 +3,7 @@
 use super::{Mail, MailSettings};
 
 /// Escapes text for HTML.
-fn html(text: &str) -> String {
+pub(crate) fn html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -4,9 +4,7 @@
 
 use serde_json::Value;
 use tenantry_store::organizations::{self, Organization};
-use tenantry_store::{
-    Tx, credentials, dns, invite_tokens, operators, sessions, sign_in, teams, users,
-};
+use tenantry_store::{Tx, invite_tokens, operators, sessions, sign_in, users};
 use time::Duration;
 
 use crate::app::App;
@@ -110,24 +108,13 @@ impl App {
             return Err(invalid_token());
         }
         let org = by_org_id(&mut tx, org_id).await?;
+        // NS1 knows no suborganizations: the operator removing a tenant removes the ones
+        // it made through the Tenantry API too, each deleted like any organization.
         let children = organizations::live_children(&mut tx, org.id).await?;
         for target in children.iter().chain(std::iter::once(&org)) {
             let auth = crate::authz::operator_proof(caller, target.id, ORG_DELETE);
-            dns::delete_all_zones(&mut tx, &auth).await?;
-            teams::delete_all(&mut tx, &auth).await?;
-            users::mark_all_deleted(&mut tx, &auth, now).await?;
-            credentials::revoke_all(&mut tx, &auth, now).await?;
-            organizations::mark_deleted(&mut tx, &auth, now).await?;
-            record(
-                &mut tx,
-                &auth,
-                &caller.in_org(target),
-                now,
-                "organization.deleted",
-                org_target(target.id),
-                diff(&snapshot(target), &Value::Null),
-            )
-            .await?;
+            self.delete_organization_in(&mut tx, &auth, &caller.in_org(target), target, now)
+                .await?;
         }
         tx.commit().await?;
         self.forget_authentications();

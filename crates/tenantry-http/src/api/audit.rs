@@ -1,4 +1,5 @@
-//! `/v1/audit-logs`: the audit trail of the caller's organization and its suborganizations.
+//! `/v1/audit-logs`: the audit trail of the caller's organization and its suborganizations;
+//! `/v1/organizations/{organization_id}/audit-logs`: any organization's, for the operator.
 
 use axum::Json;
 use axum::extract::State;
@@ -8,7 +9,7 @@ use tenantry_app::{AuditEvent, AuditFilter, AuditQuery, SortOrder};
 use tenantry_core::{AuditEventId, OrganizationId};
 
 use crate::AppState;
-use crate::extract::Caller;
+use crate::extract::{Caller, OperatorCaller, PathId};
 use crate::pagination::{MAX_PAGE_SIZE, Paginated, page_request, paginated, sort_order};
 use crate::problem::ApiError;
 use crate::query::QueryParams;
@@ -52,15 +53,11 @@ pub(crate) async fn list(
     trail(&state, &actor, query, organization_id).await
 }
 
-/// A page of the trail of `organization_id` (or of the caller's own organization and its
-/// suborganizations), with the query's filters: shared by the Tenantry and DomainGenius
-/// routes.
-pub(crate) async fn trail(
-    state: &AppState,
-    actor: &tenantry_app::Actor,
+/// The query's filters, sort and page: shared by every route of the trail.
+fn audit_query(
     mut query: QueryParams,
     organization_id: Option<OrganizationId>,
-) -> Result<Json<Paginated<AuditEventWire>>, ApiError> {
+) -> Result<AuditQuery, ApiError> {
     let page = page_request(&mut query, MAX_PAGE_SIZE);
     let order = sort_order(&mut query, SortOrder::Desc);
     let created_after = query.parse_with("created_after", parse_time, "an RFC 3339 date-time");
@@ -73,17 +70,40 @@ pub(crate) async fn trail(
         created_before,
     };
     query.finish()?;
+    Ok(AuditQuery {
+        organization_id,
+        filter,
+        order,
+        page,
+    })
+}
+
+/// A page of the trail of `organization_id` (or of the caller's own organization and its
+/// suborganizations), with the query's filters: shared by the Tenantry and DomainGenius
+/// routes.
+pub(crate) async fn trail(
+    state: &AppState,
+    actor: &tenantry_app::Actor,
+    query: QueryParams,
+    organization_id: Option<OrganizationId>,
+) -> Result<Json<Paginated<AuditEventWire>>, ApiError> {
+    let query = audit_query(query, organization_id)?;
+    let page = state.app.audit_list(actor, query).await?;
+    Ok(Json(paginated(page, AuditEventWire::from)))
+}
+
+/// `GET /v1/organizations/{organization_id}/audit-logs`: any organization's trail, deleted
+/// ones included, for the platform operator.
+pub(crate) async fn operator_list(
+    State(state): State<AppState>,
+    OperatorCaller(operator): OperatorCaller,
+    PathId(organization): PathId<OrganizationId>,
+    query: QueryParams,
+) -> Result<Json<Paginated<AuditEventWire>>, ApiError> {
+    let query = audit_query(query, Some(organization))?;
     let page = state
         .app
-        .audit_list(
-            actor,
-            AuditQuery {
-                organization_id,
-                filter,
-                order,
-                page,
-            },
-        )
+        .audit_list_as_operator(&operator, organization, query)
         .await?;
     Ok(Json(paginated(page, AuditEventWire::from)))
 }

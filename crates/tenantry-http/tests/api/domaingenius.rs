@@ -275,8 +275,8 @@ async fn organizations_are_reached_only_as_the_roles_allow() {
     }
 }
 
-/// Test set-up only: a second owner can come only from an ownership transfer, which this
-/// dialect does not offer yet, so the race below writes one straight to the store.
+/// Test set-up only: the API never makes a second owner (an ownership transfer makes the
+/// sender an admin), so the tests that need two write one straight to the store.
 struct SetUp(tenantry_core::OrganizationId);
 
 impl tenantry_core::Proof for SetUp {
@@ -289,7 +289,7 @@ impl tenantry_core::Proof for SetUp {
     }
 }
 
-async fn join(api: &Api, org: &str, user: &str, role: &str) {
+pub(crate) async fn join(api: &Api, org: &str, user: &str, role: &str) {
     let mut tx = api.t.app.db().begin().await.unwrap();
     tenantry_store::memberships::put(
         &mut tx,

@@ -3,41 +3,13 @@
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use tenantry_app::mail::MailTransport;
 
 use crate::sign_in::{PASSWORD, person, sign_in, sign_in_with};
 use crate::support::{Api, apis};
 
-/// Delivers the queued mail as files and answers the invitation links' tokens, oldest first.
-async fn mailed_tokens(api: &Api, dir: &std::path::Path) -> Vec<String> {
-    let sender = api
-        .t
-        .app
-        .mail_sender(MailTransport::files(dir.to_path_buf()));
-    sender.deliver_due().await.unwrap();
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort_by_key(|f| std::fs::metadata(f).unwrap().modified().unwrap());
-    let tokens = files
-        .iter()
-        .map(|f| {
-            let text = std::fs::read_to_string(f)
-                .unwrap()
-                .replace("=\r\n", "")
-                .replace("=\n", "");
-            let start = text.find("/invitations/").expect("a link") + "/invitations/".len();
-            text[start..]
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .collect()
-        })
-        .collect();
-    for f in files {
-        std::fs::remove_file(f).unwrap();
-    }
-    tokens
+/// The invitation links' tokens mailed since the last delivery, oldest first.
+async fn mailed_tokens(api: &Api) -> Vec<String> {
+    crate::mailbox::links(api, "/invitations/").await
 }
 
 async fn token_of(api: &Api, username: &str) -> String {
@@ -69,7 +41,6 @@ fn statuses(list: &Value) -> Vec<(String, String)> {
 #[tokio::test]
 async fn an_invited_person_with_an_account_joins_by_the_link() {
     for api in apis().await {
-        let mail = tempfile::tempdir().unwrap();
         person(&api, "crew-owner", "member").await;
         person(&api, "joiner", "member").await;
         person(&api, "bystander", "member").await;
@@ -107,7 +78,7 @@ async fn an_invited_person_with_an_account_joins_by_the_link() {
             .expect(StatusCode::CONFLICT)
             .await;
         assert_eq!(again["error"]["code"], "ERROR_INVITATION_EXISTS");
-        let tokens = mailed_tokens(&api, mail.path()).await;
+        let tokens = mailed_tokens(&api).await;
         assert_eq!(tokens.len(), 1);
         let link = &tokens[0];
 
@@ -187,7 +158,6 @@ async fn an_invited_person_with_an_account_joins_by_the_link() {
 #[tokio::test]
 async fn an_unknown_address_signs_up_through_the_link_and_links_expire_resend_and_revoke() {
     for api in apis().await {
-        let mail = tempfile::tempdir().unwrap();
         person(&api, "host", "member").await;
         let host = token_of(&api, "host").await;
         api.post("/api/v1/orgs", json!({"name": "Hosts", "slug": "hosts"}))
@@ -204,7 +174,7 @@ async fn an_unknown_address_signs_up_through_the_link_and_links_expire_resend_an
         let first = invite("newcomer@people.example")
             .expect(StatusCode::CREATED)
             .await;
-        let old_link = mailed_tokens(&api, mail.path()).await.remove(0);
+        let old_link = mailed_tokens(&api).await.remove(0);
 
         // A resend makes a new link; the old one stops working.
         let path = format!(
@@ -215,7 +185,7 @@ async fn an_unknown_address_signs_up_through_the_link_and_links_expire_resend_an
             .bearer(&host)
             .expect(StatusCode::OK)
             .await;
-        let link = mailed_tokens(&api, mail.path()).await.remove(0);
+        let link = mailed_tokens(&api).await.remove(0);
         assert_ne!(link, old_link);
         let refused = accept(&api, &old_link)
             .json(json!({"name": "New Comer", "password": "newcomers-long-phrase-3"}))
@@ -266,7 +236,7 @@ async fn an_unknown_address_signs_up_through_the_link_and_links_expire_resend_an
         let revoked = invite("revoked@people.example")
             .expect(StatusCode::CREATED)
             .await;
-        let revoked_link = mailed_tokens(&api, mail.path()).await.remove(0);
+        let revoked_link = mailed_tokens(&api).await.remove(0);
         api.call(
             Method::DELETE,
             &format!(
@@ -285,7 +255,7 @@ async fn an_unknown_address_signs_up_through_the_link_and_links_expire_resend_an
         let late = invite("late@people.example")
             .expect(StatusCode::CREATED)
             .await;
-        let late_link = mailed_tokens(&api, mail.path()).await.remove(0);
+        let late_link = mailed_tokens(&api).await.remove(0);
         api.t.clock.advance(time::Duration::days(8));
         let refused = accept(&api, &late_link)
             .json(json!({"name": "Late", "password": "late-long-phrase-4"}))
@@ -316,7 +286,7 @@ async fn an_unknown_address_signs_up_through_the_link_and_links_expire_resend_an
         .bearer(&host)
         .expect(StatusCode::OK)
         .await;
-        let fresh = mailed_tokens(&api, mail.path()).await.remove(0);
+        let fresh = mailed_tokens(&api).await.remove(0);
         accept(&api, &fresh)
             .json(json!({"name": "Late", "password": "late-long-phrase-4"}))
             .expect(StatusCode::OK)

@@ -51,6 +51,12 @@ enum Who {
     JoinedMemberOnParent,
     /// The joined member of the child, aiming at the child's sibling.
     JoinedMemberOnSibling,
+    /// A person at home in another tenant with an invitation to the child not yet accepted,
+    /// aiming at the child.
+    PendingInvitee,
+    /// A person at home in another tenant whose membership of the child was removed, aiming
+    /// at the child.
+    RemovedMember,
     /// A person who is `dns_manager` at home (another tenant) and `member` in the child: the
     /// home role must not leak into the child.
     DnsManagerJoined,
@@ -63,7 +69,7 @@ enum Who {
     ZoneListedKey,
 }
 
-const EVERYONE: [Who; 22] = [
+const EVERYONE: [Who; 24] = [
     Who::NoCredential,
     Who::MalformedKey,
     Who::RevokedKey,
@@ -82,6 +88,8 @@ const EVERYONE: [Who; 22] = [
     Who::JoinedMember,
     Who::JoinedMemberOnParent,
     Who::JoinedMemberOnSibling,
+    Who::PendingInvitee,
+    Who::RemovedMember,
     Who::DnsManagerJoined,
     Who::RefreshAsAccess,
     Who::DeletedPersonToken,
@@ -89,8 +97,13 @@ const EVERYONE: [Who; 22] = [
 ];
 
 /// Routes about the signed-in person's own account: an API credential has no session there.
-const PERSON_ONLY: [&str; 9] = [
+const PERSON_ONLY: [&str; 14] = [
     "dg_create_org",
+    "dg_resend_verification",
+    "dg_create_key",
+    "dg_list_keys",
+    "dg_revoke_key",
+    "dg_accept_ownership",
     "change_my_password",
     "get_my_totp",
     "enrol_my_totp",
@@ -107,7 +120,14 @@ fn person_answer(operation_id: &str) -> (StatusCode, Option<&'static str>) {
         "change_my_password" => (StatusCode::FORBIDDEN, Some("ERROR_PASSWORD_INCORRECT")),
         "confirm_my_totp" => (StatusCode::FORBIDDEN, Some("ERROR_TOTP_INVALID")),
         "disable_my_totp" => (StatusCode::CONFLICT, Some("ERROR_TOTP_NOT_ENROLLED")),
-        "enrol_my_totp" | "dg_create_org" => (StatusCode::CREATED, None),
+        "enrol_my_totp" | "dg_create_org" | "dg_create_key" => (StatusCode::CREATED, None),
+        // The sweep's people were made by an administrator, who vouched for their addresses.
+        "dg_resend_verification" => (StatusCode::CONFLICT, Some("ERROR_EMAIL_ALREADY_VERIFIED")),
+        "dg_revoke_key" => (StatusCode::NOT_FOUND, Some("ERROR_PERSONAL_KEY_NOT_FOUND")),
+        "dg_accept_ownership" => (
+            StatusCode::NOT_FOUND,
+            Some("ERROR_OWNERSHIP_TRANSFER_NOT_FOUND"),
+        ),
         "revoke_my_session" => (StatusCode::NOT_FOUND, Some("ERROR_SESSION_NOT_FOUND")),
         "logout" => (StatusCode::NO_CONTENT, None),
         _ => (StatusCode::OK, None),
@@ -154,7 +174,7 @@ fn reach(world: &World, who: Who) -> Vec<&str> {
             .map(|m| m.organization.as_str())
             .filter(|org| *org != home_elsewhere)
             .collect(),
-        Who::OtherTenantAdmin => vec![home_elsewhere],
+        Who::OtherTenantAdmin | Who::PendingInvitee | Who::RemovedMember => vec![home_elsewhere],
         Who::InactiveOrgAdmin => vec![world.inactive.as_str()],
         Who::DisallowedIp => vec![world.fenced.as_str()],
     }
@@ -180,6 +200,9 @@ fn leaks(world: &World, who: Who, request: &str, answer: &str) -> Vec<String> {
             m.private.iter().chain(id)
         })
         .filter(|marker| answer.contains(marker.as_str()) && !request.contains(marker.as_str()))
+        .filter(|marker| {
+            !(reached.contains(&world.child.as_str()) && world.known_to_child.contains(marker))
+        })
         .cloned()
         .collect()
 }
@@ -318,6 +341,19 @@ fn case(operation_id: &str) -> Option<Case> {
         ),
         "dg_set_member_role" => (Named, |_| json!({"role": "viewer"})),
         "dg_get_org" => (Named, no_body),
+        "dg_sign_up" => (
+            Own,
+            |n| json!({"email": format!("swept-{n}@example.com"), "password": SWEEP_PASSWORD, "name": "Swept"}),
+        ),
+        "dg_verify_email" | "dg_resend_verification" | "dg_list_keys" | "dg_revoke_key" => {
+            (Own, no_body)
+        }
+        "dg_accept_ownership" => (Own, no_body),
+        "dg_create_key" => (Own, |_| json!({"name": "swept"})),
+        "dg_delete_org" | "dg_get_ownership_offer" | "dg_cancel_ownership_offer" => {
+            (Named, no_body)
+        }
+        "dg_offer_ownership" => (Named, |_| json!({"email": "nobody-here@example.com"})),
         "dg_update_org" => (Named, |n| json!({"name": format!("Renamed {n}")})),
         "create_contact" => (Context, |n| contact_body(&format!("swept-{n}@example.com"))),
         "get_contact" | "delete_contact" => (Named, no_body),
@@ -352,7 +388,8 @@ fn case(operation_id: &str) -> Option<Case> {
         | "set_billing_terms"
         | "credit_wallet"
         | "refund_transaction"
-        | "adjust_wallet" => (Named, |_| json!({})),
+        | "adjust_wallet"
+        | "operator_list_audit_events" => (Named, |_| json!({})),
         // NS1 operator routes: no organization credential gets past them either.
         "ns1_list_operators"
         | "ns1_create_operator"
@@ -412,6 +449,20 @@ fn case(operation_id: &str) -> Option<Case> {
         // No link the sweep could know is valid.
         "dg_accept_invitation" => Some((StatusCode::NOT_FOUND, "ERROR_INVITATION_NOT_FOUND")),
         "dg_reset_password" => Some((StatusCode::UNPROCESSABLE_ENTITY, "ERROR_RESET_LINK_INVALID")),
+        "dg_verify_email" => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ERROR_VERIFICATION_LINK_INVALID",
+        )),
+        // The server's default policy lets sign-ups in only through invitations.
+        "dg_sign_up" => Some((StatusCode::FORBIDDEN, "ERROR_SIGNUP_DISABLED")),
+        "dg_offer_ownership" => Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ERROR_TRANSFER_RECIPIENT_NOT_MEMBER",
+        )),
+        // No organization of the sweep has an open offer.
+        "dg_get_ownership_offer" | "dg_cancel_ownership_offer" => {
+            Some((StatusCode::NOT_FOUND, "ERROR_OWNERSHIP_TRANSFER_NOT_FOUND"))
+        }
         _ => None,
     };
     Some(Case {
@@ -455,6 +506,9 @@ struct World {
     zone_listed_key: String,
     /// What each organization's answers may show only to those who reach it.
     marked: Vec<Marked>,
+    /// Markers of another organization that the child knows of its own: the address its
+    /// admin invited (the pending invitee's).
+    known_to_child: Vec<String>,
     /// Objects made in the inactive organization before it was deactivated (nothing new can
     /// be made in it).
     inactive_objects: Objects,
@@ -736,6 +790,45 @@ async fn world(api: &Api) -> World {
         .membership_put(&parent_admin, child.parse().unwrap(), dns_joined, "member")
         .await
         .unwrap();
+    // At home in the other tenant: one invited to the child (not accepted), one who was a
+    // member of the child and was removed.
+    for username in ["sweep-invitee", "sweep-removed"] {
+        api.post(
+            "/v1/users",
+            json!({"username": username, "email": format!("{username}@sweep.example"),
+                   "password": SWEEP_PASSWORD, "role": "member"}),
+        )
+        .key(&other_tenant_admin)
+        .expect(StatusCode::OK)
+        .await;
+    }
+    let child_id: tenantry_core::OrganizationId = child.parse().unwrap();
+    let invitee_email = tenantry_core::values::Email::parse("sweep-invitee@sweep.example").unwrap();
+    api.t
+        .app
+        .invitation_create(&parent_admin, child_id, invitee_email, "member")
+        .await
+        .unwrap();
+    let removed_session = sign_in_with(api, "sweep-removed", SWEEP_PASSWORD).await;
+    let removed = api
+        .get("/v1/users/me")
+        .bearer(removed_session["access_token"].as_str().unwrap())
+        .expect(StatusCode::OK)
+        .await["user_id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    api.t
+        .app
+        .membership_put(&parent_admin, child_id, removed, "member")
+        .await
+        .unwrap();
+    api.t
+        .app
+        .membership_remove(&parent_admin, child_id, removed)
+        .await
+        .unwrap();
     api.t.clock.advance(Duration::seconds(3700));
     let tokens = sign_in_with(api, "sweep-member", SWEEP_PASSWORD).await;
     let deleted_person_token =
@@ -791,6 +884,7 @@ async fn world(api: &Api) -> World {
             .retain(|id| !member_ids.contains(&id.as_str()));
     }
     World {
+        known_to_child: vec!["sweep-invitee@sweep.example".to_owned()],
         other_tenant,
         marked,
         parent,
@@ -836,6 +930,15 @@ fn expected(endpoint: &Endpoint, case: &Case, who: Who) -> (StatusCode, Option<&
             Who::DisallowedIp => return (StatusCode::FORBIDDEN, Some("ERROR_IP_NOT_ALLOWED")),
             _ => {}
         }
+    }
+    // Only an owner deletes an organization or passes its ownership; the parent's key acting
+    // in the child holds every permission there but is not an owner of it.
+    let owner_only = matches!(
+        endpoint.operation_id,
+        "dg_delete_org" | "dg_offer_ownership" | "dg_cancel_ownership_offer"
+    );
+    if owner_only && who == Who::ParentAdminOnChild {
+        return (StatusCode::FORBIDDEN, Some("ERROR_OWNER_ONLY"));
     }
     let (status, code) = expected_tenantry(endpoint, case, who);
     if endpoint.dialect != Dialect::Ns1 {
@@ -894,6 +997,8 @@ fn expected_tenantry(
             | Who::JoinedMember
             | Who::JoinedMemberOnParent
             | Who::JoinedMemberOnSibling
+            | Who::PendingInvitee
+            | Who::RemovedMember
             | Who::DnsManagerJoined
     );
     let refused = matches!(
@@ -934,7 +1039,13 @@ fn expected_tenantry(
     // organization it founded there, so the route guard (some organization grants the
     // permission) lets them through and the target decides: out of reach, not found.
     if endpoint.dialect == Dialect::DomainGenius
-        && matches!(who, Who::JoinedMemberOnParent | Who::JoinedMemberOnSibling)
+        && matches!(
+            who,
+            Who::JoinedMemberOnParent
+                | Who::JoinedMemberOnSibling
+                | Who::PendingInvitee
+                | Who::RemovedMember
+        )
         && case.targeting == Targeting::Named
     {
         return (StatusCode::NOT_FOUND, None);
@@ -953,6 +1064,8 @@ fn expected_tenantry(
         | Who::JoinedMember
         | Who::JoinedMemberOnParent
         | Who::JoinedMemberOnSibling
+        | Who::PendingInvitee
+        | Who::RemovedMember
         | Who::DnsManagerJoined
             if role_lacks(BuiltinRole::Member)
                 && !(who == Who::DnsManagerJoined
@@ -961,7 +1074,10 @@ fn expected_tenantry(
         {
             denied
         }
-        Who::JoinedMemberOnParent | Who::JoinedMemberOnSibling
+        Who::JoinedMemberOnParent
+        | Who::JoinedMemberOnSibling
+        | Who::PendingInvitee
+        | Who::RemovedMember
             if case.targeting != Targeting::Own =>
         {
             (StatusCode::NOT_FOUND, None)
@@ -982,6 +1098,8 @@ fn expected_tenantry(
         | Who::JoinedMember
         | Who::JoinedMemberOnParent
         | Who::JoinedMemberOnSibling
+        | Who::PendingInvitee
+        | Who::RemovedMember
         | Who::DnsManagerJoined => success,
         Who::Viewer if role_lacks(BuiltinRole::Viewer) => denied,
         Who::DnsManager if role_lacks(BuiltinRole::DnsManager) => denied,
@@ -1060,6 +1178,7 @@ fn caller(world: &World, who: Who, n: u32) -> (Option<String>, String, String) {
         }
         Who::JoinedMemberOnParent => (None, &world.parent, fresh_ip),
         Who::JoinedMemberOnSibling => (None, &world.sibling, fresh_ip),
+        Who::PendingInvitee | Who::RemovedMember => (None, &world.child, fresh_ip),
         Who::Viewer => (Some(world.viewer.clone()), &world.child, fresh_ip),
         Who::DnsManager => (Some(world.dns_manager.clone()), &world.child, fresh_ip),
         Who::BillingManager => (Some(world.billing_manager.clone()), &world.child, fresh_ip),
@@ -1112,6 +1231,7 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{operator_id}", "000000000000000000000000")
         .replace("{org_id}", "2000")
         .replace("{session_id}", "session_01h45ytscbebyvny4gc8cr8ma2")
+        .replace("{key_oid}", "session_01h45ytscbebyvny4gc8cr8ma2")
 }
 
 #[tokio::test]
@@ -1155,7 +1275,10 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                     world.inactive_objects.clone()
                 } else {
                     if who == Who::ParentAdminOnChild
-                        && endpoint.operation_id == "delete_organization"
+                        && matches!(
+                            endpoint.operation_id,
+                            "delete_organization" | "dg_delete_org"
+                        )
                     {
                         // The one call that removes an organization gets its own.
                         target_org = suborg(&api, &format!("Doomed {n}")).await.0;
@@ -1177,6 +1300,12 @@ async fn every_route_answers_every_kind_of_caller_as_the_rules_say() {
                         _,
                         Who::JoinedMember | Who::JoinedMemberOnParent | Who::JoinedMemberOnSibling,
                     ) => call.bearer(&fresh_session(&api, "sweep-joined").await),
+                    (_, Who::PendingInvitee) => {
+                        call.bearer(&fresh_session(&api, "sweep-invitee").await)
+                    }
+                    (_, Who::RemovedMember) => {
+                        call.bearer(&fresh_session(&api, "sweep-removed").await)
+                    }
                     (_, Who::DnsManagerJoined) => {
                         call.bearer(&fresh_session(&api, "sweep-dns-joined").await)
                     }

@@ -3,7 +3,7 @@
 //! appends the ledger entry in the same statement.
 
 use tenantry_core::billing::{BillingModel, Minor};
-use tenantry_core::perms::{BILLING_MANAGE, ORG_MANAGE};
+use tenantry_core::perms::{BILLING_MANAGE, ORG_DELETE, ORG_MANAGE};
 use tenantry_core::values::Currency;
 use tenantry_core::{OrganizationId, PlanId, Proof};
 use time::OffsetDateTime;
@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::Result;
-use crate::proof::{proven, proven_for};
+use crate::proof::{proven, proven_for_any};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -156,7 +156,8 @@ pub async fn lock(
     account: OrganizationId,
     now: OffsetDateTime,
 ) -> Result<()> {
-    proven_for(auth, account, BILLING_MANAGE)?;
+    // Deleting the organization settles its account too.
+    proven_for_any(auth, account, &[BILLING_MANAGE, ORG_DELETE])?;
     on_tx!(tx, conn => sqlx::query(LOCK)
         .bind(account.uuid())
         .bind(now)

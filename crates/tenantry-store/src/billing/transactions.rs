@@ -13,7 +13,8 @@ use crate::error::{Result, classify};
 use crate::list::{
     Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of, time_ranges,
 };
-use crate::proof::{BILLING_READS, proven_any, proven_change_in, proven_for_any};
+use crate::proof::{BILLING_READS, proven, proven_any, proven_change_in, proven_for_any};
+use tenantry_core::perms::ORG_DELETE;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transaction {
@@ -190,6 +191,23 @@ pub async fn get(
         .fetch_optional(conn)
         .await)?;
     row.map(Transaction::try_from).transpose()
+}
+
+/// The succeeded wallet top-ups of the proof's organization's own account, newest first:
+/// what deleting the organization refunds its unspent balance against.
+pub async fn top_ups_newest_first(tx: &mut Tx, auth: &dyn Proof) -> Result<Vec<Transaction>> {
+    let organization = proven(auth, ORG_DELETE)?;
+    let sql = format!(
+        "SELECT {} FROM billing_transactions WHERE account_id = $1 AND action = $2 \
+         AND status = 'succeeded' ORDER BY created_on DESC, id DESC",
+        COLUMNS.join(", ")
+    );
+    let rows = on_tx!(tx, conn => sqlx::query_as::<_, Row>(&sql)
+        .bind(organization.uuid())
+        .bind(Action::WalletTopUp.as_str())
+        .fetch_all(conn)
+        .await)?;
+    rows.into_iter().map(Transaction::try_from).collect()
 }
 
 /// How much of a transaction has been refunded so far, and how much of that was tax.

@@ -107,5 +107,6 @@ pub fn user(org: OrganizationId, username: &str, email: &str) -> tenantry_store:
         created_on: t,
         updated_on: t,
         deactivated_on: None,
+        email_verified_on: None,
     }
 }

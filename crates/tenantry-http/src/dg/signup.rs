@@ -1,0 +1,82 @@
+//! `/api/v1/auth/signup` and `/api/v1/auth/verify-email…`: signing up on one's own, and
+//! proving the address with its mailed link.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use tenantry_app::sign_up::SignUpRequest;
+use tenantry_core::values::Email;
+
+use crate::AppState;
+use crate::extract::{Caller, ClientMeta, JsonBody};
+use crate::problem::ApiError;
+use crate::wire::Check;
+
+/// A person's name: 1 to 255 characters.
+const NAME_MAX: usize = 255;
+
+#[derive(Deserialize)]
+pub(crate) struct SignUpBody {
+    email: String,
+    password: String,
+    name: Option<String>,
+}
+
+/// The same answer whether the address had an account or not.
+#[derive(Serialize)]
+pub(crate) struct SignUpAccepted {
+    email: String,
+    /// What happens next, for a person reading the answer.
+    next: &'static str,
+}
+
+pub(crate) async fn sign_up(
+    State(state): State<AppState>,
+    ClientMeta(meta): ClientMeta,
+    JsonBody(body): JsonBody<SignUpBody>,
+) -> Result<(StatusCode, Json<SignUpAccepted>), ApiError> {
+    let mut check = Check::default();
+    let email = check.value("email", &body.email, Email::parse);
+    let name = check.text("name", body.name, NAME_MAX);
+    if name.is_none() {
+        check.fail("name", "Field required");
+    }
+    check.finish()?;
+    let email = email.expect("checked above");
+    let answer = SignUpAccepted {
+        email: email.as_str().to_lowercase(),
+        next: "Check your mailbox: a link confirms the address (or, if it has an account \
+               already, tells you so). You can sign in now.",
+    };
+    state
+        .app
+        .sign_up(
+            SignUpRequest {
+                email,
+                name: name.expect("checked above"),
+                password: body.password,
+            },
+            &meta,
+        )
+        .await?;
+    Ok((StatusCode::ACCEPTED, Json(answer)))
+}
+
+/// `POST /api/v1/auth/verify-email`: a new link for the signed-in person.
+pub(crate) async fn resend(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+) -> Result<StatusCode, ApiError> {
+    state.app.email_verification_resend(&actor).await?;
+    Ok(StatusCode::ACCEPTED)
+}
+
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    ClientMeta(meta): ClientMeta,
+    Path(token): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.email_verify(&token, &meta).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
