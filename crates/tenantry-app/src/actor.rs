@@ -25,6 +25,9 @@ pub enum ActorKind {
     },
     /// A platform operator.
     Operator { id: OperatorId },
+    /// The platform's own jobs (the reconciler, the lifecycle scheduler), acting on what a
+    /// caller started or what time brings.
+    Platform,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +46,23 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The platform's jobs in `organization`, for the audit trail: it holds no permission
+    /// (its writes carry `authz::platform_proof`s).
+    pub(crate) fn platform(organization: tenantry_core::OrgScope) -> Actor {
+        Actor {
+            principal: tenantry_core::Principal::single(
+                organization,
+                "platform",
+                Default::default(),
+            ),
+            kind: ActorKind::Platform,
+            role: "platform".into(),
+            creator: None,
+            zone_lists: None,
+            meta: RequestMeta::default(),
+        }
+    }
+
     /// Whether the caller sees `zone` at all (always, without NS1 zone lists).
     pub(crate) fn sees_zone(&self, zone: &str) -> bool {
         self.zone_lists
@@ -77,7 +97,7 @@ impl Actor {
         match &self.kind {
             ActorKind::ApiKey { user_id, .. } => *user_id,
             ActorKind::User { id, .. } => Some(*id),
-            ActorKind::Operator { .. } => None,
+            ActorKind::Operator { .. } | ActorKind::Platform => None,
         }
     }
 
@@ -105,6 +125,7 @@ impl Actor {
             ActorKind::ApiKey { .. } => "api_key",
             ActorKind::User { .. } => "user",
             ActorKind::Operator { .. } => "operator",
+            ActorKind::Platform => "platform",
         }
     }
 
@@ -114,6 +135,7 @@ impl Actor {
             ActorKind::ApiKey { id, .. } => id.to_string(),
             ActorKind::User { id, .. } => id.to_string(),
             ActorKind::Operator { id } => id.to_string(),
+            ActorKind::Platform => "platform".into(),
         }
     }
 }

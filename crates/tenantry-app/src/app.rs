@@ -92,10 +92,13 @@ pub struct App {
     pub(crate) mail: Arc<crate::mail::MailSettings>,
     /// Who may sign up.
     pub(crate) sign_up_policy: crate::sign_up::SignUpPolicy,
+    /// Where domains are registered.
+    pub(crate) registry: Arc<dyn crate::registry::Registry>,
 }
 
 impl App {
     pub fn new(db: Db, clock: Arc<dyn Clock>, secret_box: SecretBox) -> Self {
+        let registry = Arc::new(crate::registry::sandbox::SandboxRegistry::new(db.clone()));
         Self {
             db,
             clock,
@@ -113,7 +116,14 @@ impl App {
             quote_cache: Arc::default(),
             mail: Arc::default(),
             sign_up_policy: Default::default(),
+            registry,
         }
+    }
+
+    /// Registers domains at `registry` instead of the sandbox registry.
+    pub fn with_registry(mut self, registry: Arc<dyn crate::registry::Registry>) -> Self {
+        self.registry = registry;
+        self
     }
 
     pub fn with_sign_up_policy(mut self, policy: crate::sign_up::SignUpPolicy) -> Self {

@@ -79,6 +79,7 @@ pub(crate) async fn record(
         created_on: now,
     };
     audit::append(tx, auth, &event).await?;
+    crate::events::record_for(tx, auth, action, &event.target_id, &event.changes, now).await?;
     Ok(())
 }
 

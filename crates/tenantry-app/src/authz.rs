@@ -161,6 +161,34 @@ pub(crate) fn sign_up_proof(organization_id: OrganizationId, permission: Permiss
     }
 }
 
+/// The platform's own jobs (the reconciler settling what a crash left, the lifecycle
+/// scheduler) act on any organization's domains, and on what a domain's life touches (its
+/// billing hold and charge, its zone): their schedule is the authority, as an operator's
+/// authentication is for the operator.
+pub(crate) fn platform_proof(
+    organization_id: OrganizationId,
+    permission: Permission,
+) -> Authorized {
+    Authorized {
+        organization_id,
+        permission,
+    }
+}
+
+/// The proof `by` has for `permission` in `organization`: the platform's jobs carry their
+/// own, anyone else what their grants decide. For settling what a caller started (a
+/// registration's zone), whose permission was checked when it started.
+pub(crate) fn proof_of(
+    by: &crate::actor::Actor,
+    organization: &OrgScope,
+    permission: Permission,
+) -> Result<Authorized, Denied> {
+    match by.kind {
+        crate::actor::ActorKind::Platform => Ok(platform_proof(organization.id, permission)),
+        _ => require(&by.principal, permission, organization),
+    }
+}
+
 /// A platform operator acts on any organization: an authenticated operator (an
 /// `OperatorActor` comes only from authentication or bootstrap) is the proof.
 pub(crate) fn operator_proof(

@@ -16,7 +16,7 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, diff, record};
 use crate::authz::Authorized;
-use crate::error::{AppError, NotFoundKind, Result};
+use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
 use tenantry_core::perms::{CONTACTS_DELETE, CONTACTS_MANAGE, CONTACTS_READ};
 
@@ -115,6 +115,12 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         let (contact, auth) = contact_in_reach(&mut tx, actor, id, CONTACTS_DELETE).await?;
+        if tenantry_store::domains::contact_in_use(&mut tx, &auth, id).await? {
+            return Err(AppError::Conflict(
+                Code::ContactInUse,
+                format!("{id} is a contact of a domain: change the domain's contacts first"),
+            ));
+        }
         contacts::delete(&mut tx, &auth, id).await?;
         record(
             &mut tx,

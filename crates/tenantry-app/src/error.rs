@@ -92,6 +92,26 @@ pub enum Code {
     OrganizationNotEmpty,
     /// The organization owes money (a postpaid balance below zero) and cannot be deleted.
     BalanceOwed,
+    DomainExists,
+    /// The registry does not offer the name's TLD (400 `ERROR_TLD_NOT_AVAILABLE`).
+    TldNotAvailable,
+    /// A registration or renewal period the TLD does not allow.
+    PeriodNotAllowed,
+    /// A renewal's `current_expiry_date` is not the domain's: it was renewed meanwhile.
+    DomainExpiryMismatch,
+    /// The domain is not in a state that allows this (renewing one in redemption, restoring
+    /// an active one).
+    DomainNotActive,
+    DomainNotRestorable,
+    /// A client status (`clientUpdateProhibited`, `clientRenewProhibited`) refuses it.
+    DomainStatusProhibited,
+    /// A contact still names a domain.
+    ContactInUse,
+    /// The organization still holds registered domains.
+    OrganizationHasDomains,
+    /// The registry could not be reached or did not answer; nothing is charged unless it
+    /// acted, which the reconciler settles.
+    RegistryUnavailable,
 }
 
 /// Which limit a 429 comes from, so its message says what to do.
@@ -136,6 +156,9 @@ pub enum NotFoundKind {
     Invitation,
     PersonalKey,
     OwnershipTransfer,
+    Domain,
+    Tld,
+    Event,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a
@@ -219,6 +242,21 @@ pub enum AppError {
     },
     #[error("organization {0} is inactive")]
     OrganizationInactive(OrganizationId),
+    /// A status of the domain forbids its deletion.
+    #[error("{domain_name} cannot be deleted while it has {}", prohibiting_statuses.join(", "))]
+    DomainDeleteProhibited {
+        domain_name: String,
+        prohibiting_statuses: Vec<String>,
+    },
+    /// The price the client expected is not the price.
+    #[error("expected {expected_price}, the price is {actual_price}")]
+    PremiumPriceMismatch {
+        expected_price: String,
+        actual_price: String,
+    },
+    /// The registry did not answer (502): whatever it did is settled by the reconciler.
+    #[error("{1}")]
+    Upstream(Code, String),
     /// The database cannot be reached now; retry after this many seconds.
     #[error("the database is unavailable; retry after {0} s")]
     Unavailable(u64),
@@ -268,6 +306,10 @@ impl From<StoreError> for AppError {
                     "User with username or email already exists".into(),
                 )
             }
+            StoreError::UniqueViolation(Unique::DomainName) => AppError::AlreadyExists(
+                Code::DomainExists,
+                "The domain is registered already".into(),
+            ),
             StoreError::UniqueViolation(Unique::OrganizationSlug) => AppError::AlreadyExists(
                 Code::SlugTaken,
                 "Another organization has this slug; choose another".into(),

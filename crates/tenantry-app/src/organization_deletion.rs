@@ -3,10 +3,10 @@
 //! DomainGenius's `DELETE /api/v1/orgs/{org_oid}` by an owner). Each dialect's entry decides
 //! who may; this decides what deleting means, in the caller's transaction:
 //!
-//! - refused while the organization has live suborganizations (delete or move them first),
-//!   or while someone at home there is the last owner of another organization (deleting
-//!   them with it would leave that one without an owner). The domains issue adds "while it
-//!   holds registered domains"; there is no domain table yet.
+//! - refused while the organization has live suborganizations (delete them first), while it
+//!   holds domains (registering, active or in redemption: delete or move them first), or
+//!   while someone at home there is the last owner of another organization (deleting them
+//!   with it would leave that one without an owner).
 //! - its unspent balance is refunded against the top-ups that funded it
 //!   (`billing::refund_unspent`), and its owners get a receipt by email;
 //! - its DNS zones are removed (their names are free again), its teams, memberships, open
@@ -43,6 +43,17 @@ async fn ensure_deletable(tx: &mut Tx, auth: &Authorized, org: &Organization) ->
                 "{} has {} suborganization(s): delete them first",
                 org.profile.name,
                 children.len()
+            ),
+        ));
+    }
+    let held = tenantry_store::domains::count_held(tx, auth).await?;
+    if held > 0 {
+        return Err(AppError::Conflict(
+            Code::OrganizationHasDomains,
+            format!(
+                "{} holds {held} domain(s): delete them or move them to another organization \
+                 first",
+                org.profile.name
             ),
         ));
     }

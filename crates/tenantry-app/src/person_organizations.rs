@@ -75,7 +75,7 @@ async fn held(
 }
 
 /// The id `reference` stands for: the TypeID itself, or the live organization with the slug.
-async fn resolve(tx: &mut Tx, reference: &OrganizationRef) -> Result<OrganizationId> {
+pub(crate) async fn resolve(tx: &mut Tx, reference: &OrganizationRef) -> Result<OrganizationId> {
     match reference {
         OrganizationRef::Id(id) => Ok(*id),
         OrganizationRef::Slug(slug) => organizations::get_by_slug(tx, slug)

@@ -189,7 +189,7 @@ pub(crate) fn check_admin_change(
         ActorKind::ApiKey { .. } => actor.creator.as_ref().is_some_and(|me| {
             me.user.role == owner && me.user.organization_id == actor.organization_id()
         }),
-        ActorKind::Operator { .. } => false,
+        ActorKind::Operator { .. } | ActorKind::Platform => false,
     };
     if touches_admin && !caller_is_owner {
         return Err(AppError::Forbidden(

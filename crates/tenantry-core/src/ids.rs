@@ -158,6 +158,9 @@ id_kinds! {
     SessionKind => SessionId = "session";
     ContactKind => ContactId = "contact";
     InvitationKind => InvitationId = "invitation";
+    DomainKind => DomainId = "domain";
+    BillingHoldKind => BillingHoldId = "billing_hold";
+    EventKind => EventId = "event";
 }
 
 #[cfg(test)]

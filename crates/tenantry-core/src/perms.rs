@@ -29,3 +29,5 @@ pub const DOMAINS_DELETE: Permission = Permission::new(Resource::Domains, Scope:
 pub const CONTACTS_READ: Permission = Permission::new(Resource::Contacts, Scope::Read);
 pub const CONTACTS_MANAGE: Permission = Permission::new(Resource::Contacts, Scope::Manage);
 pub const CONTACTS_DELETE: Permission = Permission::new(Resource::Contacts, Scope::Delete);
+pub const EVENTS_READ: Permission = Permission::new(Resource::Events, Scope::Read);
+pub const EVENTS_MANAGE: Permission = Permission::new(Resource::Events, Scope::Manage);

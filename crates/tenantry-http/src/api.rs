@@ -6,6 +6,8 @@ mod billing;
 mod contacts;
 mod credentials;
 mod dns;
+mod domains;
+mod events;
 mod ip_restrictions;
 mod me;
 mod organizations;
@@ -15,6 +17,7 @@ mod users;
 
 pub(crate) use audit::{AuditEventWire, trail as audit_trail};
 use axum::http::Method;
+pub(crate) use domains::wire::DomainWire;
 
 use crate::endpoint::needs::{
     AUDIT_READ, BILLING_MANAGE, CONTACTS_DELETE, CONTACTS_MANAGE, CONTACTS_READ, DNS_DELETE,
@@ -132,6 +135,8 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(post.clone(), WALLET_ADJUSTMENTS, "adjust_wallet", BILLING, "Correct a balance, with a reason (operator)", OPERATOR, 200, billing::adjust).also(&[409]),
     ]
     .into_iter()
+    .chain(domains::endpoints())
+    .chain(events::endpoints())
     .chain(crate::ns1::endpoints())
     .chain(crate::dg::endpoints())
     .collect()

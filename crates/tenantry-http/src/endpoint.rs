@@ -41,6 +41,11 @@ pub(crate) mod needs {
     use super::Access;
 
     pub(crate) const ORG_READ: Access = Access::Requires(perms::ORG_READ);
+    pub(crate) const DOMAINS_READ: Access = Access::Requires(perms::DOMAINS_READ);
+    pub(crate) const DOMAINS_MANAGE: Access = Access::Requires(perms::DOMAINS_MANAGE);
+    pub(crate) const DOMAINS_DELETE: Access = Access::Requires(perms::DOMAINS_DELETE);
+    pub(crate) const EVENTS_READ: Access = Access::Requires(perms::EVENTS_READ);
+    pub(crate) const EVENTS_MANAGE: Access = Access::Requires(perms::EVENTS_MANAGE);
     pub(crate) const ORG_MANAGE: Access = Access::Requires(perms::ORG_MANAGE);
     pub(crate) const ORG_DELETE: Access = Access::Requires(perms::ORG_DELETE);
     pub(crate) const USERS_READ: Access = Access::Requires(perms::USERS_READ);

@@ -43,6 +43,7 @@ pub(crate) struct Missing {
 
 const ORG: &str = "Organization Management Error";
 const USER: &str = "User Management Error";
+const DOMAIN: &str = "Domain Management Error";
 const ROLE: &str = "Role Management Error";
 const DNS: &str = "DNS Error";
 const BILLING: &str = "Billing Error";
@@ -179,6 +180,30 @@ pub(crate) fn missing(kind: NotFoundKind) -> Missing {
             "Ownership transfer not found",
             "transfer",
             "ownership transfer not found",
+        ),
+        NotFoundKind::Domain => (
+            "domain-not-found",
+            DOMAIN,
+            "ERROR_DOMAIN_NOT_FOUND",
+            "Domain not found",
+            "domain_name",
+            "domain not found",
+        ),
+        NotFoundKind::Event => (
+            "event-not-found",
+            "Event Management Error",
+            "ERROR_EVENT_NOT_FOUND",
+            "Event not found",
+            "event_id",
+            "event not found",
+        ),
+        NotFoundKind::Tld => (
+            "tld-not-found",
+            DOMAIN,
+            "ERROR_TLD_NOT_FOUND",
+            "TLD not found",
+            "tld",
+            "tld not found",
         ),
         NotFoundKind::IpRestriction => (
             "ip-restriction-not-found",
@@ -369,6 +394,36 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
             "ERROR_ORGANIZATION_NOT_EMPTY",
         ),
         Code::BalanceOwed => ("balance-owed", ORG, "ERROR_BALANCE_OWED"),
+        Code::DomainExists => ("domain-exists", DOMAIN, "ERROR_DOMAIN_EXISTS"),
+        Code::TldNotAvailable => ("tld-not-available", DOMAIN, "ERROR_TLD_NOT_AVAILABLE"),
+        Code::PeriodNotAllowed => ("period-not-allowed", DOMAIN, "ERROR_PERIOD_NOT_ALLOWED"),
+        Code::DomainExpiryMismatch => (
+            "domain-expiry-mismatch",
+            DOMAIN,
+            "ERROR_DOMAIN_EXPIRY_MISMATCH",
+        ),
+        Code::DomainNotActive => ("domain-not-active", DOMAIN, "ERROR_DOMAIN_NOT_ACTIVE"),
+        Code::DomainNotRestorable => (
+            "domain-not-restorable",
+            DOMAIN,
+            "ERROR_DOMAIN_NOT_RESTORABLE",
+        ),
+        Code::DomainStatusProhibited => (
+            "domain-status-prohibited",
+            DOMAIN,
+            "ERROR_DOMAIN_STATUS_PROHIBITED",
+        ),
+        Code::ContactInUse => (
+            "contact-in-use",
+            "Contact Management Error",
+            "ERROR_CONTACT_IN_USE",
+        ),
+        Code::OrganizationHasDomains => (
+            "organization-has-domains",
+            ORG,
+            "ERROR_ORGANIZATION_HAS_DOMAINS",
+        ),
+        Code::RegistryUnavailable => ("registry-unavailable", DOMAIN, "ERROR_REGISTRY_UNAVAILABLE"),
     }
 }
 
@@ -513,6 +568,32 @@ pub(crate) fn entry(err: &AppError) -> Entry {
             ),
             StatusCode::SERVICE_UNAVAILABLE,
             Fixed("service unavailable"),
+        ),
+        AppError::Upstream(code, _) => coded(
+            StatusCode::BAD_GATEWAY,
+            *code,
+            StatusCode::BAD_GATEWAY,
+            Described,
+        ),
+        AppError::DomainDeleteProhibited { .. } => named(
+            StatusCode::CONFLICT,
+            (
+                "domain-delete-prohibited",
+                DOMAIN,
+                "ERROR_DOMAIN_DELETE_PROHIBITED",
+            ),
+            REFUSED,
+            Described,
+        ),
+        AppError::PremiumPriceMismatch { .. } => named(
+            StatusCode::CONFLICT,
+            (
+                "premium-price-mismatch",
+                DOMAIN,
+                "ERROR_PREMIUM_PRICE_MISMATCH",
+            ),
+            REFUSED,
+            Described,
         ),
         AppError::Internal(_) => named(
             StatusCode::INTERNAL_SERVER_ERROR,

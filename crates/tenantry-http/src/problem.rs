@@ -123,7 +123,25 @@ pub(crate) fn problem_of(err: &AppError) -> Problem {
         | AppError::Unprocessable(_, detail)
         | AppError::Unauthenticated(_, detail)
         | AppError::Forbidden(_, detail)
-        | AppError::BadRequest(_, detail) => problem(detail.clone()),
+        | AppError::BadRequest(_, detail)
+        | AppError::Upstream(_, detail) => problem(detail.clone()),
+        AppError::DomainDeleteProhibited {
+            domain_name,
+            prohibiting_statuses,
+        } => problem(format!(
+            "{domain_name} cannot be deleted while it has {}",
+            prohibiting_statuses.join(", ")
+        ))
+        .with("domain_name", domain_name.as_str())
+        .with("prohibiting_statuses", prohibiting_statuses.clone()),
+        AppError::PremiumPriceMismatch {
+            expected_price,
+            actual_price,
+        } => problem(format!(
+            "The price is {actual_price}, not the {expected_price} expected; nothing was done"
+        ))
+        .with("expected_price", expected_price.as_str())
+        .with("actual_price", actual_price.as_str()),
         AppError::Invalid(errors) => Problem::validation(entry, errors),
         AppError::DnsProtected {
             zone_name,

@@ -62,13 +62,15 @@ pub enum Unique {
     CredentialSuccessor,
     /// An organization's slug is a live organization's already.
     OrganizationSlug,
+    /// A live domain has the name already.
+    DomainName,
     /// Any other: a defect, never a client's doing.
     Other(String),
 }
 
 impl Unique {
     fn recognise(name_or_message: &str) -> Self {
-        const KNOWN: [(&[&str], Unique); 9] = [
+        const KNOWN: [(&[&str], Unique); 10] = [
             (
                 &["organizations_slug", "organizations.slug"],
                 Unique::OrganizationSlug,
@@ -76,6 +78,7 @@ impl Unique {
             (&["users_username_unique"], Unique::Username),
             (&["users_email_unique"], Unique::Email),
             (&["dns_zones_name", "dns_zones.name"], Unique::ZoneName),
+            (&["domains_live_name", "domains.name"], Unique::DomainName),
             (
                 &["teams_org_name", "teams.organization_id, teams.name"],
                 Unique::TeamName,

@@ -417,3 +417,120 @@ async fn deleting_an_organization_needs_its_delete_proof() {
         );
     }
 }
+
+#[tokio::test]
+async fn domains_and_holds_need_their_own_proofs() {
+    use tenantry_core::billing::Minor;
+    use tenantry_core::perms::{CONTACTS_READ, DNS_MANAGE, DOMAINS_MANAGE, DOMAINS_READ};
+    use tenantry_core::{BillingHoldId, ContactId, DomainId};
+    use tenantry_store::billing::holds::{self, Hold, HoldState};
+    use tenantry_store::domains::{self, Domain, DomainFilter, DomainSort, DomainState};
+    use tenantry_store::{PageRequest, SortOrder};
+
+    for t in tenantry_testkit::engines().await {
+        let mine = new_org(&t.db, None, "Mine", None).await;
+        let at = now();
+        let domain = Domain {
+            id: DomainId::generate(),
+            organization_id: mine.id,
+            name: "proof.test".into(),
+            sld: "proof".into(),
+            tld: "test".into(),
+            roid: None,
+            state: DomainState::Active,
+            renewal_mode: "renew".into(),
+            client_statuses: vec![],
+            registry_statuses: vec![],
+            nameservers: json!([]),
+            is_premium: false,
+            period_years: 1,
+            create_zone: false,
+            pending_operation: None,
+            registered_on: Some(at),
+            expires_on: Some(at),
+            deleted_on: None,
+            purge_on: None,
+            created_on: at,
+            updated_on: at,
+            contacts: vec![],
+        };
+        let mut tx = t.db.begin().await.unwrap();
+        let read = auth_for(mine.id, DOMAINS_READ);
+        let dns = auth_for(mine.id, DNS_MANAGE);
+        assert!(
+            refused(domains::insert(&mut tx, &read, &domain).await),
+            "insert"
+        );
+        assert!(
+            refused(domains::insert(&mut tx, &dns, &domain).await),
+            "insert"
+        );
+        let manage = auth_for(mine.id, DOMAINS_MANAGE);
+        domains::insert(&mut tx, &manage, &domain).await.unwrap();
+        assert!(
+            refused(domains::update(&mut tx, &read, &domain).await),
+            "update"
+        );
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        let every = DomainFilter::every(DomainSort::Name, SortOrder::Asc);
+        assert!(
+            refused(domains::list(&mut tx, &dns, &every, page).await),
+            "list"
+        );
+        assert_eq!(
+            domains::list(&mut tx, &read, &every, page)
+                .await
+                .unwrap()
+                .total_items,
+            1
+        );
+        assert!(
+            domains::get(&mut tx, &read, domain.id)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(
+            refused(
+                domains::contact_in_use(
+                    &mut tx,
+                    &auth_for(mine.id, CONTACTS_READ),
+                    ContactId::generate()
+                )
+                .await
+            ),
+            "contacts"
+        );
+        let hold = Hold {
+            id: BillingHoldId::generate(),
+            account_id: mine.id,
+            organization_id: mine.id,
+            amount: Minor(100),
+            subject: domain.id.to_string(),
+            purpose: "{}".into(),
+            state: HoldState::Held,
+            created_on: at,
+            settled_on: None,
+        };
+        assert!(refused(holds::insert(&mut tx, &read, &hold).await), "holds");
+        holds::insert(&mut tx, &manage, &hold).await.unwrap();
+        assert_eq!(
+            holds::open_total(&mut tx, &manage, mine.id).await.unwrap(),
+            Minor(100)
+        );
+        assert!(
+            holds::settle(&mut tx, &manage, &hold, HoldState::Released, at)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !holds::settle(&mut tx, &manage, &hold, HoldState::Captured, at)
+                .await
+                .unwrap(),
+            "settled once"
+        );
+    }
+}

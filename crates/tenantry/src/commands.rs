@@ -33,6 +33,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     );
     let db = app.db().clone();
     tokio::spawn(housekeeping(app.clone()));
+    tokio::spawn(domain_lifecycle(app.clone()));
     let transport = match &args.smtp_url {
         Some(url) => MailTransport::smtp(url).map_err(|why| anyhow::anyhow!(why))?,
         None => {
@@ -100,6 +101,23 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 /// Expired access tokens cannot authenticate, expired idempotency keys are never replayed
 /// and expired invite tokens set no password; removing them only keeps their tables small.
+/// The domain lifecycle scheduler: a pass at start-up (settling what a crash left in
+/// flight) and every 30 seconds; among processes sharing a database, the lease holder runs it.
+async fn domain_lifecycle(app: Arc<tenantry_app::App>) {
+    let holder = format!("{}-{}", std::process::id(), uuid::Uuid::now_v7());
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+    loop {
+        every.tick().await;
+        match app.domains_lifecycle_tick(&holder).await {
+            Ok(Some(report)) if report != Default::default() => {
+                tracing::info!(?report, "domain lifecycle pass");
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "domain lifecycle pass failed"),
+        }
+    }
+}
+
 async fn housekeeping(app: Arc<tenantry_app::App>) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {

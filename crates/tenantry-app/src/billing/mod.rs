@@ -6,6 +6,7 @@
 //! movement of a balance is a transaction plus a ledger entry, written in the transaction of
 //! the operation it pays for.
 
+mod holds;
 mod plans;
 mod pricing;
 mod quotes;
@@ -24,6 +25,7 @@ use tenantry_store::organizations::{self, Organization};
 use tenantry_store::{StoreError, Tx};
 use time::OffsetDateTime;
 
+pub(crate) use holds::{capture, domain_quote, release, reserve};
 pub use plans::{PlanChoice, PlanCreate, PlanPatch};
 pub use pricing::PriceInput;
 pub(crate) use quotes::QuoteCache;
@@ -113,7 +115,7 @@ pub(crate) struct Quote {
     purchase: Purchase,
 }
 
-fn tax_rate_of(payer: &Organization) -> Result<TaxRate> {
+pub(super) fn tax_rate_of(payer: &Organization) -> Result<TaxRate> {
     match payer.profile.tax_rate.as_deref() {
         Some(rate) => TaxRate::parse(rate)
             .map_err(|e| AppError::Internal(format!("stored tax rate of {}: {e}", payer.id))),
@@ -233,7 +235,9 @@ pub(crate) async fn charge_quoted(
             let account = accounts::get(tx, payer)
                 .await?
                 .ok_or_else(|| AppError::Internal(format!("{payer} has no billing account")))?;
-            (account.balance, account.floor())
+            // Open holds raise the floor (the migration's trigger counts them too).
+            let held = tenantry_store::billing::holds::open_total(tx, auth, payer).await?;
+            (account.balance, Minor(account.floor().0 + held.0))
         }
     };
     Err(AppError::InsufficientFunds {

@@ -10,6 +10,7 @@ mod zones;
 
 pub use settings::DnsSettings;
 pub use tenantry_store::dns::{Zone as ZoneRecord, ZoneFilter, ZoneSort};
+pub(crate) use zones::zone_admitted;
 pub use zones::{ZoneChanges, ZoneSummary};
 
 use tenantry_core::dns::{ProtectedReason, RecordType, SoaTimers, ZoneName};

@@ -57,6 +57,69 @@ fn not_found(name: &str) -> AppError {
     AppError::not_found(NotFoundKind::Zone, name)
 }
 
+impl App {
+    /// A new zone of `organization` holding its apex NS (the platform's name servers),
+    /// stored in `tx`; the caller adds its records and writes `Working`. A taken name is 409
+    /// `ERROR_ZONE_EXISTS`.
+    async fn start_zone(
+        &self,
+        tx: &mut Tx,
+        auth: &Authorized,
+        organization: OrganizationId,
+        name: &ZoneName,
+        timers: SoaTimers,
+        now: time::OffsetDateTime,
+    ) -> Result<(Zone, Working)> {
+        let zone = Zone {
+            id: ZoneId::generate(),
+            organization_id: organization,
+            name: name.as_str().to_owned(),
+            dnssec_status: "disabled".into(),
+            serial: next_serial(None, now.date()),
+            timers,
+            created_on: now,
+            updated_on: now,
+        };
+        match dns::insert_zone(tx, auth, &zone).await {
+            Err(StoreError::UniqueViolation(Unique::ZoneName)) => {
+                return Err(AppError::AlreadyExists(
+                    Code::ZoneExists,
+                    format!("A zone named {name} already exists"),
+                ));
+            }
+            other => other?,
+        }
+        let mut working = Working::new(zone.clone());
+        working.put(Rrset {
+            name: zone.name.clone(),
+            rtype: RecordType::Ns.as_str().to_owned(),
+            ttl: self.dns.ttl,
+            records: self.dns.nameservers.clone(),
+        });
+        Ok((zone, working))
+    }
+
+    /// A new zone of `organization` with its apex records only, written and audited in `tx`
+    /// as done by `by` (a registration that makes the domain's zone).
+    pub(crate) async fn zone_create_bare(
+        &self,
+        tx: &mut Tx,
+        auth: &Authorized,
+        by: &Actor,
+        organization: OrganizationId,
+        name: &ZoneName,
+        now: time::OffsetDateTime,
+    ) -> Result<Zone> {
+        let (zone, working) = self
+            .start_zone(tx, auth, organization, name, SoaTimers::default(), now)
+            .await?;
+        working.check()?;
+        let change = working.write(tx, auth).await?;
+        record(tx, auth, by, now, "dns_zone.created", target(&zone), change).await?;
+        Ok(zone)
+    }
+}
+
 /// `YYYYMMDDnn`: today's first serial, or one more than the last, whichever is larger.
 pub(super) fn next_serial(previous: Option<i64>, today: Date) -> i64 {
     let first_of_today = (i64::from(today.year()) * 10_000
@@ -126,7 +189,7 @@ pub(super) async fn zone_changed(
 
 /// Refuses a change of the zone itself (its creation, settings or deletion) that the
 /// caller's NS1 zone lists do not admit.
-pub(super) fn zone_admitted(actor: &Actor, name: &str) -> Result<()> {
+pub(crate) fn zone_admitted(actor: &Actor, name: &str) -> Result<()> {
     if actor.admits_zone(name) {
         return Ok(());
     }
@@ -220,32 +283,9 @@ impl App {
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, acting, DNS_MANAGE).await?;
         zone_admitted(actor, name.as_str())?;
-        let zone = Zone {
-            id: ZoneId::generate(),
-            organization_id: org.id,
-            name: name.as_str().to_owned(),
-            dnssec_status: "disabled".into(),
-            serial: next_serial(None, now.date()),
-            timers,
-            created_on: now,
-            updated_on: now,
-        };
-        match dns::insert_zone(&mut tx, &auth, &zone).await {
-            Err(StoreError::UniqueViolation(Unique::ZoneName)) => {
-                return Err(AppError::AlreadyExists(
-                    Code::ZoneExists,
-                    format!("A zone named {name} already exists"),
-                ));
-            }
-            other => other?,
-        }
-        let mut working = Working::new(zone.clone());
-        working.put(Rrset {
-            name: zone.name.clone(),
-            rtype: RecordType::Ns.as_str().to_owned(),
-            ttl: self.dns.ttl,
-            records: self.dns.nameservers.clone(),
-        });
+        let (zone, mut working) = self
+            .start_zone(&mut tx, &auth, org.id, &name, timers, now)
+            .await?;
         for input in rrsets {
             refuse_protected(&zone, &input.name, input.rtype)?;
             working.put(stored(input));

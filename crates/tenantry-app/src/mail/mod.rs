@@ -3,6 +3,7 @@
 //! mail server, written as `.eml` files.
 
 mod account_templates;
+mod domain_templates;
 mod organization_templates;
 mod sender;
 mod templates;
@@ -12,6 +13,7 @@ use tenantry_store::{Tx, mail_outbox};
 use time::OffsetDateTime;
 
 pub(crate) use account_templates::{email_verification, sign_up_existing};
+pub(crate) use domain_templates::auto_renew_failed;
 pub(crate) use organization_templates::{RefundLine, deletion_receipt, ownership_transfer};
 pub use sender::{MailSender, MailTransport};
 pub(crate) use templates::{invitation, password_reset};

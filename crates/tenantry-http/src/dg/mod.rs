@@ -5,6 +5,7 @@
 
 mod auth;
 mod danger_zone;
+mod domains;
 pub(crate) mod error;
 mod invitations;
 mod keys;
@@ -15,7 +16,8 @@ mod signup;
 use axum::http::Method;
 
 use crate::endpoint::needs::{
-    AUDIT_READ, ORG_DELETE, ORG_MANAGE, ORG_READ, USERS_MANAGE, USERS_READ,
+    AUDIT_READ, DOMAINS_MANAGE, DOMAINS_READ, ORG_DELETE, ORG_MANAGE, ORG_READ, USERS_MANAGE,
+    USERS_READ,
 };
 use crate::endpoint::{Access, Bound, row};
 
@@ -48,6 +50,8 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(M::GET, TRANSFER, "dg_get_ownership_offer", ORGS, "The open ownership offer", ORG_READ, 200, danger_zone::get_offer),
         row(M::DELETE, TRANSFER, "dg_cancel_ownership_offer", ORGS, "Withdraw the open ownership offer (owners only)", ORG_MANAGE, 204, danger_zone::cancel_offer),
         row(M::POST, "/api/v1/ownership-transfers/{token}/accept", "dg_accept_ownership", ORGS, "Accept an ownership offer: you become an owner, the sender an admin", Access::Authenticated, 200, danger_zone::accept).also(&[403, 404, 409]),
+        row(M::GET, "/api/v1/orgs/{org_oid}/domains", "dg_list_domains", ORGS, "The organization's domains", DOMAINS_READ, 200, domains::list),
+        row(M::POST, "/api/v1/orgs/{org_oid}/domains/{domain_reference}/move", "dg_move_domain", ORGS, "Move a domain to another organization you manage domains in", DOMAINS_MANAGE, 200, domains::move_to).also(&[409]),
         row(M::GET, "/api/v1/orgs/{org_oid}/members", "dg_list_members", MEMBERS, "The organization's people and their roles there", USERS_READ, 200, members::list),
         row(M::PATCH, MEMBER, "dg_set_member_role", MEMBERS, "Change a member's role", USERS_MANAGE, 204, members::set_role).also(&[409, 422]),
         row(M::POST, "/api/v1/orgs/{org_oid}/members", "dg_invite_member", MEMBERS, "Invite an address with a role (mailed a link valid seven days)", USERS_MANAGE, 201, invitations::invite).also(&[409, 422]),

@@ -5,6 +5,7 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::domaingenius::member_roles;
 use crate::mailbox;
 use crate::sign_in::{PASSWORD, person, sign_in_with};
 use crate::support::{Api, apis};
@@ -42,22 +43,6 @@ async fn crew(api: &Api, founder: &str, slug: &str, members: &[(&str, &str)]) ->
             .await;
     }
     org
-}
-
-fn roles(members: &Value) -> Vec<(String, String)> {
-    let mut out: Vec<_> = members["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["username"].as_str().unwrap().to_owned(),
-                m["role"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 fn offer<'a>(api: &'a Api, slug: &str, email: &str, token: &str) -> crate::support::Call<'a> {
@@ -160,8 +145,8 @@ async fn ownership_passes_only_when_the_member_accepts_the_owners_offer() {
             .bearer(&founder)
             .expect(StatusCode::OK)
             .await;
-        assert!(roles(&members).contains(&("founder".into(), "owner".into())));
-        assert!(roles(&members).contains(&("heir".into(), "member".into())));
+        assert!(member_roles(&members).contains(&("founder".into(), "owner".into())));
+        assert!(member_roles(&members).contains(&("heir".into(), "member".into())));
         for wrong in [&outsider, &deputy] {
             let refused = accept(&api, &link, wrong)
                 .expect(StatusCode::FORBIDDEN)
@@ -179,7 +164,7 @@ async fn ownership_passes_only_when_the_member_accepts_the_owners_offer() {
             .expect(StatusCode::OK)
             .await;
         assert_eq!(
-            roles(&members),
+            member_roles(&members),
             [
                 ("deputy".to_owned(), "admin".to_owned()),
                 ("founder".to_owned(), "admin".to_owned()),

@@ -303,7 +303,7 @@ pub(crate) async fn join(api: &Api, org: &str, user: &str, role: &str) {
     tx.commit().await.unwrap();
 }
 
-fn member_roles(list: &Value) -> Vec<(String, String)> {
+pub(crate) fn member_roles(list: &Value) -> Vec<(String, String)> {
     let mut roles: Vec<(String, String)> = list["results"]
         .as_array()
         .unwrap()

@@ -354,6 +354,24 @@ fn case(operation_id: &str) -> Option<Case> {
             (Named, no_body)
         }
         "dg_offer_ownership" => (Named, |_| json!({"email": "nobody-here@example.com"})),
+        "check_domains" | "domain_summary" | "list_domains" => (Context, no_body),
+        "create_domain" => (Context, |n| {
+            json!({"name": format!("swept-{n}.nowhere"), "renewal_mode": "renew",
+                       "period": {"value": 1, "unit": "y"}, "contacts": {"registrant": SOME_CONTACT}})
+        }),
+        "get_domain" | "delete_domain" | "restore_domain" | "dg_list_domains" => (Named, no_body),
+        "update_domain" => (Named, |_| json!({"renewal_mode": "expire"})),
+        "renew_domain" => (
+            Named,
+            |_| json!({"period": {"value": 1, "unit": "y"}, "current_expiry_date": "2000-01-01"}),
+        ),
+        "dg_move_domain" => (Named, |_| json!({"to": "nowhere-at-all"})),
+        "list_tlds" => (Own, no_body),
+        "list_events" => (Context, no_body),
+        "get_event" | "acknowledge_event" => (Named, no_body),
+        "put_tld" | "delete_tld" | "list_reserved_names" | "reserve_name" | "unreserve_name" => {
+            (Named, |_| json!({"periods": [1]}))
+        }
         "dg_update_org" => (Named, |n| json!({"name": format!("Renamed {n}")})),
         "create_contact" => (Context, |n| contact_body(&format!("swept-{n}@example.com"))),
         "get_contact" | "delete_contact" => (Named, no_body),
@@ -434,6 +452,7 @@ fn case(operation_id: &str) -> Option<Case> {
         "list_audit_events" => "?organization_id={organization_id}",
         "get_statement" => "?start_date=2000-01-01&end_date=2999-12-31",
         "dg_check_slug" => "?slug=acme",
+        "check_domains" => "?domains=sweep.test",
         _ => "",
     };
     let allowed = match operation_id {
@@ -453,6 +472,13 @@ fn case(operation_id: &str) -> Option<Case> {
             StatusCode::UNPROCESSABLE_ENTITY,
             "ERROR_VERIFICATION_LINK_INVALID",
         )),
+        // No catalogued TLD is `.nowhere`.
+        "create_domain" => Some((StatusCode::BAD_REQUEST, "ERROR_TLD_NOT_AVAILABLE")),
+        // The expiry named is never a domain's.
+        "renew_domain" => Some((StatusCode::CONFLICT, "ERROR_DOMAIN_EXPIRY_MISMATCH")),
+        "restore_domain" => Some((StatusCode::CONFLICT, "ERROR_DOMAIN_NOT_RESTORABLE")),
+        // Moving to an organization that does not exist.
+        "dg_move_domain" => Some((StatusCode::NOT_FOUND, "ERROR_ORGANIZATION_NOT_FOUND")),
         // The server's default policy lets sign-ups in only through invitations.
         "dg_sign_up" => Some((StatusCode::FORBIDDEN, "ERROR_SIGNUP_DISABLED")),
         "dg_offer_ownership" => Some((
@@ -472,6 +498,9 @@ fn case(operation_id: &str) -> Option<Case> {
         allowed,
     })
 }
+
+/// A well-formed contact id that names no contact.
+const SOME_CONTACT: &str = "contact_01h45ytscbebyvny4gc8cr8ma2";
 
 /// A well-formed plan id that names no plan.
 const SOME_PLAN: &str = "plan_01h45ytscbebyvny4gc8cr8ma2";
@@ -528,6 +557,8 @@ struct Objects {
     ns1_zone: String,
     contact_id: String,
     invitation_id: String,
+    domain_name: String,
+    event_id: String,
 }
 
 /// The first half of the addresses disallowed callers come from.
@@ -656,6 +687,30 @@ async fn objects(api: &Api, org: &str, path: &str, n: u32) -> Objects {
         let (_, contact) = make("/v1/contacts", contact_body("target@example.com")).await;
         objects.contact_id = contact["contact_id"].as_str().unwrap().to_owned();
     }
+    if path.contains("{domain_reference}") {
+        let (_, contact) = make("/v1/contacts", contact_body("holder@example.com")).await;
+        let name = format!("target-{n}.test");
+        let body = json!({"name": name, "renewal_mode": "renew", "period": {"value": 1, "unit": "y"},
+                          "contacts": {"registrant": contact["contact_id"]}});
+        let (status, answer) = make("/v1/domains", body).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        objects.domain_name = name;
+    }
+    if path.contains("{event_id}") {
+        let (_, contact) = make("/v1/contacts", contact_body("evented@example.com")).await;
+        let events = api
+            .get(&format!(
+                "/v1/events?object_id={}",
+                contact["contact_id"].as_str().unwrap()
+            ))
+            .header("x-organization-context", org)
+            .expect(StatusCode::OK)
+            .await;
+        objects.event_id = events["results"][0]["event_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    }
     if path.contains("{ip_restriction_id}") {
         let body = json!({"ip_network": network(n + 30_000)});
         let (_, rule) = make("/v1/organizations/ip-restrictions", body).await;
@@ -681,6 +736,12 @@ async fn world(api: &Api) -> World {
     .key(&operator)
     .expect(StatusCode::OK)
     .await;
+    // Domains register under the sandbox's `.test`, unpriced.
+    api.call(Method::PUT, "/v1/tlds/test")
+        .key(&operator)
+        .json(json!({"periods": [1]}))
+        .expect(StatusCode::OK)
+        .await;
     let (child, child_admin) = suborg(api, "Child").await;
     let (sibling, _) = suborg(api, "Sibling").await;
     let (inactive, inactive_admin) = suborg(api, "Dormant").await;
@@ -729,7 +790,8 @@ async fn world(api: &Api) -> World {
         .to_owned();
 
     let everything = "/{user_id}/{label}/{api_key_id}/{ip_restriction_id}/{zone_name}/{transaction_id}\
-        /v1/account/{username}/{apikey_id}/{team_id}/v1/zones/{zone}/{contact_id}/{invitation_oid}";
+        /v1/account/{username}/{apikey_id}/{team_id}/v1/zones/{zone}/{contact_id}/{invitation_oid}\
+        /{domain_reference}/{event_id}";
     let inactive_objects = objects(api, &inactive, everything, 0).await;
     api.patch(
         &format!("/v1/organizations/{inactive}"),
@@ -1232,6 +1294,10 @@ fn fill(path: &str, org: &str, objects: &Objects) -> String {
         .replace("{org_id}", "2000")
         .replace("{session_id}", "session_01h45ytscbebyvny4gc8cr8ma2")
         .replace("{key_oid}", "session_01h45ytscbebyvny4gc8cr8ma2")
+        .replace("{domain_reference}", &objects.domain_name)
+        .replace("{event_id}", &objects.event_id)
+        .replace("{tld}", "sweep")
+        .replace("{name}", "kept.sweep")
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod credentials;
 mod danger_zone;
 mod dns;
 mod domaingenius;
+mod domains;
 mod errors;
 mod invitations;
 mod ip_restrictions;

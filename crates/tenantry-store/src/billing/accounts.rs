@@ -3,7 +3,7 @@
 //! appends the ledger entry in the same statement.
 
 use tenantry_core::billing::{BillingModel, Minor};
-use tenantry_core::perms::{BILLING_MANAGE, ORG_DELETE, ORG_MANAGE};
+use tenantry_core::perms::{BILLING_MANAGE, ORG_MANAGE};
 use tenantry_core::values::Currency;
 use tenantry_core::{OrganizationId, PlanId, Proof};
 use time::OffsetDateTime;
@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::Result;
-use crate::proof::{proven, proven_for_any};
+use crate::proof::{proven, proven_change_in};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
@@ -156,8 +156,13 @@ pub async fn lock(
     account: OrganizationId,
     now: OffsetDateTime,
 ) -> Result<()> {
-    // Deleting the organization settles its account too.
-    proven_for_any(auth, account, &[BILLING_MANAGE, ORG_DELETE])?;
+    // Any write of the organization may queue on the account its purchases are charged to
+    // (the charge itself is checked as a change in the organization or the payer).
+    proven_change_in(
+        auth,
+        &[account, auth.organization_id()],
+        "an account's lock",
+    )?;
     on_tx!(tx, conn => sqlx::query(LOCK)
         .bind(account.uuid())
         .bind(now)

@@ -1,0 +1,197 @@
+//! Changing domains: register, update, delete, renew, restore.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+use tenantry_app::domains::{DomainCreate, DomainUpdate};
+
+use super::wire::{DomainWire, contacts, money, nameservers, period_years, renewal_mode};
+use crate::AppState;
+use crate::extract::{Caller, JsonBody, OrgContext};
+use crate::problem::ApiError;
+use crate::wire::{Check, time};
+
+fn required(check: &mut Check, body: &Value, field: &str) -> Option<Value> {
+    match body.get(field) {
+        Some(value) if !value.is_null() => Some(value.clone()),
+        _ => {
+            check.fail(field, "Field required");
+            None
+        }
+    }
+}
+
+fn statuses(check: &mut Check, raw: &Value, field: &str) -> Vec<String> {
+    if raw.is_null() {
+        return Vec::new();
+    }
+    match serde_json::from_value::<Vec<String>>(raw.clone()) {
+        Ok(list) => list,
+        Err(_) => {
+            check.fail(field, "a list of client statuses");
+            Vec::new()
+        }
+    }
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    OrgContext(context): OrgContext,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<(StatusCode, Json<DomainWire>), ApiError> {
+    let mut check = Check::default();
+    let name = required(&mut check, &body, "name").and_then(|v| {
+        v.as_str().map(str::to_owned).or_else(|| {
+            check.fail("name", "a domain name");
+            None
+        })
+    });
+    let mode = required(&mut check, &body, "renewal_mode")
+        .and_then(|v| renewal_mode(&mut check, v.as_str().unwrap_or_default()));
+    let contacts = required(&mut check, &body, "contacts").map(|v| contacts(&mut check, &v));
+    let years = required(&mut check, &body, "period").and_then(|v| period_years(&mut check, &v));
+    let nameservers = match body.get("nameservers") {
+        Some(v) if !v.is_null() => nameservers(&mut check, v),
+        _ => Vec::new(),
+    };
+    let create_zone = match body.get("create_zone") {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            check.fail("create_zone", "true or false");
+            false
+        }
+    };
+    let expected = money(
+        &mut check,
+        "expected_price",
+        body["expected_price"].as_str(),
+    );
+    check.finish()?;
+    let domain = state
+        .app
+        .domain_register(
+            &actor,
+            context,
+            DomainCreate {
+                name: name.unwrap_or_default(),
+                period_years: years.unwrap_or_default(),
+                renewal_mode: mode.unwrap_or_default(),
+                contacts: contacts.unwrap_or_default(),
+                nameservers,
+                create_zone,
+                expected_price: expected,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(domain.into())))
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<DomainWire>, ApiError> {
+    let mut check = Check::default();
+    if !body.is_object() {
+        check.fail("body", "an object");
+    }
+    let present = |field: &str| body.get(field).filter(|v| !v.is_null());
+    let mut update = DomainUpdate {
+        contacts: present("contacts").map(|v| contacts(&mut check, v)),
+        nameservers: present("nameservers").map(|v| nameservers(&mut check, v)),
+        renewal_mode: present("renewal_mode")
+            .and_then(|v| renewal_mode(&mut check, v.as_str().unwrap_or_default())),
+        statuses: present("statuses").map(|v| statuses(&mut check, v, "statuses")),
+        ..Default::default()
+    };
+    if let Some(changes) = present("status_changes") {
+        update.add_statuses = statuses(&mut check, &changes["add"], "status_changes.add");
+        update.remove_statuses = statuses(&mut check, &changes["remove"], "status_changes.remove");
+    }
+    check.finish()?;
+    Ok(Json(
+        state
+            .app
+            .domain_update(&actor, &reference, update)
+            .await?
+            .into(),
+    ))
+}
+
+pub(crate) async fn remove(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.domain_delete(&actor, &reference).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(crate) async fn renew(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let mut check = Check::default();
+    let years = required(&mut check, &body, "period").and_then(|v| period_years(&mut check, &v));
+    let current = required(&mut check, &body, "current_expiry_date").and_then(|v| {
+        let text = v.as_str().unwrap_or_default();
+        let date = text.get(..10).and_then(|d| {
+            time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
+        });
+        if date.is_none() {
+            check.fail("current_expiry_date", "a date, YYYY-MM-DD (or a date-time)");
+        }
+        date
+    });
+    let expected = money(
+        &mut check,
+        "expected_price",
+        body["expected_price"].as_str(),
+    );
+    check.finish()?;
+    let years = years.unwrap_or_default();
+    let renewed = state
+        .app
+        .domain_renew(
+            &actor,
+            &reference,
+            years,
+            current.expect("checked above"),
+            expected,
+        )
+        .await?;
+    Ok(Json(json!({
+        "name": renewed.name,
+        "new_expiry_date": time(renewed.new_expiry),
+        "period_extended": {"value": renewed.years, "unit": "y"},
+    })))
+}
+
+pub(crate) async fn restore(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+    JsonBody(body): JsonBody<Option<Value>>,
+) -> Result<Json<DomainWire>, ApiError> {
+    let body = body.unwrap_or(Value::Null);
+    let mut check = Check::default();
+    let expected = money(
+        &mut check,
+        "expected_price",
+        body["expected_price"].as_str(),
+    );
+    check.finish()?;
+    Ok(Json(
+        state
+            .app
+            .domain_restore(&actor, &reference, expected)
+            .await?
+            .into(),
+    ))
+}
