@@ -36,13 +36,20 @@ CREATE TABLE registry_objects (
     statuses TEXT NOT NULL,
     expires_on TEXT NOT NULL,
     last_operation TEXT NOT NULL,
+    -- The digest of the transfer authorization code (none until one is set).
+    auth_code_digest BLOB,
+    -- A transfer asked for by a client operation, for this many years, pending since then.
+    transfer_operation TEXT,
+    transfer_years BIGINT,
+    transfer_requested_on TEXT,
     created_on TEXT NOT NULL,
     updated_on TEXT NOT NULL
 );
 
--- The platform's domains. `state`: `registering` (waiting on the registry), `active`,
--- `redemption` (deleted, restorable until `purge_on`) or `gone` (purged or failed). One live
--- row per name. `pending_operation` (`create:<id>`, `renew:<id>`, `restore:<id>`) names the
+-- The platform's domains. `state`: `registering` (waiting on the registry), `transferring`
+-- (a transfer in, waiting on the registry and the losing side), `active`, `redemption`
+-- (deleted, restorable until `purge_on`) or `gone` (purged, failed or transferred away). One
+-- live row per name, besides a transfer in. `pending_operation` (`create:<id>`, `renew:<id>`, `restore:<id>`) names the
 -- registry operation in flight: one at a time, settled by the reconciler after a crash.
 CREATE TABLE domains (
     id BLOB PRIMARY KEY,
@@ -60,6 +67,8 @@ CREATE TABLE domains (
     period_years INTEGER NOT NULL,
     create_zone BOOLEAN NOT NULL,
     pending_operation TEXT,
+    -- The transfer authorization code, sealed with the master key.
+    auth_code_sealed BLOB,
     registered_on TEXT,
     expires_on TEXT,
     deleted_on TEXT,
@@ -67,7 +76,9 @@ CREATE TABLE domains (
     created_on TEXT NOT NULL,
     updated_on TEXT NOT NULL
 );
-CREATE UNIQUE INDEX domains_live_name ON domains (name) WHERE state <> 'gone';
+CREATE UNIQUE INDEX domains_live_name ON domains (name) WHERE state NOT IN ('gone', 'transferring');
+-- One transfer in per name at a time.
+CREATE UNIQUE INDEX domains_transfer_name ON domains (name) WHERE state = 'transferring';
 CREATE INDEX domains_org ON domains (organization_id, created_on, id);
 
 CREATE TABLE domain_contacts (

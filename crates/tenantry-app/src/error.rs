@@ -109,6 +109,9 @@ pub enum Code {
     ContactInUse,
     /// The organization still holds registered domains.
     OrganizationHasDomains,
+    /// A transfer that cannot be asked for or settled as asked (not registered here, locked,
+    /// yours already, pending already, a wrong code, none pending).
+    DomainTransferNotPossible,
     /// The registry could not be reached or did not answer; nothing is charged unless it
     /// acted, which the reconciler settles.
     RegistryUnavailable,

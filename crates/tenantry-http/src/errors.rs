@@ -423,6 +423,11 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
             ORG,
             "ERROR_ORGANIZATION_HAS_DOMAINS",
         ),
+        Code::DomainTransferNotPossible => (
+            "domain-transfer-not-possible",
+            DOMAIN,
+            "ERROR_DOMAIN_TRANSFER_NOT_POSSIBLE",
+        ),
         Code::RegistryUnavailable => ("registry-unavailable", DOMAIN, "ERROR_REGISTRY_UNAVAILABLE"),
     }
 }

@@ -22,6 +22,8 @@ use crate::proof::{proven, proven_any, proven_for};
 pub enum DomainState {
     /// Waiting on the registry (a registration in flight, or left by a crash).
     Registering,
+    /// A transfer in, waiting on the registry and the losing side.
+    Transferring,
     Active,
     /// Deleted, restorable until its purge.
     Redemption,
@@ -33,6 +35,7 @@ impl DomainState {
     pub fn as_str(self) -> &'static str {
         match self {
             DomainState::Registering => "registering",
+            DomainState::Transferring => "transferring",
             DomainState::Active => "active",
             DomainState::Redemption => "redemption",
             DomainState::Gone => "gone",
@@ -42,6 +45,7 @@ impl DomainState {
     fn parse(text: &str) -> Self {
         match text {
             "registering" => DomainState::Registering,
+            "transferring" => DomainState::Transferring,
             "active" => DomainState::Active,
             "redemption" => DomainState::Redemption,
             _ => DomainState::Gone,
@@ -69,8 +73,11 @@ pub struct Domain {
     pub period_years: i64,
     /// Whether the registration in flight makes the zone too.
     pub create_zone: bool,
-    /// The registry operation in flight (`create:<id>`, `renew:<id>`, `restore:<id>`).
+    /// The registry operation in flight (`create:<id>`, `renew:<id>`, `restore:<id>`,
+    /// `delete:<id>`, `transfer:<id>`).
     pub pending_operation: Option<String>,
+    /// The transfer authorization code, sealed with the master key.
+    pub auth_code_sealed: Option<Vec<u8>>,
     pub registered_on: Option<OffsetDateTime>,
     pub expires_on: Option<OffsetDateTime>,
     pub deleted_on: Option<OffsetDateTime>,
@@ -98,6 +105,7 @@ struct Row {
     period_years: i64,
     create_zone: bool,
     pending_operation: Option<String>,
+    auth_code_sealed: Option<Vec<u8>>,
     registered_on: Option<OffsetDateTime>,
     expires_on: Option<OffsetDateTime>,
     deleted_on: Option<OffsetDateTime>,
@@ -128,6 +136,7 @@ impl From<Row> for Domain {
             period_years: r.period_years,
             create_zone: r.create_zone,
             pending_operation: r.pending_operation,
+            auth_code_sealed: r.auth_code_sealed,
             registered_on: r.registered_on,
             expires_on: r.expires_on,
             deleted_on: r.deleted_on,
@@ -139,7 +148,7 @@ impl From<Row> for Domain {
     }
 }
 
-const COLUMNS: [&str; 21] = [
+const COLUMNS: [&str; 22] = [
     "id",
     "organization_id",
     "name",
@@ -155,6 +164,7 @@ const COLUMNS: [&str; 21] = [
     "period_years",
     "create_zone",
     "pending_operation",
+    "auth_code_sealed",
     "registered_on",
     "expires_on",
     "deleted_on",
@@ -165,15 +175,15 @@ const COLUMNS: [&str; 21] = [
 
 const INSERT: &str = "INSERT INTO domains (id, organization_id, name, sld, tld, roid, state, \
     renewal_mode, client_statuses, registry_statuses, nameservers, is_premium, period_years, \
-    create_zone, pending_operation, registered_on, expires_on, deleted_on, purge_on, \
-    created_on, updated_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-    $14, $15, $16, $17, $18, $19, $20, $21)";
+    create_zone, pending_operation, auth_code_sealed, registered_on, expires_on, deleted_on, \
+    purge_on, created_on, updated_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+    $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)";
 
 const UPDATE: &str = "UPDATE domains SET roid = $3, state = $4, renewal_mode = $5, \
     client_statuses = $6, registry_statuses = $7, nameservers = $8, is_premium = $9, \
     period_years = $10, create_zone = $11, pending_operation = $12, registered_on = $13, \
-    expires_on = $14, deleted_on = $15, purge_on = $16, updated_on = $17 \
-    WHERE id = $1 AND organization_id = $2";
+    expires_on = $14, deleted_on = $15, purge_on = $16, updated_on = $17, \
+    auth_code_sealed = $18 WHERE id = $1 AND organization_id = $2";
 
 // Conditional, so of two operations on one domain at once exactly one starts.
 const CLAIM: &str = "UPDATE domains SET pending_operation = $3, updated_on = $4 \
@@ -252,6 +262,7 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, d: &Domain) -> Result<()> {
         .bind(d.period_years)
         .bind(d.create_zone)
         .bind(&d.pending_operation)
+        .bind(&d.auth_code_sealed)
         .bind(d.registered_on)
         .bind(d.expires_on)
         .bind(d.deleted_on)
@@ -286,6 +297,7 @@ pub async fn update(tx: &mut Tx, auth: &dyn Proof, d: &Domain) -> Result<()> {
         .bind(d.deleted_on)
         .bind(d.purge_on)
         .bind(d.updated_on)
+        .bind(&d.auth_code_sealed)
         .execute(conn)
         .await
         .map(|_| ()))
@@ -334,6 +346,29 @@ pub async fn find_live(tx: &mut Tx, reference: &str) -> Result<Option<Domain>> {
         Some(row) => Ok(Some(with_contacts(tx, row.into()).await?)),
         None => Ok(None),
     }
+}
+
+/// The transfer in pending for a name, whichever organization asked for it.
+pub async fn find_transfer_in(tx: &mut Tx, name: &str) -> Result<Option<Domain>> {
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, Row>(&select("name = $1 AND state = 'transferring'"))
+        .bind(name.trim_end_matches('.').to_ascii_lowercase())
+        .fetch_optional(conn)
+        .await)?;
+    match row {
+        Some(row) => Ok(Some(with_contacts(tx, row.into()).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Transfers in asked for by `before`, across organizations: what the scheduler completes
+/// when the losing side has not answered in time. Platform housekeeping.
+pub async fn transfers_asked_by(tx: &mut Tx, before: OffsetDateTime) -> Result<Vec<Domain>> {
+    platform_read(
+        tx,
+        "state = 'transferring' AND created_on <= $1 ORDER BY created_on, id",
+        before,
+    )
+    .await
 }
 
 /// A domain of the proof's organization by id, in any state.

@@ -57,8 +57,14 @@ pub struct RegistryObject {
     /// EPP statuses, as JSON text.
     pub statuses: String,
     pub expires_on: OffsetDateTime,
-    /// The client operation (a domain id) that last changed it.
+    /// The client operation that last changed it.
     pub last_operation: String,
+    pub auth_code_digest: Option<Vec<u8>>,
+    /// A transfer asked for by this client operation, for `transfer_years`, pending since
+    /// `transfer_requested_on`.
+    pub transfer_operation: Option<String>,
+    pub transfer_years: Option<i64>,
+    pub transfer_requested_on: Option<OffsetDateTime>,
     pub created_on: OffsetDateTime,
     pub updated_on: OffsetDateTime,
 }
@@ -82,13 +88,15 @@ const UNRESERVE: &str = "DELETE FROM registry_reserved_names WHERE name = $1";
 const IS_RESERVED: &str = "SELECT COUNT(*) FROM registry_reserved_names WHERE name = $1";
 const RESERVED: &str = "SELECT name FROM registry_reserved_names ORDER BY name";
 
-const OBJECT_COLUMNS: &str =
-    "name, roid, statuses, expires_on, last_operation, created_on, updated_on";
+const OBJECT_COLUMNS: &str = "name, roid, statuses, expires_on, last_operation, \
+    auth_code_digest, transfer_operation, transfer_years, transfer_requested_on, created_on, \
+    updated_on";
 const INSERT_OBJECT: &str = "INSERT INTO registry_objects (name, roid, statuses, expires_on, \
-    last_operation, created_on, updated_on) VALUES ($1, $2, $3, $4, $5, $6, $6) \
-    ON CONFLICT (name) DO NOTHING";
+    last_operation, auth_code_digest, created_on, updated_on) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (name) DO NOTHING";
 const UPDATE_OBJECT: &str = "UPDATE registry_objects SET statuses = $2, expires_on = $3, \
-    last_operation = $4, updated_on = $5 WHERE name = $1";
+    last_operation = $4, updated_on = $5, auth_code_digest = $6, transfer_operation = $7, \
+    transfer_years = $8, transfer_requested_on = $9 WHERE name = $1";
 const DELETE_OBJECT: &str = "DELETE FROM registry_objects WHERE name = $1";
 
 /// Adds a TLD or changes its rules.
@@ -182,6 +190,7 @@ pub async fn insert_object(tx: &mut Tx, object: &RegistryObject) -> Result<bool>
         .bind(&object.statuses)
         .bind(object.expires_on)
         .bind(&object.last_operation)
+        .bind(&object.auth_code_digest)
         .bind(object.created_on)
         .execute(conn)
         .await
@@ -195,6 +204,10 @@ pub async fn update_object(tx: &mut Tx, object: &RegistryObject) -> Result<()> {
         .bind(object.expires_on)
         .bind(&object.last_operation)
         .bind(object.updated_on)
+        .bind(&object.auth_code_digest)
+        .bind(&object.transfer_operation)
+        .bind(object.transfer_years)
+        .bind(object.transfer_requested_on)
         .execute(conn)
         .await
         .map(|_| ()))?;

@@ -446,6 +446,7 @@ async fn domains_and_holds_need_their_own_proofs() {
             period_years: 1,
             create_zone: false,
             pending_operation: None,
+            auth_code_sealed: None,
             registered_on: Some(at),
             expires_on: Some(at),
             deleted_on: None,

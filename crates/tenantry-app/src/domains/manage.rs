@@ -25,6 +25,8 @@ pub struct DomainUpdate {
     pub statuses: Option<Vec<String>>,
     pub add_statuses: Vec<String>,
     pub remove_statuses: Vec<String>,
+    /// A new transfer authorization code.
+    pub auth_code: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +42,7 @@ fn record_view(d: &Domain) -> serde_json::Value {
     json!({
         "renewal_mode": d.renewal_mode, "client_statuses": d.client_statuses,
         "nameservers": d.nameservers,
+        "auth_code": d.auth_code_sealed.as_ref().map(|_| "[redacted]"),
         "contacts": d.contacts.iter().map(|(r, c)| (r.clone(), c.to_string())).collect::<Vec<_>>(),
     })
 }
@@ -50,6 +53,16 @@ impl App {
         Ok(domain_in_reach(&mut tx, actor, reference, DOMAINS_READ)
             .await?
             .0)
+    }
+
+    /// The domain's transfer authorization code, for whoever may manage it.
+    pub async fn domain_auth_code(&self, actor: &Actor, reference: &str) -> Result<Option<String>> {
+        let mut tx = self.db.begin_read().await?;
+        let (domain, _, _) = domain_in_reach(&mut tx, actor, reference, DOMAINS_MANAGE).await?;
+        Ok(domain
+            .auth_code_sealed
+            .and_then(|sealed| self.secret_box.open(&sealed))
+            .and_then(|code| String::from_utf8(code).ok()))
     }
 
     pub async fn domain_list(
@@ -127,7 +140,8 @@ impl App {
         }
         let changes_more_than_statuses = update.contacts.is_some()
             || update.nameservers.is_some()
-            || update.renewal_mode.is_some();
+            || update.renewal_mode.is_some()
+            || update.auth_code.is_some();
         let locked = before
             .client_statuses
             .iter()
@@ -143,6 +157,20 @@ impl App {
             ));
         }
         let mut after = before.clone();
+        if let Some(code) = &update.auth_code {
+            if !(6..=64).contains(&code.chars().count()) {
+                return Err(AppError::invalid_field("auth_code", "6 to 64 characters"));
+            }
+            // The registry's first: a code the registry does not have must not be shown.
+            drop(tx);
+            let operation = format!("update:{}", uuid::Uuid::now_v7());
+            self.registry
+                .set_auth_code(&operation, &before.name, code, now)
+                .await
+                .map_err(|_| super::register::no_answer("authorization code change"))?;
+            tx = self.db.begin().await?;
+            after.auth_code_sealed = Some(self.secret_box.seal(code.as_bytes()));
+        }
         if let Some(contacts) = update.contacts {
             check_contacts(&mut tx, org.id, &contacts, "contacts").await?;
             after.contacts = contacts;

@@ -11,6 +11,7 @@ mod manage;
 mod register;
 mod scheduler;
 mod settle;
+mod transfer;
 
 pub use catalogue::TldInput;
 pub use check::{CheckResult, PremiumPrice};
@@ -20,6 +21,7 @@ pub use register::DomainCreate;
 pub use scheduler::LifecycleReport;
 pub use tenantry_store::domains::{Domain, DomainFilter, DomainSort, DomainState};
 pub use tenantry_store::registry::TldRules;
+pub use transfer::TransferIn;
 
 use serde::{Deserialize, Serialize};
 use tenantry_core::dns::ZoneName;

@@ -36,6 +36,11 @@ pub struct DomainCreate {
     pub expected_price: Option<Minor>,
 }
 
+/// A new transfer authorization code: 16 letters and digits (about 95 bits).
+pub(crate) fn new_auth_code() -> String {
+    crate::secrets::random_base62(16)
+}
+
 /// Refuses a price the client did not expect: a premium name needs `expected_price`, and
 /// any `expected_price` given must be the price.
 pub(crate) fn check_expected(expected: Option<Minor>, price: Minor, premium: bool) -> Result<()> {
@@ -142,6 +147,7 @@ impl App {
         let price = quote.as_ref().map_or(Minor::ZERO, |q| q.net());
         check_expected(create.expected_price, price, premium)?;
         let operation = format!("create:{}", Uuid::now_v7());
+        let auth_code = new_auth_code();
         let domain = Domain {
             id: DomainId::generate(),
             organization_id: org.id,
@@ -159,6 +165,7 @@ impl App {
             period_years: create.period_years,
             create_zone: create.create_zone,
             pending_operation: Some(operation.clone()),
+            auth_code_sealed: Some(self.secret_box.seal(auth_code.as_bytes())),
             registered_on: None,
             expires_on: None,
             deleted_on: None,
@@ -175,7 +182,7 @@ impl App {
 
         match self
             .registry
-            .create(&operation, &name, create.period_years, now)
+            .create(&operation, &name, create.period_years, &auth_code, now)
             .await
         {
             Ok(registered) => {

@@ -8,7 +8,8 @@
 //!    renewal is tried again daily until the TLD's grace period after expiry ends;
 //! 3. deletes expired domains set to `expire`, and those whose grace period ended: they enter
 //!    their redemption period;
-//! 4. purges domains whose redemption period ended: the registry releases the name.
+//! 4. purges domains whose redemption period ended: the registry releases the name;
+//! 5. approves transfers in the losing side did not answer within the TLD's delay.
 
 use serde_json::json;
 use tenantry_core::billing::Action;
@@ -40,6 +41,8 @@ pub struct LifecycleReport {
     pub renewals_refused: u64,
     pub expired: u64,
     pub purged: u64,
+    /// Transfers in the losing side did not answer within the TLD's delay, approved.
+    pub transfers_completed: u64,
 }
 
 fn day(t: OffsetDateTime) -> String {
@@ -60,10 +63,30 @@ impl App {
             settled: self.domains_reconcile().await?,
             ..Default::default()
         };
-        let due = {
+        let (due, transfers) = {
             let mut tx = self.db.begin_read().await?;
-            domains::lifecycle_due(&mut tx, now).await?
+            (
+                domains::lifecycle_due(&mut tx, now).await?,
+                domains::transfers_asked_by(&mut tx, now).await?,
+            )
         };
+        for transfer in transfers {
+            let delay = {
+                let mut tx = self.db.begin_read().await?;
+                catalogue::tld(&mut tx, &transfer.tld)
+                    .await?
+                    .map_or(0, |r| r.transfer_delay_seconds)
+            };
+            if transfer.created_on + time::Duration::seconds(delay) > now {
+                continue;
+            }
+            match self.transfer_finish(&transfer, true, now).await {
+                Ok(_) => report.transfers_completed += 1,
+                Err(err) => {
+                    tracing::warn!(domain = %transfer.name, error = %err, "transfer not completed");
+                }
+            }
+        }
         for domain in due {
             if let Err(err) = self.move_on(&domain, now, &mut report).await {
                 tracing::warn!(domain = %domain.name, error = %err, "lifecycle step failed");

@@ -27,6 +27,17 @@ use crate::registry::{RegistryDomain, RegistryError};
 /// How long an operation may be in flight before the reconciler settles it.
 pub const SETTLE_AFTER: time::Duration = time::Duration::minutes(1);
 
+/// The scope the platform's jobs record their audit events under.
+pub(crate) fn platform_scope(
+    organization: tenantry_core::OrganizationId,
+) -> tenantry_core::OrgScope {
+    tenantry_core::OrgScope {
+        id: organization,
+        parent_id: None,
+        status: tenantry_core::OrgStatus::Active,
+    }
+}
+
 /// What a pending operation does: the part before the colon.
 pub(crate) fn kind_of(operation: &str) -> &str {
     operation
@@ -86,6 +97,16 @@ impl App {
                 after.purge_on = None;
                 "domain.restored"
             }
+            "transfer" => {
+                // The losing organization's record goes first: the name is this one's now.
+                if let Some(losing) = domains::find_live(&mut tx, &current.name).await? {
+                    after.registered_on = losing.registered_on;
+                    self.retire_transferred(&mut tx, losing, current.organization_id, now)
+                        .await?;
+                }
+                after.state = DomainState::Active;
+                "domain.transferred_in"
+            }
             _ => {
                 let rules = tenantry_store::registry::tld(&mut tx, &current.tld).await?;
                 let days = rules.map_or(30, |r| r.redemption_days);
@@ -135,6 +156,36 @@ impl App {
         Ok(after)
     }
 
+    /// Retires the losing organization's record of a name transferred to `to`.
+    async fn retire_transferred(
+        &self,
+        tx: &mut tenantry_store::Tx,
+        losing: Domain,
+        to: tenantry_core::OrganizationId,
+        now: OffsetDateTime,
+    ) -> Result<()> {
+        let auth = platform_proof(losing.organization_id, DOMAINS_MANAGE);
+        let mut gone = losing.clone();
+        gone.state = DomainState::Gone;
+        gone.contacts.clear();
+        gone.pending_operation = None;
+        gone.auth_code_sealed = None;
+        gone.updated_on = now;
+        domains::update(tx, &auth, &gone).await?;
+        let by = Actor::platform(platform_scope(losing.organization_id));
+        let details = json!({"to": to.to_string()});
+        record(
+            tx,
+            &auth,
+            &by,
+            now,
+            "domain.transferred_out",
+            domain_target(&losing),
+            details,
+        )
+        .await
+    }
+
     /// Forgets the domain's operation in flight, which the registry did not do: releases its
     /// hold; a registration that never happened frees the name.
     pub(crate) async fn domain_abandon(
@@ -159,7 +210,8 @@ impl App {
         let mut after = current.clone();
         after.pending_operation = None;
         after.updated_on = now;
-        if kind_of(&operation) == "create" {
+        // A registration or transfer in that did not happen leaves no domain.
+        if matches!(kind_of(&operation), "create" | "transfer") {
             after.state = DomainState::Gone;
             after.contacts.clear();
         }
@@ -192,12 +244,10 @@ impl App {
         for domain in due {
             let operation = domain.pending_operation.clone().unwrap_or_default();
             let auth = platform_proof(domain.organization_id, DOMAINS_MANAGE);
-            let by = Actor::platform(tenantry_core::OrgScope {
-                id: domain.organization_id,
-                parent_id: None,
-                status: tenantry_core::OrgStatus::Active,
-            });
+            let by = Actor::platform(platform_scope(domain.organization_id));
             match self.registry.info(&domain.name).await {
+                // A transfer the losing side has not answered yet is not stuck.
+                Ok(Some(held)) if held.pending_transfer.as_ref() == Some(&operation) => continue,
                 Ok(Some(held)) if held.last_operation == operation => {
                     self.domain_complete(&auth, &by, &domain, held, now).await?;
                 }

@@ -34,6 +34,8 @@ pub struct RegistryDomain {
     pub expires_on: OffsetDateTime,
     /// The client operation that last changed it.
     pub last_operation: String,
+    /// The client operation of a transfer asked for and not yet approved or rejected.
+    pub pending_transfer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,11 +53,43 @@ pub type RegistryResult<'a, T> = BoxFuture<'a, Result<T, RegistryError>>;
 pub trait Registry: Send + Sync {
     fn check<'a>(&'a self, names: &'a [String]) -> RegistryResult<'a, Vec<Availability>>;
 
+    /// Creates the name with its transfer authorization code.
     fn create<'a>(
         &'a self,
         operation: &'a str,
         name: &'a str,
         years: i64,
+        auth_code: &'a str,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain>;
+
+    /// Replaces the name's transfer authorization code.
+    fn set_auth_code<'a>(
+        &'a self,
+        operation: &'a str,
+        name: &'a str,
+        auth_code: &'a str,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain>;
+
+    /// Asks to transfer the name in with its code, for `years`: pending until the losing side
+    /// approves or rejects it, or the TLD's delay passes (`transfer_resolve`). A wrong code,
+    /// or a transfer pending already, is refused.
+    fn transfer_request<'a>(
+        &'a self,
+        operation: &'a str,
+        name: &'a str,
+        auth_code: &'a str,
+        years: i64,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain>;
+
+    /// Approves (the expiry grows by the transfer's years, and its operation becomes the
+    /// name's last) or rejects the pending transfer.
+    fn transfer_resolve<'a>(
+        &'a self,
+        name: &'a str,
+        approve: bool,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain>;
 

@@ -54,7 +54,24 @@ fn domain(object: RegistryObject) -> RegistryDomain {
         statuses: serde_json::from_str(&object.statuses).unwrap_or_default(),
         expires_on: object.expires_on,
         last_operation: object.last_operation,
+        pending_transfer: object.transfer_operation,
     }
+}
+
+fn code_digest(auth_code: &str) -> Vec<u8> {
+    Sha256::digest(auth_code.as_bytes()).to_vec()
+}
+
+/// A pending transfer adds `pendingTransfer` to the statuses; settled, it goes.
+fn with_pending_transfer(object: &mut RegistryObject, pending: bool) {
+    let mut list: Vec<String> = serde_json::from_str(&object.statuses).unwrap_or_default();
+    list.retain(|s| s != "pendingTransfer" && (s != "ok" || !pending));
+    if pending {
+        list.push("pendingTransfer".into());
+    } else if list.is_empty() {
+        list.push("ok".into());
+    }
+    object.statuses = serde_json::to_string(&list).expect("statuses serialize");
 }
 
 fn statuses(list: &[&str]) -> String {
@@ -141,6 +158,7 @@ impl Registry for SandboxRegistry {
         operation: &'a str,
         name: &'a str,
         years: i64,
+        auth_code: &'a str,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
         Box::pin(async move {
@@ -157,6 +175,10 @@ impl Registry for SandboxRegistry {
                 statuses: statuses(&["ok"]),
                 expires_on: add_years(now, years),
                 last_operation: operation.to_owned(),
+                auth_code_digest: Some(code_digest(auth_code)),
+                transfer_operation: None,
+                transfer_years: None,
+                transfer_requested_on: None,
                 created_on: now,
                 updated_on: now,
             };
@@ -220,6 +242,82 @@ impl Registry for SandboxRegistry {
             }
             object.statuses = statuses(&["ok"]);
             object.last_operation = operation.to_owned();
+            object.updated_on = now;
+            Ok(object)
+        }))
+    }
+
+    fn set_auth_code<'a>(
+        &'a self,
+        operation: &'a str,
+        name: &'a str,
+        auth_code: &'a str,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain> {
+        Box::pin(self.change(name, move |mut object| {
+            object.auth_code_digest = Some(code_digest(auth_code));
+            object.last_operation = operation.to_owned();
+            object.updated_on = now;
+            Ok(object)
+        }))
+    }
+
+    fn transfer_request<'a>(
+        &'a self,
+        operation: &'a str,
+        name: &'a str,
+        auth_code: &'a str,
+        years: i64,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain> {
+        Box::pin(self.change(name, move |mut object| {
+            let matches = object
+                .auth_code_digest
+                .as_deref()
+                .is_some_and(|d| d == code_digest(auth_code).as_slice());
+            if !matches {
+                return Err(RegistryError::Refused(
+                    "The authorization code does not match".into(),
+                ));
+            }
+            if object.transfer_operation.is_some() {
+                return Err(RegistryError::Refused(
+                    "A transfer is pending already".into(),
+                ));
+            }
+            if object.statuses.contains("redemptionPeriod") {
+                return Err(RegistryError::Refused(
+                    "The object is in its redemption period".into(),
+                ));
+            }
+            object.transfer_operation = Some(operation.to_owned());
+            object.transfer_years = Some(years);
+            object.transfer_requested_on = Some(now);
+            with_pending_transfer(&mut object, true);
+            object.updated_on = now;
+            Ok(object)
+        }))
+    }
+
+    fn transfer_resolve<'a>(
+        &'a self,
+        name: &'a str,
+        approve: bool,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain> {
+        Box::pin(self.change(name, move |mut object| {
+            let Some(operation) = object.transfer_operation.take() else {
+                return Err(RegistryError::Refused("No transfer is pending".into()));
+            };
+            let years = object.transfer_years.take().unwrap_or(1);
+            object.transfer_requested_on = None;
+            if approve {
+                object.expires_on = add_years(object.expires_on, years);
+                object.last_operation = operation;
+                // The gaining side sets its own code.
+                object.auth_code_digest = None;
+            }
+            with_pending_transfer(&mut object, false);
             object.updated_on = now;
             Ok(object)
         }))

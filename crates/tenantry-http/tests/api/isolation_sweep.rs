@@ -366,6 +366,12 @@ fn case(operation_id: &str) -> Option<Case> {
             |_| json!({"period": {"value": 1, "unit": "y"}, "current_expiry_date": "2000-01-01"}),
         ),
         "dg_move_domain" => (Named, |_| json!({"to": "nowhere-at-all"})),
+        "transfer_domain" => (
+            Context,
+            |n| json!({"name": format!("swept-{n}.nowhere"), "auth_code": "sweeping", "renewal_mode": "renew"}),
+        ),
+        "cancel_domain_transfer" => (Named, no_body),
+        "resolve_outbound_transfer" => (Named, |_| json!({"action": "approve"})),
         "list_tlds" => (Own, no_body),
         "list_events" => (Context, no_body),
         "get_event" | "acknowledge_event" => (Named, no_body),
@@ -477,6 +483,11 @@ fn case(operation_id: &str) -> Option<Case> {
         // The expiry named is never a domain's.
         "renew_domain" => Some((StatusCode::CONFLICT, "ERROR_DOMAIN_EXPIRY_MISMATCH")),
         "restore_domain" => Some((StatusCode::CONFLICT, "ERROR_DOMAIN_NOT_RESTORABLE")),
+        "transfer_domain" => Some((StatusCode::BAD_REQUEST, "ERROR_TLD_NOT_AVAILABLE")),
+        // No transfer of the sweep's domains is pending.
+        "cancel_domain_transfer" | "resolve_outbound_transfer" => {
+            Some((StatusCode::CONFLICT, "ERROR_DOMAIN_TRANSFER_NOT_POSSIBLE"))
+        }
         // Moving to an organization that does not exist.
         "dg_move_domain" => Some((StatusCode::NOT_FOUND, "ERROR_ORGANIZATION_NOT_FOUND")),
         // The server's default policy lets sign-ups in only through invitations.

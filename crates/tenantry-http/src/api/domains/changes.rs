@@ -4,7 +4,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
-use tenantry_app::domains::{DomainCreate, DomainUpdate};
+use tenantry_app::domains::{DomainCreate, DomainUpdate, TransferIn};
 
 use super::wire::{DomainWire, contacts, money, nameservers, period_years, renewal_mode};
 use crate::AppState;
@@ -108,6 +108,12 @@ pub(crate) async fn update(
         statuses: present("statuses").map(|v| statuses(&mut check, v, "statuses")),
         ..Default::default()
     };
+    update.auth_code = present("auth_code").and_then(|v| {
+        v.as_str().map(str::to_owned).or_else(|| {
+            check.fail("auth_code", "a string");
+            None
+        })
+    });
     if let Some(changes) = present("status_changes") {
         update.add_statuses = statuses(&mut check, &changes["add"], "status_changes.add");
         update.remove_statuses = statuses(&mut check, &changes["remove"], "status_changes.remove");
@@ -194,4 +200,98 @@ pub(crate) async fn restore(
             .await?
             .into(),
     ))
+}
+
+pub(crate) async fn transfer_in(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    OrgContext(context): OrgContext,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<(StatusCode, Json<DomainWire>), ApiError> {
+    let mut check = Check::default();
+    let text = |check: &mut Check, field: &str| {
+        required(check, &body, field).and_then(|v| {
+            v.as_str().map(str::to_owned).or_else(|| {
+                check.fail(field, "a string");
+                None
+            })
+        })
+    };
+    let name = text(&mut check, "name");
+    let auth_code = text(&mut check, "auth_code");
+    let mode = required(&mut check, &body, "renewal_mode")
+        .and_then(|v| renewal_mode(&mut check, v.as_str().unwrap_or_default()));
+    let contacts = match body.get("contacts") {
+        Some(v) if !v.is_null() => contacts(&mut check, v),
+        _ => Vec::new(),
+    };
+    let nameservers = match body.get("nameservers") {
+        Some(v) if !v.is_null() => nameservers(&mut check, v),
+        _ => Vec::new(),
+    };
+    let years = match body.get("period") {
+        Some(v) if !v.is_null() => period_years(&mut check, v),
+        _ => None,
+    };
+    let expected = money(
+        &mut check,
+        "expected_price",
+        body["expected_price"].as_str(),
+    );
+    check.finish()?;
+    let domain = state
+        .app
+        .domain_transfer_in(
+            &actor,
+            context,
+            TransferIn {
+                name: name.unwrap_or_default(),
+                auth_code: auth_code.unwrap_or_default(),
+                renewal_mode: mode.unwrap_or_default(),
+                contacts,
+                nameservers,
+                period_years: years,
+                expected_price: expected,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(domain.into())))
+}
+
+pub(crate) async fn transfer_cancel(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.domain_transfer_cancel(&actor, &reference).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{"action": "approve" | "reject"}`.
+pub(crate) async fn transfer_outbound(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let mut check = Check::default();
+    let approve = match body["action"].as_str() {
+        Some("approve") => Some(true),
+        Some("reject") => Some(false),
+        _ => {
+            check.fail("action", "approve or reject");
+            None
+        }
+    };
+    check.finish()?;
+    let approve = approve.expect("checked above");
+    let domain = state
+        .app
+        .domain_transfer_outbound(&actor, &reference, approve)
+        .await?;
+    Ok(Json(json!({
+        "action": if approve { "approve" } else { "reject" },
+        "domain_id": domain.id,
+        "domain_name": domain.name,
+    })))
 }

@@ -114,12 +114,20 @@ pub(crate) async fn list(
     Ok(Json(paginated(page, DomainWire::from)))
 }
 
+/// One domain; its authorization code is shown to whoever may manage it.
 pub(crate) async fn get_one(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(reference): Path<String>,
 ) -> Result<Json<DomainWire>, ApiError> {
-    Ok(Json(state.app.domain_get(&actor, &reference).await?.into()))
+    let domain = state.app.domain_get(&actor, &reference).await?;
+    let code = state
+        .app
+        .domain_auth_code(&actor, &reference)
+        .await
+        .ok()
+        .flatten();
+    Ok(Json(DomainWire::from(domain).with_auth_code(code)))
 }
 
 pub(crate) async fn summary(

@@ -91,6 +91,13 @@ impl From<Domain> for DomainWire {
     }
 }
 
+impl DomainWire {
+    pub(crate) fn with_auth_code(mut self, code: Option<String>) -> Self {
+        self.auth_code = code;
+        self
+    }
+}
+
 /// Contacts by role, in either of the reference's forms: `{"registrant": "contact_…"}` or
 /// `{"registrant": [{"contact_id": "contact_…", "attributes": {…}}]}`; one contact per role.
 pub(crate) fn contacts(check: &mut Check, raw: &Value) -> Vec<(String, ContactId)> {

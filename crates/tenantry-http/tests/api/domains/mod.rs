@@ -8,6 +8,7 @@ mod events;
 mod lifecycle;
 mod money;
 mod register;
+mod transfers;
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -27,9 +28,14 @@ pub async fn offer_test_tld(api: &Api) {
         .await;
 }
 
-/// Domain prices in EUR per year for `.test`: create, renew, restore.
+/// Domain prices in EUR per year for `.test`: create, renew (and transfer), restore.
 pub async fn price_domains(api: &Api, create: &str, renew: &str, restore: &str) {
-    let prices: Vec<Value> = [("create", create), ("renew", renew), ("restore", restore)]
+    let prices: Vec<Value> = [
+        ("create", create),
+        ("renew", renew),
+        ("transfer", renew),
+        ("restore", restore),
+    ]
         .into_iter()
         .map(|(action, price)| {
             json!({"product_action": action, "price": price, "currency": "EUR", "product_class": "test"})
@@ -44,11 +50,13 @@ pub async fn price_domains(api: &Api, create: &str, renew: &str, restore: &str) 
 
 /// Credits the bootstrapped tenant's account.
 pub async fn credit(api: &Api, amount: &str) {
+    credit_org(api, &api.t.boot.organization_id.to_string(), amount).await;
+}
+
+/// Credits an organization's account.
+pub async fn credit_org(api: &Api, org: &str, amount: &str) {
     api.post(
-        &format!(
-            "/v1/organizations/{}/billing/wallet/credits",
-            api.t.boot.organization_id
-        ),
+        &format!("/v1/organizations/{org}/billing/wallet/credits"),
         json!({"amount": amount, "reference": "test-top-up"}),
     )
     .key(&api.t.boot.operator_api_key)

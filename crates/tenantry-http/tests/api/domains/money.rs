@@ -86,11 +86,12 @@ impl Registry for DroppedAnswers {
         op: &'a str,
         name: &'a str,
         years: i64,
+        code: &'a str,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
         Box::pin(async move {
             if self.reaches {
-                self.sandbox.create(op, name, years, now).await?;
+                self.sandbox.create(op, name, years, code, now).await?;
             }
             Err(RegistryError::Unreachable("connection reset".into()))
         })
@@ -123,6 +124,33 @@ impl Registry for DroppedAnswers {
     }
     fn purge<'a>(&'a self, name: &'a str) -> RegistryResult<'a, ()> {
         self.sandbox.purge(name)
+    }
+    fn set_auth_code<'a>(
+        &'a self,
+        op: &'a str,
+        name: &'a str,
+        code: &'a str,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain> {
+        self.sandbox.set_auth_code(op, name, code, now)
+    }
+    fn transfer_request<'a>(
+        &'a self,
+        op: &'a str,
+        name: &'a str,
+        code: &'a str,
+        years: i64,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain> {
+        self.sandbox.transfer_request(op, name, code, years, now)
+    }
+    fn transfer_resolve<'a>(
+        &'a self,
+        name: &'a str,
+        approve: bool,
+        now: OffsetDateTime,
+    ) -> RegistryResult<'a, RegistryDomain> {
+        self.sandbox.transfer_resolve(name, approve, now)
     }
     fn info<'a>(&'a self, name: &'a str) -> RegistryResult<'a, Option<RegistryDomain>> {
         self.sandbox.info(name)
