@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the real clients against a local Tenantry: octoDNS with octodns-opusdns
 # (octodns_check.py), certbot-dns-opusdns's client (certbot_check.py), ns1-python over
-# the HTTPS listener (ns1_check.py), and the DomainGenius guide's curl calls
-# (domaingenius_seed.sh).
+# the HTTPS listener (ns1_check.py), the DomainGenius guide's curl calls
+# (domaingenius_seed.sh), and schemathesis against the vendor's published OpenAPI for the
+# domain, contact and event routes (conformance.sh).
 #
 #   compat/run.sh
 #
@@ -18,6 +19,14 @@ if [[ ! -x $venv/bin/python ]]; then
   python3 -m venv "$venv"
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r compat/requirements.txt
+# schemathesis, for the conformance check, in a virtualenv of its own (its dependencies are
+# not the clients').
+st_venv=${CONFORMANCE_VENV:-$root/target/conformance-venv}
+if [[ ! -x $st_venv/bin/st ]]; then
+  python3 -m venv "$st_venv"
+fi
+"$st_venv/bin/pip" install --quiet --disable-pip-version-check -r compat/conformance-requirements.txt
+export SCHEMATHESIS=$st_venv/bin/st
 
 cargo build --release --locked --quiet -p tenantry
 bin=$root/target/release/tenantry
@@ -52,6 +61,7 @@ status=0
 if ((status == 0)); then "$venv/bin/python" certbot_check.py || status=$?; fi
 if ((status == 0)); then "$venv/bin/python" ns1_check.py || status=$?; fi
 if ((status == 0)); then ./domaingenius_seed.sh || status=$?; fi
+if ((status == 0)); then ./conformance.sh || status=$?; fi
 if ((status != 0)); then
   echo "compat: a check failed; the server's log follows" >&2
   cat "$work/serve.log" >&2

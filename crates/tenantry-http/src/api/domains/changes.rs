@@ -184,7 +184,7 @@ pub(crate) async fn restore(
     Caller(actor): Caller,
     Path(reference): Path<String>,
     JsonBody(body): JsonBody<Option<Value>>,
-) -> Result<Json<DomainWire>, ApiError> {
+) -> Result<Json<Value>, ApiError> {
     let body = body.unwrap_or(Value::Null);
     let mut check = Check::default();
     let expected = money(
@@ -193,13 +193,16 @@ pub(crate) async fn restore(
         body["expected_price"].as_str(),
     );
     check.finish()?;
-    Ok(Json(
-        state
-            .app
-            .domain_restore(&actor, &reference, expected)
-            .await?
-            .into(),
-    ))
+    let restored = state
+        .app
+        .domain_restore(&actor, &reference, expected)
+        .await?;
+    // The reference's `DomainRestoreResponse`.
+    Ok(Json(json!({
+        "domain_id": restored.id,
+        "name": restored.name,
+        "restored_at": time(restored.updated_on),
+    })))
 }
 
 pub(crate) async fn transfer_in(

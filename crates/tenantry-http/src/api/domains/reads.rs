@@ -140,14 +140,17 @@ pub(crate) async fn summary(
         pairs.into_iter().map(|(k, n)| (k, json!(n))).collect()
     };
     Ok(Json(json!({
-        "total_count": s.total_count,
-        "by_status": counts(s.by_status),
-        "by_tld": counts(s.by_tld),
-        "by_organization": {s.organization_id.to_string(): s.total_count},
-        "expiring_soon": {
-            "next_30_days": s.expiring[0],
-            "next_60_days": s.expiring[1],
-            "next_90_days": s.expiring[2],
+        "organization_id": s.organization_id,
+        "domains": {
+            "total_count": s.total_count,
+            "by_status": counts(s.by_status),
+            "by_tld": counts(s.by_tld),
+            "by_organization": {s.organization_id.to_string(): s.total_count},
+            "expiring_soon": {
+                "next_30_days": s.expiring[0],
+                "next_60_days": s.expiring[1],
+                "next_90_days": s.expiring[2],
+            },
         },
     })))
 }

@@ -119,6 +119,12 @@ async fn a_domain_is_changed_renewed_deleted_and_restored() {
             .call(Method::POST, "/v1/domains/life.test/restore")
             .expect(StatusCode::OK)
             .await;
+        assert_eq!(restored["name"], "life.test");
+        assert!(restored["restored_at"].is_string());
+        let restored = api
+            .get("/v1/domains/life.test")
+            .expect(StatusCode::OK)
+            .await;
         assert_eq!(
             (restored["state"].as_str(), restored["deleted_on"].as_str()),
             (Some("active"), None)

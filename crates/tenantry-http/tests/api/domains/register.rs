@@ -89,9 +89,9 @@ async fn a_registration_is_charged_once_and_readable_by_id_or_name() {
         assert_eq!(results[3]["error"]["type"], "tld_not_supported");
         assert_eq!(results[4]["error"]["type"], "invalid_domain");
         let summary = api.get("/v1/domains/summary").expect(StatusCode::OK).await;
-        assert_eq!(summary["total_count"], 1);
-        assert_eq!(summary["by_tld"]["test"], 1);
-        assert_eq!(summary["expiring_soon"]["next_30_days"], 0);
+        assert_eq!(summary["domains"]["total_count"], 1);
+        assert_eq!(summary["domains"]["by_tld"]["test"], 1);
+        assert_eq!(summary["domains"]["expiring_soon"]["next_30_days"], 0);
     }
 }
 
