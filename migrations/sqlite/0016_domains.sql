@@ -80,6 +80,8 @@ CREATE UNIQUE INDEX domains_live_name ON domains (name) WHERE state NOT IN ('gon
 -- One transfer in per name at a time.
 CREATE UNIQUE INDEX domains_transfer_name ON domains (name) WHERE state = 'transferring';
 CREATE INDEX domains_org ON domains (organization_id, created_on, id);
+-- The list's default order (by name), over the domains it shows.
+CREATE INDEX domains_org_name ON domains (organization_id, name, id) WHERE state <> 'gone';
 
 CREATE TABLE domain_contacts (
     domain_id BLOB NOT NULL REFERENCES domains (id),

@@ -477,6 +477,8 @@ pub struct DomainFilter {
     pub tlds: Vec<String>,
     pub sld: Option<String>,
     pub is_premium: Option<bool>,
+    /// Whether `clientTransferProhibited` is set.
+    pub transfer_lock: Option<bool>,
     pub created_after: Option<OffsetDateTime>,
     pub created_before: Option<OffsetDateTime>,
     pub expires_after: Option<OffsetDateTime>,
@@ -496,6 +498,7 @@ impl DomainFilter {
             tlds: Vec::new(),
             sld: None,
             is_premium: None,
+            transfer_lock: None,
             created_after: None,
             created_before: None,
             expires_after: None,
@@ -537,6 +540,10 @@ pub async fn list(
     }
     if let Some(search) = &filter.search {
         query.and_where(Expr::expr(Func::lower(col("name"))).like(contains_pattern(search)));
+    }
+    if let Some(locked) = filter.transfer_lock {
+        let lock = col("client_statuses").like("%\"clientTransferProhibited\"%");
+        query.and_where(if locked { lock } else { lock.not() });
     }
     time_ranges(
         &mut query,

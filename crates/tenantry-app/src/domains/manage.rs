@@ -65,13 +65,22 @@ impl App {
             .and_then(|code| String::from_utf8(code).ok()))
     }
 
+    /// The organization's domains; `expiring_within` (days) keeps those expiring between now
+    /// and then.
     pub async fn domain_list(
         &self,
         actor: &Actor,
         organization: OrganizationId,
-        filter: DomainFilter,
+        mut filter: DomainFilter,
+        expiring_within: Option<i64>,
         page: PageRequest,
     ) -> Result<Page<Domain>> {
+        if let Some(days) = expiring_within {
+            let now = self.clock.now();
+            filter.expires_after = Some(filter.expires_after.map_or(now, |t| t.max(now)));
+            let until = now + time::Duration::days(days);
+            filter.expires_before = Some(filter.expires_before.map_or(until, |t| t.min(until)));
+        }
         let mut tx = self.db.begin_read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, organization, DOMAINS_READ).await?;
         Ok(domains::list(&mut tx, &auth, &filter, page).await?)

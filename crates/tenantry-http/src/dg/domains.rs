@@ -37,7 +37,7 @@ pub(crate) async fn list(
         .await?;
     let page = state
         .app
-        .domain_list(&actor, organization, filter, page)
+        .domain_list(&actor, organization, filter, None, page)
         .await?;
     Ok(Json(paginated(page, DomainWire::from)))
 }

@@ -79,15 +79,19 @@ fn filter(query: &mut QueryParams) -> DomainFilter {
     filter.search = query.get("search").map(str::to_owned);
     filter.sld = query.get("sld").map(str::to_owned);
     filter.tlds = query.all("tld");
-    filter.is_premium = query.parse_with(
-        "is_premium",
-        |s| match s {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
-        "true or false",
-    );
+    let flag = |query: &mut QueryParams, name: &str| {
+        query.parse_with(
+            name,
+            |s| match s {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            "true or false",
+        )
+    };
+    filter.is_premium = flag(query, "is_premium");
+    filter.transfer_lock = flag(query, "transfer_lock");
     filter.created_after = time(query, "created_after");
     filter.created_before = time(query, "created_before");
     filter.expires_after = time(query, "expires_after");
@@ -105,11 +109,15 @@ pub(crate) async fn list(
 ) -> Result<Json<Paginated<DomainWire>>, ApiError> {
     let page = page_request(&mut query, MAX_DOMAIN_PAGE_SIZE);
     let filter = filter(&mut query);
+    // `expires_in_30_days=true` (or 60, 90): those expiring within that many days.
+    let within = [30, 60, 90]
+        .into_iter()
+        .find(|days| query.get(&format!("expires_in_{days}_days")) == Some("true"));
     query.finish()?;
     let organization = context.unwrap_or_else(|| actor.organization_id());
     let page = state
         .app
-        .domain_list(&actor, organization, filter, page)
+        .domain_list(&actor, organization, filter, within, page)
         .await?;
     Ok(Json(paginated(page, DomainWire::from)))
 }

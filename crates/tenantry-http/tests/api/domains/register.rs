@@ -88,10 +88,24 @@ async fn a_registration_is_charged_once_and_readable_by_id_or_name() {
         assert_eq!(results[2]["premium_pricing"]["prices"][0]["price"], "10.00");
         assert_eq!(results[3]["error"]["type"], "tld_not_supported");
         assert_eq!(results[4]["error"]["type"], "invalid_domain");
+        let soon = api
+            .get("/v1/domains?expires_in_30_days=true")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(soon["pagination"]["total_items"], 0);
         let summary = api.get("/v1/domains/summary").expect(StatusCode::OK).await;
         assert_eq!(summary["domains"]["total_count"], 1);
         assert_eq!(summary["domains"]["by_tld"]["test"], 1);
         assert_eq!(summary["domains"]["expiring_soon"]["next_30_days"], 0);
+        // Eleven months on, it expires within thirty days.
+        api.t.clock.advance(time::Duration::days(340));
+        let soon = api
+            .get("/v1/domains?expires_in_30_days=true")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(soon["pagination"]["total_items"], 1);
+        let summary = api.get("/v1/domains/summary").expect(StatusCode::OK).await;
+        assert_eq!(summary["domains"]["expiring_soon"]["next_30_days"], 1);
     }
 }
 

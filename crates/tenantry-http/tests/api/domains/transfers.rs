@@ -73,6 +73,11 @@ async fn a_domain_moves_to_another_tenant_with_its_code() {
         asking(&api, "moving.test", &code, &gainer_key)
             .expect(StatusCode::CONFLICT)
             .await;
+        let locked = api
+            .get("/v1/domains?transfer_lock=true")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(locked["pagination"]["total_items"], 1);
         api.patch("/v1/domains/moving.test", json!({"statuses": []}))
             .expect(StatusCode::OK)
             .await;
