@@ -23,9 +23,10 @@
 # wrk run per scenario. The token grant and the first Bearer call use the bootstrap
 # credential's OAuth client secret; the password grant and the second Bearer call use a person
 # (role viewer) created with a password during setup, the Bearer call with the access token of
-# one password grant. Environment knobs: DURATION (10s), CONNECTIONS (32), THREADS (2),
-# TIMEOUT (10s, wrk's per-request timeout), SUBORGS (1000), USERS_PER_SUBORG (100),
-# SEED_TOP (10000).
+# one password grant. Then charged domain registrations, and the domain list's first and
+# last page of 100 over DOMAINS domains. Environment knobs: DURATION (10s), CONNECTIONS (32),
+# THREADS (2), TIMEOUT (10s, wrk's per-request timeout), SUBORGS (1000), USERS_PER_SUBORG
+# (100), SEED_TOP (10000), DOMAINS (100000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -41,6 +42,7 @@ TIMEOUT=${TIMEOUT:-10s}
 SUBORGS=${SUBORGS:-1000}
 USERS_PER_SUBORG=${USERS_PER_SUBORG:-100}
 SEED_TOP=${SEED_TOP:-10000}
+DOMAINS=${DOMAINS:-100000}
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 command -v taskset >/dev/null || { echo "taskset is not installed (apt-get install util-linux)" >&2; exit 1; }
@@ -211,6 +213,33 @@ for engine in $engines; do
     python3 -c 'import json,sys; print(json.load(sys.stdin)["account_balance"])')
   echo "   $charges zone charges recorded; balance $balance EUR"
 
+  # Domains: registrations charged 0.01 EUR each at the sandbox registry (a hold, the
+  # registry's own write, then the capture: three durable transactions per answer), then the
+  # list of DOMAINS domains by pages of 100, first and last.
+  curl -fs -X PUT "$base/v1/tlds/com" -H "X-Api-Key: $operator_key" -d '{"periods":[1,2,5,10]}' >/dev/null
+  curl -fs -X PUT "$base/v1/pricing/product-type/domain" -H "X-Api-Key: $operator_key" \
+    -d '{"prices":[{"product_action":"create","price":"0.01","currency":"EUR","product_class":"com"}]}' >/dev/null
+  BENCH_CONTACT=$(curl -fs "$base/v1/contacts" -H "X-Api-Key: $BENCH_API_KEY" \
+    -d '{"first_name":"Bench","last_name":"Holder","email":"holder@bench.example","phone":"+44.2079460000","street":"1 Bench Row","city":"London","postal_code":"SW1A 1AA","country":"GB","disclose":false}' |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["contact_id"])')
+  export BENCH_CONTACT
+  run_wrk domain_register_charged / create_domains.lua BENCH_PREFIX=measure BENCH_TOTAL=0
+  held=$(curl -fs "$base/v1/domains?page_size=1" -H "X-Api-Key: $BENCH_API_KEY" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["pagination"]["total_items"])')
+  if ((held < DOMAINS)); then
+    # Not a measurement: wrk only makes the rest of the domains, fast.
+    BENCH_NAME=seed BENCH_PREFIX=seed BENCH_TOTAL=$((DOMAINS - held)) BENCH_THREADS=$THREADS \
+      taskset -c 1 wrk -t"$THREADS" -c"$CONNECTIONS" -d3600s --timeout "$TIMEOUT" \
+      -s "$BENCH_LUA/create_domains.lua" "$base/" >/dev/null
+  fi
+  [[ $engine == postgres ]] && psql -q "$url" -c "VACUUM ANALYZE"
+  listed=$(curl -fs "$base/v1/domains?page_size=1" -H "X-Api-Key: $BENCH_API_KEY" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["pagination"]["total_items"])')
+  last_page=$((listed / 100))
+  echo "   $listed domains listed; pages of 100, the last full one is page $last_page"
+  run_wrk domains_page_1 "/v1/domains?page=1&page_size=100" get.lua
+  run_wrk domains_page_last "/v1/domains?page=$last_page&page_size=100" get.lua
+
   row scenario req/s p50_ms p99_ms ×healthz ×axum
   row bare_axum "${rps[bare_axum]}" "${p50[bare_axum]}" "${p99[bare_axum]}" \
     "$(ratio "${rps[bare_axum]}" "${rps[healthz]}")" 1.00
@@ -221,6 +250,7 @@ for engine in $engines; do
   echo "deep page / page 1 latency (p50): $(ratio "${p50[users_page_$deep]}" "${p50[users_page_1]}")"
   echo "PATCH of one rrset, 10,000 / 100 rrsets (p50): $(ratio "${p50[zone_patch_10000]}" "${p50[zone_patch_100]}")"
   echo "charged / free zone creations per second: $(ratio "${rps[zone_create_charged]}" "${rps[zone_create_free]}")"
+  echo "domains, page $last_page / page 1 latency (p50): $(ratio "${p50[domains_page_last]}" "${p50[domains_page_1]}")"
 
   stop_last
   if [[ $engine == postgres ]]; then

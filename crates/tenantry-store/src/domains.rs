@@ -325,8 +325,9 @@ pub async fn claim_operation(
         .map(|r| r.rows_affected() == 1))?)
 }
 
-/// A domain that is not gone, by id or by name, whichever organization holds it: the look-up
-/// that finds the organization a request is then authorized on.
+/// A domain that is not gone, by id, or by name (then the name's holder, not a transfer in
+/// pending), whichever organization holds it: the look-up that finds the organization a
+/// request is then authorized on.
 pub async fn find_live(tx: &mut Tx, reference: &str) -> Result<Option<Domain>> {
     let row = match reference.parse::<DomainId>() {
         Ok(id) => {
@@ -336,7 +337,7 @@ pub async fn find_live(tx: &mut Tx, reference: &str) -> Result<Option<Domain>> {
             .await)?
         }
         Err(_) => {
-            on_tx!(tx, conn => sqlx::query_as::<_, Row>(&select("name = $1 AND state <> 'gone'"))
+            on_tx!(tx, conn => sqlx::query_as::<_, Row>(&select("name = $1 AND state NOT IN ('gone', 'transferring')"))
             .bind(reference.trim_end_matches('.').to_ascii_lowercase())
             .fetch_optional(conn)
             .await)?

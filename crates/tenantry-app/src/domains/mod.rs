@@ -102,6 +102,49 @@ pub(crate) fn check_period(rules: &TldRules, years: i64) -> Result<()> {
     ))
 }
 
+/// What a domain waiting on the registry starts as (a registration, or a transfer in).
+pub(crate) struct Pending<'a> {
+    pub organization: OrganizationId,
+    pub found: Catalogued,
+    pub state: DomainState,
+    pub renewal_mode: String,
+    pub nameservers: &'a [Nameserver],
+    pub is_premium: bool,
+    pub period_years: i64,
+    pub operation: String,
+    pub contacts: Vec<(String, ContactId)>,
+}
+
+/// The record of a domain waiting on the registry for `pending.operation`.
+pub(crate) fn pending_domain(pending: Pending<'_>, now: time::OffsetDateTime) -> Result<Domain> {
+    Ok(Domain {
+        id: tenantry_core::DomainId::generate(),
+        organization_id: pending.organization,
+        name: pending.found.name,
+        sld: pending.found.sld,
+        tld: pending.found.rules.tld,
+        roid: None,
+        state: pending.state,
+        renewal_mode: pending.renewal_mode,
+        client_statuses: Vec::new(),
+        registry_statuses: Vec::new(),
+        nameservers: serde_json::to_value(pending.nameservers)
+            .map_err(|e| AppError::Internal(e.to_string()))?,
+        is_premium: pending.is_premium,
+        period_years: pending.period_years,
+        create_zone: false,
+        pending_operation: Some(pending.operation),
+        auth_code_sealed: None,
+        registered_on: None,
+        expires_on: None,
+        deleted_on: None,
+        purge_on: None,
+        created_on: now,
+        updated_on: now,
+        contacts: pending.contacts,
+    })
+}
+
 pub(crate) fn domain_target(domain: &Domain) -> Target {
     Target {
         kind: "domain",

@@ -7,12 +7,12 @@
 
 use tenantry_core::billing::{Action, Minor};
 use tenantry_core::perms::{DNS_MANAGE, DOMAINS_MANAGE};
-use tenantry_core::{ContactId, DomainId, OrganizationId};
+use tenantry_core::{ContactId, OrganizationId};
 use tenantry_store::dns;
 use tenantry_store::domains::{self, Domain, DomainState};
 use uuid::Uuid;
 
-use super::{Nameserver, catalogued, check_contacts, check_period};
+use super::{Nameserver, Pending, catalogued, check_contacts, check_period, pending_domain};
 use crate::actor::Actor;
 use crate::app::App;
 use crate::billing::{domain_quote, reserve};
@@ -148,32 +148,22 @@ impl App {
         check_expected(create.expected_price, price, premium)?;
         let operation = format!("create:{}", Uuid::now_v7());
         let auth_code = new_auth_code();
-        let domain = Domain {
-            id: DomainId::generate(),
-            organization_id: org.id,
-            name: name.clone(),
-            sld: found.sld,
-            tld: found.rules.tld.clone(),
-            roid: None,
-            state: DomainState::Registering,
-            renewal_mode: create.renewal_mode,
-            client_statuses: Vec::new(),
-            registry_statuses: Vec::new(),
-            nameservers: serde_json::to_value(&create.nameservers)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            is_premium: premium,
-            period_years: create.period_years,
-            create_zone: create.create_zone,
-            pending_operation: Some(operation.clone()),
-            auth_code_sealed: Some(self.secret_box.seal(auth_code.as_bytes())),
-            registered_on: None,
-            expires_on: None,
-            deleted_on: None,
-            purge_on: None,
-            created_on: now,
-            updated_on: now,
-            contacts: create.contacts,
-        };
+        let mut domain = pending_domain(
+            Pending {
+                organization: org.id,
+                found,
+                state: DomainState::Registering,
+                renewal_mode: create.renewal_mode,
+                nameservers: &create.nameservers,
+                is_premium: premium,
+                period_years: create.period_years,
+                operation: operation.clone(),
+                contacts: create.contacts,
+            },
+            now,
+        )?;
+        domain.create_zone = create.create_zone;
+        domain.auth_code_sealed = Some(self.secret_box.seal(auth_code.as_bytes()));
         domains::insert(&mut tx, &auth, &domain).await?;
         if let Some(quote) = &quote {
             reserve(&mut tx, &auth, org.id, quote, &domain.id.to_string(), now).await?;

@@ -16,7 +16,10 @@ use uuid::Uuid;
 
 use super::register::{check_expected, no_answer};
 use super::settle::platform_scope;
-use super::{Nameserver, catalogued, check_contacts, check_period, domain_in_reach, domain_target};
+use super::{
+    Nameserver, Pending, catalogued, check_contacts, check_period, domain_in_reach, domain_target,
+    pending_domain,
+};
 use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::record;
@@ -119,32 +122,22 @@ impl App {
         let price = quote.as_ref().map_or(Minor::ZERO, |q| q.net());
         check_expected(ask.expected_price, price, losing.is_premium)?;
         let operation = format!("transfer:{}", Uuid::now_v7());
-        let gaining = Domain {
-            id: DomainId::generate(),
-            organization_id: org.id,
-            name: found.name.clone(),
-            sld: found.sld,
-            tld: found.rules.tld.clone(),
-            roid: losing.roid.clone(),
-            state: DomainState::Transferring,
-            renewal_mode: ask.renewal_mode,
-            client_statuses: Vec::new(),
-            registry_statuses: Vec::new(),
-            nameservers: serde_json::to_value(&ask.nameservers)
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-            is_premium: losing.is_premium,
-            period_years: years,
-            create_zone: false,
-            pending_operation: Some(operation.clone()),
-            auth_code_sealed: None,
-            registered_on: None,
-            expires_on: None,
-            deleted_on: None,
-            purge_on: None,
-            created_on: now,
-            updated_on: now,
-            contacts: ask.contacts,
-        };
+        let at_once = found.rules.transfer_delay_seconds == 0;
+        let mut gaining = pending_domain(
+            Pending {
+                organization: org.id,
+                found,
+                state: DomainState::Transferring,
+                renewal_mode: ask.renewal_mode,
+                nameservers: &ask.nameservers,
+                is_premium: losing.is_premium,
+                period_years: years,
+                operation: operation.clone(),
+                contacts: ask.contacts,
+            },
+            now,
+        )?;
+        gaining.roid = losing.roid.clone();
         domains::insert(&mut tx, &auth, &gaining).await?;
         if let Some(quote) = &quote {
             reserve(&mut tx, &auth, org.id, quote, &gaining.id.to_string(), now).await?;
@@ -166,12 +159,10 @@ impl App {
 
         match self
             .registry
-            .transfer_request(&operation, &found.name, &ask.auth_code, years, now)
+            .transfer_request(&operation, &gaining.name, &ask.auth_code, years, now)
             .await
         {
-            Ok(_) if found.rules.transfer_delay_seconds == 0 => {
-                self.transfer_finish(&gaining, true, now).await
-            }
+            Ok(_) if at_once => self.transfer_finish(&gaining, true, now).await,
             Ok(_) => Ok(gaining),
             Err(RegistryError::Refused(why)) => {
                 self.domain_abandon(&auth, actor, &gaining, &why, now)
