@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
-use crate::proof::{proven, proven_any};
+use crate::proof::{proven, proven_any, proven_for};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnershipTransfer {
@@ -55,8 +55,9 @@ pub async fn replace_open(
     transfer: &OwnershipTransfer,
     token_digest: &[u8],
 ) -> Result<()> {
-    let organization = proven(proof, ORG_MANAGE)?;
-    debug_assert_eq!(organization, transfer.organization_id);
+    // The offer is of the proof's organization, in every build.
+    proven_for(proof, transfer.organization_id, ORG_MANAGE)?;
+    let organization = transfer.organization_id;
     cancel_open(tx, proof, transfer.created_on).await?;
     on_tx!(tx, conn => sqlx::query(INSERT)
         .bind(transfer.id)
