@@ -101,6 +101,25 @@ impl Actor {
         }
     }
 
+    /// How a person is named to themselves (their names, else their username); empty for a
+    /// caller that is not a person.
+    pub fn display_name(&self) -> String {
+        let Some(profile) = &self.creator else {
+            return String::new();
+        };
+        let user = &profile.user;
+        let names: Vec<&str> = [user.first_name.as_deref(), user.last_name.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            user.username.clone()
+        } else {
+            names.join(" ")
+        }
+    }
+
     /// Whether the caller is a person signed in with a password, not a personal key.
     pub fn is_sign_in(&self) -> bool {
         matches!(

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use time::{Duration, OffsetDateTime};
 
+use tenantry_core::ids::OperatorKind;
 use tenantry_core::values::IpNetwork;
 use tenantry_core::{ApiKeyId, OperatorId, OrganizationId, Principal};
 use tenantry_store::{Db, credentials, ip_restrictions, users};
@@ -19,7 +20,7 @@ use crate::error::{AppError, Code, Result};
 use crate::ip_restrictions::admits;
 use crate::ns1::holder_access;
 use crate::people_auth::{PersonCache, is_person_token};
-use crate::secrets::{SecretBox, digest_matches, parse_api_key};
+use crate::secrets::{SecretBox, digest_matches, parse_api_key, parse_key};
 use crate::sign_in_limits::SignInFailures;
 use crate::token_writer::TokenWriter;
 use crate::tokens::{DigestCache, credential_active, is_access_token};
@@ -286,6 +287,16 @@ impl App {
         if is_access_token(secret) {
             let id = self.token_credential(secret).await?;
             return self.actor_for_credential(id, None, meta).await;
+        }
+        if parse_key::<OperatorKind>(secret, "opo").is_some() {
+            // Told by its form alone, valid or not: nothing about the key is disclosed.
+            return Err(AppError::Unauthenticated(
+                Code::Authentication,
+                "This is a platform operator's key, for the operator's routes: on an \
+                 organization's routes, act on its behalf with KEY!org_id (the organization's \
+                 number, e.g. 2000)"
+                    .into(),
+            ));
         }
         let id = parse_api_key(secret).ok_or_else(refused)?;
         self.actor_for_credential(id, Some(secret), meta).await

@@ -178,7 +178,7 @@ async fn tenant_create(
             attributes: Default::default(),
             role: None,
         },
-        org.id,
+        &org,
         BuiltinRole::Owner.label(),
         now,
     )?;

@@ -69,6 +69,13 @@ impl<K: Hash + Eq, V: Clone> FreshCache<K, V> {
         );
     }
 
+    /// Forgets one value: called after a committed change that affects only it. (A reader
+    /// that loaded it before the change may still keep its copy, for at most `TTL`.)
+    pub(crate) fn forget(&self, key: &K) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.remove(key);
+    }
+
     /// Forgets everything: called after a committed change that can affect the values.
     pub(crate) fn invalidate(&self) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());

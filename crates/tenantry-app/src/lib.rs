@@ -40,6 +40,7 @@ pub mod memberships;
 pub mod ns1;
 pub mod organization_deletion;
 pub mod organizations;
+pub mod overview;
 pub mod ownership_transfers;
 pub mod person_organizations;
 pub mod personal_keys;
@@ -50,6 +51,7 @@ pub mod sign_up;
 mod tokens;
 pub mod user_totp;
 pub mod users;
+pub mod web_sessions;
 
 pub use actor::{Actor, ActorKind, RequestMeta};
 pub use app::App;

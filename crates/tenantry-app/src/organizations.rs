@@ -289,7 +289,7 @@ impl App {
                 }
                 (_, role) => role.unwrap_or(BuiltinRole::Admin),
             };
-            let user = build_user(user, org.id, role.label(), now)?;
+            let user = build_user(user, &org, role.label(), now)?;
             users::insert(&mut tx, &people_auth, &user).await?;
             record(
                 &mut tx,

@@ -112,6 +112,15 @@ impl App {
 
     /// The actor of a person's access token (`opu_…`) or personal API key (`tpk_…`).
     pub(crate) async fn actor_for_person(&self, token: &str, meta: RequestMeta) -> Result<Actor> {
+        Ok(self.person_and_expiry(token, meta).await?.0)
+    }
+
+    /// The person a token of theirs signs in, and when the token expires.
+    pub(crate) async fn person_and_expiry(
+        &self,
+        token: &str,
+        meta: RequestMeta,
+    ) -> Result<(Actor, time::OffsetDateTime)> {
         let digest = sha256(token);
         let authentication = match self.person_cache.get(&digest) {
             Some(hit) => hit,
@@ -133,7 +142,8 @@ impl App {
                 return Err(AppError::IpNotAllowed(address.to_canonical()));
             }
         }
-        Ok(Actor {
+        let expires_at = authentication.token.expires_at;
+        let actor = Actor {
             role: authentication.principal.home.role.clone(),
             principal: authentication.principal,
             kind: ActorKind::User {
@@ -146,6 +156,7 @@ impl App {
             creator: Some(authentication.profile),
             zone_lists: authentication.zone_lists,
             meta,
-        })
+        };
+        Ok((actor, expires_at))
     }
 }

@@ -166,13 +166,54 @@ impl App {
         client_ip: Option<IpAddr>,
         request_id: Option<String>,
     ) -> Result<UserTokens> {
+        let (person, mut tx) = self
+            .password_checked(&grant.login, &grant.password, client_ip, request_id.clone())
+            .await?;
+        if person.totp_enabled {
+            let Some(code) = grant.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
+                return Err(AppError::Unauthenticated(
+                    Code::TotpRequired,
+                    "This account uses two-factor authentication: send the current TOTP code \
+                     (or a recovery code) as `totp`"
+                        .into(),
+                ));
+            };
+            self.second_factor_checked(
+                &mut tx,
+                &person,
+                &grant.login,
+                code,
+                client_ip,
+                request_id.clone(),
+            )
+            .await?;
+        }
+        let now = self.clock.now();
+        let session = self
+            .open_session(&mut tx, &person, client_ip, request_id, now)
+            .await?;
+        let tokens = issue_tokens(&mut tx, session, now).await?;
+        tx.commit().await?;
+        Ok(tokens)
+    }
+
+    /// The person `login` names, once `password` is theirs and the sign-in limits and their
+    /// organization's IP restrictions let them in; with the transaction the sign-in goes on
+    /// in.
+    pub(crate) async fn password_checked(
+        &self,
+        login: &str,
+        password: &str,
+        client_ip: Option<IpAddr>,
+        request_id: Option<String>,
+    ) -> Result<(SignInRecord, Tx)> {
         let address = client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
         // No username or email is this long; such a login is refused unread, and its key
         // never enters the limits.
-        if grant.login.len() > MAX_LOGIN_LEN {
+        if login.len() > MAX_LOGIN_LEN {
             return Err(wrong_login());
         }
-        if let Some(wait) = self.sign_in_failures.wait(&grant.login, address) {
+        if let Some(wait) = self.sign_in_failures.wait(login, address) {
             return Err(AppError::RateLimited(
                 wait.as_secs().max(1),
                 Limit::FailedSignIns,
@@ -180,7 +221,7 @@ impl App {
         }
         let person = {
             let mut read = self.db.single_read().await?;
-            sign_in::by_login(&mut read, grant.login.trim()).await?
+            sign_in::by_login(&mut read, login.trim()).await?
         };
         // A known person is limited as one account whichever login (username or email) the
         // attempts use.
@@ -193,56 +234,78 @@ impl App {
             ));
         }
         let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
-        let password_ok = password_matches(&grant.password, stored).await?;
-        let now = self.clock.now();
+        let password_ok = password_matches(password, stored).await?;
         let person = match person {
             Some(person) if password_ok => person,
             Some(person) => {
                 self.record_refused_sign_in(&person, "password", client_ip, request_id);
                 self.failed_sign_in(&person.id.to_string(), address, wrong_login());
-                return Err(self.failed_sign_in(&grant.login, address, wrong_login()));
+                return Err(self.failed_sign_in(login, address, wrong_login()));
             }
-            None => return Err(self.failed_sign_in(&grant.login, address, wrong_login())),
+            None => return Err(self.failed_sign_in(login, address, wrong_login())),
         };
+        let tx = self.network_checked(&person, client_ip).await?;
+        Ok((person, tx))
+    }
+
+    /// A transaction for `person`'s sign-in, once their organization's IP restrictions let
+    /// `client_ip` in: they bind its people's sign-ins like its token grants, checked once
+    /// the password proved who is asking, so they reveal nothing to others.
+    pub(crate) async fn network_checked(
+        &self,
+        person: &SignInRecord,
+        client_ip: Option<IpAddr>,
+    ) -> Result<Tx> {
         let mut tx = self.db.begin().await?;
-        // The organization's IP restrictions bind its people's sign-ins like its token grants;
-        // checked once the password proved who is asking, so they reveal nothing to others.
         let rules: Vec<_> =
             ip_restrictions::rules_for_authentication(&mut tx, person.organization_id)
                 .await?
                 .into_iter()
                 .map(|rule| (rule.id, rule.ip_network))
                 .collect();
-        self.check_network(&rules, client_ip, now)?;
-        if person.totp_enabled {
-            let Some(code) = grant.totp.as_deref().filter(|c| !c.trim().is_empty()) else {
-                return Err(AppError::Unauthenticated(
-                    Code::TotpRequired,
-                    "This account uses two-factor authentication: send the current TOTP code \
-                     (or a recovery code) as `totp`"
-                        .into(),
-                ));
-            };
-            if !self
-                .second_factor_matches(&mut tx, &person, code, now)
-                .await?
-            {
-                drop(tx);
-                self.record_refused_sign_in(&person, "totp", client_ip, request_id);
-                let refused = AppError::Unauthenticated(
-                    Code::TotpInvalid,
-                    "The TOTP code is wrong, expired or used already".into(),
-                );
-                let refused = self.failed_sign_in(&person.id.to_string(), address, refused);
-                return Err(self.failed_sign_in(&grant.login, address, refused));
-            }
+        self.check_network(&rules, client_ip, self.clock.now())?;
+        Ok(tx)
+    }
+
+    /// Refuses a wrong second factor of `person` (who signs in as `login`), counted and
+    /// audited like a wrong password.
+    pub(crate) async fn second_factor_checked(
+        &self,
+        tx: &mut Tx,
+        person: &SignInRecord,
+        login: &str,
+        code: &str,
+        client_ip: Option<IpAddr>,
+        request_id: Option<String>,
+    ) -> Result<()> {
+        let address = client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        let now = self.clock.now();
+        if self.second_factor_matches(tx, person, code, now).await? {
+            return Ok(());
         }
+        self.record_refused_sign_in(person, "totp", client_ip, request_id);
+        let refused = AppError::Unauthenticated(
+            Code::TotpInvalid,
+            "The TOTP code is wrong, expired or used already".into(),
+        );
+        let refused = self.failed_sign_in(&person.id.to_string(), address, refused);
+        Err(self.failed_sign_in(login, address, refused))
+    }
+
+    /// Opens a session for `person`, who proved who they are, and audits the sign-in.
+    pub(crate) async fn open_session(
+        &self,
+        tx: &mut Tx,
+        person: &SignInRecord,
+        client_ip: Option<IpAddr>,
+        request_id: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<SessionId> {
         let session = SessionId::generate();
-        sessions::insert_session(&mut tx, session, person.id, client_ip, now).await?;
-        let tokens = issue_tokens(&mut tx, session, now).await?;
-        sign_in::touch_sign_in(&mut tx, person.id, now).await?;
+        sessions::insert_session(tx, session, person.id, client_ip, now).await?;
+        sign_in::touch_sign_in(tx, person.id, now).await?;
         record_sign_in_event(
-            &mut tx,
+            tx,
             person.organization_id,
             person.id,
             "user.signed_in",
@@ -252,8 +315,7 @@ impl App {
             now,
         )
         .await?;
-        tx.commit().await?;
-        Ok(tokens)
+        Ok(session)
     }
 
     /// Checks a signed-in person's current password (to change it, or their second factor)

@@ -111,7 +111,7 @@ pub(crate) async fn new_person(
             attributes: Default::default(),
             role: None,
         },
-        home.id,
+        &home,
         BuiltinRole::Owner.label(),
         now,
     )?;

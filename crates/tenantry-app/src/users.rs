@@ -96,9 +96,23 @@ pub(crate) fn split_name(name: &str) -> (Option<String>, Option<String>) {
     }
 }
 
+/// The locale of a person whose organization has no `default_locale` either.
+pub const DEFAULT_LOCALE: &str = "en_US";
+
+/// The locale of a person of `organization` who has not chosen one: the organization's
+/// default locale, or `DEFAULT_LOCALE`. The vendor's user objects always carry one.
+fn locale_of(organization: &Organization) -> String {
+    organization
+        .profile
+        .default_locale
+        .clone()
+        .unwrap_or_else(|| DEFAULT_LOCALE.to_owned())
+}
+
+/// A new user of `organization`; one made without a locale takes `locale_of` it.
 pub(crate) fn build_user(
     command: UserCreate,
-    organization_id: OrganizationId,
+    organization: &Organization,
     role: &str,
     now: OffsetDateTime,
 ) -> Result<User> {
@@ -114,12 +128,16 @@ pub(crate) fn build_user(
     };
     Ok(User {
         id: UserId::generate(),
-        organization_id,
+        organization_id: organization.id,
         username: command.username.into_inner(),
         email: command.email.map(Email::into_inner),
         first_name: command.first_name,
         last_name: command.last_name,
-        locale: command.locale.map(Locale::into_inner),
+        locale: Some(
+            command
+                .locale
+                .map_or_else(|| locale_of(organization), Locale::into_inner),
+        ),
         phone: command.phone.map(Phone::into_inner),
         role: role.into(),
         password_hash,
@@ -219,7 +237,7 @@ impl App {
             &role.permissions(),
         )?;
         let now = self.clock.now();
-        let user = build_user(command, org.id, role.label(), now)?;
+        let user = build_user(command, &org, role.label(), now)?;
         users::insert(&mut tx, &auth, &user).await?;
         record(
             &mut tx,
@@ -275,7 +293,7 @@ impl App {
 
     pub async fn user_update(&self, actor: &Actor, id: UserId, patch: UserPatch) -> Result<User> {
         let mut tx = self.db.begin().await?;
-        let (user, _, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
+        let (user, org, auth) = self.user_in_reach(&mut tx, actor, id, USERS_MANAGE).await?;
         let now = self.clock.now();
         let mut after = user.clone();
         if let Some(username) = patch.username {
@@ -291,7 +309,7 @@ impl App {
             after.last_name = last_name;
         }
         if let Some(locale) = patch.locale {
-            after.locale = locale.map(Locale::into_inner);
+            after.locale = Some(locale.map_or_else(|| locale_of(&org), Locale::into_inner));
         }
         if let Some(phone) = patch.phone {
             after.phone = phone.map(Phone::into_inner);

@@ -259,11 +259,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             } else {
                 "value_error"
             };
-            let msg = message
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_owned();
+            let msg = crate::serde_messages::plain(&message);
             ApiError(AppError::Invalid(vec![FieldError {
                 loc,
                 msg,

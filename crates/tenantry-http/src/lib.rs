@@ -18,6 +18,8 @@ mod pagination;
 mod problem;
 mod query;
 mod rate_limit;
+mod serde_messages;
+mod web;
 mod wire;
 
 use std::sync::Arc;
@@ -45,6 +47,12 @@ pub fn openapi_document() -> serde_json::Value {
     serde_json::to_value(openapi::describe(&endpoints())).expect("the document serializes")
 }
 
+/// Marks every request of `router` as one that came over TLS: the dashboard's cookies are
+/// then `Secure`. For the HTTPS listener's copy of the router.
+pub fn over_tls(router: Router) -> Router {
+    router.layer(axum::Extension(web::OverTls))
+}
+
 /// The whole HTTP surface with its middleware and the default rate limits.
 pub fn router(app: Arc<App>) -> Router {
     router_with(app, RateLimitSettings::default())
@@ -62,6 +70,7 @@ pub fn router_with(app: Arc<App>, rate_limits: RateLimitSettings) -> Router {
         routes = routes.route(endpoint.path, handler);
     }
     let routes = routes
+        .merge(web::routes())
         .fallback(problem::not_found_fallback)
         .method_not_allowed_fallback(problem::method_not_allowed_fallback)
         .with_state(state)

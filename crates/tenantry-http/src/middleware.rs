@@ -1,4 +1,5 @@
-//! The middleware stack: request id → trace span → panic guard → body limit → timeout.
+//! The middleware stack: request id → trace span and access log → panic guard → body limit →
+//! timeout.
 
 use std::time::Duration;
 
@@ -7,13 +8,15 @@ use axum::extract::Request;
 use axum::http::{HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::problem::{Problem, REQUEST_ID};
 
@@ -34,7 +37,11 @@ pub(crate) fn apply(router: Router) -> Router {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-        }))
+        })
+        // The access log: one line per request at `info`, with its status and latency, in
+        // the request's span (method, path, request id). `TENANTRY_LOG=info,tower_http=warn`
+        // turns it off.
+        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
 }

@@ -41,6 +41,19 @@ impl Problem {
         Self { status, body }
     }
 
+    pub(crate) fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// What a person reads: the detail, or the title when there is none.
+    pub(crate) fn words(&self) -> &str {
+        self.body
+            .get("detail")
+            .or_else(|| self.body.get("title"))
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
     fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
         self.body.insert(key.into(), value.into());
         self

@@ -173,6 +173,7 @@ pub async fn list(
         &query,
         &[("created_on", order), ("id", order)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, AuditRow)?;
     Ok(Page {

@@ -232,6 +232,7 @@ pub async fn list(
         &query,
         &[(sort_column, filter.order), ("id", filter.order)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, Row)?;
     Ok(Page {

@@ -311,6 +311,7 @@ pub async fn list(
         &query,
         &[("created_on", SortOrder::Desc), ("id", SortOrder::Desc)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, CredentialRow)?;
     Ok(Page {

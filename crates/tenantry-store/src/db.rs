@@ -260,6 +260,22 @@ impl Db {
         Ok(Tx { inner })
     }
 
+    /// Writes a consistent copy of the embedded database, as of one moment, to `path`, a new
+    /// file, while it keeps serving (SQLite's `VACUUM INTO`, on a reader: writers go on).
+    /// Answers `false` on PostgreSQL, whose own `pg_dump` does this.
+    pub async fn copy_into(&self, path: &str) -> Result<bool> {
+        match &self.0 {
+            Backend::Sqlite { read, .. } => {
+                sqlx::query("VACUUM INTO $1")
+                    .bind(path)
+                    .execute(read)
+                    .await?;
+                Ok(true)
+            }
+            Backend::Postgres(_) => Ok(false),
+        }
+    }
+
     /// Answers once the database does (for `/readyz`).
     pub async fn ping(&self) -> Result<()> {
         let mut tx = self.begin_read().await?;

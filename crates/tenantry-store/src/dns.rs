@@ -449,6 +449,7 @@ pub async fn list_zones(
         &query,
         &[(sort_column, filter.order), ("id", filter.order)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, ZoneRow)?;
     Ok(Page {

@@ -573,6 +573,7 @@ pub async fn list(
         &query,
         &[(sort_column, filter.order), ("id", filter.order)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, Row)?;
     let mut items: Vec<Domain> = rows.into_iter().map(Domain::from).collect();

@@ -186,6 +186,7 @@ pub async fn list(
         &query,
         &[("created_on", filter.order), ("id", filter.order)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, Row)?;
     Ok(Page {

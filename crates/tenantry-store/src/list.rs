@@ -16,6 +16,13 @@ impl SortOrder {
             SortOrder::Desc => Order::Desc,
         }
     }
+
+    fn reversed(self) -> Self {
+        match self {
+            SortOrder::Asc => SortOrder::Desc,
+            SortOrder::Desc => SortOrder::Asc,
+        }
+    }
 }
 
 /// A validated page request: `page` from 1, `page_size` from 1.
@@ -26,11 +33,44 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    pub(crate) fn apply(&self, query: &mut SelectStatement) {
-        query
-            .limit(self.page_size)
-            .offset((self.page - 1) * self.page_size);
+    /// The rows of a list of `total` that this page reads, counted from the nearer end of the
+    /// sorted list. An OFFSET costs one index step per row it skips, so reading the last
+    /// pages backwards makes them cost what the first ones do; the middle page is the
+    /// dearest, at half the list.
+    fn window(&self, total: u64) -> Window {
+        let start = (self.page - 1).saturating_mul(self.page_size);
+        if start >= total {
+            return Window {
+                backwards: false,
+                offset: 0,
+                limit: 0,
+            };
+        }
+        let end = start.saturating_add(self.page_size).min(total);
+        let after = total - end;
+        if after < start {
+            Window {
+                backwards: true,
+                offset: after,
+                limit: end - start,
+            }
+        } else {
+            Window {
+                backwards: false,
+                offset: start,
+                limit: self.page_size,
+            }
+        }
     }
+}
+
+/// Which rows of a sorted list one page reads: `limit` rows after skipping `offset`, walking
+/// the order forwards or backwards.
+#[derive(Debug, PartialEq, Eq)]
+struct Window {
+    backwards: bool,
+    offset: u64,
+    limit: u64,
 }
 
 /// One page of results and the total number of items that matched.
@@ -163,17 +203,59 @@ pub(crate) fn page_of(
     filtered: &SelectStatement,
     sort: &[(&str, SortOrder)],
     page: PageRequest,
+    total: i64,
 ) -> SelectStatement {
+    let window = page.window(u64::try_from(total).unwrap_or(0));
     let mut ids = filtered.clone();
     ids.clear_selects().column(Alias::new("id"));
     let mut rows = Query::select();
     rows.columns(columns.iter().map(|c| Alias::new(*c)))
         .from(Alias::new(table));
     for (column, order) in sort {
-        ids.order_by(Alias::new(*column), order.order());
+        let walked = if window.backwards {
+            order.reversed()
+        } else {
+            *order
+        };
+        ids.order_by(Alias::new(*column), walked.order());
         rows.order_by(Alias::new(*column), order.order());
     }
-    page.apply(&mut ids);
+    ids.limit(window.limit).offset(window.offset);
     rows.and_where(Expr::col(Alias::new("id")).in_subquery(ids));
     rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PageRequest, Window};
+
+    fn window(page: u64, page_size: u64, total: u64) -> Window {
+        PageRequest { page, page_size }.window(total)
+    }
+
+    #[test]
+    fn a_page_is_read_from_the_nearer_end() {
+        let forwards = |offset, limit| Window {
+            backwards: false,
+            offset,
+            limit,
+        };
+        let backwards = |offset, limit| Window {
+            backwards: true,
+            offset,
+            limit,
+        };
+        // 10 rows, 3 per page: rows 0–2, 3–5, 6–8 and 9.
+        assert_eq!(window(1, 3, 10), forwards(0, 3));
+        assert_eq!(window(2, 3, 10), forwards(3, 3));
+        assert_eq!(window(3, 3, 10), backwards(1, 3));
+        assert_eq!(window(4, 3, 10), backwards(0, 1));
+        assert_eq!(window(5, 3, 10), forwards(0, 0));
+        assert_eq!(window(1, 3, 0), forwards(0, 0));
+        // The last of 1,000 pages skips nothing; the middle one is the dearest.
+        assert_eq!(window(1000, 100, 100_000), backwards(0, 100));
+        assert_eq!(window(500, 100, 100_000), forwards(49_900, 100));
+        assert_eq!(window(501, 100, 100_000), backwards(49_900, 100));
+        assert_eq!(window(u64::MAX, u64::MAX, 5), forwards(0, 0));
+    }
 }

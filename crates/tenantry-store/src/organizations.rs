@@ -427,6 +427,7 @@ pub async fn list_children(
         &query,
         &[(sort_column, filter.order), ("id", filter.order)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, OrganizationRow)?;
     Ok(Page {

@@ -22,6 +22,8 @@ pub enum TokenKind {
     Refresh,
     /// A personal API key's one token (`personal_keys`).
     PersonalKey,
+    /// A dashboard sign-in's one token, sent as its cookie; its expiry slides with use.
+    Web,
 }
 
 impl TokenKind {
@@ -30,6 +32,7 @@ impl TokenKind {
             TokenKind::Access => "access",
             TokenKind::Refresh => "refresh",
             TokenKind::PersonalKey => "personal_key",
+            TokenKind::Web => "web",
         }
     }
 }
@@ -78,7 +81,7 @@ const INSERT_SESSION: &str =
 const SELECT_ACCESS: &str = "SELECT s.id, s.user_id, u.organization_id, t.expires_at \
     FROM session_tokens t JOIN user_sessions s ON s.id = t.session_id \
     JOIN users u ON u.id = s.user_id JOIN organizations o ON o.id = u.organization_id \
-    WHERE t.token_digest = $1 AND t.kind IN ('access', 'personal_key') AND s.revoked_on IS NULL \
+    WHERE t.token_digest = $1 AND t.kind IN ('access', 'personal_key', 'web') AND s.revoked_on IS NULL \
     AND u.deleted_on IS NULL AND u.deactivated_on IS NULL AND o.deleted_on IS NULL";
 
 const SELECT_REFRESH: &str = "SELECT s.id, s.user_id, t.expires_at, t.used_on, \
@@ -99,13 +102,19 @@ const REVOKE: &str = "UPDATE user_sessions SET revoked_on = $2 WHERE id = $1 AND
 const REVOKE_ALL_OF_USER: &str = "UPDATE user_sessions SET revoked_on = $2 \
     WHERE user_id = $1 AND revoked_on IS NULL AND id <> $3 AND key_name IS NULL";
 
+// A sign-in is live while its unused refresh token, or its dashboard token, is.
 const SELECT_LIVE_OF_USER: &str = "SELECT s.id, s.client_ip, s.created_on, \
     (SELECT MAX(t.expires_at) FROM session_tokens t WHERE t.session_id = s.id \
-     AND t.kind = 'refresh' AND t.used_on IS NULL) \
+     AND t.kind IN ('refresh', 'web') AND t.used_on IS NULL) \
     FROM user_sessions s WHERE s.user_id = $1 AND s.revoked_on IS NULL \
     AND EXISTS (SELECT 1 FROM session_tokens t WHERE t.session_id = s.id \
-     AND t.kind = 'refresh' AND t.used_on IS NULL AND t.expires_at > $2) \
+     AND t.kind IN ('refresh', 'web') AND t.used_on IS NULL AND t.expires_at > $2) \
     ORDER BY s.created_on DESC";
+
+// Extends a dashboard token's idle expiry, never past `$3` after the token was made (the
+// absolute expiry): the condition reads `created_on > $2 - absolute`.
+const SLIDE_WEB: &str = "UPDATE session_tokens SET expires_at = $2 \
+    WHERE token_digest = $1 AND kind = 'web' AND created_on > $3 AND expires_at < $2";
 
 const DELETE_EXPIRED_TOKENS: &str = "DELETE FROM session_tokens WHERE expires_at <= $1";
 
@@ -160,6 +169,24 @@ pub async fn insert_tokens(
     }
     execute_built!(tx, insert)?;
     Ok(())
+}
+
+/// Moves the idle expiry of the dashboard token with this digest to `until`, unless that is
+/// past `absolute` after the token was made. Answers whether it moved.
+pub async fn slide_web_token(
+    tx: &mut Tx,
+    digest: &[u8],
+    until: OffsetDateTime,
+    absolute: time::Duration,
+) -> Result<bool> {
+    let moved = on_tx!(tx, conn => sqlx::query(SLIDE_WEB)
+        .bind(digest)
+        .bind(until)
+        .bind(until - absolute)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(moved == 1)
 }
 
 /// The access token with this digest, if its session is live and its user and organization

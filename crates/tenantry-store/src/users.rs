@@ -341,6 +341,7 @@ pub async fn list(
         &query,
         &[(sort_column, filter.order), ("id", filter.order)],
         page,
+        total,
     );
     let rows = fetch_all_built!(tx, query, UserRow)?;
     Ok(Page {

@@ -141,6 +141,40 @@ async fn users_list_with_search_sort_and_pages() {
 }
 
 #[tokio::test]
+async fn every_page_has_its_rows_whichever_end_it_is_read_from() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        let mut names: Vec<String> = (0..7).map(|i| format!("user{i}")).collect();
+        for name in &names {
+            insert_user(&t.db, &user(org.id, name, &format!("{name}@example.com")))
+                .await
+                .unwrap();
+        }
+        let mut tx = t.db.begin_read().await.unwrap();
+        for order in [SortOrder::Asc, SortOrder::Desc] {
+            if order == SortOrder::Desc {
+                names.reverse();
+            }
+            let filter = UserFilter {
+                search: None,
+                sort: UserSort::Username,
+                order,
+            };
+            let mut read = Vec::new();
+            for page in 1..=4 {
+                let request = PageRequest { page, page_size: 3 };
+                let found = users::list(&mut tx, &auth(org.id), &filter, request)
+                    .await
+                    .unwrap();
+                assert_eq!(found.total_items, 7, "{:?}", t.engine());
+                read.extend(found.items.into_iter().map(|u| u.username));
+            }
+            assert_eq!(read, names, "{order:?} on {:?}", t.engine());
+        }
+    }
+}
+
+#[tokio::test]
 async fn suborganizations_list_by_search_country_and_sort() {
     for t in tenantry_testkit::engines().await {
         let parent = new_org(&t.db, None, "Parent", None).await;

@@ -14,8 +14,26 @@ use tenantry_app::sign_up::SignUpPolicy;
     about = "Control plane for DNS and domain resellers"
 )]
 pub struct Cli {
+    /// How log lines are written to stderr: `text` (coloured on a terminal) or `json` (one
+    /// object per line, for a log collector).
+    #[arg(long, global = true, env = "TENANTRY_LOG_FORMAT", default_value = "text", value_parser = log_format)]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+fn log_format(text: &str) -> Result<LogFormat, String> {
+    match text {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(format!("{text:?}: expected text or json")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -26,6 +44,30 @@ pub enum Command {
     Migrate(StorageArgs),
     /// Create the platform operator, the first organization, its owner and an API credential.
     Bootstrap(BootstrapArgs),
+    /// Copy the embedded SQLite database, consistently while it serves, and the master key
+    /// into a new directory. For PostgreSQL, use `pg_dump` (see README).
+    Backup(BackupArgs),
+    /// Put a backup made by `tenantry backup` in place as the data directory's database and
+    /// master key; the data directory must not have a database yet.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args)]
+pub struct BackupArgs {
+    /// The directory to write the backup to; it must not exist yet.
+    #[arg(long)]
+    pub to: PathBuf,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// A directory written by `tenantry backup`.
+    #[arg(long)]
+    pub from: PathBuf,
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 #[derive(Args, Clone)]
@@ -47,7 +89,9 @@ pub struct StorageArgs {
 
 #[derive(Args)]
 pub struct ServeArgs {
-    #[arg(long, env = "TENANTRY_LISTEN", default_value = "127.0.0.1:8080")]
+    /// The address to serve HTTP on: `host:port`, or only a port (`8081`, `:8081`) for
+    /// 127.0.0.1. `0.0.0.0:8081` serves every interface.
+    #[arg(long, env = "TENANTRY_LISTEN", default_value = "127.0.0.1:8080", value_parser = listen_address)]
     pub listen: SocketAddr,
     /// The name servers every zone delegates to (its apex NS; the first is the SOA's primary),
     /// comma-separated.
@@ -67,7 +111,7 @@ pub struct ServeArgs {
     pub hostmaster: String,
     /// Also serve HTTPS here, for clients that insist on it (NS1's SDK builds https URLs).
     /// The certificate is `<data-dir>/tls/cert.pem`, self-signed and made on first start.
-    #[arg(long, env = "TENANTRY_TLS_LISTEN")]
+    #[arg(long, env = "TENANTRY_TLS_LISTEN", value_parser = listen_address)]
     pub tls_listen: Option<SocketAddr>,
     /// Requests one credential (or one address, without one) may make per period.
     #[arg(long, env = "TENANTRY_RATE_LIMIT", default_value = "10000")]
@@ -110,10 +154,55 @@ pub struct BootstrapArgs {
     /// Print exactly one JSON object instead of text.
     #[arg(long, env = "TENANTRY_BOOTSTRAP_JSON")]
     pub json: bool,
+    /// Write the output to this new file (readable by its owner only) instead of stdout;
+    /// an existing file is never overwritten.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub storage: StorageArgs,
 }
 
 fn sign_up_policy(text: &str) -> Result<SignUpPolicy, String> {
     SignUpPolicy::parse(text).ok_or_else(|| format!("{text:?}: expected open, invite or closed"))
+}
+
+/// An address to listen on: `host:port` (a name is resolved, IPv4 first), or a port alone,
+/// written `8081` or `:8081`, on 127.0.0.1: serving every interface is said explicitly.
+fn listen_address(text: &str) -> Result<SocketAddr, String> {
+    use std::net::{Ipv4Addr, ToSocketAddrs};
+    let port_only = text.strip_prefix(':').unwrap_or(text);
+    if let Ok(port) = port_only.parse::<u16>() {
+        return Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)));
+    }
+    let found: Vec<SocketAddr> = text
+        .to_socket_addrs()
+        .map_err(|why| format!("{text:?}: expected host:port or a port ({why})"))?
+        .collect();
+    found
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or(found.first())
+        .copied()
+        .ok_or_else(|| format!("{text:?} names no address"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listen_address;
+
+    #[test]
+    fn a_listen_address_may_be_a_port_or_a_host_name() {
+        for (text, address) in [
+            ("8081", "127.0.0.1:8081"),
+            (":8081", "127.0.0.1:8081"),
+            ("localhost:8081", "127.0.0.1:8081"),
+            ("0.0.0.0:80", "0.0.0.0:80"),
+            ("[::1]:8081", "[::1]:8081"),
+        ] {
+            assert_eq!(listen_address(text).unwrap().to_string(), address, "{text}");
+        }
+        for bad in ["", "host", "70000", "localhost:http2", ":"] {
+            assert!(listen_address(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -70,8 +70,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 let _ = watch.wait_for(|stop| *stop).await;
                 stopper.graceful_shutdown(Some(std::time::Duration::from_secs(30)));
             });
-            let service = router
-                .clone()
+            let service = tenantry_http::over_tls(router.clone())
                 .into_make_service_with_connect_info::<std::net::SocketAddr>();
             tracing::info!(%address, "tenantry serving https");
             Some(tokio::spawn(
@@ -178,6 +177,11 @@ pub async fn bootstrap(args: BootstrapArgs) -> anyhow::Result<()> {
     let username =
         Username::parse(&args.username).map_err(|e| anyhow::anyhow!("--username: {e}"))?;
     let email = Email::parse(&args.email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+    // Made before the bootstrap, which happens once: its secrets must have somewhere to go.
+    let file = match &args.out {
+        Some(path) => Some((path, crate::config::create_new_private(path)?)),
+        None => None,
+    };
     let app = open_app(&args.storage).await?;
     let request = BootstrapRequest {
         organization_name: args.org_name,
@@ -186,9 +190,17 @@ pub async fn bootstrap(args: BootstrapArgs) -> anyhow::Result<()> {
     };
     let result = app.bootstrap(request).await;
     app.db().close().await;
-    let made = result.map_err(|e| anyhow::anyhow!("bootstrap refused: {e}"))?;
+    let made = match result {
+        Ok(made) => made,
+        Err(why) => {
+            if let Some((path, _)) = &file {
+                let _ = std::fs::remove_file(path);
+            }
+            anyhow::bail!("bootstrap refused: {why}");
+        }
+    };
     // The only time these secrets are shown: they are stored as digests or sealed.
-    if args.json {
+    let out = if args.json {
         let out = json!({
             "organization_id": made.organization_id,
             "org_id": made.org_id,
@@ -199,17 +211,31 @@ pub async fn bootstrap(args: BootstrapArgs) -> anyhow::Result<()> {
             "operator_api_key": made.operator_api_key,
             "operator_totp_secret": made.operator_totp_secret,
         });
-        println!("{out}");
+        format!("{out}\n")
     } else {
-        println!("organization_id      {}", made.organization_id);
-        println!("org_id               {}", made.org_id);
-        println!("user_id              {}", made.user_id);
-        println!("api_key              {}", made.api_key);
-        println!("client_id            {}", made.client_id);
-        println!("client_secret        {}", made.client_secret);
-        println!("operator_api_key     {}", made.operator_api_key);
-        println!("operator_totp_secret {}", made.operator_totp_secret);
-        println!("\nThese secrets are shown only now. Store them safely.");
+        [
+            ("organization_id", made.organization_id.to_string()),
+            ("org_id", made.org_id.to_string()),
+            ("user_id", made.user_id.to_string()),
+            ("api_key", made.api_key),
+            ("client_id", made.client_id.to_string()),
+            ("client_secret", made.client_secret),
+            ("operator_api_key", made.operator_api_key),
+            ("operator_totp_secret", made.operator_totp_secret),
+        ]
+        .iter()
+        .map(|(name, value)| format!("{name:<20} {value}\n"))
+        .chain(["\nThese secrets are shown only now. Store them safely.\n".to_owned()])
+        .collect()
+    };
+    match file {
+        Some((path, mut file)) => {
+            use std::io::Write;
+            file.write_all(out.as_bytes())
+                .and_then(|()| file.sync_all())
+                .with_context(|| format!("the bootstrap is done; writing {}", path.display()))?;
+        }
+        None => print!("{out}"),
     }
     Ok(())
 }

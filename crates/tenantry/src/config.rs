@@ -9,13 +9,26 @@ use tenantry_app::{App, Db, DbOptions, SecretBox, SystemClock};
 
 use crate::cli::StorageArgs;
 
+/// The database URL the options name: `--database-url`, or the embedded file in the data
+/// directory.
+pub fn database_url(args: &StorageArgs) -> String {
+    match &args.database_url {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}", args.data_dir.join("tenantry.db").display()),
+    }
+}
+
+/// The embedded database's file, when the database is SQLite.
+pub fn sqlite_file(args: &StorageArgs) -> Option<std::path::PathBuf> {
+    let url = database_url(args);
+    let path = url.strip_prefix("sqlite://")?;
+    Some(path.split('?').next().unwrap_or(path).into())
+}
+
 pub async fn open_app(args: &StorageArgs) -> anyhow::Result<App> {
     fs::create_dir_all(&args.data_dir)
         .with_context(|| format!("creating data directory {}", args.data_dir.display()))?;
-    let url = match &args.database_url {
-        Some(url) => url.clone(),
-        None => format!("sqlite://{}", args.data_dir.join("tenantry.db").display()),
-    };
+    let url = database_url(args);
     let options = DbOptions {
         max_connections: args.max_connections,
         ..Default::default()
@@ -46,13 +59,25 @@ fn master_key(args: &StorageArgs) -> anyhow::Result<[u8; 32]> {
         return parse_key(&text);
     }
     let key = SecretBox::generate_key();
+    write_new_private(&path, hex::encode(key).as_bytes())?;
+    Ok(key)
+}
+
+/// Creates `path`, a file that must not exist yet, readable by its owner only.
+pub fn create_new_private(path: &std::path::Path) -> anyhow::Result<fs::File> {
     let mut options = fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options
-        .open(&path)
-        .with_context(|| format!("creating {}", path.display()))?;
-    file.write_all(hex::encode(key).as_bytes())?;
-    Ok(key)
+    options
+        .open(path)
+        .with_context(|| format!("creating {} (it must not exist yet)", path.display()))
+}
+
+/// Writes `content` to `path`, a file that must not exist yet, readable by its owner only.
+pub fn write_new_private(path: &std::path::Path, content: &[u8]) -> anyhow::Result<()> {
+    let mut file = create_new_private(path)?;
+    file.write_all(content)?;
+    file.sync_all()?;
+    Ok(())
 }

@@ -3,23 +3,33 @@
 mod cli;
 mod commands;
 mod config;
+mod maintenance;
 mod tls;
+
+use std::io::IsTerminal;
 
 use clap::Parser;
 
+use crate::cli::LogFormat;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("TENANTRY_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = cli::Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TENANTRY_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Json => logs.json().with_current_span(true).init(),
+        // Colour codes only where a person reads them, never into a file or a collector.
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+    }
     match cli.command {
         cli::Command::Serve(args) => commands::serve(args).await,
         cli::Command::Migrate(args) => commands::migrate(args).await,
         cli::Command::Bootstrap(args) => commands::bootstrap(args).await,
+        cli::Command::Backup(args) => maintenance::backup(args).await,
+        cli::Command::Restore(args) => maintenance::restore(args).await,
     }
 }

@@ -14,9 +14,10 @@ fn tenantry(data_dir: &Path, database_url: Option<&str>) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.env("TENANTRY_DATA_DIR", data_dir)
         .env("TENANTRY_LOG", "warn");
-    // Every node sharing one database shares the master key.
-    cmd.env("TENANTRY_MASTER_KEY", "11".repeat(32));
+    // Every node sharing one database shares the master key; on SQLite it is the data
+    // directory's `master.key`.
     if let Some(url) = database_url {
+        cmd.env("TENANTRY_MASTER_KEY", "11".repeat(32));
         cmd.env("TENANTRY_DATABASE_URL", url);
     }
     cmd
@@ -176,6 +177,96 @@ fn bootstrap_prints_one_json_object_once_and_refuses_a_second_time() {
     assert!(!second.status.success());
     assert!(String::from_utf8_lossy(&second.stderr).contains("already bootstrapped"));
     assert!(dir.path().join("tenantry.db").is_file());
+}
+
+#[test]
+fn bootstrap_writes_its_secrets_to_a_new_private_file_and_never_over_an_old_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bootstrap.json");
+    let first = tenantry(&dir.path().join("a"), None)
+        .args(["bootstrap", "--org-name", "A", "--username", "owner"])
+        .args(["--email", "owner@a.example", "--json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(first.status.success(), "{first:?}");
+    assert!(first.stdout.is_empty());
+    let written = std::fs::read_to_string(&out).unwrap();
+    let secrets: Value = serde_json::from_str(&written).unwrap();
+    assert!(secrets["api_key"].as_str().unwrap().starts_with("opk_"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    // Another bootstrap naming the same file is refused before it bootstraps anything.
+    let other = dir.path().join("b");
+    let second = tenantry(&other, None)
+        .args(["bootstrap", "--org-name", "B", "--username", "owner"])
+        .args(["--email", "owner@b.example", "--json", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    assert!(String::from_utf8_lossy(&second.stderr).contains("must not exist"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+    assert!(bootstrap(&other, None).status.success());
+}
+
+#[test]
+fn a_backup_taken_while_serving_restores_into_a_server_that_has_every_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    let boot: Value = serde_json::from_slice(&bootstrap(&live, None).stdout).unwrap();
+    let key = boot["api_key"].as_str().unwrap();
+    let server = Server::start(&live, None);
+    let (status, _) = server.call(
+        "POST",
+        "/v1/users",
+        Some(key),
+        Some(r#"{"username": "kept.person", "email": "kept@example.com"}"#),
+    );
+    assert_eq!(status, 200);
+    let copy = dir.path().join("copy");
+    let backup = tenantry(&live, None)
+        .args(["backup", "--to"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{backup:?}");
+    assert!(server.stop().success());
+    // A backup directory is never written over.
+    let again = tenantry(&live, None)
+        .args(["backup", "--to"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+
+    let restored = dir.path().join("restored");
+    let restore = tenantry(&restored, None)
+        .args(["restore", "--from"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(restore.status.success(), "{restore:?}");
+    let refused = tenantry(&restored, None)
+        .args(["restore", "--from"])
+        .arg(&copy)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success(), "a database is never replaced");
+    let server = Server::start(&restored, None);
+    let (status, body) = server.request("/v1/organizations/users?page_size=100", Some(key));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("kept.person"), "{body}");
+    // The sealed secrets open with the restored key: the operator's TOTP seed among them.
+    assert_eq!(
+        std::fs::read(live.join("master.key")).unwrap(),
+        std::fs::read(restored.join("master.key")).unwrap()
+    );
+    assert!(server.stop().success());
 }
 
 #[test]

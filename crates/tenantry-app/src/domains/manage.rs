@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::audit::{diff, record};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::reach::{acting_org, authorize_org};
+use crate::registry::RegistryError;
 
 /// A client's change of a domain; each part optional.
 #[derive(Debug, Clone, Default)]
@@ -166,20 +167,6 @@ impl App {
             ));
         }
         let mut after = before.clone();
-        if let Some(code) = &update.auth_code {
-            if !(6..=64).contains(&code.chars().count()) {
-                return Err(AppError::invalid_field("auth_code", "6 to 64 characters"));
-            }
-            // The registry's first: a code the registry does not have must not be shown.
-            drop(tx);
-            let operation = format!("update:{}", uuid::Uuid::now_v7());
-            self.registry
-                .set_auth_code(&operation, &before.name, code, now)
-                .await
-                .map_err(|_| super::register::no_answer("authorization code change"))?;
-            tx = self.db.begin().await?;
-            after.auth_code_sealed = Some(self.secret_box.seal(code.as_bytes()));
-        }
         if let Some(contacts) = update.contacts {
             check_contacts(&mut tx, org.id, &contacts, "contacts").await?;
             after.contacts = contacts;
@@ -190,6 +177,15 @@ impl App {
         }
         if let Some(mode) = update.renewal_mode {
             after.renewal_mode = mode;
+        }
+        if let Some(code) = &update.auth_code {
+            if !(6..=64).contains(&code.chars().count()) {
+                return Err(AppError::invalid_field("auth_code", "6 to 64 characters"));
+            }
+            tx = self
+                .set_auth_code(tx, &auth, actor, &before, code, now)
+                .await?;
+            after.auth_code_sealed = Some(self.secret_box.seal(code.as_bytes()));
         }
         after.client_statuses = statuses;
         after.updated_on = now;
@@ -206,6 +202,59 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(after)
+    }
+
+    /// Gives the registry a domain's new authorization code before the platform shows it,
+    /// under a claim on the domain that keeps every other change out meanwhile. Answers a
+    /// transaction in which the claim still holds, for the change to be written in.
+    async fn set_auth_code(
+        &self,
+        mut tx: tenantry_store::Tx,
+        auth: &crate::authz::Authorized,
+        actor: &Actor,
+        domain: &Domain,
+        code: &str,
+        now: time::OffsetDateTime,
+    ) -> Result<tenantry_store::Tx> {
+        let operation = format!("update:{}", uuid::Uuid::now_v7());
+        let busy = || {
+            AppError::Conflict(
+                Code::DomainNotActive,
+                format!("{} has a registry operation in progress", domain.name),
+            )
+        };
+        if !domains::claim_operation(&mut tx, auth, domain, &operation, now).await? {
+            return Err(busy());
+        }
+        tx.commit().await?;
+        let mut claimed = domain.clone();
+        claimed.pending_operation = Some(operation.clone());
+        match self
+            .registry
+            .set_auth_code(&operation, &domain.name, code, now)
+            .await
+        {
+            Ok(_) => {}
+            Err(RegistryError::Refused(why)) => {
+                self.domain_abandon(auth, actor, &claimed, &why, now)
+                    .await?;
+                return Err(AppError::Conflict(
+                    Code::DomainNotActive,
+                    format!("The registry refused the code: {why}"),
+                ));
+            }
+            // Whether the registry took it is for the reconciler to find out.
+            Err(RegistryError::Unreachable(_)) => {
+                return Err(super::register::no_answer("authorization code change"));
+            }
+        }
+        let mut tx = self.db.begin().await?;
+        let current = domains::get(&mut tx, auth, domain.id).await?;
+        // Only the reconciler, after `SETTLE_AFTER`, takes a claim away.
+        if current.and_then(|d| d.pending_operation) != Some(operation) {
+            return Err(busy());
+        }
+        Ok(tx)
     }
 
     /// Moves a domain to another organization; the caller manages domains in both.

@@ -91,6 +91,12 @@ impl App {
                 "domain.created"
             }
             "renew" => "domain.renewed",
+            // A code change cut off after the registry took it: its text went with the
+            // request, so no code is on record until the client sets one again.
+            "update" => {
+                after.auth_code_sealed = None;
+                "domain.updated"
+            }
             "restore" => {
                 after.state = DomainState::Active;
                 after.deleted_on = None;

@@ -104,7 +104,7 @@ impl App {
             attributes: Default::default(),
             role: None,
         };
-        let user = build_user(command, org.id, INDIVIDUAL_ROLE, now)?;
+        let user = build_user(command, &org, INDIVIDUAL_ROLE, now)?;
         users::insert(&mut tx, &auth, &user)
             .await
             .map_err(login_taken)?;

@@ -89,7 +89,8 @@ fn parse(headers: &HeaderMap, body: &[u8]) -> Result<TokenRequest, ApiError> {
             refresh_token: get("refresh_token"),
         })
     } else {
-        serde_json::from_slice::<TokenRequest>(body).map_err(|e| e.to_string())
+        serde_json::from_slice::<TokenRequest>(body)
+            .map_err(|e| crate::serde_messages::plain(&e.to_string()))
     };
     parsed.map_err(|msg| {
         ApiError(AppError::Invalid(vec![FieldError {

@@ -24,10 +24,11 @@ pub(crate) struct UserWire {
     user_id: UserId,
     organization_id: OrganizationId,
     username: String,
-    email: Option<String>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    locale: Option<String>,
+    /// The vendor's schema has strings here, never null: an empty one is "not given".
+    email: String,
+    first_name: String,
+    last_name: String,
+    locale: String,
     phone: Option<String>,
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,10 +49,10 @@ impl From<UserRecord> for UserWire {
             user_id: u.id,
             organization_id: u.organization_id,
             username: u.username,
-            email: u.email,
-            first_name: u.first_name,
-            last_name: u.last_name,
-            locale: u.locale,
+            email: u.email.unwrap_or_default(),
+            first_name: u.first_name.unwrap_or_default(),
+            last_name: u.last_name.unwrap_or_default(),
+            locale: u.locale.unwrap_or_default(),
             phone: u.phone,
             status: if u.deactivated_on.is_some() {
                 "inactive"

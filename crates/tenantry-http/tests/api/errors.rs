@@ -36,6 +36,28 @@ async fn unknown_routes_methods_and_bodies_answer_json_problems() {
 }
 
 #[tokio::test]
+async fn a_mistyped_body_is_described_in_json_words_never_in_rust_types() {
+    for api in apis().await {
+        for (body, expected) in [
+            (json!(null), "expected an object"),
+            (json!({"username": 7}), "expected a string"),
+            (json!({"username": "typed", "user_attributes": 3}), "shapes"),
+        ] {
+            let err = api
+                .post("/v1/users", body.clone())
+                .expect(StatusCode::UNPROCESSABLE_ENTITY)
+                .await;
+            let message = err["errors"][0]["msg"].as_str().unwrap_or_default();
+            assert!(message.ends_with(expected), "{body} → {err}");
+            let text = err.to_string();
+            for rust in ["struct", "Body", "u32", "Option", "Vec"] {
+                assert!(!text.contains(rust), "{body} → {err}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
 async fn control_characters_in_any_text_are_a_422_naming_the_field() {
     for api in apis().await {
         let err = api
@@ -94,5 +116,25 @@ async fn control_characters_in_any_text_are_a_422_naming_the_field() {
         )
         .expect(StatusCode::OK)
         .await;
+    }
+}
+
+#[tokio::test]
+async fn an_operator_key_on_an_organization_route_is_told_how_to_act_on_behalf() {
+    for api in apis().await {
+        let operator = api.t.boot.operator_api_key.clone();
+        let err = api
+            .get("/v1/users/me")
+            .key(&operator)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        assert_eq!(err["code"], "ERROR_AUTHENTICATION", "{err}");
+        assert!(err.to_string().contains("KEY!org_id"), "{err}");
+        assert!(!err.to_string().contains(&operator));
+        // As it says: on behalf of the organization numbered 2000.
+        api.get("/v1/organizations")
+            .key(&format!("{operator}!2000"))
+            .expect(StatusCode::OK)
+            .await;
     }
 }

@@ -9,6 +9,7 @@ mod billing_proof;
 mod contacts;
 mod credentials;
 mod danger_zone;
+mod dashboard;
 mod dns;
 mod domaingenius;
 mod domains;

@@ -60,7 +60,7 @@ pub async fn sign_in_with(api: &Api, login: &str, password: &str) -> Value {
     .await
 }
 
-fn code_at(api: &Api, secret: &str, offset: i64) -> String {
+pub fn code_at(api: &Api, secret: &str, offset: i64) -> String {
     let bytes = Secret::Encoded(secret.to_owned()).to_bytes().unwrap();
     let totp = TOTP::new_unchecked(Algorithm::SHA1, 6, 1, 30, bytes, None, String::new());
     totp.generate((api.t.clock.now().unix_timestamp() + offset * 30) as u64)
@@ -69,7 +69,7 @@ fn code_at(api: &Api, secret: &str, offset: i64) -> String {
 /// Moves the server's clock to the first second of the next 30-second TOTP step, so the codes
 /// a test computes for "now" stay the step's codes while it runs (a step ending midway made
 /// "the code already used" a fresh one).
-fn start_of_step(api: &Api) {
+pub fn start_of_step(api: &Api) {
     let into_step = api.t.clock.now().unix_timestamp().rem_euclid(30);
     api.t
         .clock

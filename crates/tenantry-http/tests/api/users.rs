@@ -13,6 +13,49 @@ async fn create_user(api: &Api, body: serde_json::Value) -> String {
 }
 
 #[tokio::test]
+async fn a_user_made_from_a_username_alone_has_strings_and_the_organizations_locale() {
+    for api in apis().await {
+        let minimal = api
+            .post("/v1/users", json!({"username": "only.name"}))
+            .expect(StatusCode::OK)
+            .await;
+        let strings = |user: &serde_json::Value| {
+            ["email", "first_name", "last_name", "locale"].map(|f| user[f].clone())
+        };
+        assert_eq!(
+            strings(&minimal),
+            [json!(""), json!(""), json!(""), json!("en_US")]
+        );
+        let me = api.get("/v1/users/me").expect(StatusCode::OK).await;
+        assert!(
+            strings(&me).iter().all(serde_json::Value::is_string),
+            "{me}"
+        );
+        let org = format!("/v1/organizations/{}", api.t.boot.organization_id);
+        api.patch(&org, json!({"default_locale": "de_DE"}))
+            .expect(StatusCode::OK)
+            .await;
+        let id = create_user(&api, json!({"username": "neue.person"})).await;
+        let user = format!("/v1/users/{id}");
+        assert_eq!(
+            api.get(&user).expect(StatusCode::OK).await["locale"],
+            "de_DE"
+        );
+        let chosen = api
+            .patch(&user, json!({"locale": "fr_FR"}))
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(chosen["locale"], "fr_FR");
+        // Clearing it gives the organization's back.
+        let cleared = api
+            .patch(&user, json!({"locale": null}))
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(cleared["locale"], "de_DE", "{:?}", api.engine());
+    }
+}
+
+#[tokio::test]
 async fn create_read_update_and_select_attributes() {
     for api in apis().await {
         let body = api

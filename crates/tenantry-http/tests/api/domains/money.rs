@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use futures::future::join_all;
+use serde_json::json;
 use tenantry_app::registry::sandbox::SandboxRegistry;
 use tenantry_app::registry::{
     Availability, Registry, RegistryDomain, RegistryError, RegistryResult,
@@ -70,8 +71,8 @@ async fn two_registrations_of_one_name_at_once_make_one_domain_and_one_charge() 
     }
 }
 
-/// The sandbox registry behind a connection that drops: `create` either reaches the registry
-/// (which registers) or not, and the caller never hears back.
+/// The sandbox registry behind a connection that drops: `create` and `set_auth_code` either
+/// reach the registry (which acts) or not, and the caller never hears back.
 struct DroppedAnswers {
     sandbox: SandboxRegistry,
     reaches: bool,
@@ -132,7 +133,12 @@ impl Registry for DroppedAnswers {
         code: &'a str,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
-        self.sandbox.set_auth_code(op, name, code, now)
+        Box::pin(async move {
+            if self.reaches {
+                self.sandbox.set_auth_code(op, name, code, now).await?;
+            }
+            Err(RegistryError::Unreachable("connection reset".into()))
+        })
     }
     fn transfer_request<'a>(
         &'a self,
@@ -157,7 +163,8 @@ impl Registry for DroppedAnswers {
     }
 }
 
-/// The same server's router, its registry's answers to `create` lost on the way back.
+/// The same server's router, its registry's answers to `create` and `set_auth_code` lost on
+/// the way back.
 fn dropping(api: &Api, reaches: bool) -> axum::Router {
     let registry = DroppedAnswers {
         sandbox: SandboxRegistry::new(api.t.database.db.clone()),
@@ -211,5 +218,56 @@ async fn a_crash_after_the_registry_acted_is_settled_without_losing_or_making_mo
             .expect(StatusCode::CREATED)
             .await;
         assert_eq!(balance(&api).await, "8.00");
+    }
+}
+
+#[tokio::test]
+async fn a_code_change_whose_answer_was_lost_keeps_the_domain_until_it_is_settled() {
+    for mut api in apis().await {
+        let registrant = ready(&api, "10.00").await;
+        api.post("/v1/domains", registration("coded.test", &registrant))
+            .expect(StatusCode::CREATED)
+            .await;
+        let flaky = dropping(&api, true);
+        let sound = std::mem::replace(&mut api.router, flaky);
+        let answer = api
+            .patch(
+                "/v1/domains/coded.test",
+                json!({"auth_code": "lost-code-1"}),
+            )
+            .expect(StatusCode::BAD_GATEWAY)
+            .await;
+        api.router = sound;
+        assert_eq!(answer["code"], "ERROR_REGISTRY_UNAVAILABLE");
+        // Until the reconciler learns what the registry did, no other change gets in.
+        let busy = api
+            .patch("/v1/domains/coded.test", json!({"renewal_mode": "expire"}))
+            .expect(StatusCode::CONFLICT)
+            .await;
+        assert_eq!(busy["code"], "ERROR_DOMAIN_NOT_ACTIVE");
+        api.t.clock.advance(time::Duration::minutes(2));
+        assert_eq!(api.t.app.domains_reconcile().await.unwrap(), 1);
+        // The registry took a code whose text is gone: none is shown until one is set.
+        let settled = api
+            .get("/v1/domains/coded.test")
+            .expect(StatusCode::OK)
+            .await;
+        assert!(settled["auth_code"].is_null(), "{settled}");
+        assert_eq!(settled["renewal_mode"], "renew");
+        let changed = api
+            .patch(
+                "/v1/domains/coded.test",
+                json!({"auth_code": "fresh-code-2", "renewal_mode": "expire"}),
+            )
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(changed["renewal_mode"], "expire");
+        let shown = api
+            .get("/v1/domains/coded.test")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(shown["auth_code"], "fresh-code-2");
+        assert_eq!(open_holds(&api).await, 0);
+        assert_eq!(balance(&api).await, "9.00");
     }
 }

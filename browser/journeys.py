@@ -1,0 +1,172 @@
+"""The dashboard's journeys in headless Chromium, one per area built so far.
+
+Each journey fails on a JavaScript console error or a refused resource, saves a screenshot of
+every page it visits (target/screenshots/), and runs axe-core on each page: a serious or
+critical accessibility violation fails it. The server and the bootstrap output come from
+browser/run.sh.
+"""
+
+import json
+import os
+import sys
+import time
+import urllib.request
+
+import pyotp
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+BASE = os.environ["BASE"]
+BOOT = json.load(open(os.environ["BOOT"]))
+SCREENSHOTS = os.environ["SCREENSHOTS"]
+AXE = open(os.environ["AXE"]).read()
+PASSWORD = "lantern-orbit-42"
+
+
+def api(method, path, body=None, key=None, bearer=None):
+    """One call to the server's API; answers the decoded body."""
+    request = urllib.request.Request(BASE + path, method=method)
+    request.add_header("Content-Type", "application/json")
+    if key:
+        request.add_header("X-Api-Key", key)
+    if bearer:
+        request.add_header("Authorization", f"Bearer {bearer}")
+    data = json.dumps(body).encode() if body is not None else None
+    with urllib.request.urlopen(request, data) as answer:
+        text = answer.read()
+        return json.loads(text) if text else None
+
+
+def person_with_second_factor(username):
+    """An admin of the bootstrap organization with a password and TOTP; answers the TOTP."""
+    api("POST", "/v1/users", {"username": username, "email": f"{username}@reseller.example",
+                              "first_name": "Ada", "last_name": "Admin",
+                              "password": PASSWORD, "role": "admin"}, key=BOOT["api_key"])
+    tokens = api("POST", "/v1/auth/token", {"grant_type": "password", "username": username,
+                                            "password": PASSWORD})
+    access = tokens["access_token"]
+    secret = api("POST", "/v1/users/me/totp", {"password": PASSWORD}, bearer=access)["secret"]
+    totp = pyotp.TOTP(secret)
+    api("POST", "/v1/users/me/totp/confirm", {"code": totp.now()}, bearer=access)
+    return totp
+
+
+class Browser:
+    def __init__(self, name):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for argument in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1280,900"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.name = name
+        self.shots = 0
+
+    def close(self):
+        self.driver.quit()
+
+    def find(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css)
+
+    def open(self, path):
+        self.driver.get(BASE + path)
+        self.check(path)
+
+    def check(self, label):
+        """The page as it is now: screenshot, console, accessibility."""
+        self.shots += 1
+        slug = label.strip("/").replace("/", "_") or "home"
+        self.driver.save_screenshot(f"{SCREENSHOTS}/{self.name}-{self.shots:02d}-{slug[:40]}.png")
+        page = self.driver.current_url
+        errors = [entry for entry in self.driver.get_log("browser")
+                  if entry["level"] == "SEVERE"
+                  # The page's own answer (a 401 after a wrong password) is not a script error.
+                  and not entry["message"].startswith(page)]
+        assert not errors, f"{self.name} at {page}: console errors {errors}"
+        self.driver.execute_script(AXE)
+        violations = self.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "axe.run(document).then(r => done(r.violations)).catch(e => done([{id: String(e),"
+            " impact: 'critical', nodes: []}]));")
+        serious = [(v["id"], v["impact"], [n.get("target") for n in v["nodes"]][:3])
+                   for v in violations if v["impact"] in ("serious", "critical")]
+        assert not serious, f"{self.name} at {page}: accessibility {serious}"
+
+    def submit(self, fields, label):
+        for name, value in fields.items():
+            element = self.find(f"[name={name}]")
+            element.clear()
+            element.send_keys(value)
+        self.find("form button[type=submit]").click()
+        self.check(label)
+
+
+def sign_in_with_a_second_factor():
+    totp = person_with_second_factor("ada.admin")
+    browser = Browser("sign-in")
+    try:
+        browser.open("/")
+        assert browser.driver.current_url.endswith("/sign-in"), browser.driver.current_url
+        browser.submit({"login": "ada.admin", "password": "not-the-password"}, "wrong-password")
+        assert "Invalid username or password" in browser.find(".error").text
+        browser.submit({"login": "ada.admin", "password": PASSWORD}, "second-factor")
+        assert "Two-factor code" in browser.find("h1").text
+        # Each code works once: wait for the next one after the enrolment's.
+        time.sleep(30 - time.time() % 30 + 1)
+        browser.submit({"code": totp.now()}, "overview")
+        assert browser.find("h1").text == "Reseller", browser.find("h1").text
+        assert "admin" in browser.find(".lede").text
+        assert browser.find("#balance").text.endswith("EUR")
+        # Phone width: the same page, still usable.
+        browser.driver.set_window_size(390, 844)
+        browser.check("overview-phone")
+        browser.driver.set_window_size(1280, 900)
+        browser.find("form[action='/sign-out'] button").click()
+        browser.check("signed-out")
+        assert browser.driver.current_url.endswith("/sign-in")
+        browser.open("/")
+        assert browser.driver.current_url.endswith("/sign-in"), "the session ended"
+    finally:
+        browser.close()
+
+
+def switch_organization():
+    api("POST", "/v1/organizations", {"name": "Customer One", "users": [
+        {"username": "customer.owner", "email": "owner@customer.example"}]},
+        key=BOOT["api_key"])
+    api("POST", "/v1/users", {"username": "sam.switch", "email": "sam@reseller.example",
+                              "password": PASSWORD, "role": "admin"}, key=BOOT["api_key"])
+    browser = Browser("switch")
+    try:
+        browser.open("/sign-in")
+        browser.submit({"login": "sam.switch", "password": PASSWORD}, "overview")
+        assert browser.find("h1").text == "Reseller"
+        browser.find(".switcher summary").click()
+        browser.check("switcher-open")
+        entries = browser.driver.find_elements(By.CSS_SELECTOR, ".switcher li")
+        names = [entry.text for entry in entries]
+        assert any("Customer One" in name for name in names), names
+        nested = browser.find(".switcher li.nested a")
+        assert "Customer One" in nested.text
+        nested.click()
+        browser.check("suborganization")
+        assert browser.find("h1").text == "Customer One"
+        assert "Customer One" in browser.driver.title
+    finally:
+        browser.close()
+
+
+JOURNEYS = [sign_in_with_a_second_factor, switch_organization]
+
+if __name__ == "__main__":
+    failed = 0
+    for journey in JOURNEYS:
+        try:
+            journey()
+            print(f"browser: {journey.__name__}: ok")
+        except Exception as error:  # noqa: BLE001 - every journey reports, then the run fails
+            failed += 1
+            print(f"browser: {journey.__name__}: FAILED: {error}", file=sys.stderr)
+    sys.exit(1 if failed else 0)

@@ -1,0 +1,66 @@
+//! The dashboard: server-rendered pages for people, at `/`, on the same use cases and
+//! authorization as the API. Pages are askama templates (`templates/`); every asset ships
+//! inside the binary (`assets/`); forms work without script, and the little script there is
+//! only enhances them.
+//!
+//! Security lives in one file each: the session cookie (`cookies.rs`), the CSRF token of every
+//! state-changing form (`csrf.rs`), the signed-in person (`session.rs`) and the response
+//! headers below (a Content-Security-Policy without inline script, no framing).
+
+mod assets;
+mod cookies;
+mod csrf;
+mod overview;
+mod render;
+mod session;
+mod sign_in;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub(crate) use cookies::OverTls;
+
+/// Every dashboard route.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(overview::home))
+        .route("/orgs/{organization}", get(overview::page))
+        .route("/sign-in", get(sign_in::form).post(sign_in::submit))
+        .route("/sign-in/code", post(sign_in::second_factor))
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/assets/{file}", get(assets::serve))
+        .layer(middleware::from_fn(secure_headers))
+}
+
+/// Scripts, styles and images only from this server, no inline script, no framing, no
+/// forms posting elsewhere, and nothing cached that belongs to a person.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; \
+    frame-ancestors 'none'";
+
+async fn secure_headers(request: Request, next: Next) -> Response {
+    let is_asset = request.uri().path().starts_with("/assets/");
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut axum::http::HeaderMap, name: HeaderName, value: &'static str| {
+        headers.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        CONTENT_SECURITY_POLICY,
+    );
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    if !is_asset {
+        set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    response
+}

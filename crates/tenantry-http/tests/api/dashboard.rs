@@ -1,0 +1,331 @@
+//! The dashboard over HTTP: sign-in with and without a second factor, the cookie and its
+//! expiry, CSRF on every form, the security headers, sign-out, and another tenant's
+//! organization answering "not found". The same pages in a real browser: `browser/`.
+
+use std::collections::BTreeMap;
+
+use axum::http::{HeaderMap, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::sign_in::{PASSWORD, code_at, person, sign_in, start_of_step};
+use crate::support::{Api, apis, other_tenant};
+
+/// A browser's view of the dashboard: its cookies, kept between requests.
+struct Browser<'a> {
+    api: &'a Api,
+    cookies: BTreeMap<String, String>,
+}
+
+/// An answer: status, headers and the page's HTML.
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    html: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The value of the form field `name` (hidden fields: the CSRF token, the ticket).
+    fn field(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.html.find(&marker).expect("the field is on the page") + marker.len();
+        let end = self.html[start..].find('"').unwrap() + start;
+        self.html[start..end].to_owned()
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(api: &'a Api) -> Self {
+        Browser {
+            api,
+            cookies: BTreeMap::new(),
+        }
+    }
+
+    async fn send(&mut self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Page {
+        let mut call = self.api.call(method, path).anonymous();
+        let jar: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        if !jar.is_empty() {
+            call = call.header("cookie", &jar.join("; "));
+        }
+        if let Some(form) = form {
+            let body: String = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(form)
+                .finish();
+            call = call
+                .header("content-type", "application/x-www-form-urlencoded")
+                .raw(&body);
+        }
+        let (status, headers, body) = call.send_with_headers().await;
+        for cookie in headers.get_all("set-cookie") {
+            let cookie = cookie.to_str().unwrap();
+            let (pair, attributes) = cookie.split_once(';').unwrap_or((cookie, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if attributes.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let html = match body {
+            Value::Null => String::new(),
+            other => other["raw"].as_str().unwrap_or_default().to_owned(),
+        };
+        Page {
+            status,
+            headers,
+            html,
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        self.send(Method::GET, path, None).await
+    }
+
+    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.send(Method::POST, path, Some(form)).await
+    }
+
+    /// Fills and sends the sign-in form.
+    async fn sign_in(&mut self, login: &str, password: &str) -> Page {
+        let form = self.get("/sign-in").await;
+        let csrf = form.field("csrf");
+        self.post(
+            "/sign-in",
+            &[("csrf", &csrf), ("login", login), ("password", password)],
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn a_person_signs_in_sees_their_organization_and_signs_out() {
+    for api in apis().await {
+        person(&api, "web.person", "viewer").await;
+        let mut browser = Browser::new(&api);
+        assert_eq!(browser.get("/").await.location(), "/sign-in");
+        let form = browser.get("/sign-in").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let policy = form.headers["content-security-policy"].to_str().unwrap();
+        assert!(policy.contains("script-src 'self'") && !policy.contains("unsafe-inline"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+        assert_eq!(form.headers["x-frame-options"], "DENY");
+
+        let wrong = browser.sign_in("web.person", "not-the-password").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            wrong.html.contains("Invalid username or password"),
+            "{}",
+            wrong.html
+        );
+        assert!(
+            wrong.html.contains("value=\"web.person\""),
+            "the login is kept"
+        );
+
+        let signed_in = browser.sign_in("web.person", PASSWORD).await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+        let cookie = signed_in
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("tenantry_session="))
+            .unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"), "no TLS here: {cookie}");
+        let home = browser.get("/").await;
+        let org = api.t.boot.organization_id.to_string();
+        assert_eq!(home.location(), format!("/orgs/{org}"));
+        let overview = browser.get(&format!("/orgs/{org}")).await;
+        assert_eq!(overview.status, StatusCode::OK, "{}", overview.html);
+        assert!(
+            overview.html.contains("<h1>Reseller</h1>"),
+            "{}",
+            overview.html
+        );
+        assert!(overview.html.contains("viewer"), "the role is shown");
+        // A dashboard sign-in is one of the person's sessions, beside an API sign-in.
+        let access = sign_in(&api, "web.person").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let sessions = api
+            .get("/v1/users/me/sessions")
+            .bearer(&access)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(sessions.as_array().map(Vec::len), Some(2), "{sessions}");
+
+        // Signing out needs the session's own token.
+        let csrf = overview.field("csrf");
+        let forged = browser.post("/sign-out", &[("csrf", "forged")]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let out = browser.post("/sign-out", &[("csrf", &csrf)]).await;
+        assert_eq!(out.location(), "/sign-in");
+        assert!(!browser.cookies.contains_key("tenantry_session"));
+        assert_eq!(browser.get("/").await.location(), "/sign-in");
+    }
+}
+
+#[tokio::test]
+async fn the_sign_in_form_refuses_a_post_from_another_site() {
+    for api in apis().await {
+        person(&api, "web.victim", "viewer").await;
+        let mut browser = Browser::new(&api);
+        browser.get("/sign-in").await;
+        let forged = browser
+            .post(
+                "/sign-in",
+                &[
+                    ("csrf", "0"),
+                    ("login", "web.victim"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        assert!(!browser.cookies.contains_key("tenantry_session"));
+        // A form without the browser's pre-session cookie is refused too.
+        let mut stranger = Browser::new(&api);
+        let csrf = browser.get("/sign-in").await.field("csrf");
+        let elsewhere = stranger
+            .post(
+                "/sign-in",
+                &[
+                    ("csrf", &csrf),
+                    ("login", "web.victim"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(elsewhere.status, StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn a_person_with_a_second_factor_gives_a_code_after_the_password() {
+    for api in apis().await {
+        person(&api, "web.totp", "admin").await;
+        let access = sign_in(&api, "web.totp").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let secret = api
+            .call(Method::POST, "/v1/users/me/totp")
+            .bearer(&access)
+            .json(json!({"password": PASSWORD}))
+            .expect(StatusCode::CREATED)
+            .await["secret"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        start_of_step(&api);
+        api.call(Method::POST, "/v1/users/me/totp/confirm")
+            .bearer(&access)
+            .json(json!({"code": code_at(&api, &secret, 0)}))
+            .expect(StatusCode::OK)
+            .await;
+
+        let mut browser = Browser::new(&api);
+        let step = browser.sign_in("web.totp", PASSWORD).await;
+        assert_eq!(step.status, StatusCode::OK);
+        assert!(step.html.contains("Two-factor code"), "{}", step.html);
+        assert!(!browser.cookies.contains_key("tenantry_session"));
+        assert!(!step.html.contains(PASSWORD), "the password is not carried");
+        let (csrf, ticket) = (step.field("csrf"), step.field("ticket"));
+        let wrong = browser
+            .post(
+                "/sign-in/code",
+                &[("csrf", &csrf), ("ticket", &ticket), ("code", "000000")],
+            )
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong.html.contains("wrong"), "{}", wrong.html);
+        let code = code_at(&api, &secret, 1);
+        let done = browser
+            .post(
+                "/sign-in/code",
+                &[("csrf", &csrf), ("ticket", &ticket), ("code", &code)],
+            )
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        assert!(browser.cookies.contains_key("tenantry_session"));
+        assert!(browser.get("/").await.location().starts_with("/orgs/"));
+
+        // A ticket is good for five minutes only.
+        let mut late = Browser::new(&api);
+        let step = late.sign_in("web.totp", PASSWORD).await;
+        api.t.clock.advance(time::Duration::minutes(6));
+        let code = code_at(&api, &secret, 0);
+        let expired = late
+            .post(
+                "/sign-in/code",
+                &[
+                    ("csrf", &step.field("csrf")),
+                    ("ticket", &step.field("ticket")),
+                    ("code", &code),
+                ],
+            )
+            .await;
+        assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+        assert!(
+            expired.html.contains("Sign in"),
+            "back to the start: {}",
+            expired.html
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_session_ends_when_idle_and_after_twelve_hours_however_busy() {
+    for api in apis().await {
+        person(&api, "web.idle", "viewer").await;
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.idle", PASSWORD).await;
+        api.t.clock.advance(time::Duration::minutes(31));
+        assert_eq!(browser.get("/").await.location(), "/sign-in", "idle");
+
+        let mut busy = Browser::new(&api);
+        busy.sign_in("web.idle", PASSWORD).await;
+        // A request every 20 minutes keeps it alive for nearly twelve hours…
+        for _ in 0..35 {
+            api.t.clock.advance(time::Duration::minutes(20));
+            assert_ne!(busy.get("/").await.location(), "/sign-in");
+        }
+        // …and the next one, twelve hours after the sign-in, finds it ended.
+        api.t.clock.advance(time::Duration::minutes(20));
+        assert_eq!(busy.get("/").await.location(), "/sign-in", "absolute");
+    }
+}
+
+#[tokio::test]
+async fn another_tenants_organization_is_not_found_like_one_that_does_not_exist() {
+    for api in apis().await {
+        person(&api, "web.curious", "admin").await;
+        let (other, _) = other_tenant(&api, "Elsewhere").await;
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.curious", PASSWORD).await;
+        let theirs = browser.get(&format!("/orgs/{other}")).await;
+        let nobody = browser
+            .get("/orgs/organization_01h45ytscbebyvny4gc8cr8ma2")
+            .await;
+        assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+        assert_eq!(nobody.status, StatusCode::NOT_FOUND);
+        assert_eq!(theirs.html, nobody.html);
+        assert!(!theirs.html.contains("Elsewhere"));
+    }
+}
