@@ -95,11 +95,13 @@ class Browser:
         assert not serious, f"{self.name} at {page}: accessibility {serious}"
 
     def submit(self, fields, label):
+        """Fills the fields and sends the form they are in."""
+        element = None
         for name, value in fields.items():
             element = self.find(f"[name={name}]")
             element.clear()
             element.send_keys(value)
-        self.find("form button[type=submit]").click()
+        element.find_element(By.XPATH, "./ancestor::form//button[@type='submit']").click()
         self.check(label)
 
 
@@ -158,7 +160,27 @@ def switch_organization():
         browser.close()
 
 
-JOURNEYS = [sign_in_with_a_second_factor, switch_organization]
+def find_actions_in_the_audit_log():
+    api("POST", "/v1/users", {"username": "audra.audit", "email": "audra@reseller.example",
+                              "password": PASSWORD, "role": "admin"}, key=BOOT["api_key"])
+    browser = Browser("audit")
+    try:
+        browser.open("/sign-in")
+        browser.submit({"login": "audra.audit", "password": PASSWORD}, "overview")
+        browser.driver.find_element(By.LINK_TEXT, "Audit log").click()
+        browser.check("audit-log")
+        assert browser.find("h1").text == "Audit log"
+        browser.submit({"action": "user.created"}, "audit-user-created")
+        actions = {cell.text for cell in browser.driver.find_elements(
+            By.CSS_SELECTOR, "tbody td:nth-child(2)")}
+        assert actions == {"user.created"}, actions
+        browser.submit({"action": "", "from": "last week"}, "audit-bad-day")
+        assert "YYYY-MM-DD" in browser.find(".field-error").text
+    finally:
+        browser.close()
+
+
+JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log]
 
 if __name__ == "__main__":
     failed = 0

@@ -7,10 +7,13 @@
 //! state-changing form (`csrf.rs`), the signed-in person (`session.rs`) and the response
 //! headers below (a Content-Security-Policy without inline script, no framing).
 
+mod account;
 mod assets;
+mod audit;
 mod cookies;
 mod csrf;
 mod overview;
+mod pager;
 mod render;
 mod session;
 mod sign_in;
@@ -31,6 +34,10 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(overview::home))
         .route("/orgs/{organization}", get(overview::page))
+        .route("/orgs/{organization}/audit", get(audit::page))
+        .route("/account", get(account::page))
+        .route("/account/password", post(account::password))
+        .route("/account/sessions/{session}/revoke", post(account::revoke))
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-in/code", post(sign_in::second_factor))
         .route("/sign-out", post(sign_in::sign_out))

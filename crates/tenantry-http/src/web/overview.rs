@@ -26,6 +26,7 @@ pub(crate) struct Switch {
 pub(crate) struct Frame {
     pub person: String,
     pub csrf: String,
+    pub current_id: String,
     pub current_name: String,
     pub switcher: Vec<Switch>,
 }
@@ -50,6 +51,7 @@ impl Frame {
         Frame {
             person: person.actor.display_name(),
             csrf: person.csrf(),
+            current_id: current.to_owned(),
             current_name,
             switcher,
         }
@@ -62,11 +64,23 @@ pub(crate) struct Tile {
     pub value: String,
 }
 
+/// One audit event as a page lists it.
 pub(crate) struct Activity {
     pub action: String,
     pub target: String,
     pub actor: String,
     pub when: String,
+}
+
+impl From<tenantry_app::AuditEvent> for Activity {
+    fn from(event: tenantry_app::AuditEvent) -> Self {
+        Activity {
+            action: event.action,
+            target: format!("{} {}", event.target_kind, event.target_id),
+            actor: format!("{} {}", event.actor_kind, event.actor_id),
+            when: when(event.created_on),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -81,7 +95,7 @@ struct OverviewPage {
     recent: Option<Vec<Activity>>,
 }
 
-fn when(at: time::OffsetDateTime) -> String {
+pub(crate) fn when(at: time::OffsetDateTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
     at.format(&format).unwrap_or_default()
 }
@@ -109,17 +123,9 @@ fn overview_page(frame: Frame, overview: Overview) -> OverviewPage {
             billing.account.currency.as_str()
         )
     });
-    let recent = overview.recent.map(|events| {
-        events
-            .into_iter()
-            .map(|event| Activity {
-                action: event.action,
-                target: format!("{} {}", event.target_kind, event.target_id),
-                actor: format!("{} {}", event.actor_kind, event.actor_id),
-                when: when(event.created_on),
-            })
-            .collect()
-    });
+    let recent = overview
+        .recent
+        .map(|events| events.into_iter().map(Activity::from).collect());
     OverviewPage {
         frame,
         name: overview.organization.profile.name.clone(),

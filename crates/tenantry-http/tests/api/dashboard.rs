@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
+use tenantry_app::Clock;
 
 use crate::sign_in::{PASSWORD, code_at, person, sign_in, start_of_step};
 use crate::support::{Api, apis, other_tenant};
@@ -327,5 +328,154 @@ async fn another_tenants_organization_is_not_found_like_one_that_does_not_exist(
         assert_eq!(nobody.status, StatusCode::NOT_FOUND);
         assert_eq!(theirs.html, nobody.html);
         assert!(!theirs.html.contains("Elsewhere"));
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_filters_by_action_and_day_and_pages() {
+    for api in apis().await {
+        person(&api, "web.auditor", "admin").await;
+        for n in 0..26 {
+            person(&api, &format!("made.{n:02}"), "viewer").await;
+        }
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.auditor", PASSWORD).await;
+        let org = api.t.boot.organization_id.to_string();
+        let created = browser
+            .get(&format!("/orgs/{org}/audit?action=user.created"))
+            .await;
+        assert_eq!(created.status, StatusCode::OK, "{}", created.html);
+        assert_eq!(created.html.matches("<td>user.created</td>").count(), 25);
+        assert!(
+            created.html.contains("Page 1 of 2 · 28 in all"),
+            "{}",
+            created.html
+        );
+        assert!(!created.html.contains("user.signed_in"));
+        let older = created.html.split("rel=\"next\"").next().unwrap();
+        let next = older
+            .rsplit("href=\"")
+            .next()
+            .unwrap()
+            .trim_end_matches("\" ");
+        let next = next.replace("&amp;", "&").replace("&#38;", "&");
+        let second = browser.get(&next).await;
+        assert!(next.ends_with("page=2"), "{next}");
+        // The 26 made here, this person and the organization's owner: 28 in all.
+        assert_eq!(second.html.matches("<td>user.created</td>").count(), 3);
+
+        let bad = browser
+            .get(&format!("/orgs/{org}/audit?from=yesterday"))
+            .await;
+        assert_eq!(bad.status, StatusCode::OK);
+        assert!(
+            bad.html.contains("A day, written YYYY-MM-DD"),
+            "{}",
+            bad.html
+        );
+        let today = api.t.clock.now().date();
+        let tomorrow = today.next_day().unwrap();
+        let none = browser
+            .get(&format!("/orgs/{org}/audit?from={tomorrow}"))
+            .await;
+        assert!(none.html.contains("No event matches"), "{}", none.html);
+        let all_today = browser
+            .get(&format!("/orgs/{org}/audit?from={today}&to={today}"))
+            .await;
+        assert!(all_today.html.contains("user.created"));
+
+        let (other, _) = other_tenant(&api, "Elsewhere").await;
+        let theirs = browser.get(&format!("/orgs/{other}/audit")).await;
+        assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    }
+}
+
+#[tokio::test]
+async fn a_person_ends_their_sessions_and_changes_their_password() {
+    for api in apis().await {
+        person(&api, "web.account", "viewer").await;
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.account", PASSWORD).await;
+        let elsewhere = sign_in(&api, "web.account").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let account = browser.get("/account").await;
+        assert_eq!(account.status, StatusCode::OK, "{}", account.html);
+        assert_eq!(account.html.matches("/revoke\"").count(), 2);
+        assert_eq!(account.html.matches("this one").count(), 1);
+        let csrf = account.field("csrf");
+
+        // The API's session: the one not marked as this one.
+        let rows: Vec<&str> = account.html.split("<tr>").skip(2).collect();
+        let other = rows.iter().find(|row| !row.contains("this one")).unwrap();
+        let path_start = other.find("/account/sessions/").unwrap();
+        let path_end = other[path_start..].find('"').unwrap() + path_start;
+        let revoke = other[path_start..path_end]
+            .replace("&#38;", "&")
+            .replace("&#x2f;", "/");
+        let ended = browser.post(&revoke, &[("csrf", &csrf)]).await;
+        assert_eq!(ended.location(), "/account?done=revoked");
+        api.get("/v1/users/me")
+            .bearer(&elsewhere)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        let after = browser.get("/account?done=revoked").await;
+        assert!(after.html.contains("The session has ended."));
+
+        let change = |current: &'static str, new: &'static str| {
+            [
+                ("csrf", csrf.clone()),
+                ("current", current.into()),
+                ("new", new.into()),
+            ]
+        };
+        let form = change("not-mine-at-all", "a-whole-new-phrase-7");
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let wrong = browser.post("/account/password", &pairs).await;
+        assert_eq!(wrong.status, StatusCode::FORBIDDEN, "{}", wrong.html);
+        assert!(
+            wrong.html.contains("current password is not correct"),
+            "{}",
+            wrong.html
+        );
+        let form = change(PASSWORD, "short");
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let weak = browser.post("/account/password", &pairs).await;
+        assert_eq!(
+            weak.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            weak.html
+        );
+        let other_api = sign_in(&api, "web.account").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let form = change(PASSWORD, "a-whole-new-phrase-7");
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let changed = browser.post("/account/password", &pairs).await;
+        assert_eq!(
+            changed.location(),
+            "/account?done=password",
+            "{}",
+            changed.html
+        );
+        // Other sessions end; this one goes on.
+        api.get("/v1/users/me")
+            .bearer(&other_api)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+        let still = browser.get("/account?done=password").await;
+        assert_eq!(still.status, StatusCode::OK);
+        assert!(still.html.contains("Your password is changed"));
+        // Forms need this session's token.
+        let forged = browser
+            .post(
+                "/account/password",
+                &[("csrf", "x"), ("current", PASSWORD), ("new", "y")],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
     }
 }

@@ -1,0 +1,174 @@
+//! The signed-in person's own account: their sessions (with a way to end any of them) and
+//! their password. The same use cases as `/v1/users/me/…`.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use tenantry_app::AppError;
+use tenantry_core::SessionId;
+
+use super::overview::{Frame, when};
+use super::render;
+use super::session::{SignedIn, forged};
+use crate::AppState;
+
+pub(crate) struct SessionRow {
+    pub id: String,
+    pub started: String,
+    pub address: String,
+    pub current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    frame: Frame,
+    sessions: Vec<SessionRow>,
+    notice: Option<&'static str>,
+    password_error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub(crate) struct AccountParams {
+    #[serde(default)]
+    done: String,
+}
+
+fn notice_of(done: &str) -> Option<&'static str> {
+    match done {
+        "password" => Some("Your password is changed. Your other sessions have ended."),
+        "revoked" => Some("The session has ended."),
+        _ => None,
+    }
+}
+
+async fn account_page(
+    state: &AppState,
+    person: &SignedIn,
+    status: StatusCode,
+    notice: Option<&'static str>,
+    password_error: Option<String>,
+) -> Response {
+    let app = &state.app;
+    let shown = async {
+        let sessions = app.session_list(&person.actor).await?;
+        let reached = app.my_organizations(&person.actor).await?;
+        Ok::<_, AppError>((sessions, reached))
+    };
+    match shown.await {
+        Ok((sessions, reached)) => {
+            let home = person.actor.organization_id().to_string();
+            let current = person.actor.session_id();
+            let sessions = sessions
+                .into_iter()
+                .map(|s| SessionRow {
+                    id: s.id.to_string(),
+                    started: when(s.created_on),
+                    address: s.client_ip.unwrap_or_else(|| "unknown".into()),
+                    current: Some(s.id) == current,
+                })
+                .collect();
+            render::page_with(
+                status,
+                &AccountPage {
+                    frame: Frame::new(person, &reached, &home),
+                    sessions,
+                    notice,
+                    password_error,
+                },
+            )
+        }
+        Err(err) => render::refusal(&err, true),
+    }
+}
+
+/// `GET /account`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    person: SignedIn,
+    Query(params): Query<AccountParams>,
+) -> Response {
+    account_page(
+        &state,
+        &person,
+        StatusCode::OK,
+        notice_of(&params.done),
+        None,
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub(crate) struct PasswordForm {
+    csrf: String,
+    current: String,
+    new: String,
+}
+
+/// `POST /account/password`.
+pub(crate) async fn password(
+    State(state): State<AppState>,
+    person: SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    if !person.sent(&form.csrf) {
+        return forged();
+    }
+    match state
+        .app
+        .password_change(&person.actor, &form.current, &form.new)
+        .await
+    {
+        Ok(()) => render::see("/account?done=password"),
+        Err(err) => {
+            let (status, words) = match &err {
+                AppError::Forbidden(_, words) => (StatusCode::FORBIDDEN, words.clone()),
+                AppError::Invalid(fields) => (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    fields
+                        .iter()
+                        .map(|f| f.msg.clone())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                ),
+                AppError::RateLimited(_, limit) => {
+                    (StatusCode::TOO_MANY_REQUESTS, limit.message().to_owned())
+                }
+                _ => return render::refusal(&err, true),
+            };
+            account_page(&state, &person, status, None, Some(words)).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RevokeForm {
+    csrf: String,
+}
+
+/// `POST /account/sessions/{session}/revoke`: ends one of the person's sessions (their own
+/// current one too, which signs them out here).
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    person: SignedIn,
+    Path(session): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    if !person.sent(&form.csrf) {
+        return forged();
+    }
+    let Ok(session) = session.parse::<SessionId>() else {
+        return render::refusal(
+            &AppError::not_found(tenantry_app::NotFoundKind::Session, session),
+            true,
+        );
+    };
+    match state.app.session_revoke(&person.actor, session).await {
+        Ok(()) if person.actor.session_id() == Some(session) => render::see("/sign-in"),
+        Ok(()) => render::see("/account?done=revoked"),
+        Err(err) => render::refusal(&err, true),
+    }
+}

@@ -1,0 +1,121 @@
+//! An organization's audit log: filters by action and by day, newest first, by pages.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use tenantry_app::person_organizations::OrganizationRef;
+use tenantry_app::{AuditFilter, AuditQuery, PageRequest, SortOrder};
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, Time};
+
+use super::overview::{Activity, Frame};
+use super::pager::Pager;
+use super::render;
+use super::session::SignedIn;
+use crate::AppState;
+
+const PAGE_SIZE: u64 = 25;
+
+#[derive(Deserialize, Default)]
+pub(crate) struct AuditParams {
+    #[serde(default)]
+    action: String,
+    /// First day shown, `YYYY-MM-DD`.
+    #[serde(default)]
+    from: String,
+    /// Last day shown, `YYYY-MM-DD`.
+    #[serde(default)]
+    to: String,
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct AuditPage {
+    frame: Frame,
+    action: String,
+    from: String,
+    to: String,
+    /// What is wrong with the filters, next to the field.
+    from_error: Option<&'static str>,
+    to_error: Option<&'static str>,
+    events: Vec<Activity>,
+    pager: Pager,
+}
+
+/// A day written `YYYY-MM-DD`, as its first moment; `Err` when it is not a date.
+fn day(text: &str) -> Result<Option<OffsetDateTime>, ()> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
+        .map(|d| Some(d.with_time(Time::MIDNIGHT).assume_utc()))
+        .map_err(|_| ())
+}
+
+const NOT_A_DAY: &str = "A day, written YYYY-MM-DD";
+
+/// `GET /orgs/{organization}/audit`.
+pub(crate) async fn page(
+    State(state): State<AppState>,
+    person: SignedIn,
+    Path(reference): Path<String>,
+    Query(params): Query<AuditParams>,
+) -> Response {
+    let app = &state.app;
+    let from = day(&params.from);
+    let to = day(&params.to);
+    let page = params.page.unwrap_or(1).max(1);
+    let filter = AuditFilter {
+        action: Some(params.action.trim().to_owned()).filter(|a| !a.is_empty()),
+        target_id: None,
+        actor_id: None,
+        created_after: from.unwrap_or(None),
+        // The whole last day.
+        created_before: to.unwrap_or(None).map(|d| d + time::Duration::days(1)),
+    };
+    let shown = async {
+        let id = app
+            .organization_id_of(&OrganizationRef::parse(&reference))
+            .await?;
+        let query = AuditQuery {
+            organization_id: Some(id),
+            filter,
+            order: SortOrder::Desc,
+            page: PageRequest {
+                page,
+                page_size: PAGE_SIZE,
+            },
+        };
+        let events = app.audit_list(&person.actor, query).await?;
+        let reached = app.my_organizations(&person.actor).await?;
+        Ok::<_, tenantry_app::AppError>((id, events, reached))
+    };
+    match shown.await {
+        Ok((id, events, reached)) => {
+            let frame = Frame::new(&person, &reached, &id.to_string());
+            let link = |page: u64| {
+                let query = form_urlencoded::Serializer::new(String::new())
+                    .append_pair("action", &params.action)
+                    .append_pair("from", &params.from)
+                    .append_pair("to", &params.to)
+                    .append_pair("page", &page.to_string())
+                    .finish();
+                format!("/orgs/{id}/audit?{query}")
+            };
+            let pager = Pager::new(page, PAGE_SIZE, events.total_items, link);
+            render::page(&AuditPage {
+                frame,
+                action: params.action.clone(),
+                from: params.from.clone(),
+                to: params.to.clone(),
+                from_error: from.is_err().then_some(NOT_A_DAY),
+                to_error: to.is_err().then_some(NOT_A_DAY),
+                events: events.items.into_iter().map(Activity::from).collect(),
+                pager,
+            })
+        }
+        Err(err) => render::refusal(&err, true),
+    }
+}
