@@ -134,16 +134,26 @@ def sign_in_with_a_second_factor():
         browser.close()
 
 
+def signed_in_admin(username, journey):
+    """A browser in which a new admin of the bootstrap organization (password only) signed in."""
+    api("POST", "/v1/users", {"username": username, "email": f"{username}@reseller.example",
+                              "password": PASSWORD, "role": "admin"}, key=BOOT["api_key"])
+    browser = Browser(journey)
+    try:
+        browser.open("/sign-in")
+        browser.submit({"login": username, "password": PASSWORD}, "overview")
+    except Exception:
+        browser.close()
+        raise
+    return browser
+
+
 def switch_organization():
     api("POST", "/v1/organizations", {"name": "Customer One", "users": [
         {"username": "customer.owner", "email": "owner@customer.example"}]},
         key=BOOT["api_key"])
-    api("POST", "/v1/users", {"username": "sam.switch", "email": "sam@reseller.example",
-                              "password": PASSWORD, "role": "admin"}, key=BOOT["api_key"])
-    browser = Browser("switch")
+    browser = signed_in_admin("sam.switch", "switch")
     try:
-        browser.open("/sign-in")
-        browser.submit({"login": "sam.switch", "password": PASSWORD}, "overview")
         assert browser.find("h1").text == "Reseller"
         browser.find(".switcher summary").click()
         browser.check("switcher-open")
@@ -161,12 +171,8 @@ def switch_organization():
 
 
 def find_actions_in_the_audit_log():
-    api("POST", "/v1/users", {"username": "audra.audit", "email": "audra@reseller.example",
-                              "password": PASSWORD, "role": "admin"}, key=BOOT["api_key"])
-    browser = Browser("audit")
+    browser = signed_in_admin("audra.audit", "audit")
     try:
-        browser.open("/sign-in")
-        browser.submit({"login": "audra.audit", "password": PASSWORD}, "overview")
         browser.driver.find_element(By.LINK_TEXT, "Audit log").click()
         browser.check("audit-log")
         assert browser.find("h1").text == "Audit log"
