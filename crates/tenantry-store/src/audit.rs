@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
-use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
+use crate::list::{Page, PageRequest, SortOrder, page_built};
 use crate::proof::{proven, proven_change_in};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,19 +166,18 @@ pub async fn list(
     if let Some(before) = filter.created_before {
         query.and_where(col("created_on").lt(before));
     }
-    let total = count_built!(tx, query.clone())?;
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "audit_events",
         &COLUMNS,
-        &query,
-        &[("created_on", order), ("id", order)],
+        query,
+        ("created_on", order),
         page,
-        total,
+        AuditRow
     );
-    let rows = fetch_all_built!(tx, query, AuditRow)?;
     Ok(Page {
         items: rows.into_iter().map(AuditEvent::from).collect(),
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

@@ -8,10 +8,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
-use crate::list::{
-    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
-    time_ranges,
-};
+use crate::list::{Page, PageRequest, SortOrder, contains_pattern, page_built, time_ranges};
 use crate::proof::{proven, proven_for};
 
 /// Who a contact is and where: everything a client gives when it makes one.
@@ -219,25 +216,24 @@ pub async fn list(
         &mut query,
         &[("created_on", filter.created_after, filter.created_before)],
     );
-    let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         ContactSort::FirstName => "first_name",
         ContactSort::LastName => "last_name",
         ContactSort::Email => "email",
         ContactSort::CreatedOn => "created_on",
     };
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "contacts",
         &COLUMNS,
-        &query,
-        &[(sort_column, filter.order), ("id", filter.order)],
+        query,
+        (sort_column, filter.order),
         page,
-        total,
+        Row
     );
-    let rows = fetch_all_built!(tx, query, Row)?;
     Ok(Page {
         items: rows.into_iter().map(Contact::from).collect(),
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

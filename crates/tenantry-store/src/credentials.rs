@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use crate::db::{Db, Tx, on_tx};
 use crate::error::{Result, classify};
-use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
+use crate::list::{Page, PageRequest, SortOrder, page_built};
 use crate::proof::{proven, proven_for};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -304,19 +304,18 @@ pub async fn list(
                 .and_where(expires().is_null().or(expires().gt(now)));
         }
     }
-    let total = count_built!(tx, query.clone())?;
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "api_keys",
         &COLUMNS,
-        &query,
-        &[("created_on", SortOrder::Desc), ("id", SortOrder::Desc)],
+        query,
+        ("created_on", SortOrder::Desc),
         page,
-        total,
+        CredentialRow
     );
-    let rows = fetch_all_built!(tx, query, CredentialRow)?;
     Ok(Page {
         items: rows.into_iter().map(Credential::from).collect(),
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

@@ -14,8 +14,7 @@ use uuid::Uuid;
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
 use crate::list::{
-    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
-    time_ranges,
+    Page, PageRequest, SortOrder, contains_pattern, fetch_all_built, page_built, time_ranges,
 };
 use crate::proof::{proven, proven_for};
 
@@ -436,25 +435,24 @@ pub async fn list_zones(
             ("updated_on", filter.updated_after, filter.updated_before),
         ],
     );
-    let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         ZoneSort::CreatedOn => "created_on",
         ZoneSort::Name => "name",
         ZoneSort::UpdatedOn => "updated_on",
         ZoneSort::DnssecStatus => "dnssec_status",
     };
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "dns_zones",
         &ZONE_COLUMNS,
-        &query,
-        &[(sort_column, filter.order), ("id", filter.order)],
+        query,
+        (sort_column, filter.order),
         page,
-        total,
+        ZoneRow
     );
-    let rows = fetch_all_built!(tx, query, ZoneRow)?;
     Ok(Page {
         items: rows.into_iter().map(Zone::from).collect(),
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

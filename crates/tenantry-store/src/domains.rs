@@ -12,8 +12,7 @@ use uuid::Uuid;
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
 use crate::list::{
-    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
-    time_ranges,
+    Page, PageRequest, SortOrder, contains_pattern, fetch_all_built, page_built, time_ranges,
 };
 use crate::proof::{proven, proven_any, proven_for};
 
@@ -559,7 +558,6 @@ pub async fn list(
             ),
         ],
     );
-    let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         DomainSort::Name => "name",
         DomainSort::CreatedOn => "created_on",
@@ -567,15 +565,15 @@ pub async fn list(
         DomainSort::ExpiresOn => "expires_on",
         DomainSort::RegisteredOn => "registered_on",
     };
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "domains",
         &COLUMNS,
-        &query,
-        &[(sort_column, filter.order), ("id", filter.order)],
+        query,
+        (sort_column, filter.order),
         page,
-        total,
+        Row
     );
-    let rows = fetch_all_built!(tx, query, Row)?;
     let mut items: Vec<Domain> = rows.into_iter().map(Domain::from).collect();
     // The page's contacts in one statement, not one per domain.
     if !items.is_empty() {
@@ -594,7 +592,7 @@ pub async fn list(
     }
     Ok(Page {
         items,
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

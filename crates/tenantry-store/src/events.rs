@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::Result;
-use crate::list::{Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of};
+use crate::list::{Page, PageRequest, SortOrder, page_built};
 use crate::proof::{proven, proven_any, proven_change_in};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,19 +179,18 @@ pub async fn list(
         }
         None => {}
     }
-    let total = count_built!(tx, query.clone())?;
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "events",
         &COLUMNS,
-        &query,
-        &[("created_on", filter.order), ("id", filter.order)],
+        query,
+        ("created_on", filter.order),
         page,
-        total,
+        Row
     );
-    let rows = fetch_all_built!(tx, query, Row)?;
     Ok(Page {
         items: rows.into_iter().map(Event::from).collect(),
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

@@ -164,6 +164,26 @@ macro_rules! count_built {
 }
 pub(crate) use count_built;
 
+/// Counts the rows a filtered query (its filters only) matches, then reads one page of them
+/// sorted by `(column, order)` and then by id: `(rows decoded as $row, total)`.
+macro_rules! page_built {
+    ($tx:expr, $table:expr, $columns:expr, $query:expr, ($column:expr, $order:expr), $page:expr, $row:ty) => {{
+        let total = $crate::list::count_built!($tx, $query.clone())?;
+        let order = $order;
+        let query = $crate::list::page_of(
+            $table,
+            $columns,
+            &$query,
+            &[($column, order), ("id", order)],
+            $page,
+            total,
+        );
+        let rows = $crate::list::fetch_all_built!($tx, query, $row)?;
+        (rows, u64::try_from(total).unwrap_or(0))
+    }};
+}
+pub(crate) use page_built;
+
 /// Narrows a query to times within ranges: `(column, after, before)`, after inclusive and
 /// before exclusive, each only when given.
 pub(crate) fn time_ranges(

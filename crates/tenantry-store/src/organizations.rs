@@ -8,9 +8,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::{Result, classify};
-use crate::list::{
-    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
-};
+use crate::list::{Page, PageRequest, SortOrder, contains_pattern, page_built};
 use crate::proof::{proven, proven_for};
 
 /// The profile fields a client sets; `PATCH` rewrites them together.
@@ -415,27 +413,26 @@ pub async fn list_children(
     if let Some(country) = &filter.country_code {
         query.and_where(Expr::col(Alias::new("country_code")).eq(country.as_str()));
     }
-    let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         OrganizationSort::CreatedOn => "created_on",
         OrganizationSort::Name => "name",
         OrganizationSort::CountryCode => "country_code",
     };
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "organizations",
         &COLUMNS,
-        &query,
-        &[(sort_column, filter.order), ("id", filter.order)],
+        query,
+        (sort_column, filter.order),
         page,
-        total,
+        OrganizationRow
     );
-    let rows = fetch_all_built!(tx, query, OrganizationRow)?;
     Ok(Page {
         items: rows
             .into_iter()
             .map(OrganizationRow::into_record)
             .collect::<Result<_>>()?,
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

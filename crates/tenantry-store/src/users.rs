@@ -11,9 +11,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
-use crate::list::{
-    Page, PageRequest, SortOrder, contains_pattern, count_built, fetch_all_built, page_of,
-};
+use crate::list::{Page, PageRequest, SortOrder, contains_pattern, page_built};
 use crate::memberships;
 use crate::proof::{PEOPLE_READS, proven, proven_any, proven_for};
 
@@ -329,24 +327,23 @@ pub async fn list(
                 .add(lower("last_name").like(pattern)),
         );
     }
-    let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         UserSort::CreatedOn => "created_on",
         UserSort::Username => "username",
         UserSort::Email => "email",
     };
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "users",
         &COLUMNS,
-        &query,
-        &[(sort_column, filter.order), ("id", filter.order)],
+        query,
+        (sort_column, filter.order),
         page,
-        total,
+        UserRow
     );
-    let rows = fetch_all_built!(tx, query, UserRow)?;
     Ok(Page {
         items: rows.into_iter().map(User::from).collect(),
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }

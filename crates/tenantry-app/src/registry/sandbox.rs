@@ -99,10 +99,11 @@ async fn tld_of(
 }
 
 impl SandboxRegistry {
-    /// Changes an object the sandbox holds, in one transaction.
+    /// Changes an object the sandbox holds, in one transaction, as of `now`.
     async fn change(
         &self,
         name: &str,
+        now: OffsetDateTime,
         change: impl FnOnce(RegistryObject) -> Result<RegistryObject, RegistryError> + Send,
     ) -> Result<RegistryDomain, RegistryError> {
         let mut tx = self.db.begin().await.map_err(unreachable)?;
@@ -110,12 +111,30 @@ impl SandboxRegistry {
             .await
             .map_err(unreachable)?
             .ok_or_else(|| RegistryError::Refused("Object does not exist".into()))?;
-        let changed = change(object)?;
+        let mut changed = change(object)?;
+        changed.updated_on = now;
         registry::update_object(&mut tx, &changed)
             .await
             .map_err(unreachable)?;
         tx.commit().await.map_err(unreachable)?;
         Ok(domain(changed))
+    }
+
+    /// Carries out the client's `operation` on an object: a change that the registry then
+    /// answers `info` with as its last operation (what the reconciler reads).
+    async fn operate(
+        &self,
+        name: &str,
+        operation: &str,
+        now: OffsetDateTime,
+        change: impl FnOnce(RegistryObject) -> Result<RegistryObject, RegistryError> + Send,
+    ) -> Result<RegistryDomain, RegistryError> {
+        self.change(name, now, move |object| {
+            let mut changed = change(object)?;
+            changed.last_operation = operation.to_owned();
+            Ok(changed)
+        })
+        .await
     }
 }
 
@@ -201,15 +220,13 @@ impl Registry for SandboxRegistry {
         years: i64,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
-        Box::pin(self.change(name, move |mut object| {
+        Box::pin(self.operate(name, operation, now, move |mut object| {
             if object.expires_on.unix_timestamp() != current_expiry.unix_timestamp() {
                 return Err(RegistryError::Refused(
                     "The current expiry date is not the registry's".into(),
                 ));
             }
             object.expires_on = add_years(object.expires_on, years);
-            object.last_operation = operation.to_owned();
-            object.updated_on = now;
             Ok(object)
         }))
     }
@@ -220,10 +237,8 @@ impl Registry for SandboxRegistry {
         name: &'a str,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
-        Box::pin(self.change(name, move |mut object| {
+        Box::pin(self.operate(name, operation, now, move |mut object| {
             object.statuses = statuses(&["redemptionPeriod"]);
-            object.last_operation = operation.to_owned();
-            object.updated_on = now;
             Ok(object)
         }))
     }
@@ -234,15 +249,13 @@ impl Registry for SandboxRegistry {
         name: &'a str,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
-        Box::pin(self.change(name, move |mut object| {
+        Box::pin(self.operate(name, operation, now, move |mut object| {
             if !object.statuses.contains("redemptionPeriod") {
                 return Err(RegistryError::Refused(
                     "The object is not in its redemption period".into(),
                 ));
             }
             object.statuses = statuses(&["ok"]);
-            object.last_operation = operation.to_owned();
-            object.updated_on = now;
             Ok(object)
         }))
     }
@@ -254,10 +267,8 @@ impl Registry for SandboxRegistry {
         auth_code: &'a str,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
-        Box::pin(self.change(name, move |mut object| {
+        Box::pin(self.operate(name, operation, now, move |mut object| {
             object.auth_code_digest = Some(code_digest(auth_code));
-            object.last_operation = operation.to_owned();
-            object.updated_on = now;
             Ok(object)
         }))
     }
@@ -270,7 +281,7 @@ impl Registry for SandboxRegistry {
         years: i64,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
-        Box::pin(self.change(name, move |mut object| {
+        Box::pin(self.change(name, now, move |mut object| {
             let matches = object
                 .auth_code_digest
                 .as_deref()
@@ -294,7 +305,6 @@ impl Registry for SandboxRegistry {
             object.transfer_years = Some(years);
             object.transfer_requested_on = Some(now);
             with_pending_transfer(&mut object, true);
-            object.updated_on = now;
             Ok(object)
         }))
     }
@@ -305,7 +315,7 @@ impl Registry for SandboxRegistry {
         approve: bool,
         now: OffsetDateTime,
     ) -> RegistryResult<'a, RegistryDomain> {
-        Box::pin(self.change(name, move |mut object| {
+        Box::pin(self.change(name, now, move |mut object| {
             let Some(operation) = object.transfer_operation.take() else {
                 return Err(RegistryError::Refused("No transfer is pending".into()));
             };
@@ -318,7 +328,6 @@ impl Registry for SandboxRegistry {
                 object.auth_code_digest = None;
             }
             with_pending_transfer(&mut object, false);
-            object.updated_on = now;
             Ok(object)
         }))
     }

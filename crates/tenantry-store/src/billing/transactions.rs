@@ -10,9 +10,7 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::{Result, classify};
-use crate::list::{
-    Page, PageRequest, SortOrder, count_built, fetch_all_built, page_of, time_ranges,
-};
+use crate::list::{Page, PageRequest, SortOrder, page_built, time_ranges};
 use crate::proof::{BILLING_READS, proven, proven_any, proven_change_in, proven_for_any};
 use tenantry_core::perms::ORG_DELETE;
 
@@ -310,7 +308,6 @@ pub async fn list(
             ),
         ],
     );
-    let total = count_built!(tx, query.clone())?;
     let sort_column = match filter.sort {
         TransactionSort::ProductType => "product_type",
         TransactionSort::Action => "action",
@@ -318,21 +315,21 @@ pub async fn list(
         TransactionSort::CreatedOn => "created_on",
         TransactionSort::CompletedOn => "completed_on",
     };
-    let query = page_of(
+    let (rows, total) = page_built!(
+        tx,
         "billing_transactions",
         &COLUMNS,
-        &query,
-        &[(sort_column, filter.order), ("id", filter.order)],
+        query,
+        (sort_column, filter.order),
         page,
-        total,
+        Row
     );
-    let rows = fetch_all_built!(tx, query, Row)?;
     Ok(Page {
         items: rows
             .into_iter()
             .map(Transaction::try_from)
             .collect::<Result<_>>()?,
-        total_items: total as u64,
+        total_items: total,
         request: page,
     })
 }
