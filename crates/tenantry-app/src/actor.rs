@@ -131,6 +131,12 @@ impl Actor {
         )
     }
 
+    /// The person, when they signed in with a password: what managing their sessions, second
+    /// factor and ownerships needs (a personal key is a session too, but not a sign-in).
+    pub fn signed_in_user(&self) -> Option<UserId> {
+        self.user_id().filter(|_| self.is_sign_in())
+    }
+
     /// The session a signed-in person (or a personal key) acts through.
     pub fn session_id(&self) -> Option<SessionId> {
         match &self.kind {

@@ -372,7 +372,7 @@ impl App {
         actor: &Actor,
         invitation: &Invitation,
     ) -> Result<UserId> {
-        let Some(user) = actor.user_id().filter(|_| actor.session_id().is_some()) else {
+        let Some(user) = actor.signed_in_user() else {
             return Err(crate::sign_in::not_a_session());
         };
         let person = tenantry_store::sign_in::by_id(tx, user)

@@ -112,7 +112,7 @@ impl App {
             return Err(owner_only());
         }
         // The offer comes from a person (an owner's key cannot stay on as an admin).
-        let from_user = actor.user_id().filter(|_| actor.session_id().is_some());
+        let from_user = actor.signed_in_user();
         let from_user = from_user.ok_or_else(not_a_session)?;
         let recipient = sign_in::by_login(&mut tx, email).await?.filter(|p| {
             p.email
@@ -239,7 +239,7 @@ impl App {
         token: &str,
         meta: &RequestMeta,
     ) -> Result<OrganizationId> {
-        let user = actor.user_id().filter(|_| actor.session_id().is_some());
+        let user = actor.signed_in_user();
         let user = user.ok_or_else(not_a_session)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;

@@ -97,7 +97,9 @@ impl App {
         let email = person.email.as_deref().unwrap_or_default();
         let hash = hash_new_password(password, &[&person.username, email]).await?;
         sign_in::set_password(&mut tx, user, &hash, now).await?;
-        let ended = sessions::revoke_all_of_user(&mut tx, user, None, now).await?;
+        let ended =
+            sessions::revoke_all_of_user(&mut tx, user, None, sessions::Ending::Everything, now)
+                .await?;
         record_sign_in_event(
             &mut tx,
             person.organization_id,

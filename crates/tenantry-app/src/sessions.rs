@@ -48,7 +48,14 @@ impl App {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
         sign_in::set_password(&mut tx, user, &hash, now).await?;
-        let ended = sessions::revoke_all_of_user(&mut tx, user, Some(session), now).await?;
+        let ended = sessions::revoke_all_of_user(
+            &mut tx,
+            user,
+            Some(session),
+            sessions::Ending::SignIns,
+            now,
+        )
+        .await?;
         let changes = json!({"password": "[redacted]", "sessions_ended": ended});
         self.record_person_event(&mut tx, actor, "user.password_changed", changes, now)
             .await?;
@@ -59,7 +66,7 @@ impl App {
 
     /// The caller's sessions that can still be refreshed, newest first.
     pub async fn session_list(&self, actor: &Actor) -> Result<Vec<SessionRecord>> {
-        let user = actor.user_id().filter(|_| actor.session_id().is_some());
+        let user = actor.signed_in_user();
         let user = user.ok_or_else(not_a_session)?;
         let mut read = self.db.begin_read().await?;
         Ok(sessions::live_of_user(&mut read, user, self.clock.now()).await?)
@@ -67,7 +74,7 @@ impl App {
 
     /// Ends one of the caller's sessions; another person's session is not found.
     pub async fn session_revoke(&self, actor: &Actor, session: SessionId) -> Result<()> {
-        let user = actor.user_id().filter(|_| actor.session_id().is_some());
+        let user = actor.signed_in_user();
         let user = user.ok_or_else(not_a_session)?;
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;

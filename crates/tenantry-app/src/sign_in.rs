@@ -279,6 +279,16 @@ impl App {
         request_id: Option<String>,
     ) -> Result<()> {
         let address = client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+        // Checked here, not only with the password: the dashboard's second step comes on its
+        // own, and a blocked account must not keep guessing codes.
+        for limited in [login, person.id.to_string().as_str()] {
+            if let Some(wait) = self.sign_in_failures.wait(limited, address) {
+                return Err(AppError::RateLimited(
+                    wait.as_secs().max(1),
+                    Limit::FailedSignIns,
+                ));
+            }
+        }
         let now = self.clock.now();
         if self.second_factor_matches(tx, person, code, now).await? {
             return Ok(());

@@ -211,7 +211,7 @@ impl App {
     /// Mails the signed-in person a new link to verify their address (an earlier one stops
     /// working).
     pub async fn email_verification_resend(&self, actor: &Actor) -> Result<()> {
-        let Some(user) = actor.user_id().filter(|_| actor.session_id().is_some()) else {
+        let Some(user) = actor.signed_in_user() else {
             return Err(crate::sign_in::not_a_session());
         };
         let now = self.clock.now();

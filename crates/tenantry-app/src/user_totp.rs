@@ -38,10 +38,7 @@ fn wrong_code() -> AppError {
 
 impl App {
     async fn signed_in_person(&self, actor: &Actor) -> Result<SignInRecord> {
-        let user = actor
-            .user_id()
-            .filter(|_| actor.session_id().is_some())
-            .ok_or_else(needs_session)?;
+        let user = actor.signed_in_user().ok_or_else(needs_session)?;
         let mut read = self.db.single_read().await?;
         sign_in::by_id(&mut read, user)
             .await?
@@ -114,7 +111,14 @@ impl App {
         sign_in::enable_totp(&mut tx, person.id, now).await?;
         sign_in::replace_recovery_codes(&mut tx, person.id, &digests).await?;
         // From now on a sign-in needs the second factor; sessions opened without it end.
-        sessions::revoke_all_of_user(&mut tx, person.id, actor.session_id(), now).await?;
+        sessions::revoke_all_of_user(
+            &mut tx,
+            person.id,
+            actor.session_id(),
+            sessions::Ending::SignIns,
+            now,
+        )
+        .await?;
         self.record_person_event(&mut tx, actor, "user.totp_enabled", json!({}), now)
             .await?;
         tx.commit().await?;

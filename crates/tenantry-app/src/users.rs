@@ -349,12 +349,20 @@ impl App {
             after.deactivated_on = (!active).then_some(now);
             users::set_deactivated(&mut tx, &auth, id, after.deactivated_on, now).await?;
             // A deactivated user's sessions end at once; coming back means signing in again.
-            sessions::revoke_all_of_user(&mut tx, id, None, now).await?;
+            sessions::revoke_all_of_user(&mut tx, id, None, sessions::Ending::Everything, now)
+                .await?;
         }
         let mut after_snapshot = snapshot(&after);
         if password_changed {
             // A password set by someone else ends the user's sessions (but the caller's own).
-            sessions::revoke_all_of_user(&mut tx, id, actor.session_id(), now).await?;
+            sessions::revoke_all_of_user(
+                &mut tx,
+                id,
+                actor.session_id(),
+                sessions::Ending::Everything,
+                now,
+            )
+            .await?;
             // The diff shows that the password changed, redacted, never what it is.
             after_snapshot["password"] = json!("changed");
         }

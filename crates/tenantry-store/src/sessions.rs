@@ -97,10 +97,9 @@ const MARK_USED: &str = "UPDATE session_tokens SET used_on = $2 \
 
 const REVOKE: &str = "UPDATE user_sessions SET revoked_on = $2 WHERE id = $1 AND user_id = $3 AND revoked_on IS NULL";
 
-// Personal API keys (sessions with a key name) are not sign-ins: they end only when revoked,
-// or with their user.
+// Personal API keys are sessions with a key name: `$4` false leaves them.
 const REVOKE_ALL_OF_USER: &str = "UPDATE user_sessions SET revoked_on = $2 \
-    WHERE user_id = $1 AND revoked_on IS NULL AND id <> $3 AND key_name IS NULL";
+    WHERE user_id = $1 AND revoked_on IS NULL AND id <> $3 AND ($4 OR key_name IS NULL)";
 
 // A sign-in is live while its unused refresh token, or its dashboard token, is.
 const SELECT_LIVE_OF_USER: &str = "SELECT s.id, s.client_ip, s.created_on, \
@@ -252,17 +251,29 @@ pub async fn revoke(
     Ok(revoked > 0)
 }
 
-/// Ends every sign-in session of `user` but `keep` (when given); returns how many.
+/// Which of a person's sessions end at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// Their sign-ins: the person changed their own password or second factor.
+    SignIns,
+    /// Their sign-ins and their personal keys: a reset, a deactivation, a password someone
+    /// else set, after which nothing made before may act for them.
+    Everything,
+}
+
+/// Ends the sessions of `user` that `ending` names, but `keep` (when given); returns how many.
 pub async fn revoke_all_of_user(
     tx: &mut Tx,
     user: UserId,
     keep: Option<SessionId>,
+    ending: Ending,
     now: OffsetDateTime,
 ) -> Result<u64> {
     Ok(on_tx!(tx, conn => sqlx::query(REVOKE_ALL_OF_USER)
         .bind(user.uuid())
         .bind(now)
         .bind(keep.map_or(Uuid::nil(), |s| s.uuid()))
+        .bind(ending == Ending::Everything)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?)

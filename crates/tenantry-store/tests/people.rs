@@ -142,9 +142,15 @@ async fn revoking_all_sessions_keeps_the_one_asked_and_expired_tokens_are_purged
         )
         .await
         .unwrap();
-        let ended = sessions::revoke_all_of_user(&mut tx, user.id, Some(keep), now())
-            .await
-            .unwrap();
+        let ended = sessions::revoke_all_of_user(
+            &mut tx,
+            user.id,
+            Some(keep),
+            sessions::Ending::SignIns,
+            now(),
+        )
+        .await
+        .unwrap();
         assert_eq!(ended, 1, "{:?}", t.engine());
         let live = sessions::live_of_user(&mut tx, user.id, now())
             .await

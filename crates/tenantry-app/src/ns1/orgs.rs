@@ -176,7 +176,8 @@ impl App {
         let hash = hash_new_password(password, &[&person.username, email]).await?;
         sign_in::set_password(&mut tx, user, &hash, now).await?;
         // A reset password ends every session signed in with the old one.
-        sessions::revoke_all_of_user(&mut tx, user, None, now).await?;
+        sessions::revoke_all_of_user(&mut tx, user, None, sessions::Ending::Everything, now)
+            .await?;
         tx.commit().await?;
         self.forget_authentications();
         Ok(())

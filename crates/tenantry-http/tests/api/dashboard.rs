@@ -288,6 +288,35 @@ async fn a_person_with_a_second_factor_gives_a_code_after_the_password() {
             "back to the start: {}",
             expired.html
         );
+        // Wrong codes count like wrong passwords: once the account is blocked, even the right
+        // code is refused, however many times the ticket is sent.
+        let mut guess = Browser::new(&api);
+        let step = guess.sign_in("web.totp", PASSWORD).await;
+        let (csrf, ticket) = (step.field("csrf"), step.field("ticket"));
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            let wrong = guess
+                .post(
+                    "/sign-in/code",
+                    &[("csrf", &csrf), ("ticket", &ticket), ("code", "000000")],
+                )
+                .await;
+            statuses.push(wrong.status);
+        }
+        assert_eq!(
+            statuses.last(),
+            Some(&StatusCode::TOO_MANY_REQUESTS),
+            "{statuses:?}"
+        );
+        let code = code_at(&api, &secret, 2);
+        let blocked = guess
+            .post(
+                "/sign-in/code",
+                &[("csrf", &csrf), ("ticket", &ticket), ("code", &code)],
+            )
+            .await;
+        assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(!guess.cookies.contains_key("tenantry_session"));
     }
 }
 

@@ -173,3 +173,58 @@ async fn key_expiries_are_bounded_and_keys_expire() {
             .await;
     }
 }
+
+#[tokio::test]
+async fn a_key_is_no_sign_in_and_ends_with_a_deactivation_or_a_password_set_by_another() {
+    for api in apis().await {
+        let make_key = |session: String| {
+            let api = &api;
+            async move {
+                api.post("/api/v1/keys", json!({"name": "ci", "expires_in_days": 30}))
+                    .bearer(&session)
+                    .expect(StatusCode::CREATED)
+                    .await["key_secret"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            }
+        };
+        let id = person(&api, "paused.person", "viewer").await;
+        let key = make_key(session_of(&api, "paused.person").await).await;
+        // A key acts as its person, but does not manage their sign-ins.
+        let refused = api
+            .get("/v1/users/me/sessions")
+            .bearer(&key)
+            .expect(StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
+        assert_eq!(refused["code"], "ERROR_NOT_A_SESSION", "{refused}");
+
+        // Deactivated, then active again: the key made before does not come back.
+        for status in ["inactive", "active"] {
+            api.patch(&format!("/v1/users/{id}"), json!({"status": status}))
+                .expect(StatusCode::OK)
+                .await;
+        }
+        api.get("/api/v1/orgs")
+            .bearer(&key)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+
+        // A password someone else sets ends the keys too.
+        let key = make_key(session_of(&api, "paused.person").await).await;
+        api.get("/api/v1/orgs")
+            .bearer(&key)
+            .expect(StatusCode::OK)
+            .await;
+        api.patch(
+            &format!("/v1/users/{id}"),
+            json!({"password": "set-by-the-admin-93"}),
+        )
+        .expect(StatusCode::OK)
+        .await;
+        api.get("/api/v1/orgs")
+            .bearer(&key)
+            .expect(StatusCode::UNAUTHORIZED)
+            .await;
+    }
+}
