@@ -429,6 +429,7 @@ async fn domains_and_holds_need_their_own_proofs() {
 
     for t in tenantry_testkit::engines().await {
         let mine = new_org(&t.db, None, "Mine", None).await;
+        let theirs = new_org(&t.db, None, "Theirs", None).await;
         let at = now();
         let domain = Domain {
             id: DomainId::generate(),
@@ -521,6 +522,34 @@ async fn domains_and_holds_need_their_own_proofs() {
         assert_eq!(
             holds::open_total(&mut tx, &manage, mine.id).await.unwrap(),
             Minor(100)
+        );
+        // Another organization's proof neither reads the holds nor, by naming itself in the
+        // hold it hands in, settles one.
+        let their_manage = auth_for(theirs.id, DOMAINS_MANAGE);
+        assert!(
+            refused(holds::open_total(&mut tx, &their_manage, mine.id).await),
+            "another's holds"
+        );
+        let forged = Hold {
+            organization_id: theirs.id,
+            account_id: theirs.id,
+            ..hold.clone()
+        };
+        assert!(
+            !holds::settle(&mut tx, &their_manage, &forged, HoldState::Captured, at)
+                .await
+                .unwrap(),
+            "another's hold"
+        );
+        assert_eq!(
+            holds::open_total(&mut tx, &manage, mine.id).await.unwrap(),
+            Minor(100)
+        );
+        assert!(
+            refused(
+                tenantry_store::billing::accounts::lock(&mut tx, &their_manage, mine.id, at).await
+            ),
+            "another's account"
         );
         assert!(
             holds::settle(&mut tx, &manage, &hold, HoldState::Released, at)

@@ -77,7 +77,10 @@ const SET_TERMS: &str = "UPDATE billing_accounts SET billing_model = $2, credit_
 const SET_PLAN: &str =
     "UPDATE billing_accounts SET plan_id = $2, updated_on = $3 WHERE organization_id = $1";
 
-const LOCK: &str = "UPDATE billing_accounts SET updated_on = $2 WHERE organization_id = $1";
+// Only the account that pays for `$3` (its own, or its parent's): the proof is for `$3`.
+const LOCK: &str = "UPDATE billing_accounts SET updated_on = $2 WHERE organization_id = $1 \
+    AND EXISTS (SELECT 1 FROM organizations o WHERE o.id = $3 \
+    AND (o.id = $1 OR o.parent_id = $1))";
 
 const LEDGER_SUM: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), COUNT(*) FROM billing_ledger \
     WHERE account_id = $1";
@@ -157,18 +160,26 @@ pub async fn lock(
     now: OffsetDateTime,
 ) -> Result<()> {
     // Any write of the organization may queue on the account its purchases are charged to
-    // (the charge itself is checked as a change in the organization or the payer).
+    // (the charge itself is checked as a change in the organization or the payer), and on
+    // no other.
     proven_change_in(
         auth,
         &[account, auth.organization_id()],
         "an account's lock",
     )?;
-    on_tx!(tx, conn => sqlx::query(LOCK)
+    let locked = on_tx!(tx, conn => sqlx::query(LOCK)
         .bind(account.uuid())
         .bind(now)
+        .bind(auth.organization_id().uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
+    if locked == 0 {
+        return Err(crate::error::StoreError::ProofMismatch(format!(
+            "no account of {account} pays for {}",
+            auth.organization_id()
+        )));
+    }
     Ok(())
 }
 

@@ -83,12 +83,14 @@ const COLUMNS: &str =
     "id, account_id, organization_id, amount, subject, purpose, state, created_on, settled_on";
 const INSERT: &str = "INSERT INTO billing_holds (id, account_id, organization_id, amount, \
     subject, purpose, state, created_on) VALUES ($1, $2, $3, $4, $5, $6, 'held', $7)";
-const OPEN_TOTAL: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM billing_holds \
-    WHERE account_id = $1 AND state = 'held'";
+// With whether the account pays for `$2`, the proof's organization (its own or its parent's).
+const OPEN_TOTAL: &str = "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), \
+    (SELECT COUNT(*) FROM organizations o WHERE o.id = $2 AND (o.id = $1 OR o.parent_id = $1)) \
+    FROM billing_holds WHERE account_id = $1 AND state = 'held'";
 // Conditional, so a hold is settled once: of a use case and the reconciler settling it at
 // the same moment, one does.
 const SETTLE: &str = "UPDATE billing_holds SET state = $2, settled_on = $3 \
-    WHERE id = $1 AND state = 'held'";
+    WHERE id = $1 AND state = 'held' AND (organization_id = $4 OR account_id = $4)";
 
 /// Places a hold; `auth` is on the organization the purchase is for, or on the paying one.
 pub async fn insert(tx: &mut Tx, auth: &dyn Proof, hold: &Hold) -> Result<()> {
@@ -110,10 +112,17 @@ pub async fn insert(tx: &mut Tx, auth: &dyn Proof, hold: &Hold) -> Result<()> {
 /// The money an account's open holds set aside.
 pub async fn open_total(tx: &mut Tx, auth: &dyn Proof, account: OrganizationId) -> Result<Minor> {
     proven_change_in(auth, &[account, auth.organization_id()], "the holds")?;
-    let total = on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(OPEN_TOTAL)
+    let (total, pays) = on_tx!(tx, conn => sqlx::query_as::<_, (i64, i64)>(OPEN_TOTAL)
         .bind(account.uuid())
+        .bind(auth.organization_id().uuid())
         .fetch_one(conn)
         .await)?;
+    if pays == 0 {
+        return Err(crate::error::StoreError::ProofMismatch(format!(
+            "the holds of {account}, which does not pay for {}",
+            auth.organization_id()
+        )));
+    }
     Ok(Minor(total))
 }
 
@@ -127,10 +136,12 @@ pub async fn settle(
     now: OffsetDateTime,
 ) -> Result<bool> {
     proven_change_in(auth, &[hold.organization_id, hold.account_id], "a hold")?;
+    // The row must be of the proof's organization too, not only the hold handed in.
     Ok(on_tx!(tx, conn => sqlx::query(SETTLE)
         .bind(hold.id.uuid())
         .bind(state.as_str())
         .bind(now)
+        .bind(auth.organization_id().uuid())
         .execute(conn)
         .await
         .map(|r| r.rows_affected() == 1))?)
