@@ -251,17 +251,24 @@ impl App {
             let operation = domain.pending_operation.clone().unwrap_or_default();
             let auth = platform_proof(domain.organization_id, DOMAINS_MANAGE);
             let by = Actor::platform(platform_scope(domain.organization_id));
-            match self.registry.info(&domain.name).await {
+            let outcome = match self.registry.info(&domain.name).await {
                 // A transfer the losing side has not answered yet is not stuck.
                 Ok(Some(held)) if held.pending_transfer.as_ref() == Some(&operation) => continue,
-                Ok(Some(held)) if held.last_operation == operation => {
-                    self.domain_complete(&auth, &by, &domain, held, now).await?;
-                }
+                Ok(Some(held)) if held.last_operation == operation => self
+                    .domain_complete(&auth, &by, &domain, held, now)
+                    .await
+                    .map(|_| ()),
                 Ok(_) => {
                     self.domain_abandon(&auth, &by, &domain, "the registry did not do it", now)
-                        .await?;
+                        .await
                 }
                 Err(RegistryError::Refused(_) | RegistryError::Unreachable(_)) => continue,
+            };
+            // One domain that cannot be settled now must not keep the others (and the rest of
+            // the scheduler's pass) waiting: it is tried again on the next pass.
+            if let Err(err) = outcome {
+                tracing::warn!(domain = %domain.name, error = %err, "operation not settled");
+                continue;
             }
             settled += 1;
         }

@@ -65,15 +65,18 @@ pub(crate) async fn page(
 ) -> Response {
     let app = &state.app;
     let from = day(&params.from);
-    let to = day(&params.to);
+    // The moment after the last day: its whole day is shown (none after the last date there is).
+    let to = day(&params.to).and_then(|d| {
+        d.map(|d| d.checked_add(time::Duration::days(1)).ok_or(()))
+            .transpose()
+    });
     let page = params.page.unwrap_or(1).max(1);
     let filter = AuditFilter {
         action: Some(params.action.trim().to_owned()).filter(|a| !a.is_empty()),
         target_id: None,
         actor_id: None,
         created_after: from.unwrap_or(None),
-        // The whole last day.
-        created_before: to.unwrap_or(None).map(|d| d + time::Duration::days(1)),
+        created_before: to.unwrap_or(None),
     };
     let shown = async {
         let id = app

@@ -409,9 +409,31 @@ async fn the_audit_log_filters_by_action_and_day_and_pages() {
             .await;
         assert!(none.html.contains("No event matches"), "{}", none.html);
         let all_today = browser
-            .get(&format!("/orgs/{org}/audit?from={today}&to={today}"))
+            .get(&format!(
+                "/orgs/{org}/audit?action=user.created&from={today}&to={today}"
+            ))
             .await;
-        assert!(all_today.html.contains("user.created"));
+        assert_eq!(
+            all_today.html.matches("<td>user.created</td>").count(),
+            25,
+            "{}",
+            all_today.html
+        );
+        let yesterday = today.previous_day().unwrap();
+        let before = browser
+            .get(&format!("/orgs/{org}/audit?to={yesterday}"))
+            .await;
+        assert!(before.html.contains("No event matches"), "{}", before.html);
+        // The last date there is still reads as a day, not a failure.
+        let last = browser
+            .get(&format!("/orgs/{org}/audit?to=9999-12-31"))
+            .await;
+        assert_eq!(last.status, StatusCode::OK);
+        assert!(
+            last.html.contains("A day, written YYYY-MM-DD"),
+            "{}",
+            last.html
+        );
 
         let (other, _) = other_tenant(&api, "Elsewhere").await;
         let theirs = browser.get(&format!("/orgs/{other}/audit")).await;

@@ -64,11 +64,7 @@ pub(crate) async fn create(
             false
         }
     };
-    let expected = money(
-        &mut check,
-        "expected_price",
-        body["expected_price"].as_str(),
-    );
+    let expected = money(&mut check, "expected_price", body.get("expected_price"));
     check.finish()?;
     let domain = state
         .app
@@ -155,11 +151,7 @@ pub(crate) async fn renew(
         }
         date
     });
-    let expected = money(
-        &mut check,
-        "expected_price",
-        body["expected_price"].as_str(),
-    );
+    let expected = money(&mut check, "expected_price", body.get("expected_price"));
     check.finish()?;
     let years = years.unwrap_or_default();
     let renewed = state
@@ -187,11 +179,7 @@ pub(crate) async fn restore(
 ) -> Result<Json<Value>, ApiError> {
     let body = body.unwrap_or(Value::Null);
     let mut check = Check::default();
-    let expected = money(
-        &mut check,
-        "expected_price",
-        body["expected_price"].as_str(),
-    );
+    let expected = money(&mut check, "expected_price", body.get("expected_price"));
     check.finish()?;
     let restored = state
         .app
@@ -236,11 +224,7 @@ pub(crate) async fn transfer_in(
         Some(v) if !v.is_null() => period_years(&mut check, v),
         _ => None,
     };
-    let expected = money(
-        &mut check,
-        "expected_price",
-        body["expected_price"].as_str(),
-    );
+    let expected = money(&mut check, "expected_price", body.get("expected_price"));
     check.finish()?;
     let domain = state
         .app

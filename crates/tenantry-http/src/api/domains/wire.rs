@@ -195,9 +195,17 @@ pub(crate) fn renewal_mode(check: &mut Check, raw: &str) -> Option<String> {
     }
 }
 
-/// A price as the reference writes it: `"12.50"` (two decimals).
-pub(crate) fn money(check: &mut Check, field: &str, raw: Option<&str>) -> Option<Minor> {
-    let raw = raw?;
+/// A price as the reference writes it: `"12.50"` (two decimals); absent or null is none, and
+/// anything else (a number among them) is refused rather than ignored.
+pub(crate) fn money(check: &mut Check, field: &str, raw: Option<&Value>) -> Option<Minor> {
+    let raw = match raw? {
+        Value::Null => return None,
+        Value::String(text) => text.as_str(),
+        _ => {
+            check.fail(field, "a price with two decimals, like \"12.50\"");
+            return None;
+        }
+    };
     let strict = raw
         .split_once('.')
         .is_some_and(|(int, dec)| !int.is_empty() && dec.len() == 2);

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::{balance, domain_charges, ready, registration};
 use crate::mailbox;
-use crate::support::apis;
+use crate::support::{apis, other_tenant};
 
 const YEAR_AND_A_DAY: time::Duration = time::Duration::days(367);
 
@@ -160,6 +160,24 @@ async fn organizations_list_and_move_their_domains_and_are_not_deleted_while_the
             .expect(StatusCode::OK)
             .await;
         assert_eq!(there["pagination"]["total_items"], 1);
+        // Never into another tenant's organization: not found, and the domain stays.
+        let (elsewhere, _) = other_tenant(&api, "Elsewhere").await;
+        let away = api
+            .post(
+                &format!("/api/v1/orgs/{child}/domains/moving.test/move"),
+                json!({"to": elsewhere}),
+            )
+            .expect(StatusCode::NOT_FOUND)
+            .await;
+        assert_eq!(
+            away["error"]["code"], "ERROR_ORGANIZATION_NOT_FOUND",
+            "{away}"
+        );
+        let kept = api
+            .get("/v1/domains/moving.test")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(kept["owner_id"], json!(child));
         let refused = api
             .delete(&format!("/v1/organizations/{child}"))
             .expect(StatusCode::CONFLICT)

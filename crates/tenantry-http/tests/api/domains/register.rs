@@ -166,6 +166,15 @@ async fn refusals_come_before_any_charge() {
             (Some("5.00"), Some("10.00"))
         );
         // 10.00 expected, but the account holds 3.00.
+        // A price given as a number is refused, not skipped.
+        let mut number = registration("abc.test", &registrant);
+        number["expected_price"] = json!(10.0);
+        let number = refuse(number, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(
+            number["errors"][0]["loc"],
+            json!(["body", "expected_price"]),
+            "{number}"
+        );
         let mut right = registration("abc.test", &registrant);
         right["expected_price"] = json!("10.00");
         let short = refuse(right, StatusCode::PAYMENT_REQUIRED).await;
