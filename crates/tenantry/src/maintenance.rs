@@ -26,8 +26,12 @@ fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
 }
 
 pub async fn backup(args: BackupArgs) -> anyhow::Result<()> {
-    if sqlite_file(&args.storage).is_none() {
+    let Some(file) = sqlite_file(&args.storage) else {
         bail!(POSTGRES_BACKUP);
+    };
+    // Opening a database that is not there would make an empty one, and back that up.
+    if !file.is_file() {
+        bail!("{} does not exist: nothing to back up", file.display());
     }
     let app = open_app(&args.storage).await?;
     create_private_dir(&args.to)?;
@@ -69,8 +73,16 @@ pub async fn restore(args: RestoreArgs) -> anyhow::Result<()> {
     }
     fs::create_dir_all(&args.storage.data_dir)?;
     let key = args.from.join(MASTER_KEY);
+    let here = args.storage.data_dir.join(MASTER_KEY);
+    // Without the key the sealed secrets were sealed with, opening would make a new one and
+    // leave them unreadable.
+    if !key.is_file() && args.storage.master_key.is_none() && !here.is_file() {
+        bail!(
+            "{} has no master key: give the one the backup was made with (--master-key)",
+            args.from.display()
+        );
+    }
     if key.is_file() && args.storage.master_key.is_none() {
-        let here = args.storage.data_dir.join(MASTER_KEY);
         match fs::read(&here) {
             Ok(existing) if existing != fs::read(&key)? => bail!(
                 "{} holds another master key than the backup's",

@@ -244,6 +244,28 @@ fn a_backup_taken_while_serving_restores_into_a_server_that_has_every_write() {
         .unwrap();
     assert!(!again.status.success());
 
+    // A data directory without a database has nothing to back up.
+    let empty = tenantry(&dir.path().join("typo"), None)
+        .args(["backup", "--to"])
+        .arg(dir.path().join("nothing"))
+        .output()
+        .unwrap();
+    assert!(!empty.status.success());
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("nothing to back up"));
+    assert!(!dir.path().join("nothing").exists());
+
+    // A copy without its master key is not restored with a new one.
+    let keyless = dir.path().join("keyless");
+    std::fs::create_dir(&keyless).unwrap();
+    std::fs::copy(copy.join("tenantry.db"), keyless.join("tenantry.db")).unwrap();
+    let refused = tenantry(&dir.path().join("unkeyed"), None)
+        .args(["restore", "--from"])
+        .arg(&keyless)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("has no master key"));
+
     let restored = dir.path().join("restored");
     let restore = tenantry(&restored, None)
         .args(["restore", "--from"])

@@ -13,6 +13,7 @@ use tenantry_core::SessionId;
 use super::overview::{Frame, when};
 use super::render;
 use super::session::{SignedIn, forged};
+use super::sign_in::RequestParts;
 use crate::AppState;
 
 pub(crate) struct SessionRow {
@@ -125,7 +126,7 @@ pub(crate) async fn password(
         Ok(()) => render::see("/account?done=password"),
         Err(err) => {
             let (status, words) = match &err {
-                AppError::Forbidden(_, words) => (StatusCode::FORBIDDEN, words.clone()),
+                // The password rule's reasons, one per refused field.
                 AppError::Invalid(fields) => (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     fields
@@ -134,9 +135,7 @@ pub(crate) async fn password(
                         .collect::<Vec<_>>()
                         .join("; "),
                 ),
-                AppError::RateLimited(_, limit) => {
-                    (StatusCode::TOO_MANY_REQUESTS, limit.message().to_owned())
-                }
+                AppError::Forbidden(..) | AppError::RateLimited(..) => render::words(&err),
                 _ => return render::refusal(&err, true),
             };
             account_page(&state, &person, status, None, Some(words)).await
@@ -154,6 +153,7 @@ pub(crate) struct RevokeForm {
 pub(crate) async fn revoke(
     State(state): State<AppState>,
     person: SignedIn,
+    RequestParts(parts): RequestParts,
     Path(session): Path<String>,
     Form(form): Form<RevokeForm>,
 ) -> Response {
@@ -167,7 +167,11 @@ pub(crate) async fn revoke(
         );
     };
     match state.app.session_revoke(&person.actor, session).await {
-        Ok(()) if person.actor.session_id() == Some(session) => render::see("/sign-in"),
+        Ok(()) if person.actor.session_id() == Some(session) => {
+            let mut response = render::see("/sign-in");
+            super::cookies::clear(response.headers_mut(), &parts, super::cookies::SESSION);
+            response
+        }
         Ok(()) => render::see("/account?done=revoked"),
         Err(err) => render::refusal(&err, true),
     }

@@ -32,6 +32,13 @@ pub(crate) fn see(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
 
+/// The status and the words the API answers `err` with, for a page that shows the refusal
+/// next to its form.
+pub(crate) fn words(err: &AppError) -> (StatusCode, String) {
+    let problem = problem_of(err);
+    (problem.status(), problem.words().to_owned())
+}
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {

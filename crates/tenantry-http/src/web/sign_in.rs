@@ -35,7 +35,7 @@ struct SecondFactorPage<'a> {
 }
 
 /// The request's parts, for the cookies an answer sets (`Secure` under TLS).
-pub(crate) struct RequestParts(Parts);
+pub(crate) struct RequestParts(pub(crate) Parts);
 
 impl<S: Send + Sync> FromRequestParts<S> for RequestParts {
     type Rejection = std::convert::Infallible;
@@ -100,19 +100,14 @@ fn pre_session_form(parts: &Parts, submitted: &str) -> bool {
         .is_some_and(|secret| csrf::matches(&secret, submitted))
 }
 
-/// The refusal words of a failed step, and its status.
+/// The refusal words of a failed step, and its status, for the refusals a sign-in form shows
+/// (anything else is the error page).
 fn failure(err: &AppError) -> Option<(StatusCode, String)> {
-    match err {
-        AppError::Unauthenticated(_, words) => Some((StatusCode::UNAUTHORIZED, words.clone())),
-        AppError::RateLimited(_, limit) => {
-            Some((StatusCode::TOO_MANY_REQUESTS, limit.message().to_owned()))
-        }
-        AppError::IpNotAllowed(_) => Some((
-            StatusCode::FORBIDDEN,
-            "Your organization does not allow sign-ins from this network".to_owned(),
-        )),
-        _ => None,
-    }
+    matches!(
+        err,
+        AppError::Unauthenticated(..) | AppError::RateLimited(..) | AppError::IpNotAllowed(_)
+    )
+    .then(|| render::words(err))
 }
 
 /// `POST /sign-in`.

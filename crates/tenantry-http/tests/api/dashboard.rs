@@ -528,5 +528,20 @@ async fn a_person_ends_their_sessions_and_changes_their_password() {
             )
             .await;
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        // Ending this very session signs out here, cookie and all.
+        let page = browser.get("/account").await;
+        let row = page
+            .html
+            .split("<tr>")
+            .find(|row| row.contains("this one"))
+            .unwrap()
+            .to_owned();
+        let start = row.find("/account/sessions/").unwrap();
+        let end = row[start..].find('"').unwrap() + start;
+        let own = browser
+            .post(&row[start..end], &[("csrf", &page.field("csrf"))])
+            .await;
+        assert_eq!(own.location(), "/sign-in");
+        assert!(!browser.cookies.contains_key("tenantry_session"));
     }
 }
