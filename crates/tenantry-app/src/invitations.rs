@@ -418,7 +418,8 @@ impl App {
             ));
         }
         let email = Email::parse(&invitation.email).map_err(|e| AppError::Internal(e.0))?;
-        let (home, user) = new_person(tx, &email, name, password, Some(now), now).await?;
+        let hash = crate::passwords::hash_new_password(&password, &[email.as_str()]).await?;
+        let (home, user) = new_person(tx, &email, name, hash, Some(now), now).await?;
         record_sign_in_event(
             tx,
             home.id,

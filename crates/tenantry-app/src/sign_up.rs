@@ -82,12 +82,13 @@ pub struct SignUpRequest {
 
 /// Makes a person who signs up: a new top-level organization named after them (its own
 /// empty account, a slug made from the name) and its owner, a user whose username is the
-/// address. `verified_on`: when the address counts as proved (an invitation's link), if so.
+/// address, with `password_hash` (made by `hash_new_password`, which checked the rule).
+/// `verified_on`: when the address counts as proved (an invitation's link), if so.
 pub(crate) async fn new_person(
     tx: &mut Tx,
     email: &Email,
     name: &str,
-    password: String,
+    password_hash: String,
     verified_on: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> Result<(Organization, User)> {
@@ -107,7 +108,7 @@ pub(crate) async fn new_person(
             last_name,
             locale: None,
             phone: None,
-            password: Some(password),
+            password: None,
             attributes: Default::default(),
             role: None,
         },
@@ -115,6 +116,7 @@ pub(crate) async fn new_person(
         BuiltinRole::Owner.label(),
         now,
     )?;
+    user.password_hash = Some(password_hash);
     user.email_verified_on = verified_on;
     users::insert(tx, &sign_up_proof(home.id, USERS_MANAGE), &user).await?;
     Ok((home, user))
@@ -146,8 +148,9 @@ impl App {
         let now = self.clock.now();
         let email = Email::parse(&request.email.into_inner().to_lowercase())
             .map_err(|e| AppError::invalid_field("email", e.0))?;
-        // The password rule first: a refused password is told whatever the address.
-        hash_new_password(&request.password, &[email.as_str()]).await?;
+        // The password rule first: a refused password is told whatever the address. Hashed
+        // once, before the write transaction, and whether the address is known or not.
+        let password_hash = hash_new_password(&request.password, &[email.as_str()]).await?;
         let mut tx = self.db.begin().await?;
         if let Some(existing) = sign_in::by_login(&mut tx, email.as_str()).await? {
             let message = sign_up_existing(&self.mail, email.as_str());
@@ -167,7 +170,7 @@ impl App {
             return Ok(());
         }
         let (home, user) =
-            new_person(&mut tx, &email, &request.name, request.password, None, now).await?;
+            new_person(&mut tx, &email, &request.name, password_hash, None, now).await?;
         self.mail_verification_link(&mut tx, &user, &request.name, now)
             .await?;
         record_sign_in_event(
