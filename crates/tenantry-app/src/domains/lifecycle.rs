@@ -80,6 +80,12 @@ impl App {
         operation: Operation,
         now: OffsetDateTime,
     ) -> Result<Started> {
+        // Claimed first: a domain busy with another operation answers so, whatever the
+        // account holds (a refused price must never be taken for this domain's own refusal).
+        let claimed = format!("{}:{}", operation.kind, Uuid::now_v7());
+        if !domains::claim_operation(&mut tx, &auth, &domain, &claimed, now).await? {
+            return Err(busy(&domain));
+        }
         if let Some((action, years, expected)) = operation.priced {
             let rules = catalogued(&mut tx, &domain.name, "name").await?.rules;
             if action == Action::Renew {
@@ -106,12 +112,8 @@ impl App {
                 reserve(&mut tx, &auth, org.id, quote, &domain.id.to_string(), now).await?;
             }
         }
-        let operation = format!("{}:{}", operation.kind, Uuid::now_v7());
-        if !domains::claim_operation(&mut tx, &auth, &domain, &operation, now).await? {
-            return Err(busy(&domain));
-        }
         tx.commit().await?;
-        domain.pending_operation = Some(operation);
+        domain.pending_operation = Some(claimed);
         Ok(Started { domain, auth })
     }
 

@@ -271,3 +271,40 @@ async fn a_code_change_whose_answer_was_lost_keeps_the_domain_until_it_is_settle
         assert_eq!(balance(&api).await, "9.00");
     }
 }
+
+#[tokio::test]
+async fn a_busy_domain_answers_busy_before_its_price_is_weighed() {
+    for mut api in apis().await {
+        // 1.00 pays the registration and leaves nothing for a renewal.
+        let registrant = ready(&api, "1.00").await;
+        let made = api
+            .post("/v1/domains", registration("owed.test", &registrant))
+            .expect(StatusCode::CREATED)
+            .await;
+        let flaky = dropping(&api, true);
+        let sound = std::mem::replace(&mut api.router, flaky);
+        api.patch("/v1/domains/owed.test", json!({"auth_code": "lost-code-1"}))
+            .expect(StatusCode::BAD_GATEWAY)
+            .await;
+        api.router = sound;
+        let renewal = json!({
+            "period": {"value": 1, "unit": "y"},
+            "current_expiry_date": &made["expires_on"].as_str().unwrap()[..10],
+        });
+        let busy = api
+            .post("/v1/domains/owed.test/renew", renewal.clone())
+            .expect(StatusCode::CONFLICT)
+            .await;
+        assert_eq!(busy["code"], "ERROR_DOMAIN_NOT_ACTIVE");
+        assert_eq!(open_holds(&api).await, 0);
+        // Once settled, the same renewal is refused for the money it lacks.
+        api.t.clock.advance(time::Duration::minutes(2));
+        assert_eq!(api.t.app.domains_reconcile().await.unwrap(), 1);
+        let unpaid = api
+            .post("/v1/domains/owed.test/renew", renewal)
+            .expect(StatusCode::PAYMENT_REQUIRED)
+            .await;
+        assert_eq!(unpaid["code"], "ERROR_INSUFFICIENT_FUNDS");
+        assert_eq!(balance(&api).await, "0.00");
+    }
+}
