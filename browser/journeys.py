@@ -16,6 +16,7 @@ import pyotp
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 BASE = os.environ["BASE"]
 BOOT = json.load(open(os.environ["BOOT"]))
@@ -99,6 +100,9 @@ class Browser:
         element = None
         for name, value in fields.items():
             element = self.find(f"[name={name}]")
+            if element.tag_name == "select":
+                Select(element).select_by_value(value)
+                continue
             element.clear()
             element.send_keys(value)
         element.find_element(By.XPATH, "./ancestor::form//button[@type='submit']").click()
@@ -186,7 +190,69 @@ def find_actions_in_the_audit_log():
         browser.close()
 
 
-JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log]
+def create_a_suborganization():
+    browser = signed_in_admin("cora.create", "suborganization")
+    try:
+        browser.driver.find_element(By.LINK_TEXT, "Suborganizations").click()
+        browser.check("suborganizations")
+        browser.submit({"name": "Harbour Shop", "country_code": "XX"}, "suborganization-refused")
+        assert browser.find("#country_code-error").text, "the country is refused next to it"
+        assert browser.find("#name").get_attribute("value") == "Harbour Shop"
+        browser.submit({"country_code": ""}, "suborganization-created")
+        assert "is created" in browser.find(".notice").text
+        row = browser.driver.find_element(By.XPATH, "//tr[.//a[text()='Harbour Shop']]")
+        row.find_element(By.CSS_SELECTOR, "button.danger").click()
+        # The browser asks first; saying yes deactivates it.
+        browser.driver.switch_to.alert.accept()
+        browser.check("suborganization-deactivated")
+        assert "deactivated" in browser.find(".notice").text
+        row = browser.driver.find_element(By.XPATH, "//tr[.//a[text()='Harbour Shop']]")
+        assert "inactive" in row.text
+    finally:
+        browser.close()
+
+
+def create_a_credential_and_see_its_secret_once():
+    browser = signed_in_admin("kai.keys", "credential")
+    try:
+        browser.driver.find_element(By.LINK_TEXT, "API credentials").click()
+        browser.check("credentials")
+        browser.submit({"api_key_name": "has spaces"}, "credential-refused")
+        assert browser.find("#api_key_name-error").text
+        browser.submit({"api_key_name": "ci-deploy", "role": "viewer"}, "credential-secret")
+        key = browser.find(".secret code").text
+        assert key.startswith("opk_"), key
+        browser.find(".secret button[data-copy]").click()
+        # The key works, once copied.
+        seen = api("GET", "/v1/auth/client_credentials/introspect", key=key)
+        assert seen["api_key_name"] == "ci-deploy" and seen["role"] == "viewer", seen
+        browser.driver.refresh()
+        browser.check("credential-reloaded")
+        assert not browser.driver.find_elements(By.CSS_SELECTOR, ".secret"), "shown once only"
+        assert key not in browser.driver.page_source
+    finally:
+        browser.close()
+
+
+def read_the_balance_and_transactions():
+    for amount in ("25.00", "4.50"):
+        api("POST", f"/v1/organizations/{BOOT['organization_id']}/billing/wallet/credits",
+            {"amount": amount, "reference": "browser-top-up"}, key=BOOT["operator_api_key"])
+    browser = signed_in_admin("bo.billing", "billing")
+    try:
+        browser.driver.find_element(By.LINK_TEXT, "Billing").click()
+        browser.check("billing")
+        assert browser.find("#balance").text == "29.50 EUR", browser.find("#balance").text
+        amounts = [cell.text for cell in browser.driver.find_elements(
+            By.CSS_SELECTOR, "td.amount")]
+        assert sorted(amounts) == ["25.00 EUR", "4.50 EUR"], amounts
+    finally:
+        browser.close()
+
+
+JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log,
+            create_a_suborganization, create_a_credential_and_see_its_secret_once,
+            read_the_balance_and_transactions]
 
 if __name__ == "__main__":
     failed = 0

@@ -51,6 +51,7 @@ pub mod sign_up;
 mod tokens;
 pub mod user_totp;
 pub mod users;
+pub mod web_flash;
 pub mod web_sessions;
 
 pub use actor::{Actor, ActorKind, RequestMeta};

@@ -317,16 +317,18 @@ impl App {
         })
     }
 
-    /// The caller's suborganizations.
+    /// The suborganizations of `parent` (by default the caller's own organization).
     pub async fn organization_list(
         &self,
         actor: &Actor,
+        parent: Option<OrganizationId>,
         filter: OrganizationFilter,
         page: PageRequest,
     ) -> Result<Page<Organization>> {
         let mut tx = self.db.begin_read().await?;
-        let (own, _) = authorize_org(&mut tx, actor, actor.organization_id(), ORG_READ).await?;
-        Ok(organizations::list_children(&mut tx, own.id, &filter, page).await?)
+        let parent = parent.unwrap_or(actor.organization_id());
+        let (parent, _) = authorize_org(&mut tx, actor, parent, ORG_READ).await?;
+        Ok(organizations::list_children(&mut tx, parent.id, &filter, page).await?)
     }
 
     pub async fn organization_get(

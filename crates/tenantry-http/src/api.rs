@@ -2,15 +2,15 @@
 //! that routes to them.
 
 mod audit;
-mod billing;
+pub(crate) mod billing;
 mod contacts;
-mod credentials;
+pub(crate) mod credentials;
 mod dns;
 mod domains;
 mod events;
 mod ip_restrictions;
 mod me;
-mod organizations;
+pub(crate) mod organizations;
 mod roles;
 mod token;
 mod users;

@@ -230,44 +230,50 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 kind: "json_invalid".into(),
             }]))
         })?;
-        if let Some(path) = crate::control_chars::first_in_json(&json) {
-            let mut loc = vec!["body".to_owned()];
-            loc.extend(path);
-            return Err(ApiError(AppError::Invalid(vec![FieldError {
-                loc,
-                msg: crate::control_chars::MESSAGE.into(),
-                kind: "string_control_character".into(),
-            }])));
-        }
-        let value = serde_path_to_error::deserialize(json).map_err(|err| {
-            let mut loc = vec!["body".to_owned()];
-            loc.extend(
-                err.path()
-                    .iter()
-                    .map(|seg| seg.to_string())
-                    .filter(|s| s != "?" && !s.is_empty()),
-            );
-            let inner = err.into_inner();
-            let message = inner.to_string();
-            let kind = if message.starts_with("missing field") {
-                if let Some(field) = message.split('`').nth(1) {
-                    loc.push(field.to_owned());
-                }
-                "missing"
-            } else if inner.is_syntax() || inner.is_eof() {
-                "json_invalid"
-            } else {
-                "value_error"
-            };
-            let msg = crate::serde_messages::plain(&message);
-            ApiError(AppError::Invalid(vec![FieldError {
-                loc,
-                msg,
-                kind: kind.into(),
-            }]))
-        })?;
-        Ok(JsonBody(value))
+        Ok(JsonBody(typed_body(json).map_err(ApiError)?))
     }
+}
+
+/// A parsed JSON body read into its type: control characters refused (naming the field),
+/// then serde's refusal as a field error in a client's words. The dashboard's forms are
+/// read through it too, so both answer the same way.
+pub(crate) fn typed_body<T: DeserializeOwned>(json: serde_json::Value) -> Result<T, AppError> {
+    if let Some(path) = crate::control_chars::first_in_json(&json) {
+        let mut loc = vec!["body".to_owned()];
+        loc.extend(path);
+        return Err(AppError::Invalid(vec![FieldError {
+            loc,
+            msg: crate::control_chars::MESSAGE.into(),
+            kind: "string_control_character".into(),
+        }]));
+    }
+    serde_path_to_error::deserialize(json).map_err(|err| {
+        let mut loc = vec!["body".to_owned()];
+        loc.extend(
+            err.path()
+                .iter()
+                .map(|seg| seg.to_string())
+                .filter(|s| s != "?" && !s.is_empty()),
+        );
+        let inner = err.into_inner();
+        let message = inner.to_string();
+        let kind = if message.starts_with("missing field") {
+            if let Some(field) = message.split('`').nth(1) {
+                loc.push(field.to_owned());
+            }
+            "missing"
+        } else if inner.is_syntax() || inner.is_eof() {
+            "json_invalid"
+        } else {
+            "value_error"
+        };
+        let msg = crate::serde_messages::plain(&message);
+        AppError::Invalid(vec![FieldError {
+            loc,
+            msg,
+            kind: kind.into(),
+        }])
+    })
 }
 
 /// A typed id from the path; a wrong prefix or malformed id is a 422.

@@ -92,7 +92,7 @@ pub(crate) struct CredentialCreateBody {
 }
 
 impl CredentialCreateBody {
-    fn into_command(self) -> Result<CredentialCreate, ApiError> {
+    pub(crate) fn into_command(self) -> Result<CredentialCreate, ApiError> {
         let mut check = Check::default();
         let name = check.text("api_key_name", self.api_key_name, 100);
         if name.as_ref().is_some_and(|n| {

@@ -211,7 +211,7 @@ pub(crate) struct OrganizationCreateBody {
 }
 
 impl OrganizationCreateBody {
-    fn into_command(self) -> Result<OrganizationCreate, ApiError> {
+    pub(crate) fn into_command(self) -> Result<OrganizationCreate, ApiError> {
         let mut check = Check::default();
         let profile = OrganizationProfile {
             name: check.text("name", Some(self.name), 255).unwrap_or_default(),
@@ -461,7 +461,10 @@ pub(crate) async fn list(
         sort,
         order,
     };
-    let page = state.app.organization_list(&actor, filter, page).await?;
+    let page = state
+        .app
+        .organization_list(&actor, None, filter, page)
+        .await?;
     Ok(Json(paginated(page, OrganizationWire::from)))
 }
 

@@ -6,9 +6,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use tenantry_app::person_organizations::OrganizationRef;
 use tenantry_app::{AuditFilter, AuditQuery, PageRequest, SortOrder};
-use time::macros::format_description;
-use time::{Date, OffsetDateTime, Time};
 
+use super::days::{self, NOT_A_DAY};
 use super::overview::{Activity, Frame};
 use super::pager::Pager;
 use super::render;
@@ -44,18 +43,6 @@ struct AuditPage {
     pager: Pager,
 }
 
-/// A day written `YYYY-MM-DD`, as its first moment; `Err` when it is not a date.
-fn day(text: &str) -> Result<Option<OffsetDateTime>, ()> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
-        .map(|d| Some(d.with_time(Time::MIDNIGHT).assume_utc()))
-        .map_err(|_| ())
-}
-
-const NOT_A_DAY: &str = "A day, written YYYY-MM-DD";
-
 /// `GET /orgs/{organization}/audit`.
 pub(crate) async fn page(
     State(state): State<AppState>,
@@ -64,12 +51,8 @@ pub(crate) async fn page(
     Query(params): Query<AuditParams>,
 ) -> Response {
     let app = &state.app;
-    let from = day(&params.from);
-    // The moment after the last day: its whole day is shown (none after the last date there is).
-    let to = day(&params.to).and_then(|d| {
-        d.map(|d| d.checked_add(time::Duration::days(1)).ok_or(()))
-            .transpose()
-    });
+    let from = days::start_of(&params.from);
+    let to = days::end_of(&params.to);
     let page = params.page.unwrap_or(1).max(1);
     let filter = AuditFilter {
         action: Some(params.action.trim().to_owned()).filter(|a| !a.is_empty()),

@@ -8,6 +8,8 @@ use axum::http::{HeaderMap, HeaderValue};
 
 pub(crate) const SESSION: &str = "tenantry_session";
 pub(crate) const PRE_SESSION: &str = "tenantry_presession";
+/// Secrets sealed for the next page to show once (`App::seal_shown_once`).
+pub(crate) const SHOWN_ONCE: &str = "tenantry_shown";
 
 /// Marks a request that came through the TLS listener (its cookies are then `Secure`).
 #[derive(Clone, Copy)]

@@ -28,6 +28,8 @@ pub(crate) struct Frame {
     pub csrf: String,
     pub current_id: String,
     pub current_name: String,
+    /// Whether the current organization is top-level (only those have suborganizations).
+    pub top_level: bool,
     pub switcher: Vec<Switch>,
 }
 
@@ -48,11 +50,15 @@ impl Frame {
             .find(|s| s.current)
             .map(|s| s.name.clone())
             .unwrap_or_default();
+        let top_level = reached.iter().any(|access| {
+            access.organization.id.to_string() == current && access.organization.parent_id.is_none()
+        });
         Frame {
             person: person.actor.display_name(),
             csrf: person.csrf(),
             current_id: current.to_owned(),
             current_name,
+            top_level,
             switcher,
         }
     }

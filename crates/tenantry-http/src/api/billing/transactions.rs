@@ -112,6 +112,11 @@ pub(crate) async fn statement(
         unreachable!("finish() refused a missing date");
     };
     let statement = state.app.statement(&actor, organization, from, to).await?;
+    statement_download(statement)
+}
+
+/// A statement as a CSV file to save (the dashboard offers the same download).
+pub(crate) fn statement_download(statement: Statement) -> Result<Response, ApiError> {
     let filename = format!(
         "statement-{}-{}-{}.csv",
         statement.organization_id, statement.from, statement.to

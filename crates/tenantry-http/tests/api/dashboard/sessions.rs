@@ -1,113 +1,14 @@
-//! The dashboard over HTTP: sign-in with and without a second factor, the cookie and its
-//! expiry, CSRF on every form, the security headers, sign-out, and another tenant's
-//! organization answering "not found". The same pages in a real browser: `browser/`.
+//! Sign-in with and without a second factor, the cookie and its expiry, CSRF on every form,
+//! the security headers, sign-out, the audit log and account pages.
 
-use std::collections::BTreeMap;
-
-use axum::http::{HeaderMap, Method, StatusCode};
-use serde_json::{Value, json};
+use axum::http::{Method, StatusCode};
+use serde_json::json;
 use tenantry_app::Clock;
 
 use crate::sign_in::{PASSWORD, code_at, person, sign_in, start_of_step};
-use crate::support::{Api, apis, other_tenant};
+use crate::support::{apis, other_tenant};
 
-/// A browser's view of the dashboard: its cookies, kept between requests.
-struct Browser<'a> {
-    api: &'a Api,
-    cookies: BTreeMap<String, String>,
-}
-
-/// An answer: status, headers and the page's HTML.
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    html: String,
-}
-
-impl Page {
-    fn location(&self) -> &str {
-        self.headers
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-
-    /// The value of the form field `name` (hidden fields: the CSRF token, the ticket).
-    fn field(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = self.html.find(&marker).expect("the field is on the page") + marker.len();
-        let end = self.html[start..].find('"').unwrap() + start;
-        self.html[start..end].to_owned()
-    }
-}
-
-impl<'a> Browser<'a> {
-    fn new(api: &'a Api) -> Self {
-        Browser {
-            api,
-            cookies: BTreeMap::new(),
-        }
-    }
-
-    async fn send(&mut self, method: Method, path: &str, form: Option<&[(&str, &str)]>) -> Page {
-        let mut call = self.api.call(method, path).anonymous();
-        let jar: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        if !jar.is_empty() {
-            call = call.header("cookie", &jar.join("; "));
-        }
-        if let Some(form) = form {
-            let body: String = form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(form)
-                .finish();
-            call = call
-                .header("content-type", "application/x-www-form-urlencoded")
-                .raw(&body);
-        }
-        let (status, headers, body) = call.send_with_headers().await;
-        for cookie in headers.get_all("set-cookie") {
-            let cookie = cookie.to_str().unwrap();
-            let (pair, attributes) = cookie.split_once(';').unwrap_or((cookie, ""));
-            let (name, value) = pair.split_once('=').unwrap();
-            if attributes.contains("Max-Age=0") {
-                self.cookies.remove(name);
-            } else {
-                self.cookies.insert(name.to_owned(), value.to_owned());
-            }
-        }
-        let html = match body {
-            Value::Null => String::new(),
-            other => other["raw"].as_str().unwrap_or_default().to_owned(),
-        };
-        Page {
-            status,
-            headers,
-            html,
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        self.send(Method::GET, path, None).await
-    }
-
-    async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
-        self.send(Method::POST, path, Some(form)).await
-    }
-
-    /// Fills and sends the sign-in form.
-    async fn sign_in(&mut self, login: &str, password: &str) -> Page {
-        let form = self.get("/sign-in").await;
-        let csrf = form.field("csrf");
-        self.post(
-            "/sign-in",
-            &[("csrf", &csrf), ("login", login), ("password", password)],
-        )
-        .await
-    }
-}
+use super::Browser;
 
 #[tokio::test]
 async fn a_person_signs_in_sees_their_organization_and_signs_out() {
