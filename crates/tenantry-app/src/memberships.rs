@@ -70,6 +70,13 @@ async fn owner_may_step_down(
     Ok(())
 }
 
+/// Whether putting a membership may make a new member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Joining {
+    Allowed,
+    Refused,
+}
+
 impl App {
     /// Makes `user` a member of `organization` with `role`, or changes the role it has there.
     /// The caller needs `users:manage` there and may give only a role within its own; the
@@ -82,6 +89,18 @@ impl App {
         user: UserId,
         role: &str,
     ) -> Result<()> {
+        self.put_membership(actor, organization, user, role, Joining::Allowed)
+            .await
+    }
+
+    async fn put_membership(
+        &self,
+        actor: &Actor,
+        organization: OrganizationId,
+        user: UserId,
+        role: &str,
+        joining: Joining,
+    ) -> Result<()> {
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, USERS_MANAGE).await?;
         let person = users::get(&mut tx, user)
@@ -93,8 +112,12 @@ impl App {
                 "The organization is the user's home organization".into(),
             ));
         }
-        let definition = grantable_role(&mut tx, actor, &org.scope(), role).await?;
         let before = memberships::role_in(&mut tx, &auth, user).await?;
+        if before.is_none() && joining == Joining::Refused {
+            // Someone else's user is not found here, exactly like an id that does not exist.
+            return Err(AppError::not_found(NotFoundKind::User, user));
+        }
+        let definition = grantable_role(&mut tx, actor, &org.scope(), role).await?;
         if before.as_deref() == Some(BuiltinRole::Owner.label()) {
             owner_may_step_down(&mut tx, actor, &org.scope(), &auth).await?;
         }
@@ -169,7 +192,9 @@ impl App {
     }
 
     /// Gives `user` the role `role` in `organization`, whether the organization is their home
-    /// (their user role) or one they joined (their membership).
+    /// (their user role) or one they joined (their membership). It never makes a member: people
+    /// join by accepting an invitation, so no one is pulled into an organization (and shown
+    /// to it) by their id alone.
     pub async fn member_role_set(
         &self,
         actor: &Actor,
@@ -181,7 +206,8 @@ impl App {
             self.user_role_set(actor, user, role).await?;
             return Ok(());
         }
-        self.membership_put(actor, organization, user, role).await
+        self.put_membership(actor, organization, user, role, Joining::Refused)
+            .await
     }
 
     /// Removes `user` from `organization`, which they joined: a user whose home it is is
@@ -208,6 +234,20 @@ impl App {
 
     /// Whether `organization` is `user`'s home organization (a look-up before the use case
     /// that then authorizes).
+    /// Removes a person from `organization`: one of its own users is deleted, a member from
+    /// elsewhere leaves it (the dashboard's one "remove").
+    pub async fn person_remove(
+        &self,
+        actor: &Actor,
+        organization: OrganizationId,
+        user: UserId,
+    ) -> Result<()> {
+        if self.is_home_of(organization, user).await? {
+            return self.user_delete(actor, user).await;
+        }
+        self.member_remove(actor, organization, user).await
+    }
+
     async fn is_home_of(&self, organization: OrganizationId, user: UserId) -> Result<bool> {
         let mut tx = self.db.begin_read().await?;
         Ok(users::get(&mut tx, user)

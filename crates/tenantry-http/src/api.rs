@@ -13,7 +13,7 @@ mod me;
 pub(crate) mod organizations;
 mod roles;
 mod token;
-mod users;
+pub(crate) mod users;
 
 pub(crate) use audit::{AuditEventWire, trail as audit_trail};
 use axum::http::Method;

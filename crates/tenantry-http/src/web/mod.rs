@@ -18,6 +18,7 @@ mod days;
 mod forms;
 mod overview;
 mod pager;
+mod people;
 mod render;
 mod session;
 mod sign_in;
@@ -56,6 +57,23 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/orgs/{organization}/credentials/{credential}/revoke",
             post(credentials::revoke),
+        )
+        .route(
+            "/orgs/{organization}/people",
+            get(people::page).post(people::create),
+        )
+        .route("/orgs/{organization}/people/invite", post(people::invite))
+        .route(
+            "/orgs/{organization}/people/{user}/role",
+            post(people::set_role),
+        )
+        .route(
+            "/orgs/{organization}/people/{user}/remove",
+            post(people::remove),
+        )
+        .route(
+            "/orgs/{organization}/invitations/{invitation}/revoke",
+            post(people::revoke_invitation),
         )
         .route(
             "/orgs/{organization}/suborganizations",

@@ -499,3 +499,48 @@ async fn two_owners_stepping_down_at_once_leave_one() {
         assert_eq!(owners, 1);
     }
 }
+
+#[tokio::test]
+async fn a_role_change_never_pulls_someone_else_s_user_into_an_organization() {
+    for api in apis().await {
+        let founder = signed_in(&api, "puller", "member").await;
+        found(&api, &founder, json!({"name": "Pull", "slug": "pull"}))
+            .expect(StatusCode::CREATED)
+            .await;
+        let (_, other_key) = crate::support::other_tenant(&api, "Victim").await;
+        let victim = api
+            .get("/v1/organizations/users")
+            .key(&other_key)
+            .expect(StatusCode::OK)
+            .await["results"][0]["user_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let bystander = person(&api, "bystander-x", "viewer").await;
+        // Someone else's user, another tenant's or this one's, is not found: people join by
+        // accepting an invitation.
+        for user in [&victim, &bystander] {
+            let refused = api
+                .patch(
+                    &format!("/api/v1/orgs/pull/members/{user}"),
+                    json!({"role": "viewer"}),
+                )
+                .bearer(&founder)
+                .expect(StatusCode::NOT_FOUND)
+                .await;
+            assert_eq!(
+                refused["error"]["code"], "ERROR_USER_NOT_FOUND",
+                "{refused}"
+            );
+        }
+        let list = api
+            .get("/api/v1/orgs/pull/members")
+            .bearer(&founder)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(
+            member_roles(&list),
+            [("puller".to_owned(), "owner".to_owned())]
+        );
+    }
+}

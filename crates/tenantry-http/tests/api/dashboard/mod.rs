@@ -5,6 +5,7 @@
 mod billing;
 mod browser;
 mod credentials;
+mod people;
 mod sessions;
 mod suborganizations;
 
