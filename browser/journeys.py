@@ -96,10 +96,10 @@ class Browser:
         assert not serious, f"{self.name} at {page}: accessibility {serious}"
 
     def submit(self, fields, label):
-        """Fills the fields and sends the form they are in."""
+        """Fills the fields (by name, or by `#id`) and sends the form they are in."""
         element = None
         for name, value in fields.items():
-            element = self.find(f"[name={name}]")
+            element = self.find(name if name.startswith("#") else f"[name={name}]")
             if element.tag_name == "select":
                 Select(element).select_by_value(value)
                 continue
@@ -250,9 +250,36 @@ def read_the_balance_and_transactions():
         browser.close()
 
 
+def add_and_invite_people():
+    browser = signed_in_admin("pia.people", "people")
+    try:
+        browser.driver.find_element(By.LINK_TEXT, "People").click()
+        browser.check("people")
+        # The server's refusal, next to its field (the browser checks the address itself).
+        browser.submit({"username": "no spaces allowed"}, "people-refused")
+        assert browser.find("#username-error").text
+        browser.submit({"username": "new.hand", "email": "new.hand@reseller.example",
+                        "#role": "dns_manager"},
+                       "people-added")
+        assert "is created" in browser.find(".notice").text
+        row = browser.driver.find_element(By.XPATH, "//tr[contains(., 'new.hand')]")
+        assert "dns_manager" in row.find_element(By.CSS_SELECTOR, "select option:checked").text
+        browser.submit({"invite_email": "guest@elsewhere.example", "invite_role": "viewer"},
+                       "people-invited")
+        assert "invitation is on its way" in browser.find(".notice").text
+        pending = browser.driver.find_element(By.XPATH,
+                                              "//tr[contains(., 'guest@elsewhere.example')]")
+        pending.find_element(By.CSS_SELECTOR, "button.danger").click()
+        browser.driver.switch_to.alert.accept()
+        browser.check("people-invitation-revoked")
+        assert "revoked" in browser.find(".notice").text
+    finally:
+        browser.close()
+
+
 JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log,
             create_a_suborganization, create_a_credential_and_see_its_secret_once,
-            read_the_balance_and_transactions]
+            read_the_balance_and_transactions, add_and_invite_people]
 
 if __name__ == "__main__":
     failed = 0

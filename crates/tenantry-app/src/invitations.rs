@@ -76,6 +76,14 @@ pub struct InvitationView {
     pub status: InvitationStatus,
 }
 
+/// What an invitation's link shows before it is accepted.
+#[derive(Debug, Clone)]
+pub struct InvitationPreview {
+    pub organization: String,
+    pub role: String,
+    pub email: String,
+}
+
 /// How a link is accepted: by the signed-in person it was sent to, or by signing up.
 pub enum Acceptance<'a> {
     SignedIn(&'a Actor),
@@ -316,6 +324,29 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// What a pending invitation's link offers, for the page it opens: the organization's
+    /// name, the role and the address it was sent to. The link is the proof: whoever holds it
+    /// may read this much, and nothing else.
+    pub async fn invitation_preview(&self, token: &str) -> Result<InvitationPreview> {
+        let now = self.clock.now();
+        let mut tx = self.db.begin_read().await?;
+        let invitation = invitations::by_token(&mut tx, &sha256(token))
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Invitation, "link"))?;
+        let status = InvitationStatus::of(&invitation, now);
+        if status != InvitationStatus::Pending {
+            return Err(not_pending(status));
+        }
+        let organization = tenantry_store::organizations::get(&mut tx, invitation.organization_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Invitation, "link"))?;
+        Ok(InvitationPreview {
+            organization: organization.profile.name,
+            role: invitation.role,
+            email: invitation.email,
+        })
     }
 
     /// Accepts the invitation a link stands for; answers the organization joined.

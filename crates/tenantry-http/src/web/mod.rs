@@ -16,6 +16,7 @@ mod credentials;
 mod csrf;
 mod days;
 mod forms;
+mod invitations;
 mod overview;
 mod pager;
 mod people;
@@ -86,6 +87,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/account", get(account::page))
         .route("/account/password", post(account::password))
         .route("/account/sessions/{session}/revoke", post(account::revoke))
+        .route(
+            "/invitations/{token}",
+            get(invitations::page).post(invitations::accept),
+        )
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-in/code", post(sign_in::second_factor))
         .route("/sign-out", post(sign_in::sign_out))

@@ -24,6 +24,8 @@ struct SignInPage<'a> {
     csrf: &'a str,
     login: &'a str,
     error: Option<&'a str>,
+    /// Why the person is here: an account just made by accepting an invitation.
+    joined: bool,
 }
 
 #[derive(Template)]
@@ -46,7 +48,7 @@ impl<S: Send + Sync> FromRequestParts<S> for RequestParts {
 }
 
 /// The pre-session secret of this browser, and whether it is new (then it is set).
-fn pre_session(parts: &Parts) -> (String, bool) {
+pub(crate) fn pre_session(parts: &Parts) -> (String, bool) {
     match cookies::read(&parts.headers, cookies::PRE_SESSION) {
         Some(secret) if secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit()) => {
             (secret, false)
@@ -64,6 +66,7 @@ fn sign_in_page(parts: &Parts, status: StatusCode, login: &str, error: Option<&s
             csrf: &token,
             login,
             error,
+            joined: parts.uri.query() == Some("joined=1"),
         },
     );
     if new {
@@ -95,7 +98,7 @@ pub(crate) struct SignInForm {
 }
 
 /// Whether the form's token is the one made from this browser's pre-session secret.
-fn pre_session_form(parts: &Parts, submitted: &str) -> bool {
+pub(crate) fn pre_session_form(parts: &Parts, submitted: &str) -> bool {
     cookies::read(&parts.headers, cookies::PRE_SESSION)
         .is_some_and(|secret| csrf::matches(&secret, submitted))
 }

@@ -180,3 +180,119 @@ async fn an_admin_adds_invites_changes_and_removes_people() {
         assert_eq!(forged.status, StatusCode::FORBIDDEN);
     }
 }
+
+#[tokio::test]
+async fn an_invitation_s_link_signs_up_a_newcomer_and_lets_a_person_accept() {
+    for api in apis().await {
+        person(&api, "web.inviter", "admin").await;
+        // Someone with an account elsewhere (a customer's user).
+        let (_, crew_key) = crate::support::suborg(&api, "Crew").await;
+        api.post(
+            "/v1/users",
+            serde_json::json!({"username": "crew.mate", "email": "crew.mate@crew.example",
+                               "password": PASSWORD, "role": "viewer"}),
+        )
+        .key(&crew_key)
+        .expect(StatusCode::OK)
+        .await;
+        let home = api.t.boot.organization_id.to_string();
+        let page = format!("/orgs/{home}/people");
+        let mut admin = Browser::new(&api);
+        admin.sign_in("web.inviter", PASSWORD).await;
+        let csrf = admin.get(&page).await.field("csrf");
+        let invite = |email: &'static str| {
+            [
+                ("csrf", csrf.clone()),
+                ("invite_email", email.to_owned()),
+                ("invite_role", "viewer".to_owned()),
+            ]
+        };
+        for email in ["fresh@newcomer.example", "crew.mate@crew.example"] {
+            let form = invite(email);
+            let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let sent = admin.post(&format!("{page}/invite"), &pairs).await;
+            assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.html);
+        }
+        let tokens = crate::mailbox::links(&api, "/invitations/").await;
+        assert_eq!(tokens.len(), 2);
+
+        // A newcomer makes an account through the link, then signs in with the address.
+        let mut newcomer = Browser::new(&api);
+        let link = format!("/invitations/{}", tokens[0]);
+        let offer = newcomer.get(&link).await;
+        assert_eq!(offer.status, StatusCode::OK, "{}", offer.html);
+        assert!(offer.html.contains("fresh@newcomer.example"));
+        let csrf = offer.field("csrf");
+        let weak = newcomer
+            .post(
+                &link,
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Fresh Face"),
+                    ("password", "short"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            weak.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            weak.html
+        );
+        assert!(weak.html.contains("value=\"Fresh Face\""));
+        let forged = newcomer
+            .post(
+                &link,
+                &[("csrf", "forged"), ("name", "X"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let joined = newcomer
+            .post(
+                &link,
+                &[
+                    ("csrf", &csrf),
+                    ("name", "Fresh Face"),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(joined.location(), "/sign-in?joined=1", "{}", joined.html);
+        assert!(
+            newcomer
+                .get("/sign-in?joined=1")
+                .await
+                .html
+                .contains("Your account is made")
+        );
+        let signed_in = newcomer.sign_in("fresh@newcomer.example", PASSWORD).await;
+        assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+        let member = newcomer.get(&format!("/orgs/{home}")).await;
+        assert_eq!(member.status, StatusCode::OK, "{}", member.html);
+        // Used once: the link is not found any more.
+        assert_eq!(newcomer.get(&link).await.status, StatusCode::CONFLICT);
+
+        // Someone with an account accepts signed in.
+        let mut known = Browser::new(&api);
+        known.sign_in("crew.mate", PASSWORD).await;
+        let link = format!("/invitations/{}", tokens[1]);
+        let offer = known.get(&link).await;
+        assert!(offer.html.contains("Accept and join"), "{}", offer.html);
+        let forged = known.post(&link, &[("csrf", "forged")]).await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+        let accepted = known.post(&link, &[("csrf", &offer.field("csrf"))]).await;
+        assert_eq!(
+            accepted.location(),
+            format!("/orgs/{home}"),
+            "{}",
+            accepted.html
+        );
+        let listed = admin.get(&page).await;
+        assert!(listed.html.contains("crew.mate") && listed.html.contains(">member<"));
+
+        assert_eq!(
+            newcomer.get("/invitations/not-a-real-token").await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
