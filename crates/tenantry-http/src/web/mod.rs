@@ -8,6 +8,7 @@
 //! headers below (a Content-Security-Policy without inline script, no framing).
 
 mod account;
+mod account_links;
 mod assets;
 mod audit;
 mod billing;
@@ -90,6 +91,18 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/invitations/{token}",
             get(invitations::page).post(invitations::accept),
+        )
+        .route(
+            "/forgot-password",
+            get(account_links::forgot).post(account_links::ask_for_reset),
+        )
+        .route(
+            "/reset-password/{token}",
+            get(account_links::reset_form).post(account_links::reset),
+        )
+        .route(
+            "/verify-email/{token}",
+            get(account_links::verify_form).post(account_links::verify),
         )
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-in/code", post(sign_in::second_factor))

@@ -24,8 +24,8 @@ struct SignInPage<'a> {
     csrf: &'a str,
     login: &'a str,
     error: Option<&'a str>,
-    /// Why the person is here: an account just made by accepting an invitation.
-    joined: bool,
+    /// Why the person is here: an account just made with an invitation, a new password.
+    notice: Option<&'static str>,
 }
 
 #[derive(Template)]
@@ -66,7 +66,14 @@ fn sign_in_page(parts: &Parts, status: StatusCode, login: &str, error: Option<&s
             csrf: &token,
             login,
             error,
-            joined: parts.uri.query() == Some("joined=1"),
+            notice: match parts.uri.query() {
+                Some("joined=1") => Some(
+                    "Your account is made and you joined the organization. Sign in with your \
+                     email address.",
+                ),
+                Some("reset=1") => Some("Your password is set. Sign in with it."),
+                _ => None,
+            },
         },
     );
     if new {

@@ -2,6 +2,7 @@
 //! expiry, CSRF on every form, the security headers, sign-out, and another tenant's
 //! organization answering "not found". The same pages in a real browser: `browser/`.
 
+mod account_links;
 mod billing;
 mod browser;
 mod credentials;
