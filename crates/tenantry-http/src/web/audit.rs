@@ -81,16 +81,13 @@ pub(crate) async fn page(
     match shown.await {
         Ok((id, events, reached)) => {
             let frame = Frame::new(&person, &reached, &id.to_string());
-            let link = |page: u64| {
-                let query = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("action", &params.action)
-                    .append_pair("from", &params.from)
-                    .append_pair("to", &params.to)
-                    .append_pair("page", &page.to_string())
-                    .finish();
-                format!("/orgs/{id}/audit?{query}")
-            };
-            let pager = Pager::new(page, PAGE_SIZE, events.total_items, link);
+            let filters = [
+                ("action", params.action.as_str()),
+                ("from", &params.from),
+                ("to", &params.to),
+            ];
+            let path = format!("/orgs/{id}/audit");
+            let pager = Pager::keeping(page, PAGE_SIZE, events.total_items, &path, &filters);
             render::page(&AuditPage {
                 frame,
                 action: params.action.clone(),

@@ -117,15 +117,13 @@ async fn billing_page(
     };
     match shown.await {
         Ok((id, transactions, details, reached)) => {
-            let link = |page: u64| {
-                let query = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("action", &params.action)
-                    .append_pair("from", &params.from)
-                    .append_pair("to", &params.to)
-                    .append_pair("page", &page.to_string())
-                    .finish();
-                format!("/orgs/{id}/billing?{query}")
-            };
+            let filters = [
+                ("action", params.action.as_str()),
+                ("from", &params.from),
+                ("to", &params.to),
+            ];
+            let path = format!("/orgs/{id}/billing");
+            let total = transactions.total_items;
             let balance = details.billing.map(|billing| {
                 let account = billing.account;
                 format!("{} {}", account.balance, account.currency.as_str())
@@ -138,7 +136,7 @@ async fn billing_page(
                     actions: Action::ALL,
                     from_error: from.is_err().then_some(NOT_A_DAY),
                     to_error: to.is_err().then_some(NOT_A_DAY),
-                    pager: Pager::new(page, PAGE_SIZE, transactions.total_items, link),
+                    pager: Pager::keeping(page, PAGE_SIZE, total, &path, &filters),
                     rows: transactions.items.into_iter().map(Into::into).collect(),
                     params,
                     statement_errors,

@@ -136,12 +136,12 @@ async fn list_page(
     };
     let secrets = cookies::read(&parts.headers, cookies::SHOWN_ONCE);
     let now = app.now();
-    let link = |page: u64| format!("/orgs/{id}/credentials?page={page}");
+    let path = format!("/orgs/{id}/credentials");
     let mut response = render::page_with(
         shown.status,
         &CredentialsPage {
             frame: Frame::new(person, &reached, &id.to_string()),
-            pager: Pager::new(page, PAGE_SIZE, credentials.total_items, link),
+            pager: Pager::keeping(page, PAGE_SIZE, credentials.total_items, &path, &[]),
             rows: credentials.items.into_iter().map(|c| row(c, now)).collect(),
             roles: roles
                 .into_iter()

@@ -21,6 +21,23 @@ impl Pager {
             next: (page < pages).then(|| link(page + 1)),
         }
     }
+
+    /// The pager of a list at `path` whose filters are `filters`: each link keeps them.
+    pub(crate) fn keeping(
+        page: u64,
+        size: u64,
+        total: u64,
+        path: &str,
+        filters: &[(&str, &str)],
+    ) -> Self {
+        Pager::new(page, size, total, |page| {
+            let query = form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(filters)
+                .append_pair("page", &page.to_string())
+                .finish();
+            format!("{path}?{query}")
+        })
+    }
 }
 
 #[cfg(test)]

@@ -159,19 +159,14 @@ async fn list_page(
     };
     match listed.await {
         Ok((id, people, roles, invitations, reached)) => {
-            let link = |page: u64| {
-                let query = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("search", &search)
-                    .append_pair("page", &page.to_string())
-                    .finish();
-                format!("/orgs/{id}/people?{query}")
-            };
+            let path = format!("/orgs/{id}/people");
+            let filters = [("search", search.as_str())];
             let you = person.actor.user_id();
             render::page_with(
                 shown.status.unwrap_or(StatusCode::OK),
                 &PeoplePage {
                     frame: Frame::new(person, &reached, &id.to_string()),
-                    pager: Pager::new(page, PAGE_SIZE, people.total_items, link),
+                    pager: Pager::keeping(page, PAGE_SIZE, people.total_items, &path, &filters),
                     rows: people
                         .items
                         .into_iter()
@@ -332,6 +327,28 @@ fn alert(err: &AppError, shown: &mut Shown) {
     shown.alert = Some(words);
 }
 
+/// A row's action: a form of this session, run on the organization it names, answered with
+/// the list and its feedback (or the refusal above it).
+async fn row_action(
+    state: &AppState,
+    person: &SignedIn,
+    reference: &str,
+    sent: &Submitted,
+    done: &str,
+    act: impl AsyncFnOnce(OrganizationId) -> Result<(), AppError>,
+) -> Response {
+    if !person.sent(sent.csrf()) {
+        return forged();
+    }
+    let outcome = async {
+        let id = organization(state, reference).await?;
+        act(id).await?;
+        Ok(id)
+    };
+    let outcome = outcome.await;
+    answer(state, person, reference, outcome, done, alert).await
+}
+
 /// `POST /orgs/{organization}/people/{user}/role`: `role=<label>`.
 pub(crate) async fn set_role(
     State(state): State<AppState>,
@@ -339,20 +356,15 @@ pub(crate) async fn set_role(
     Path((reference, user)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let changed = async {
-        let id = organization(&state, &reference).await?;
+    let act = async |id| {
+        let role = sent.get("role");
         let user = user_id(&user)?;
         state
             .app
-            .member_role_set(&person.actor, id, user, sent.get("role"))
-            .await?;
-        Ok(id)
+            .member_role_set(&person.actor, id, user, role)
+            .await
     };
-    let outcome = changed.await;
-    answer(&state, &person, &reference, outcome, "role", alert).await
+    row_action(&state, &person, &reference, &sent, "role", act).await
 }
 
 /// `POST /orgs/{organization}/people/{user}/remove`: a member leaves the organization; one
@@ -363,17 +375,11 @@ pub(crate) async fn remove(
     Path((reference, user)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let removed = async {
-        let id = organization(&state, &reference).await?;
+    let act = async |id| {
         let user = user_id(&user)?;
-        state.app.person_remove(&person.actor, id, user).await?;
-        Ok(id)
+        state.app.person_remove(&person.actor, id, user).await
     };
-    let outcome = removed.await;
-    answer(&state, &person, &reference, outcome, "removed", alert).await
+    row_action(&state, &person, &reference, &sent, "removed", act).await
 }
 
 /// `POST /orgs/{organization}/invitations/{invitation}/revoke`.
@@ -383,20 +389,14 @@ pub(crate) async fn revoke_invitation(
     Path((reference, invitation)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let revoked = async {
-        let id = organization(&state, &reference).await?;
+    let act = async |id| {
         let invitation: InvitationId = invitation
             .parse()
             .map_err(|_| AppError::not_found(NotFoundKind::Invitation, &invitation))?;
         state
             .app
             .invitation_revoke(&person.actor, id, invitation)
-            .await?;
-        Ok(id)
+            .await
     };
-    let outcome = revoked.await;
-    answer(&state, &person, &reference, outcome, "revoked", alert).await
+    row_action(&state, &person, &reference, &sent, "revoked", act).await
 }

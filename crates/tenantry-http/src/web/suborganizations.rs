@@ -124,18 +124,13 @@ async fn list_page(
     };
     match listed.await {
         Ok((id, children, reached)) => {
-            let link = |page: u64| {
-                let query = form_urlencoded::Serializer::new(String::new())
-                    .append_pair("search", &search)
-                    .append_pair("page", &page.to_string())
-                    .finish();
-                format!("/orgs/{id}/suborganizations?{query}")
-            };
+            let path = format!("/orgs/{id}/suborganizations");
+            let filters = [("search", search.as_str())];
             render::page_with(
                 shown.status,
                 &SuborganizationsPage {
                     frame: Frame::new(person, &reached, &id.to_string()),
-                    pager: Pager::new(page, PAGE_SIZE, children.total_items, link),
+                    pager: Pager::keeping(page, PAGE_SIZE, children.total_items, &path, &filters),
                     rows: children.items.into_iter().map(Into::into).collect(),
                     search,
                     notice: shown.notice,
