@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
+use axum::extract::{MatchedPath, Request};
 use axum::http::{HeaderName, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -36,7 +36,7 @@ pub(crate) fn apply(router: Router) -> Router {
                 .get(REQUEST_ID_HEADER)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default();
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            tracing::info_span!("request", method = %req.method(), path = %logged_path(req), request_id = %id)
         })
         // The access log: one line per request at `info`, with its status and latency, in
         // the request's span (method, path, request id). `TENANTRY_LOG=info,tower_http=warn`
@@ -44,6 +44,16 @@ pub(crate) fn apply(router: Router) -> Router {
         .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+}
+
+/// The path as the access log writes it. A mailed link's token (an invitation, a password
+/// reset, an address confirmation, an ownership transfer) is a secret, so a route that
+/// carries one is written as its template (`/invitations/{token}`); any other path as sent.
+fn logged_path(req: &Request) -> &str {
+    match req.extensions().get::<MatchedPath>() {
+        Some(route) if route.as_str().contains("{token}") => route.as_str(),
+        _ => req.uri().path(),
+    }
 }
 
 /// Makes the request id readable wherever a response is built (500 bodies show only it).
@@ -65,6 +75,45 @@ mod tests {
     use tower::ServiceExt;
 
     use super::*;
+
+    /// What a test's subscriber writes, kept to be read.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn the_access_log_writes_a_link_s_route_not_its_token() {
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(Level::INFO)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        let app = apply(
+            Router::new()
+                .route("/invitations/{token}", get(|| async { "ok" }))
+                .route("/orgs/{organization}", get(|| async { "ok" })),
+        );
+        for sent in ["/invitations/SeCrEt0123", "/orgs/acme"] {
+            let request = Request::get(sent).body(Body::empty()).unwrap();
+            app.clone().oneshot(request).await.unwrap();
+        }
+        let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+        assert!(log.contains("path=/invitations/{token}"), "{log}");
+        assert!(log.contains("path=/orgs/acme"), "{log}");
+        assert!(!log.contains("SeCrEt0123"), "{log}");
+    }
 
     #[tokio::test]
     async fn a_panicking_handler_answers_a_json_500_with_only_the_request_id() {
