@@ -247,9 +247,8 @@ impl App {
         }
         // An organization always has an owner: without users of its own, the person creating
         // it (or the person who made the calling credential) owns it as a member.
-        if command.users.is_empty()
-            && let Some(creator) = actor.user_id()
-        {
+        let creator = actor.user_id().filter(|_| command.users.is_empty());
+        if let Some(creator) = creator {
             memberships::put(
                 &mut tx,
                 &people_auth,
@@ -309,6 +308,10 @@ impl App {
         let attributes = attributes::list(&mut tx, &child_auth).await?;
         let billing = crate::billing::view_for(&mut tx, actor, &org).await?;
         tx.commit().await?;
+        if creator.is_some() {
+            // The creator's new membership is part of their principal from the next request.
+            self.forget_authentications();
+        }
         Ok(OrganizationDetails {
             organization: org,
             users: created_users,

@@ -195,10 +195,16 @@ pub fn check_status_change(
     permission: Permission,
     target: &OrgScope,
 ) -> Result<(), Denied> {
-    let grant = principal.grant_for(target).ok_or(Denied::NotFound)?;
-    if target.parent_id != Some(grant.organization.id) || !grant.permissions.contains(&permission) {
-        return Err(Denied::Forbidden(permission));
+    if !principal.reaches(target) {
+        return Err(Denied::NotFound);
     }
+    // The parent's grant decides, whatever else the caller holds in the target itself (the
+    // creator of a suborganization is also its owner, a member of it).
+    let grant = std::iter::once(&principal.home)
+        .chain(&principal.memberships)
+        .find(|grant| Some(grant.organization.id) == target.parent_id)
+        .filter(|grant| grant.permissions.contains(&permission))
+        .ok_or(Denied::Forbidden(permission))?;
     if grant.organization.status == OrgStatus::Inactive {
         return Err(Denied::OrganizationInactive(grant.organization.id));
     }
@@ -266,6 +272,37 @@ mod tests {
         assert_eq!(
             check(&admin_child, DNS_MANAGE, &child),
             Err(Denied::OrganizationInactive(child.id))
+        );
+    }
+
+    #[test]
+    fn a_parent_s_admin_who_also_owns_the_child_changes_its_status() {
+        use crate::perms::ORG_MANAGE;
+        let parent = org(None, OrgStatus::Active);
+        let child = org(Some(parent.id), OrgStatus::Active);
+        let mut person = principal(parent, BuiltinRole::Admin);
+        person.memberships.push(Grant {
+            organization: child,
+            role: "owner".into(),
+            permissions: BuiltinRole::Owner.permissions(),
+        });
+        assert_eq!(check_status_change(&person, ORG_MANAGE, &child), Ok(()));
+        // The child's own owner, without the parent, does not.
+        let owner_only = principal(child, BuiltinRole::Owner);
+        assert_eq!(
+            check_status_change(&owner_only, ORG_MANAGE, &child),
+            Err(Denied::Forbidden(ORG_MANAGE))
+        );
+        // A parent's viewer does not either; another tenant's child is not found.
+        let viewer = principal(parent, BuiltinRole::Viewer);
+        assert_eq!(
+            check_status_change(&viewer, ORG_MANAGE, &child),
+            Err(Denied::Forbidden(ORG_MANAGE))
+        );
+        let stranger = principal(org(None, OrgStatus::Active), BuiltinRole::Admin);
+        assert_eq!(
+            check_status_change(&stranger, ORG_MANAGE, &child),
+            Err(Denied::NotFound)
         );
     }
 
