@@ -32,6 +32,9 @@ pub struct CredentialCreate {
     pub role: Option<String>,
 }
 
+/// The longest a rotated credential's old secret may keep working.
+pub const MAX_OLD_SECRET_OVERLAP: time::Duration = time::Duration::days(30);
+
 /// When a rotated credential's old secret stops working.
 #[derive(Debug, Clone, Copy)]
 pub enum OldSecretEnds {
@@ -213,14 +216,25 @@ impl App {
         old_ends: OldSecretEnds,
     ) -> Result<IssuedCredential> {
         let now = self.clock.now();
-        let old_valid_until = match old_ends {
-            OldSecretEnds::After(overlap) => now + overlap,
-            OldSecretEnds::At(at) => at,
+        let latest = now + MAX_OLD_SECRET_OVERLAP;
+        let (old_valid_until, field) = match old_ends {
+            // Compared before it is added: an overlap too long to add is beyond the bound.
+            OldSecretEnds::After(overlap) if overlap > MAX_OLD_SECRET_OVERLAP => {
+                (latest + time::Duration::SECOND, "overlap_seconds")
+            }
+            OldSecretEnds::After(overlap) => (now + overlap, "overlap_seconds"),
+            OldSecretEnds::At(at) => (at, "old_expires_at"),
         };
         if old_valid_until < now {
             return Err(AppError::invalid_field(
-                "old_expires_at",
+                field,
                 "the old credential's end cannot be in the past",
+            ));
+        }
+        if old_valid_until > latest {
+            return Err(AppError::invalid_field(
+                field,
+                "the old credential may work at most 30 days after a rotation",
             ));
         }
         let mut tx = self.db.begin().await?;

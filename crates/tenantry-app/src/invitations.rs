@@ -16,7 +16,7 @@ use time::OffsetDateTime;
 use crate::actor::{Actor, RequestMeta};
 use crate::app::App;
 use crate::audit::{Target, diff, record};
-use crate::authz::invitation_proof;
+use crate::authz::{invitation_proof, proof_of};
 use crate::error::{AppError, Code, NotFoundKind, Result};
 use crate::grantable::grantable_role;
 use crate::mail::{self, invitation as invitation_mail};
@@ -24,7 +24,7 @@ use crate::reach::authorize_org;
 use crate::secrets::{random_base62, sha256};
 use crate::sign_in::record_sign_in_event;
 use crate::sign_up::{new_person, require_verified_address};
-use tenantry_core::perms::{USERS_MANAGE, USERS_READ};
+use tenantry_core::perms::{ORG_READ, USERS_MANAGE, USERS_READ};
 
 /// How long a link works.
 const LIFETIME: time::Duration = time::Duration::days(7);
@@ -233,10 +233,35 @@ impl App {
         organization: OrganizationId,
         status: Option<InvitationStatus>,
     ) -> Result<Vec<InvitationView>> {
-        let now = self.clock.now();
         let mut tx = self.db.begin_read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, organization, USERS_READ).await?;
-        Ok(invitations::list(&mut tx, &auth)
+        self.invitations_of(&mut tx, &auth, status).await
+    }
+
+    /// The pending invitations of an organization the caller reads, if its role reads its
+    /// people (`None` otherwise: a page about the organization then shows none).
+    pub async fn invitations_pending(
+        &self,
+        actor: &Actor,
+        organization: OrganizationId,
+    ) -> Result<Option<Vec<InvitationView>>> {
+        let mut tx = self.db.begin_read().await?;
+        let (org, _) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
+        let Ok(auth) = proof_of(actor, &org.scope(), USERS_READ) else {
+            return Ok(None);
+        };
+        let pending = Some(InvitationStatus::Pending);
+        Ok(Some(self.invitations_of(&mut tx, &auth, pending).await?))
+    }
+
+    async fn invitations_of(
+        &self,
+        tx: &mut Tx,
+        auth: &crate::authz::Authorized,
+        status: Option<InvitationStatus>,
+    ) -> Result<Vec<InvitationView>> {
+        let now = self.clock.now();
+        Ok(invitations::list(tx, auth)
             .await?
             .into_iter()
             .map(|invitation| InvitationView {
@@ -441,6 +466,7 @@ impl App {
         now: OffsetDateTime,
     ) -> Result<UserId> {
         self.sign_up_policy.admit(true)?;
+        crate::sign_up::check_person_name(name)?;
         let taken = tenantry_store::sign_in::by_login(tx, &invitation.email).await?;
         if taken.is_some() {
             return Err(AppError::Conflict(

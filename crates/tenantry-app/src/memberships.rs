@@ -232,8 +232,6 @@ impl App {
         self.membership_remove(actor, organization, user).await
     }
 
-    /// Whether `organization` is `user`'s home organization (a look-up before the use case
-    /// that then authorizes).
     /// Removes a person from `organization`: one of its own users is deleted, a member from
     /// elsewhere leaves it (the dashboard's one "remove").
     pub async fn person_remove(
@@ -245,9 +243,11 @@ impl App {
         if self.is_home_of(organization, user).await? {
             return self.user_delete(actor, user).await;
         }
-        self.member_remove(actor, organization, user).await
+        self.membership_remove(actor, organization, user).await
     }
 
+    /// Whether `organization` is `user`'s home organization (a look-up before the use case
+    /// that then authorizes).
     async fn is_home_of(&self, organization: OrganizationId, user: UserId) -> Result<bool> {
         let mut tx = self.db.begin_read().await?;
         Ok(users::get(&mut tx, user)

@@ -15,6 +15,7 @@ use crate::actor::Actor;
 use crate::app::App;
 use crate::audit::{Target, record};
 use crate::error::{AppError, Code, FieldError, NotFoundKind, Result};
+use crate::grantable::{ensure_held, ensure_not_owner};
 use crate::reach::{acting_org, authorize_org};
 use tenantry_core::perms::{ORG_MANAGE, ORG_READ};
 
@@ -186,6 +187,21 @@ fn snapshot(role: &CustomRole) -> serde_json::Value {
     serde_json::json!({"name": role.name, "description": role.description, "permissions": role.permissions})
 }
 
+/// The built-in roles, then the organization's custom roles.
+async fn every_role(tx: &mut Tx, auth: &crate::authz::Authorized) -> Result<Vec<RoleDefinition>> {
+    let mut all: Vec<RoleDefinition> = BuiltinRole::ALL
+        .into_iter()
+        .map(built_in_definition)
+        .collect();
+    all.extend(
+        roles::list(tx, auth)
+            .await?
+            .into_iter()
+            .map(custom_definition),
+    );
+    Ok(all)
+}
+
 impl App {
     /// The roles of the acting organization: the built-in ones, then its custom roles.
     pub async fn role_list(
@@ -195,17 +211,31 @@ impl App {
     ) -> Result<Vec<RoleDefinition>> {
         let mut tx = self.db.begin_read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
-        let mut all: Vec<RoleDefinition> = BuiltinRole::ALL
+        every_role(&mut tx, &auth).await
+    }
+
+    /// The roles the caller may give in the acting organization (`grantable_role`'s rule):
+    /// never `owner`, which passes only by a transfer, and none holding a permission the
+    /// caller lacks there.
+    pub async fn role_choices(
+        &self,
+        actor: &Actor,
+        context: Option<OrganizationId>,
+    ) -> Result<Vec<RoleDefinition>> {
+        let mut tx = self.db.begin_read().await?;
+        let (org, auth) =
+            authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
+        let held = actor.principal.permissions_in(&org.scope());
+        let nothing = BTreeSet::new();
+        Ok(every_role(&mut tx, &auth)
+            .await?
             .into_iter()
-            .map(built_in_definition)
-            .collect();
-        all.extend(
-            roles::list(&mut tx, &auth)
-                .await?
-                .into_iter()
-                .map(custom_definition),
-        );
-        Ok(all)
+            .filter(|role| {
+                let giving = role.permissions.iter().copied().collect();
+                ensure_not_owner(&role.label).is_ok()
+                    && ensure_held(&held, &nothing, &giving).is_ok()
+            })
+            .collect())
     }
 
     pub async fn role_get(

@@ -80,6 +80,22 @@ pub struct SignUpRequest {
     pub password: String,
 }
 
+/// The longest name a person signs up with.
+const NAME_MAX: usize = 255;
+
+/// A person's name when they sign up (their new organization is named after it): 1 to 255
+/// characters, not only spaces.
+pub(crate) fn check_person_name(name: &str) -> Result<()> {
+    let length = name.trim().chars().count();
+    if length == 0 || name.chars().count() > NAME_MAX {
+        return Err(AppError::invalid_field(
+            "name",
+            format!("must be 1 to {NAME_MAX} characters long"),
+        ));
+    }
+    Ok(())
+}
+
 /// Makes a person who signs up: a new top-level organization named after them (its own
 /// empty account, a slug made from the name) and its owner, a user whose username is the
 /// address, with `password_hash` (made by `hash_new_password`, which checked the rule).
@@ -148,6 +164,7 @@ impl App {
         let now = self.clock.now();
         let email = Email::parse(&request.email.into_inner().to_lowercase())
             .map_err(|e| AppError::invalid_field("email", e.0))?;
+        check_person_name(&request.name)?;
         // The password rule first: a refused password is told whatever the address. Hashed
         // once, before the write transaction, and whether the address is known or not.
         let password_hash = hash_new_password(&request.password, &[email.as_str()]).await?;

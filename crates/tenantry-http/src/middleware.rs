@@ -1,6 +1,7 @@
 //! The middleware stack: request id → trace span and access log → panic guard → body limit →
 //! timeout.
 
+use std::borrow::Cow;
 use std::time::Duration;
 
 use axum::Router;
@@ -46,13 +47,36 @@ pub(crate) fn apply(router: Router) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
 }
 
-/// The path as the access log writes it. A mailed link's token (an invitation, a password
-/// reset, an address confirmation, an ownership transfer) is a secret, so a route that
-/// carries one is written as its template (`/invitations/{token}`); any other path as sent.
-fn logged_path(req: &Request) -> &str {
+/// The route parameters that carry a secret: a mailed link's token (an invitation, a password
+/// reset, an address confirmation, an ownership transfer).
+const SECRET_PARAMETERS: &[&str] = &["{token}"];
+
+/// A path segment at least this long, on a path no route matched, is left out of the log: a
+/// mistyped link (`/reset-password/TOKEN/`) still carries its token.
+const LONG_SEGMENT: usize = 20;
+
+/// The path as the access log writes it: a route with a secret parameter as its template
+/// (`/invitations/{token}`), any other route's path as sent, and a path no route matched
+/// without its long segments.
+fn logged_path(req: &Request) -> Cow<'_, str> {
+    let path = req.uri().path();
     match req.extensions().get::<MatchedPath>() {
-        Some(route) if route.as_str().contains("{token}") => route.as_str(),
-        _ => req.uri().path(),
+        Some(route) if SECRET_PARAMETERS.iter().any(|p| route.as_str().contains(p)) => {
+            Cow::Borrowed(route.as_str())
+        }
+        Some(_) => Cow::Borrowed(path),
+        None => Cow::Owned(
+            path.split('/')
+                .map(|segment| {
+                    if segment.len() >= LONG_SEGMENT {
+                        "..."
+                    } else {
+                        segment
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/"),
+        ),
     }
 }
 
@@ -81,7 +105,7 @@ mod tests {
         // A layer where `apply` puts the access log's (`Router::layer`, after routing) reports
         // what the log would write.
         async fn report(request: axum::extract::Request, next: Next) -> Response {
-            let logged = logged_path(&request).to_owned();
+            let logged = logged_path(&request).into_owned();
             let mut response = next.run(request).await;
             response
                 .headers_mut()
@@ -97,6 +121,11 @@ mod tests {
         for (sent, logged) in [
             ("/invitations/SeCrEt0123", "/invitations/{token}"),
             ("/orgs/acme", "/orgs/acme"),
+            // No route: its long segments are left out, its short ones kept.
+            (
+                "/reset-password/SeCrEt0123456789abcdefXYZ/",
+                "/reset-password/.../",
+            ),
         ] {
             let request = Request::get(sent).body(Body::empty()).unwrap();
             let response = app.clone().oneshot(request).await.unwrap();

@@ -272,6 +272,16 @@ pub enum CredentialStatus {
     Revoked,
 }
 
+impl CredentialStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CredentialStatus::Active => "active",
+            CredentialStatus::Expired => "expired",
+            CredentialStatus::Revoked => "revoked",
+        }
+    }
+}
+
 /// The credentials of the proof's organization.
 pub async fn list(
     tx: &mut Tx,

@@ -9,6 +9,8 @@ mod wire;
 
 pub(crate) use plans::{plan_change, plan_create, plan_get, plan_list, plan_update, plans_of};
 pub(crate) use pricing::{org_pricing, overrides_put, price_list_get, price_list_put};
-pub(crate) use transactions::{statement, statement_download, transaction_get, transaction_list};
+pub(crate) use transactions::{
+    statement, statement_download, statement_range, transaction_get, transaction_list,
+};
 pub(crate) use wallet::{adjust, credit, refund, terms_set};
 pub(crate) use wire::BillingDataWire;

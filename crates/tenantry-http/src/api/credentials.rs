@@ -37,18 +37,10 @@ pub(crate) struct CredentialWire {
     rotated_from: Option<ApiKeyId>,
 }
 
-fn status_str(status: CredentialStatus) -> &'static str {
-    match status {
-        CredentialStatus::Active => "active",
-        CredentialStatus::Expired => "expired",
-        CredentialStatus::Revoked => "revoked",
-    }
-}
-
 impl CredentialWire {
     fn new(c: CredentialRecord, now: OffsetDateTime) -> Self {
         CredentialWire {
-            status: status_str(status_of(&c, now)),
+            status: status_of(&c, now).as_str(),
             api_key_id: c.id,
             organization_id: c.organization_id,
             api_key_name: c.name,
@@ -175,15 +167,37 @@ pub(crate) async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The longest overlap a rotation may give the old secret.
-const MAX_OVERLAP_SECONDS: i64 = 30 * 24 * 3600;
-
 /// How long the old secret keeps working: `overlap_seconds` from now (0 for a leaked
-/// secret), or until `old_expires_at`.
+/// secret), or until `old_expires_at` (the use case bounds both).
 #[derive(Deserialize)]
 pub(crate) struct RotateBody {
     overlap_seconds: Option<i64>,
     old_expires_at: Option<String>,
+}
+
+impl RotateBody {
+    pub(crate) fn into_old_ends(self) -> Result<OldSecretEnds, ApiError> {
+        let mut check = Check::default();
+        let ends = match (self.overlap_seconds, self.old_expires_at) {
+            (Some(seconds), None) => Some(OldSecretEnds::After(time::Duration::seconds(seconds))),
+            (None, Some(raw)) => {
+                let parsed = parse_time(&raw);
+                if parsed.is_none() {
+                    check.fail("old_expires_at", "must be an RFC 3339 date-time");
+                }
+                parsed.map(OldSecretEnds::At)
+            }
+            _ => {
+                check.fail(
+                    "overlap_seconds",
+                    "give exactly one of overlap_seconds (0 ends the old secret now) or old_expires_at",
+                );
+                None
+            }
+        };
+        check.finish()?;
+        Ok(ends.expect("checked above"))
+    }
 }
 
 pub(crate) async fn rotate(
@@ -192,42 +206,9 @@ pub(crate) async fn rotate(
     PathId(id): PathId<ApiKeyId>,
     JsonBody(body): JsonBody<RotateBody>,
 ) -> Result<Json<IssuedWire>, ApiError> {
-    let now = state.app.now();
-    let mut check = Check::default();
-    let until = match (body.overlap_seconds, body.old_expires_at) {
-        (Some(seconds), None) if (0..=MAX_OVERLAP_SECONDS).contains(&seconds) => {
-            Some(OldSecretEnds::After(time::Duration::seconds(seconds)))
-        }
-        (Some(_), None) => {
-            check.fail(
-                "overlap_seconds",
-                format!("must be 0 to {MAX_OVERLAP_SECONDS} seconds"),
-            );
-            None
-        }
-        (None, Some(raw)) => {
-            let parsed = parse_time(&raw)
-                .filter(|at| *at <= now + time::Duration::seconds(MAX_OVERLAP_SECONDS));
-            if parsed.is_none() {
-                check.fail(
-                    "old_expires_at",
-                    "must be an RFC 3339 date-time within 30 days from now",
-                );
-            }
-            parsed.map(OldSecretEnds::At)
-        }
-        _ => {
-            check.fail(
-                "overlap_seconds",
-                "give exactly one of overlap_seconds (0 ends the old secret now) or old_expires_at",
-            );
-            None
-        }
-    };
-    check.finish()?;
-    let old_ends = until.expect("checked above");
+    let old_ends = body.into_old_ends()?;
     let issued = state.app.credential_rotate(&actor, id, old_ends).await?;
-    Ok(Json(IssuedWire::new(issued, now)))
+    Ok(Json(IssuedWire::new(issued, state.app.now())))
 }
 
 pub(crate) async fn introspect(

@@ -301,7 +301,7 @@ pub(crate) struct OrganizationPatchBody {
 }
 
 impl OrganizationPatchBody {
-    fn into_patch(self) -> Result<OrganizationPatch, ApiError> {
+    pub(crate) fn into_patch(self) -> Result<OrganizationPatch, ApiError> {
         let mut check = Check::default();
         let mut fields = Vec::new();
         let mut text = |check: &mut Check,

@@ -174,6 +174,14 @@ fn check_password(
 }
 
 impl UserCreateBody {
+    /// The body as a command, every field checked (one 422 names each refused field).
+    pub(crate) fn into_create(self) -> Result<UserCreate, ApiError> {
+        let mut check = Check::default();
+        let command = self.into_command(&mut check);
+        check.finish()?;
+        Ok(command.expect("a body that passed the checks has a command"))
+    }
+
     pub(crate) fn into_command(self, check: &mut Check) -> Option<UserCreate> {
         let username = check.value("username", &self.username, Username::parse);
         let identities = [
@@ -275,11 +283,10 @@ pub(crate) async fn create(
     OrgContext(context): OrgContext,
     JsonBody(body): JsonBody<UserCreateBody>,
 ) -> Result<Json<UserWire>, ApiError> {
-    let mut check = Check::default();
-    let command = body.into_command(&mut check);
-    check.finish()?;
-    let command = command.expect("a body that passed the checks has a command");
-    let user = state.app.user_create(&actor, context, command).await?;
+    let user = state
+        .app
+        .user_create(&actor, context, body.into_create()?)
+        .await?;
     Ok(Json(UserWire::with_attributes(user, &[])))
 }
 

@@ -178,7 +178,7 @@ pub(crate) async fn accept(
         (Some(actor), _, _) => Acceptance::SignedIn(actor),
         (None, name, password) => {
             let mut check = Check::default();
-            let name = check.text("name", name, 255);
+            // Its length is the use case's rule.
             if name.is_none() {
                 check.fail(
                     "name",

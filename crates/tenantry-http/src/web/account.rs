@@ -7,10 +7,11 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use tenantry_app::AppError;
+use tenantry_app::{AppError, NotFoundKind};
 use tenantry_core::SessionId;
 
 use super::overview::{Frame, when};
+use super::pages::id_or_not_found;
 use super::render;
 use super::session::{SignedIn, forged};
 use super::sign_in::RequestParts;
@@ -160,11 +161,9 @@ pub(crate) async fn revoke(
     if !person.sent(&form.csrf) {
         return forged();
     }
-    let Ok(session) = session.parse::<SessionId>() else {
-        return render::refusal(
-            &AppError::not_found(tenantry_app::NotFoundKind::Session, session),
-            true,
-        );
+    let session: SessionId = match id_or_not_found(&session, NotFoundKind::Session) {
+        Ok(session) => session,
+        Err(err) => return render::refusal(&err, true),
     };
     match state.app.session_revoke(&person.actor, session).await {
         Ok(()) if person.actor.session_id() == Some(session) => {

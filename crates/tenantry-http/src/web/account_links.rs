@@ -11,6 +11,8 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::Response;
 
+use tenantry_app::AppError;
+
 use super::forms::{FormErrors, Submitted};
 use super::session::forged;
 use super::sign_in::{RequestParts, pre_session, pre_session_form};
@@ -62,6 +64,25 @@ fn link_page(
     response
 }
 
+impl Step {
+    /// The fields its form shows.
+    fn fields(self) -> &'static [&'static str] {
+        match self {
+            Step::AskForReset => &["email"],
+            Step::SetPassword => &["password"],
+            Step::ConfirmAddress => &[],
+        }
+    }
+}
+
+/// What a form's use case leads to.
+enum Next {
+    /// This page again, saying what happened instead of the form.
+    Done(&'static str),
+    /// Another page.
+    To(&'static str),
+}
+
 fn form(parts: &Parts, step: Step, action: String) -> Response {
     link_page(
         parts,
@@ -71,6 +92,36 @@ fn form(parts: &Parts, step: Step, action: String) -> Response {
         None,
         FormErrors::default(),
     )
+}
+
+/// The answer to a form of `step`: where its use case leads, or the form again with the
+/// refusal. A form that did not come from this browser's page is refused first.
+async fn answer(
+    parts: &Parts,
+    sent: &Submitted,
+    step: Step,
+    action: String,
+    outcome: impl Future<Output = Result<Next, AppError>>,
+) -> Response {
+    if !pre_session_form(parts, sent.csrf()) {
+        return forged();
+    }
+    match outcome.await {
+        Ok(Next::Done(done)) => link_page(
+            parts,
+            step,
+            action,
+            StatusCode::OK,
+            Some(done),
+            FormErrors::default(),
+        ),
+        Ok(Next::To(path)) => render::see(path),
+        Err(err) => {
+            let status = render::words(&err).0;
+            let errors = FormErrors::from_refusal(&err, step.fields());
+            link_page(parts, step, action, status, None, errors)
+        }
+    }
 }
 
 /// `GET /forgot-password`.
@@ -86,31 +137,16 @@ pub(crate) async fn ask_for_reset(
     RequestParts(parts): RequestParts,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !pre_session_form(&parts, sent.csrf()) {
-        return forged();
-    }
+    let outcome = async {
+        let email = sent.get("email").trim();
+        state.app.password_reset_request(email, &meta).await?;
+        Ok(Next::Done(
+            "If the address has an account, a link to set a new password is on its way. It \
+             works once, for an hour.",
+        ))
+    };
     let action = "/forgot-password".to_owned();
-    match state
-        .app
-        .password_reset_request(sent.get("email").trim(), &meta)
-        .await
-    {
-        Ok(()) => link_page(
-            &parts,
-            Step::AskForReset,
-            action,
-            StatusCode::OK,
-            Some(
-                "If the address has an account, a link to set a new password is on its way. \
-                 It works once, for an hour.",
-            ),
-            FormErrors::default(),
-        ),
-        Err(err) => {
-            let (status, errors) = FormErrors::from_refusal(&err);
-            link_page(&parts, Step::AskForReset, action, status, None, errors)
-        }
-    }
+    answer(&parts, &sent, Step::AskForReset, action, outcome).await
 }
 
 /// `GET /reset-password/{token}`.
@@ -133,21 +169,16 @@ pub(crate) async fn reset(
     Path(token): Path<String>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !pre_session_form(&parts, sent.csrf()) {
-        return forged();
-    }
-    match state
-        .app
-        .password_reset_complete(&token, sent.get("password"), &meta)
-        .await
-    {
-        Ok(()) => render::see("/sign-in?reset=1"),
-        Err(err) => {
-            let (status, errors) = FormErrors::from_refusal(&err);
-            let action = format!("/reset-password/{token}");
-            link_page(&parts, Step::SetPassword, action, status, None, errors)
-        }
-    }
+    let outcome = async {
+        let password = sent.get("password");
+        state
+            .app
+            .password_reset_complete(&token, password, &meta)
+            .await?;
+        Ok(Next::To("/sign-in?reset=1"))
+    };
+    let action = format!("/reset-password/{token}");
+    answer(&parts, &sent, Step::SetPassword, action, outcome).await
 }
 
 /// `GET /verify-email/{token}`: a button, so a mail scanner following the link confirms
@@ -171,22 +202,12 @@ pub(crate) async fn verify(
     Path(token): Path<String>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !pre_session_form(&parts, sent.csrf()) {
-        return forged();
-    }
+    let outcome = async {
+        state.app.email_verify(&token, &meta).await?;
+        Ok(Next::Done(
+            "Your address is confirmed: you can now invite people and pay.",
+        ))
+    };
     let action = format!("/verify-email/{token}");
-    match state.app.email_verify(&token, &meta).await {
-        Ok(()) => link_page(
-            &parts,
-            Step::ConfirmAddress,
-            action,
-            StatusCode::OK,
-            Some("Your address is confirmed: you can now invite people and pay."),
-            FormErrors::default(),
-        ),
-        Err(err) => {
-            let (status, errors) = FormErrors::from_refusal(&err);
-            link_page(&parts, Step::ConfirmAddress, action, status, None, errors)
-        }
-    }
+    answer(&parts, &sent, Step::ConfirmAddress, action, outcome).await
 }

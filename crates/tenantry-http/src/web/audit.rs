@@ -4,17 +4,15 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tenantry_app::person_organizations::OrganizationRef;
 use tenantry_app::{AuditFilter, AuditQuery, PageRequest, SortOrder};
 
 use super::days::{self, NOT_A_DAY};
 use super::overview::{Activity, Frame};
 use super::pager::Pager;
+use super::pages::{PAGE_SIZE, organization};
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
-
-const PAGE_SIZE: u64 = 25;
 
 #[derive(Deserialize, Default)]
 pub(crate) struct AuditParams {
@@ -62,9 +60,7 @@ pub(crate) async fn page(
         created_before: to.unwrap_or(None),
     };
     let shown = async {
-        let id = app
-            .organization_id_of(&OrganizationRef::parse(&reference))
-            .await?;
+        let id = organization(&state, &reference).await?;
         let query = AuditQuery {
             organization_id: Some(id),
             filter,
@@ -75,12 +71,10 @@ pub(crate) async fn page(
             },
         };
         let events = app.audit_list(&person.actor, query).await?;
-        let reached = app.my_organizations(&person.actor).await?;
-        Ok::<_, tenantry_app::AppError>((id, events, reached))
+        Ok::<_, tenantry_app::AppError>((id, events, Frame::load(app, &person, id).await?))
     };
     match shown.await {
-        Ok((id, events, reached)) => {
-            let frame = Frame::new(&person, &reached, &id.to_string());
+        Ok((id, events, frame)) => {
             let filters = [
                 ("action", params.action.as_str()),
                 ("from", &params.from),

@@ -1,28 +1,28 @@
 //! An organization's billing: the balance of the account that pays for it, its transactions
 //! (filtered by action and by day, newest first, by pages) and a statement of a date range
-//! as a CSV download, the same file as `GET /v1/organizations/{id}/statement`. Top-ups are
-//! the operator's, through the API.
+//! as a CSV download, the same file as `GET /v1/organizations/{id}/statement`, its range read
+//! the same way. Top-ups are the operator's, through the API.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use tenantry_app::billing::{Transaction, TransactionFilter, TransactionSort};
-use tenantry_app::person_organizations::OrganizationRef;
 use tenantry_app::{AppError, PageRequest, SortOrder};
-use tenantry_core::billing::Action;
+use tenantry_core::OrganizationId;
+use tenantry_core::billing::{Action, Minor};
 
 use super::days::{self, NOT_A_DAY};
 use super::forms::FormErrors;
-use super::overview::{Frame, when};
+use super::overview::{Frame, balance, when};
 use super::pager::Pager;
+use super::pages::{Feedback, PAGE_SIZE, organization};
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
-use crate::api::billing::statement_download;
-
-const PAGE_SIZE: u64 = 25;
+use crate::api::billing::{statement_download, statement_range};
+use crate::problem::ApiError;
+use crate::query::QueryParams;
 
 pub(crate) struct TransactionRow {
     pub when: String,
@@ -44,7 +44,7 @@ impl From<Transaction> for TransactionRow {
             product,
             action: t.action.as_str(),
             status: t.status.as_str(),
-            credit: t.balance_change > tenantry_core::billing::Minor::ZERO,
+            credit: t.balance_change > Minor::ZERO,
             change: format!("{} {}", t.balance_change, t.currency.as_str()),
         }
     }
@@ -57,14 +57,16 @@ struct BillingPage {
     balance: Option<String>,
     actions: &'static [Action],
     params: BillingParams,
+    action_error: Option<&'static str>,
     from_error: Option<&'static str>,
     to_error: Option<&'static str>,
     rows: Vec<TransactionRow>,
     pager: Pager,
-    statement_errors: FormErrors,
+    /// The statement form's refusal.
+    shown: Feedback,
 }
 
-#[derive(Deserialize, Default, Clone)]
+#[derive(Deserialize, Default)]
 pub(crate) struct BillingParams {
     #[serde(default)]
     action: String,
@@ -83,40 +85,39 @@ pub(crate) struct BillingParams {
 async fn billing_page(
     state: &AppState,
     person: &SignedIn,
-    reference: &str,
+    id: OrganizationId,
     params: BillingParams,
-    status: StatusCode,
-    statement_errors: FormErrors,
+    shown: Feedback,
 ) -> Response {
     let app = &state.app;
     let from = days::start_of(&params.from);
     let to = days::end_of(&params.to);
+    let action = Some(params.action.trim())
+        .filter(|a| !a.is_empty())
+        .map(|a| Action::parse(a).ok_or(()))
+        .transpose();
     let page = params.page.unwrap_or(1).max(1);
     let filter = TransactionFilter {
-        action: Action::parse(params.action.trim()),
+        action: action.unwrap_or(None),
         created_after: from.unwrap_or(None),
         created_before: to.unwrap_or(None),
         sort: TransactionSort::CreatedOn,
         order: SortOrder::Desc,
         ..TransactionFilter::default()
     };
-    let shown = async {
-        let id = app
-            .organization_id_of(&OrganizationRef::parse(reference))
-            .await?;
-        let request = PageRequest {
-            page,
-            page_size: PAGE_SIZE,
-        };
+    let request = PageRequest {
+        page,
+        page_size: PAGE_SIZE,
+    };
+    let read = async {
         let transactions = app
             .transaction_list(&person.actor, id, filter, request)
             .await?;
         let details = app.organization_get(&person.actor, id).await?;
-        let reached = app.my_organizations(&person.actor).await?;
-        Ok::<_, AppError>((id, transactions, details, reached))
+        Ok::<_, AppError>((transactions, details, Frame::load(app, person, id).await?))
     };
-    match shown.await {
-        Ok((id, transactions, details, reached)) => {
+    match read.await {
+        Ok((transactions, details, frame)) => {
             let filters = [
                 ("action", params.action.as_str()),
                 ("from", &params.from),
@@ -124,22 +125,19 @@ async fn billing_page(
             ];
             let path = format!("/orgs/{id}/billing");
             let total = transactions.total_items;
-            let balance = details.billing.map(|billing| {
-                let account = billing.account;
-                format!("{} {}", account.balance, account.currency.as_str())
-            });
             render::page_with(
-                status,
+                shown.status,
                 &BillingPage {
-                    frame: Frame::new(person, &reached, &id.to_string()),
-                    balance,
+                    frame,
+                    balance: details.billing.as_ref().map(balance),
                     actions: Action::ALL,
+                    action_error: action.is_err().then_some("Choose an action from the list"),
                     from_error: from.is_err().then_some(NOT_A_DAY),
                     to_error: to.is_err().then_some(NOT_A_DAY),
                     pager: Pager::keeping(page, PAGE_SIZE, total, &path, &filters),
                     rows: transactions.items.into_iter().map(Into::into).collect(),
                     params,
-                    statement_errors,
+                    shown,
                 },
             )
         }
@@ -154,8 +152,10 @@ pub(crate) async fn page(
     Path(reference): Path<String>,
     Query(params): Query<BillingParams>,
 ) -> Response {
-    let errors = FormErrors::default();
-    billing_page(&state, &person, &reference, params, StatusCode::OK, errors).await
+    match organization(&state, &reference).await {
+        Ok(id) => billing_page(&state, &person, id, params, Feedback::default()).await,
+        Err(err) => render::refusal(&err, true),
+    }
 }
 
 /// `GET /orgs/{organization}/billing/statement?start_date=…&end_date=…`: the CSV file, or
@@ -165,49 +165,27 @@ pub(crate) async fn statement(
     person: SignedIn,
     Path(reference): Path<String>,
     Query(params): Query<BillingParams>,
+    query: Result<QueryParams, ApiError>,
 ) -> Response {
-    let app = &state.app;
+    let id = match organization(&state, &reference).await {
+        Ok(id) => id,
+        Err(err) => return render::refusal(&err, true),
+    };
     let made = async {
-        let mut wrong = Vec::new();
-        let mut day = |name: &str, text: &str| match days::date(text) {
-            Ok(Some(day)) => Some(day),
-            Ok(None) => {
-                wrong.push((name.to_owned(), "is required"));
-                None
-            }
-            Err(()) => {
-                wrong.push((name.to_owned(), NOT_A_DAY));
-                None
-            }
-        };
-        let from = day("start_date", &params.start_date);
-        let to = day("end_date", &params.end_date);
-        let (Some(from), Some(to)) = (from, to) else {
-            return Err(AppError::Invalid(
-                wrong
-                    .into_iter()
-                    .map(|(name, msg)| tenantry_app::FieldError {
-                        loc: vec!["query".into(), name],
-                        msg: msg.into(),
-                        kind: "value_error".into(),
-                    })
-                    .collect(),
-            ));
-        };
-        let id = app
-            .organization_id_of(&OrganizationRef::parse(&reference))
-            .await?;
-        app.statement(&person.actor, id, from, to).await
+        let (from, to) = statement_range(query?)?;
+        let statement = state.app.statement(&person.actor, id, from, to).await?;
+        statement_download(statement)
     };
     match made.await {
-        Ok(statement) => match statement_download(statement) {
-            Ok(file) => file,
-            Err(err) => err.into_response(),
-        },
-        Err(err @ AppError::Invalid(_)) => {
-            let (status, errors) = FormErrors::from_refusal(&err);
-            billing_page(&state, &person, &reference, params, status, errors).await
+        Ok(file) => file,
+        Err(ApiError(err @ AppError::Invalid(_))) => {
+            let shown = Feedback {
+                status: render::words(&err).0,
+                errors: FormErrors::from_refusal(&err, &["start_date", "end_date"]),
+                ..Feedback::default()
+            };
+            billing_page(&state, &person, id, params, shown).await
         }
-        Err(err) => render::refusal(&err, true),
+        Err(ApiError(err)) => render::refusal(&err, true),
     }
 }

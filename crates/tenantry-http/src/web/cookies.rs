@@ -38,19 +38,28 @@ fn secure(parts: &Parts) -> &'static str {
 /// Sets the cookie `name` for this browser session (no `Max-Age`: the server decides when
 /// the value stops working).
 pub(crate) fn set(headers: &mut HeaderMap, parts: &Parts, name: &str, value: &str) {
-    let cookie = format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{}",
-        secure(parts)
-    );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        headers.append(SET_COOKIE, value);
-    }
+    append(headers, parts, name, value, "");
+}
+
+/// Sets the cookie `name` for `seconds` only.
+pub(crate) fn set_briefly(
+    headers: &mut HeaderMap,
+    parts: &Parts,
+    name: &str,
+    value: &str,
+    seconds: i64,
+) {
+    append(headers, parts, name, value, &format!("; Max-Age={seconds}"));
 }
 
 /// Removes the cookie `name` from the browser.
 pub(crate) fn clear(headers: &mut HeaderMap, parts: &Parts, name: &str) {
+    append(headers, parts, name, "", "; Max-Age=0");
+}
+
+fn append(headers: &mut HeaderMap, parts: &Parts, name: &str, value: &str, lifetime: &str) {
     let cookie = format!(
-        "{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{lifetime}{}",
         secure(parts)
     );
     if let Ok(value) = HeaderValue::from_str(&cookie) {

@@ -5,19 +5,15 @@ use time::{Date, OffsetDateTime, Time};
 
 pub(crate) const NOT_A_DAY: &str = "A day, written YYYY-MM-DD";
 
-/// The day `text` names; `Ok(None)` when it is empty, `Err` when it is not a date.
-pub(crate) fn date(text: &str) -> Result<Option<Date>, ()> {
+/// The first moment of the day `text` names; `Ok(None)` when it is empty, `Err` when it is
+/// not a date.
+pub(crate) fn start_of(text: &str) -> Result<Option<OffsetDateTime>, ()> {
     if text.trim().is_empty() {
         return Ok(None);
     }
     Date::parse(text.trim(), format_description!("[year]-[month]-[day]"))
-        .map(Some)
+        .map(|d| Some(d.with_time(Time::MIDNIGHT).assume_utc()))
         .map_err(|_| ())
-}
-
-/// The first moment of the day `text` names.
-pub(crate) fn start_of(text: &str) -> Result<Option<OffsetDateTime>, ()> {
-    date(text).map(|d| d.map(|d| d.with_time(Time::MIDNIGHT).assume_utc()))
 }
 
 /// The first moment after the day `text` names, so the whole day is included (`Err` also

@@ -60,28 +60,40 @@ impl FormErrors {
         self.fields.get(field).map(String::as_str)
     }
 
-    /// The refusal `err` as messages: a field error next to its field (named by the last part
-    /// of its location), anything else above the form, in the API's words.
-    pub(crate) fn from_refusal(err: &AppError) -> (axum::http::StatusCode, Self) {
-        let (status, words) = super::render::words(err);
+    /// The refusal `err` as messages: an error of a field the form `shows` next to it (named
+    /// by the last part of its location), anything else above the form, in the API's words.
+    pub(crate) fn from_refusal(err: &AppError, shows: &[&str]) -> Self {
         let mut errors = FormErrors::default();
+        let mut above = Vec::new();
         match err {
             AppError::Invalid(fields) => {
                 for field in fields {
-                    match field.loc.as_slice() {
-                        [_, .., name] => {
+                    match field.loc.last() {
+                        Some(name) if shows.contains(&name.as_str()) => {
                             errors
                                 .fields
                                 .entry(name.clone())
                                 .or_insert_with(|| field.msg.clone());
                         }
-                        _ => errors.form = Some(field.msg.clone()),
+                        Some(name) if field.loc.len() > 1 => {
+                            above.push(format!("{name}: {}", field.msg));
+                        }
+                        _ => above.push(field.msg.clone()),
                     }
                 }
             }
-            _ => errors.form = Some(words),
+            _ => above.push(super::render::words(err).1),
         }
-        (status, errors)
+        errors.form = (!above.is_empty()).then(|| above.join("; "));
+        errors
+    }
+
+    /// Files the message of the API's field `from` under the form's field `to`.
+    pub(crate) fn rename(mut self, from: &str, to: &str) -> Self {
+        if let Some(message) = self.fields.remove(from) {
+            self.fields.insert(to.to_owned(), message);
+        }
+        self
     }
 }
 
@@ -112,7 +124,11 @@ mod tests {
         );
         let empty = Submitted(vec![("name".into(), "  ".into())]);
         let refused = empty.api_body::<Body>(&["name"]).unwrap_err();
-        let (_, errors) = super::FormErrors::from_refusal(&refused);
+        let errors = super::FormErrors::from_refusal(&refused, &["name"]);
         assert!(errors.of("name").is_some(), "a missing field is named");
+        // A field the form does not show is told above it.
+        let elsewhere = super::FormErrors::from_refusal(&refused, &["city"]);
+        assert_eq!(elsewhere.of("name"), None);
+        assert!(elsewhere.form.unwrap().starts_with("name: "));
     }
 }

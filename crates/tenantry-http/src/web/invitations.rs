@@ -114,7 +114,8 @@ pub(crate) async fn accept(
         Ok(_) => render::see("/sign-in?joined=1"),
         Err(err @ AppError::NotFound { .. }) => render::refusal(&err, person.is_some()),
         Err(err) => {
-            let (status, errors) = FormErrors::from_refusal(&err);
+            let status = render::words(&err).0;
+            let errors = FormErrors::from_refusal(&err, &["name", "password"]);
             let name = sent.get("name");
             invitation_page(&state, &parts, &token, status, name, errors).await
         }

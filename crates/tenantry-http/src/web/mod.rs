@@ -20,6 +20,7 @@ mod forms;
 mod invitations;
 mod overview;
 mod pager;
+mod pages;
 mod people;
 mod render;
 mod session;

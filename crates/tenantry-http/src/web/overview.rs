@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use tenantry_app::memberships::{OrganizationAccess, Reach};
 use tenantry_app::overview::Overview;
-use tenantry_app::person_organizations::OrganizationRef;
 
+use super::pages::organization;
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
@@ -62,6 +62,22 @@ impl Frame {
             switcher,
         }
     }
+
+    /// The frame of a page about `current`.
+    pub(crate) async fn load(
+        app: &tenantry_app::App,
+        person: &SignedIn,
+        current: tenantry_core::OrganizationId,
+    ) -> Result<Self, tenantry_app::AppError> {
+        let reached = app.my_organizations(&person.actor).await?;
+        Ok(Frame::new(person, &reached, &current.to_string()))
+    }
+}
+
+/// A balance as pages show it: `12.50 EUR`.
+pub(crate) fn balance(billing: &tenantry_app::billing::BillingView) -> String {
+    let account = &billing.account;
+    format!("{} {}", account.balance, account.currency.as_str())
 }
 
 /// A figure on the overview, when the person's role reads it.
@@ -122,13 +138,7 @@ fn overview_page(frame: Frame, overview: Overview) -> OverviewPage {
     .into_iter()
     .flatten()
     .collect();
-    let balance = overview.billing.map(|billing| {
-        format!(
-            "{} {}",
-            billing.account.balance,
-            billing.account.currency.as_str()
-        )
-    });
+    let balance = overview.billing.as_ref().map(balance);
     let recent = overview
         .recent
         .map(|events| events.into_iter().map(Activity::from).collect());
@@ -156,18 +166,12 @@ pub(crate) async fn page(
 ) -> Response {
     let app = &state.app;
     let shown = async {
-        let id = app
-            .organization_id_of(&OrganizationRef::parse(&reference))
-            .await?;
+        let id = organization(&state, &reference).await?;
         let overview = app.organization_overview(&person.actor, id).await?;
-        let reached = app.my_organizations(&person.actor).await?;
-        Ok::<_, tenantry_app::AppError>((id, overview, reached))
+        Ok::<_, tenantry_app::AppError>((Frame::load(app, &person, id).await?, overview))
     };
     match shown.await {
-        Ok((id, overview, reached)) => {
-            let frame = Frame::new(&person, &reached, &id.to_string());
-            render::page(&overview_page(frame, overview))
-        }
+        Ok((frame, overview)) => render::page(&overview_page(frame, overview)),
         Err(err) => render::refusal(&err, true),
     }
 }

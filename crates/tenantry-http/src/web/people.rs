@@ -5,29 +5,28 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use tenantry_app::invitations::{InvitationStatus, InvitationView};
-use tenantry_app::person_organizations::OrganizationRef;
+use tenantry_app::invitations::InvitationView;
 use tenantry_app::users::{OrganizationUser, UserListFilter, UserSort};
 use tenantry_app::{AppError, NotFoundKind, PageRequest, SortOrder};
 use tenantry_core::values::Email;
-use tenantry_core::{BuiltinRole, InvitationId, OrganizationId, UserId};
+use tenantry_core::{InvitationId, OrganizationId, UserId};
 
-use super::forms::{FormErrors, Submitted};
+use super::forms::Submitted;
 use super::overview::{Frame, when};
 use super::pager::Pager;
+use super::pages::{Feedback, PAGE_SIZE, ShownAt, id_or_not_found, organization, post};
 use super::render;
-use super::session::{SignedIn, forged};
+use super::session::SignedIn;
 use crate::AppState;
 use crate::api::users::UserCreateBody;
-use crate::wire::Check;
-
-const PAGE_SIZE: u64 = 25;
 
 /// The fields of the new-user form, by their API names.
 const CREATE_FIELDS: &[&str] = &["username", "email", "first_name", "last_name", "role"];
+
+/// The fields of the invitation form.
+const INVITE_FIELDS: &[&str] = &["invite_email", "invite_role"];
 
 pub(crate) struct PersonRow {
     pub id: String,
@@ -83,12 +82,14 @@ struct PeoplePage {
     search: String,
     rows: Vec<PersonRow>,
     pager: Pager,
-    /// Role labels a person may be given here (never `owner`: ownership is transferred).
+    /// Role labels the person may give here (`role_choices`).
     roles: Vec<String>,
-    /// The built-in roles a new user may be made with (custom roles come by a role change).
-    built_in: Vec<&'static str>,
-    invitations: Vec<InvitationRow>,
-    shown: Shown,
+    /// The built-in ones among them: what a new user may be made with (custom roles come by a
+    /// role change).
+    built_in: Vec<String>,
+    /// Pending invitations, when the person's role reads them.
+    invitations: Option<Vec<InvitationRow>>,
+    shown: Feedback,
 }
 
 #[derive(Deserialize, Default)]
@@ -111,79 +112,61 @@ fn notice_of(done: &str) -> Option<&'static str> {
     }
 }
 
-/// What a rendering shows besides the lists: feedback, a refusal, the forms as sent.
-#[derive(Default)]
-pub(crate) struct Shown {
-    status: Option<StatusCode>,
-    pub notice: Option<&'static str>,
-    pub alert: Option<String>,
-    pub sent: Submitted,
-    pub create_errors: FormErrors,
-    pub invite_errors: FormErrors,
-}
-
 async fn list_page(
     state: &AppState,
     person: &SignedIn,
-    reference: &str,
+    id: OrganizationId,
     params: &ListParams,
-    shown: Shown,
+    shown: Feedback,
 ) -> Response {
     let app = &state.app;
     let page = params.page.unwrap_or(1).max(1);
     let search = params.search.trim().to_owned();
+    let filter = UserListFilter {
+        search: Some(search.clone()).filter(|s| !s.is_empty()),
+        sort: UserSort::Username,
+        order: SortOrder::Asc,
+    };
+    let request = PageRequest {
+        page,
+        page_size: PAGE_SIZE,
+    };
     let listed = async {
-        let id = app
-            .organization_id_of(&OrganizationRef::parse(reference))
-            .await?;
-        let filter = UserListFilter {
-            search: Some(search.clone()).filter(|s| !s.is_empty()),
-            sort: UserSort::Username,
-            order: SortOrder::Asc,
-        };
-        let request = PageRequest {
-            page,
-            page_size: PAGE_SIZE,
-        };
         let people = app
             .user_list(&person.actor, Some(id), filter, request)
             .await?;
-        let roles = app.role_list(&person.actor, Some(id)).await?;
-        // Pending invitations are shown to those who may see them; others see none.
-        let pending = Some(InvitationStatus::Pending);
-        let invitations = match app.invitation_list(&person.actor, id, pending).await {
-            Err(AppError::Forbidden(..)) => Vec::new(),
-            listed => listed?,
-        };
-        let reached = app.my_organizations(&person.actor).await?;
-        Ok::<_, AppError>((id, people, roles, invitations, reached))
+        let roles = app.role_choices(&person.actor, Some(id)).await?;
+        let invitations = app.invitations_pending(&person.actor, id).await?;
+        Ok::<_, AppError>((
+            people,
+            roles,
+            invitations,
+            Frame::load(app, person, id).await?,
+        ))
     };
     match listed.await {
-        Ok((id, people, roles, invitations, reached)) => {
+        Ok((people, roles, invitations, frame)) => {
             let path = format!("/orgs/{id}/people");
             let filters = [("search", search.as_str())];
             let you = person.actor.user_id();
             render::page_with(
-                shown.status.unwrap_or(StatusCode::OK),
+                shown.status,
                 &PeoplePage {
-                    frame: Frame::new(person, &reached, &id.to_string()),
+                    frame,
                     pager: Pager::keeping(page, PAGE_SIZE, people.total_items, &path, &filters),
                     rows: people
                         .items
                         .into_iter()
                         .map(|p| person_row(p, you))
                         .collect(),
-                    roles: roles
-                        .into_iter()
-                        .map(|role| role.label)
-                        .filter(|label| label != BuiltinRole::Owner.label())
+                    built_in: roles
+                        .iter()
+                        .filter(|role| role.built_in)
+                        .map(|role| role.label.clone())
                         .collect(),
-                    built_in: BuiltinRole::ALL
-                        .into_iter()
-                        .filter(|role| *role != BuiltinRole::Owner)
-                        .map(BuiltinRole::label)
-                        .collect(),
-                    invitations: invitations.into_iter().map(invitation_row).collect(),
+                    roles: roles.into_iter().map(|role| role.label).collect(),
+                    invitations: invitations
+                        .map(|views| views.into_iter().map(invitation_row).collect()),
                     search,
                     shown,
                 },
@@ -193,6 +176,21 @@ async fn list_page(
     }
 }
 
+/// The list again, after a refused form or action.
+async fn again(
+    state: &AppState,
+    person: &SignedIn,
+    id: OrganizationId,
+    shown: Feedback,
+) -> Response {
+    list_page(state, person, id, &ListParams::default(), shown).await
+}
+
+/// Back to the list, saying what was `done`.
+fn done(id: OrganizationId, done: &str) -> Response {
+    render::see(&format!("/orgs/{id}/people?done={done}#main"))
+}
+
 /// `GET /orgs/{organization}/people`.
 pub(crate) async fn page(
     State(state): State<AppState>,
@@ -200,42 +198,13 @@ pub(crate) async fn page(
     Path(reference): Path<String>,
     Query(params): Query<ListParams>,
 ) -> Response {
-    let shown = Shown {
-        notice: notice_of(&params.done),
-        ..Shown::default()
-    };
-    list_page(&state, &person, &reference, &params, shown).await
-}
-
-/// After an action: back to the list with its feedback, or the list with the refusal (a
-/// target out of reach is the "not found" page, like everywhere).
-async fn answer(
-    state: &AppState,
-    person: &SignedIn,
-    reference: &str,
-    outcome: Result<OrganizationId, AppError>,
-    done: &str,
-    refused: impl FnOnce(&AppError, &mut Shown),
-) -> Response {
-    match outcome {
-        Ok(id) => render::see(&format!("/orgs/{id}/people?done={done}#main")),
-        Err(err @ (AppError::NotFound { .. } | AppError::Unauthenticated(..))) => {
-            render::refusal(&err, true)
+    match organization(&state, &reference).await {
+        Ok(id) => {
+            let shown = Feedback::notice(notice_of(&params.done));
+            list_page(&state, &person, id, &params, shown).await
         }
-        Err(err) => {
-            let mut shown = Shown::default();
-            refused(&err, &mut shown);
-            let params = ListParams::default();
-            list_page(state, person, reference, &params, shown).await
-        }
+        Err(err) => render::refusal(&err, true),
     }
-}
-
-async fn organization(state: &AppState, reference: &str) -> Result<OrganizationId, AppError> {
-    state
-        .app
-        .organization_id_of(&OrganizationRef::parse(reference))
-        .await
 }
 
 /// `POST /orgs/{organization}/people`: a new user of this organization.
@@ -245,51 +214,36 @@ pub(crate) async fn create(
     Path(reference): Path<String>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let created = async {
-        let id = organization(&state, &reference).await?;
+    let at = ShownAt::Form {
+        name: "create",
+        fields: CREATE_FIELDS,
+    };
+    let act = async |id: OrganizationId, sent: &Submitted| {
         let body: UserCreateBody = sent.api_body(CREATE_FIELDS)?;
-        let mut check = Check::default();
-        let command = body.into_command(&mut check);
-        check.finish().map_err(|e| e.0)?;
-        let command = command.ok_or_else(|| AppError::invalid_field("username", "is required"))?;
+        let command = body.into_create().map_err(|e| e.0)?;
         state
             .app
             .user_create(&person.actor, Some(id), command)
             .await?;
-        Ok(id)
+        Ok(done(id, "created"))
     };
-    let outcome = created.await;
-    answer(
-        &state,
-        &person,
-        &reference,
-        outcome,
-        "created",
-        |err, shown| {
-            let (status, errors) = FormErrors::from_refusal(err);
-            shown.status = Some(status);
-            shown.create_errors = errors;
-            shown.sent = sent;
-        },
-    )
-    .await
+    let again = async |id, shown| again(&state, &person, id, shown).await;
+    post(&state, &person, &reference, sent, at, act, again).await
 }
 
-/// `POST /orgs/{organization}/people/invite`: an invitation mailed to `email` with `role`.
+/// `POST /orgs/{organization}/people/invite`: an invitation mailed to `invite_email` with
+/// `invite_role`.
 pub(crate) async fn invite(
     State(state): State<AppState>,
     person: SignedIn,
     Path(reference): Path<String>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let invited = async {
-        let id = organization(&state, &reference).await?;
+    let at = ShownAt::Form {
+        name: "invite",
+        fields: INVITE_FIELDS,
+    };
+    let act = async |id: OrganizationId, sent: &Submitted| {
         let email = Email::parse(sent.get("invite_email").trim())
             .map_err(|e| AppError::invalid_field("invite_email", e.0))?;
         let role = sent.get("invite_role");
@@ -297,57 +251,10 @@ pub(crate) async fn invite(
             .app
             .invitation_create(&person.actor, id, email, role)
             .await?;
-        Ok(id)
+        Ok(done(id, "invited"))
     };
-    let outcome = invited.await;
-    answer(
-        &state,
-        &person,
-        &reference,
-        outcome,
-        "invited",
-        |err, shown| {
-            let (status, errors) = FormErrors::from_refusal(err);
-            shown.status = Some(status);
-            shown.invite_errors = errors;
-            shown.sent = sent;
-        },
-    )
-    .await
-}
-
-fn user_id(raw: &str) -> Result<UserId, AppError> {
-    raw.parse()
-        .map_err(|_| AppError::not_found(NotFoundKind::User, raw))
-}
-
-/// A refusal of an action on a row, above the list.
-fn alert(err: &AppError, shown: &mut Shown) {
-    let (status, words) = render::words(err);
-    shown.status = Some(status);
-    shown.alert = Some(words);
-}
-
-/// A row's action: a form of this session, run on the organization it names, answered with
-/// the list and its feedback (or the refusal above it).
-async fn row_action(
-    state: &AppState,
-    person: &SignedIn,
-    reference: &str,
-    sent: &Submitted,
-    done: &str,
-    act: impl AsyncFnOnce(OrganizationId) -> Result<(), AppError>,
-) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let outcome = async {
-        let id = organization(state, reference).await?;
-        act(id).await?;
-        Ok(id)
-    };
-    let outcome = outcome.await;
-    answer(state, person, reference, outcome, done, alert).await
+    let again = async |id, shown| again(&state, &person, id, shown).await;
+    post(&state, &person, &reference, sent, at, act, again).await
 }
 
 /// `POST /orgs/{organization}/people/{user}/role`: `role=<label>`.
@@ -357,15 +264,26 @@ pub(crate) async fn set_role(
     Path((reference, user)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    let act = async |id| {
+    let act = async |id: OrganizationId, sent: &Submitted| {
+        let user: UserId = id_or_not_found(&user, NotFoundKind::User)?;
         let role = sent.get("role");
-        let user = user_id(&user)?;
         state
             .app
             .member_role_set(&person.actor, id, user, role)
-            .await
+            .await?;
+        Ok(done(id, "role"))
     };
-    row_action(&state, &person, &reference, &sent, "role", act).await
+    let again = async |id, shown| again(&state, &person, id, shown).await;
+    post(
+        &state,
+        &person,
+        &reference,
+        sent,
+        ShownAt::Alert,
+        act,
+        again,
+    )
+    .await
 }
 
 /// `POST /orgs/{organization}/people/{user}/remove`: a member leaves the organization; one
@@ -376,11 +294,22 @@ pub(crate) async fn remove(
     Path((reference, user)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    let act = async |id| {
-        let user = user_id(&user)?;
-        state.app.person_remove(&person.actor, id, user).await
+    let act = async |id: OrganizationId, _: &Submitted| {
+        let user: UserId = id_or_not_found(&user, NotFoundKind::User)?;
+        state.app.person_remove(&person.actor, id, user).await?;
+        Ok(done(id, "removed"))
     };
-    row_action(&state, &person, &reference, &sent, "removed", act).await
+    let again = async |id, shown| again(&state, &person, id, shown).await;
+    post(
+        &state,
+        &person,
+        &reference,
+        sent,
+        ShownAt::Alert,
+        act,
+        again,
+    )
+    .await
 }
 
 /// `POST /orgs/{organization}/invitations/{invitation}/revoke`.
@@ -390,14 +319,23 @@ pub(crate) async fn revoke_invitation(
     Path((reference, invitation)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    let act = async |id| {
-        let invitation: InvitationId = invitation
-            .parse()
-            .map_err(|_| AppError::not_found(NotFoundKind::Invitation, &invitation))?;
+    let act = async |id: OrganizationId, _: &Submitted| {
+        let invitation: InvitationId = id_or_not_found(&invitation, NotFoundKind::Invitation)?;
         state
             .app
             .invitation_revoke(&person.actor, id, invitation)
-            .await
+            .await?;
+        Ok(done(id, "revoked"))
     };
-    row_action(&state, &person, &reference, &sent, "revoked", act).await
+    let again = async |id, shown| again(&state, &person, id, shown).await;
+    post(
+        &state,
+        &person,
+        &reference,
+        sent,
+        ShownAt::Alert,
+        act,
+        again,
+    )
+    .await
 }

@@ -1,29 +1,24 @@
 //! A top-level organization's suborganizations: a searchable list by pages, a form that
 //! creates one (read as the API's `POST /v1/organizations` body), and activation and
-//! deactivation, each through the API's use cases.
+//! deactivation (read as its `PATCH` body), each through the API's use cases.
 
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
-use tenantry_app::organizations::{
-    Organization, OrganizationFilter, OrganizationPatch, OrganizationSort,
-};
-use tenantry_app::person_organizations::OrganizationRef;
+use tenantry_app::organizations::{Organization, OrganizationFilter, OrganizationSort};
 use tenantry_app::{AppError, NotFoundKind, PageRequest, SortOrder};
 use tenantry_core::{OrgStatus, OrganizationId};
 
-use super::forms::{FormErrors, Submitted};
+use super::forms::Submitted;
 use super::overview::{Frame, when};
 use super::pager::Pager;
+use super::pages::{Feedback, PAGE_SIZE, ShownAt, id_or_not_found, organization, post};
 use super::render;
-use super::session::{SignedIn, forged};
+use super::session::SignedIn;
 use crate::AppState;
-use crate::api::organizations::OrganizationCreateBody;
-
-const PAGE_SIZE: u64 = 25;
+use crate::api::organizations::{OrganizationCreateBody, OrganizationPatchBody};
 
 /// The fields of the creation form, by their API names.
 const CREATE_FIELDS: &[&str] = &["name", "billing_mode", "country_code", "currency"];
@@ -57,10 +52,7 @@ struct SuborganizationsPage {
     search: String,
     rows: Vec<SuborganizationRow>,
     pager: Pager,
-    notice: Option<&'static str>,
-    /// The creation form's values as sent, and what is wrong with them.
-    sent: Submitted,
-    errors: FormErrors,
+    shown: Feedback,
 }
 
 #[derive(Deserialize, Default)]
@@ -75,8 +67,8 @@ pub(crate) struct ListParams {
 fn notice_of(done: &str) -> Option<&'static str> {
     match done {
         "created" => Some("The suborganization is created, with you as its owner."),
-        "activated" => Some("The suborganization is active again: its people can make changes."),
-        "deactivated" => Some(
+        "active" => Some("The suborganization is active again: its people can make changes."),
+        "inactive" => Some(
             "The suborganization is deactivated: it can still be read, but nothing in it changes \
              until it is activated again.",
         ),
@@ -84,63 +76,59 @@ fn notice_of(done: &str) -> Option<&'static str> {
     }
 }
 
-/// What a rendering of the page needs besides the list.
-struct Shown {
-    status: StatusCode,
-    notice: Option<&'static str>,
-    sent: Submitted,
-    errors: FormErrors,
-}
-
 async fn list_page(
     state: &AppState,
     person: &SignedIn,
-    reference: &str,
+    id: OrganizationId,
     params: &ListParams,
-    shown: Shown,
+    shown: Feedback,
 ) -> Response {
     let app = &state.app;
     let page = params.page.unwrap_or(1).max(1);
     let search = params.search.trim().to_owned();
+    let filter = OrganizationFilter {
+        search: Some(search.clone()).filter(|s| !s.is_empty()),
+        country_code: None,
+        sort: OrganizationSort::Name,
+        order: SortOrder::Asc,
+    };
+    let request = PageRequest {
+        page,
+        page_size: PAGE_SIZE,
+    };
     let listed = async {
-        let id = app
-            .organization_id_of(&OrganizationRef::parse(reference))
-            .await?;
-        let filter = OrganizationFilter {
-            search: Some(search.clone()).filter(|s| !s.is_empty()),
-            country_code: None,
-            sort: OrganizationSort::Name,
-            order: SortOrder::Asc,
-        };
-        let page = PageRequest {
-            page,
-            page_size: PAGE_SIZE,
-        };
         let children = app
-            .organization_list(&person.actor, Some(id), filter, page)
+            .organization_list(&person.actor, Some(id), filter, request)
             .await?;
-        let reached = app.my_organizations(&person.actor).await?;
-        Ok::<_, AppError>((id, children, reached))
+        Ok::<_, AppError>((children, Frame::load(app, person, id).await?))
     };
     match listed.await {
-        Ok((id, children, reached)) => {
+        Ok((children, frame)) => {
             let path = format!("/orgs/{id}/suborganizations");
             let filters = [("search", search.as_str())];
             render::page_with(
                 shown.status,
                 &SuborganizationsPage {
-                    frame: Frame::new(person, &reached, &id.to_string()),
+                    frame,
                     pager: Pager::keeping(page, PAGE_SIZE, children.total_items, &path, &filters),
                     rows: children.items.into_iter().map(Into::into).collect(),
                     search,
-                    notice: shown.notice,
-                    sent: shown.sent,
-                    errors: shown.errors,
+                    shown,
                 },
             )
         }
         Err(err) => render::refusal(&err, true),
     }
+}
+
+/// The list again, after a refused form.
+async fn again(
+    state: &AppState,
+    person: &SignedIn,
+    id: OrganizationId,
+    shown: Feedback,
+) -> Response {
+    list_page(state, person, id, &ListParams::default(), shown).await
 }
 
 /// `GET /orgs/{organization}/suborganizations`.
@@ -150,13 +138,13 @@ pub(crate) async fn page(
     Path(reference): Path<String>,
     Query(params): Query<ListParams>,
 ) -> Response {
-    let shown = Shown {
-        status: StatusCode::OK,
-        notice: notice_of(&params.done),
-        sent: Submitted::default(),
-        errors: FormErrors::default(),
-    };
-    list_page(&state, &person, &reference, &params, shown).await
+    match organization(&state, &reference).await {
+        Ok(id) => {
+            let shown = Feedback::notice(notice_of(&params.done));
+            list_page(&state, &person, id, &params, shown).await
+        }
+        Err(err) => render::refusal(&err, true),
+    }
 }
 
 /// `POST /orgs/{organization}/suborganizations`: creates one under this organization.
@@ -166,38 +154,24 @@ pub(crate) async fn create(
     Path(reference): Path<String>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let app = &state.app;
-    let created = async {
-        let parent = app
-            .organization_id_of(&OrganizationRef::parse(&reference))
-            .await?;
+    let at = ShownAt::Form {
+        name: "create",
+        fields: CREATE_FIELDS,
+    };
+    let act = async |parent: OrganizationId, sent: &Submitted| {
         let body: OrganizationCreateBody = sent.api_body(CREATE_FIELDS)?;
         let mut command = body.into_command().map_err(|e| e.0)?;
         command.parent_organization_id = Some(parent);
-        app.organization_create(&person.actor, command).await?;
-        Ok::<_, AppError>(parent)
-    };
-    match created.await {
-        Ok(parent) => render::see(&format!(
+        state
+            .app
+            .organization_create(&person.actor, command)
+            .await?;
+        Ok(render::see(&format!(
             "/orgs/{parent}/suborganizations?done=created#main"
-        )),
-        Err(err @ (AppError::NotFound { .. } | AppError::Unauthenticated(..))) => {
-            render::refusal(&err, true)
-        }
-        Err(err) => {
-            let (status, errors) = FormErrors::from_refusal(&err);
-            let shown = Shown {
-                status,
-                notice: None,
-                sent,
-                errors,
-            };
-            list_page(&state, &person, &reference, &ListParams::default(), shown).await
-        }
-    }
+        )))
+    };
+    let again = async |id, shown| again(&state, &person, id, shown).await;
+    post(&state, &person, &reference, sent, at, act, again).await
 }
 
 /// `POST /orgs/{organization}/suborganizations/{child}/status`: `status=active|inactive`.
@@ -207,36 +181,28 @@ pub(crate) async fn set_status(
     Path((reference, child)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    if !person.sent(sent.csrf()) {
-        return forged();
-    }
-    let (status, done) = match sent.get("status") {
-        "active" => (OrgStatus::Active, "activated"),
-        "inactive" => (OrgStatus::Inactive, "deactivated"),
-        _ => {
-            let refused = AppError::invalid_field("status", "must be active or inactive");
-            return render::refusal(&refused, true);
-        }
+    let act = async |parent: OrganizationId, sent: &Submitted| {
+        let child: OrganizationId = id_or_not_found(&child, NotFoundKind::Organization)?;
+        let body: OrganizationPatchBody = sent.api_body(&["status"])?;
+        let patch = body.into_patch().map_err(|e| e.0)?;
+        let changed = state
+            .app
+            .organization_update(&person.actor, child, patch)
+            .await?;
+        let done = changed.status.as_str();
+        Ok(render::see(&format!(
+            "/orgs/{parent}/suborganizations?done={done}#main"
+        )))
     };
-    let Ok(child) = child.parse::<OrganizationId>() else {
-        return render::refusal(
-            &AppError::not_found(NotFoundKind::Organization, child),
-            true,
-        );
-    };
-    let patch = OrganizationPatch {
-        fields: Vec::new(),
-        status: Some(status),
-    };
-    match state
-        .app
-        .organization_update(&person.actor, child, patch)
-        .await
-    {
-        Ok(org) if org.parent_id.is_some() => {
-            render::see(&format!("/orgs/{reference}/suborganizations?done={done}"))
-        }
-        Ok(_) => render::see(&format!("/orgs/{reference}")),
-        Err(err) => render::refusal(&err, true),
-    }
+    let again = async |id, shown| again(&state, &person, id, shown).await;
+    post(
+        &state,
+        &person,
+        &reference,
+        sent,
+        ShownAt::Alert,
+        act,
+        again,
+    )
+    .await
 }

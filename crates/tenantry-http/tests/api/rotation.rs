@@ -215,6 +215,11 @@ async fn the_overlap_must_be_given_once_and_be_sane() {
                 json!({"overlap_seconds": 40 * 24 * 3600}),
                 "overlap_seconds",
             ),
+            (json!({"overlap_seconds": i64::MAX}), "overlap_seconds"),
+            (
+                json!({"old_expires_at": "2099-01-01T00:00:00Z"}),
+                "old_expires_at",
+            ),
             (json!({"old_expires_at": "soon"}), "old_expires_at"),
             (json!({"old_expires_at": past}), "old_expires_at"),
         ] {

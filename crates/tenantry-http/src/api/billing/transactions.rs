@@ -92,8 +92,16 @@ pub(crate) async fn statement(
     State(state): State<AppState>,
     Caller(actor): Caller,
     PathId(organization): PathId<OrganizationId>,
-    mut query: QueryParams,
+    query: QueryParams,
 ) -> Result<Response, ApiError> {
+    let (from, to) = statement_range(query)?;
+    let statement = state.app.statement(&actor, organization, from, to).await?;
+    statement_download(statement)
+}
+
+/// A statement's days, `start_date` and `end_date` (`YYYY-MM-DD`, both included, both
+/// required); the dashboard's statement form is read the same way.
+pub(crate) fn statement_range(mut query: QueryParams) -> Result<(Date, Date), ApiError> {
     let date = |query: &mut QueryParams, name: &str| {
         let parsed = query.parse_with(
             name,
@@ -111,8 +119,7 @@ pub(crate) async fn statement(
     let (Some(from), Some(to)) = (from, to) else {
         unreachable!("finish() refused a missing date");
     };
-    let statement = state.app.statement(&actor, organization, from, to).await?;
-    statement_download(statement)
+    Ok((from, to))
 }
 
 /// A statement as a CSV file to save (the dashboard offers the same download).

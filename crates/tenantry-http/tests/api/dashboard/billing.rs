@@ -31,6 +31,14 @@ async fn a_person_reads_the_balance_transactions_and_a_statement() {
         assert_eq!(second.html.matches("1.50 EUR").count(), 2);
         let charges = browser.get(&format!("{page}?action=create")).await;
         assert!(charges.html.contains("No transaction matches"));
+        let top_ups = browser.get(&format!("{page}?action=wallet_top_up")).await;
+        assert_eq!(top_ups.html.matches("1.50 EUR").count(), 25);
+        let unknown = browser.get(&format!("{page}?action=bribe")).await;
+        assert!(
+            unknown.html.contains("id=\"action-error\""),
+            "{}",
+            unknown.html
+        );
         let bad_day = browser.get(&format!("{page}?from=yesterday")).await;
         assert!(bad_day.html.contains("id=\"from-error\""));
 
@@ -52,6 +60,15 @@ async fn a_person_reads_the_balance_transactions_and_a_statement() {
                 .to_str()
                 .unwrap()
                 .contains("attachment")
+        );
+        // The API's file: a header, then one line per top-up of the day.
+        let lines: Vec<&str> = csv.html.lines().collect();
+        assert_eq!(lines.len(), 28, "{}", csv.html);
+        assert!(lines[0].starts_with("billing_transaction_id,"));
+        assert!(
+            lines[1..]
+                .iter()
+                .all(|line| line.contains(",wallet_top_up,"))
         );
         let backwards = browser
             .get(&format!(

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 
 use crate::sign_in::{PASSWORD, person};
-use crate::support::{apis, other_tenant};
+use crate::support::{apis, other_tenant, suborg};
 
 use super::{Browser, Page};
 
@@ -73,7 +73,18 @@ async fn a_credential_s_secret_is_shown_once_and_works() {
                 &[("csrf", &csrf), ("api_key_name", "ci"), ("role", "owner")],
             )
             .await;
-        assert_ne!(owner.status, StatusCode::SEE_OTHER, "never an owner's key");
+        assert_eq!(
+            owner.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "never an owner's key"
+        );
+        assert!(
+            owner.html.contains("owner role cannot be assigned"),
+            "{}",
+            owner.html
+        );
+        // Nor is it offered.
+        assert!(!form.html.contains("<option value=\"owner\""));
 
         let issued = browser
             .post(
@@ -96,7 +107,12 @@ async fn a_credential_s_secret_is_shown_once_and_works() {
         let key = shown(&first, "API key").expect("the key is shown");
         assert!(shown(&first, "Client secret").is_some());
         assert!(first.html.contains("ci-deploy"));
-        assert!(!cookie.contains(&key), "the cookie carries it sealed");
+        let opened = hex::decode(&cookie).expect("the cookie is the sealed bytes, in hex");
+        let plain = key.as_bytes();
+        assert!(
+            !opened.windows(plain.len()).any(|w| w == plain),
+            "the cookie carries the key sealed"
+        );
         api.get("/v1/auth/client_credentials/introspect")
             .key(&key)
             .expect(StatusCode::OK)
@@ -108,8 +124,20 @@ async fn a_credential_s_secret_is_shown_once_and_works() {
         // Nor does the sealed cookie open for another session of the same person.
         let mut other = Browser::new(&api);
         other.sign_in("web.keys", PASSWORD).await;
-        other.cookies.insert("tenantry_shown".into(), cookie);
+        other
+            .cookies
+            .insert("tenantry_shown".into(), cookie.clone());
         assert_eq!(shown(&other.get(&page).await, "API key"), None);
+        // Nor on a page of another organization in the same session.
+        let (child, _) = suborg(&api, "Keyed").await;
+        browser.cookies.insert("tenantry_shown".into(), cookie);
+        let elsewhere = browser.get(&format!("/orgs/{child}/credentials")).await;
+        assert_eq!(elsewhere.status, StatusCode::OK);
+        assert_eq!(shown(&elsewhere, "API key"), None);
+        assert!(
+            !browser.cookies.contains_key("tenantry_shown"),
+            "dropped all the same"
+        );
 
         // Rotation: the successor's secrets once; the old key works through the overlap.
         let row = reloaded
@@ -124,7 +152,7 @@ async fn a_credential_s_secret_is_shown_once_and_works() {
         let rotated = browser
             .post(
                 &format!("{credential}/rotate"),
-                &[("csrf", &csrf), ("overlap", "3600")],
+                &[("csrf", &csrf), ("overlap_seconds", "3600")],
             )
             .await;
         assert_eq!(
@@ -141,13 +169,20 @@ async fn a_credential_s_secret_is_shown_once_and_works() {
                 .expect(StatusCode::OK)
                 .await;
         }
-        let again = browser
-            .post(
-                &format!("{credential}/rotate"),
-                &[("csrf", &csrf), ("overlap", "-5")],
-            )
-            .await;
-        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // The use case's bounds, in its words above the list.
+        for (overlap, words) in [
+            ("-5", "cannot be in the past"),
+            ("3456000", "at most 30 days"),
+        ] {
+            let refused = browser
+                .post(
+                    &format!("{credential}/rotate"),
+                    &[("csrf", &csrf), ("overlap_seconds", overlap)],
+                )
+                .await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(refused.html.contains(words), "{}", refused.html);
+        }
 
         let revoked = browser
             .post(&format!("{credential}/revoke"), &[("csrf", &csrf)])
@@ -179,6 +214,13 @@ async fn a_credential_s_secret_is_shown_once_and_works() {
             .post(&format!("{page}/{theirs}/revoke"), &[("csrf", &csrf)])
             .await;
         assert_eq!(revoke_theirs.status, StatusCode::NOT_FOUND);
+        let rotate_theirs = browser
+            .post(
+                &format!("{page}/{theirs}/rotate"),
+                &[("csrf", &csrf), ("overlap_seconds", "0")],
+            )
+            .await;
+        assert_eq!(rotate_theirs.status, StatusCode::NOT_FOUND);
         let malformed = browser
             .post(&format!("{page}/not-an-id/revoke"), &[("csrf", &csrf)])
             .await;
@@ -187,5 +229,34 @@ async fn a_credential_s_secret_is_shown_once_and_works() {
             .key(&other_key)
             .expect(StatusCode::OK)
             .await;
+    }
+}
+
+#[tokio::test]
+async fn secrets_not_shown_within_two_minutes_are_not_shown_at_all() {
+    for api in apis().await {
+        person(&api, "web.slow", "admin").await;
+        let home = api.t.boot.organization_id.to_string();
+        let page = format!("/orgs/{home}/credentials");
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.slow", PASSWORD).await;
+        let csrf = browser.get(&page).await.field("csrf");
+        let issued = browser
+            .post(&page, &[("csrf", &csrf), ("api_key_name", "late")])
+            .await;
+        assert_eq!(issued.status, StatusCode::SEE_OTHER, "{}", issued.html);
+        let set = issued.headers["set-cookie"].to_str().unwrap();
+        assert!(
+            set.contains("Max-Age=120") && set.contains("HttpOnly"),
+            "{set}"
+        );
+        api.t.clock.advance(time::Duration::minutes(3));
+        let late = browser.get(&page).await;
+        assert_eq!(late.status, StatusCode::OK);
+        assert_eq!(shown(&late, "API key"), None);
+        assert!(
+            late.html.contains("<td>late<br>"),
+            "the credential itself is listed"
+        );
     }
 }

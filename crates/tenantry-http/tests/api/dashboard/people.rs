@@ -8,6 +8,16 @@ use crate::support::{apis, other_tenant};
 
 use super::{Browser, Page};
 
+/// The list's row of `who`.
+fn person_row(page: &Page, who: &str) -> String {
+    page.html
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|table| table.split("<tr>").find(|row| row.contains(who)))
+        .unwrap_or_else(|| panic!("{who} is listed: {}", page.html))
+        .to_owned()
+}
+
 /// The path of the form on the row that names `who`, ending in `action`.
 fn row_form(page: &Page, who: &str, action: &str) -> String {
     let row = page
@@ -85,7 +95,10 @@ async fn an_admin_adds_invites_changes_and_removes_people() {
         let ghost = browser
             .post(&role, &[("csrf", &csrf), ("role", "ghost")])
             .await;
-        assert!(ghost.status.is_client_error(), "{}", ghost.html);
+        // A role that does not exist is not found, said above the list.
+        assert_eq!(ghost.status, StatusCode::NOT_FOUND, "{}", ghost.html);
+        assert!(ghost.html.contains("class=\"error\" role=\"alert\""));
+        assert!(ghost.html.contains("new.hand"), "the list is shown with it");
         // A refusal of a row's action is told above the list, in the API's words.
         let me = api
             .get("/v1/organizations/users?search=web.people")
@@ -131,7 +144,11 @@ async fn an_admin_adds_invites_changes_and_removes_people() {
             invited.html
         );
         let mailed = crate::mailbox::deliver(&api).await;
-        assert!(mailed.iter().any(|m| m.is_to("guest@elsewhere.example")));
+        let token = mailed
+            .iter()
+            .find(|m| m.is_to("guest@elsewhere.example"))
+            .and_then(|m| m.link("/invitations/"))
+            .expect("the invitation is mailed");
         let pending = browser.get(&page).await;
         assert!(pending.html.contains("guest@elsewhere.example"));
         let revoke = row_form(&pending, "guest@elsewhere.example", "revoke");
@@ -144,6 +161,11 @@ async fn an_admin_adds_invites_changes_and_removes_people() {
                 .html
                 .contains("guest@elsewhere.example")
         );
+        // Its link says so.
+        let dead = Browser::new(&api)
+            .get(&format!("/invitations/{token}"))
+            .await;
+        assert_eq!(dead.status, StatusCode::CONFLICT, "{}", dead.html);
 
         // Removal deletes one of the organization's own users.
         let remove = row_form(&browser.get(&page).await, "new.hand", "remove");
@@ -174,6 +196,30 @@ async fn an_admin_adds_invites_changes_and_removes_people() {
                 .await;
             assert_eq!(answer.status, StatusCode::NOT_FOUND, "{action}");
         }
+        let their_invitation = api
+            .post(
+                &format!("/api/v1/orgs/{other}/members"),
+                serde_json::json!({"email": "someone@elsewhere.example", "role": "viewer"}),
+            )
+            .key(&other_key)
+            .expect(StatusCode::CREATED)
+            .await["invitation_oid"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        for path in [
+            format!("/orgs/{home}/invitations/{their_invitation}/revoke"),
+            format!("/orgs/{other}/invitations/{their_invitation}/revoke"),
+        ] {
+            let answer = browser.post(&path, &[("csrf", &csrf)]).await;
+            assert_eq!(answer.status, StatusCode::NOT_FOUND, "{path}");
+        }
+        let still = api
+            .get(&format!("/api/v1/orgs/{other}/invitations?status=pending"))
+            .key(&other_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(still["invitations"].as_array().unwrap().len(), 1, "{still}");
         let forged = browser
             .post(&page, &[("csrf", "forged"), ("username", "sneaky")])
             .await;
@@ -250,6 +296,20 @@ async fn an_invitation_s_link_signs_up_a_newcomer_and_lets_a_person_accept() {
             weak.html
         );
         assert!(weak.html.contains("value=\"Fresh Face\""));
+        assert!(weak.html.contains("id=\"password-error\""), "{}", weak.html);
+        // A name is the use case's rule too (the new organization is named after it).
+        let nameless = newcomer
+            .post(
+                &link,
+                &[("csrf", &csrf), ("name", "   "), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(nameless.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            nameless.html.contains("id=\"name-error\""),
+            "{}",
+            nameless.html
+        );
         let forged = newcomer
             .post(
                 &link,
@@ -279,13 +339,21 @@ async fn an_invitation_s_link_signs_up_a_newcomer_and_lets_a_person_accept() {
         assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
         let member = newcomer.get(&format!("/orgs/{home}")).await;
         assert_eq!(member.status, StatusCode::OK, "{}", member.html);
-        // Used once: the link is not found any more.
+        // Used once: the link says it was.
         assert_eq!(newcomer.get(&link).await.status, StatusCode::CONFLICT);
 
-        // Someone with an account accepts signed in.
+        // Someone else signed in is refused, on the link's page.
+        let link = format!("/invitations/{}", tokens[1]);
+        let not_theirs = newcomer.get(&link).await;
+        let refused = newcomer
+            .post(&link, &[("csrf", &not_theirs.field("csrf"))])
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+        assert!(refused.html.contains("sent to another address"));
+
+        // Its addressee, with an account elsewhere, accepts signed in.
         let mut known = Browser::new(&api);
         known.sign_in("crew.mate", PASSWORD).await;
-        let link = format!("/invitations/{}", tokens[1]);
         let offer = known.get(&link).await;
         assert!(offer.html.contains("Accept and join"), "{}", offer.html);
         let forged = known.post(&link, &[("csrf", "forged")]).await;
@@ -298,7 +366,35 @@ async fn an_invitation_s_link_signs_up_a_newcomer_and_lets_a_person_accept() {
             accepted.html
         );
         let listed = admin.get(&page).await;
-        assert!(listed.html.contains("crew.mate") && listed.html.contains(">member<"));
+        let row = person_row(&listed, "crew.mate");
+        assert!(row.contains("<span class=\"badge\">member</span>"), "{row}");
+        assert_eq!(
+            listed.html.matches("crew.mate@crew.example").count(),
+            1,
+            "no pending invitation"
+        );
+
+        // A member's role here changes; removed, they leave, and stay a user at home.
+        let csrf = listed.field("csrf");
+        let role = row_form(&listed, "crew.mate@crew.example", "role");
+        let changed = admin
+            .post(&role, &[("csrf", &csrf), ("role", "dns_manager")])
+            .await;
+        assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.html);
+        assert!(
+            person_row(&admin.get(&page).await, "crew.mate")
+                .contains("value=\"dns_manager\" selected")
+        );
+        let remove = row_form(&admin.get(&page).await, "crew.mate@crew.example", "remove");
+        let removed = admin.post(&remove, &[("csrf", &csrf)]).await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.html);
+        assert!(!admin.get(&page).await.html.contains("crew.mate"));
+        let at_home = api
+            .get("/v1/organizations/users")
+            .key(&crew_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert!(at_home.to_string().contains("crew.mate"), "{at_home}");
 
         assert_eq!(
             newcomer.get("/invitations/not-a-real-token").await.status,

@@ -3,10 +3,27 @@
 
 use axum::http::StatusCode;
 
-use crate::sign_in::{PASSWORD, person};
+use serde_json::json;
+
+use crate::sign_in::{PASSWORD, person, sign_in};
 use crate::support::{apis, other_tenant, suborg};
 
-use super::Browser;
+use super::{Browser, Page};
+
+/// The list's rows only: the switcher names every suborganization too.
+fn rows(page: &Page) -> String {
+    page.html
+        .split("<tbody>")
+        .nth(1)
+        .map(|table| {
+            table
+                .split("</tbody>")
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .unwrap_or_default()
+}
 
 #[tokio::test]
 async fn an_admin_creates_searches_and_deactivates_suborganizations() {
@@ -68,14 +85,28 @@ async fn an_admin_creates_searches_and_deactivates_suborganizations() {
         suborg(&api, "Green Field").await;
         let listed = browser.get(&format!("{page}?done=created")).await;
         assert!(listed.html.contains("The suborganization is created"));
-        assert!(listed.html.contains("Blue Harbour") && listed.html.contains("Green Field"));
-        // The list only: the switcher names every suborganization.
-        let searched = browser.get(&format!("{page}?search=harb")).await;
-        let table = searched.html.split("<tbody>").nth(1).unwrap();
-        assert!(table.contains("Blue Harbour"));
-        assert!(!table.contains("Green Field"));
+        let table = rows(&listed);
+        assert!(table.contains("Blue Harbour") && table.contains("Green Field"));
+        let searched = rows(&browser.get(&format!("{page}?search=harb")).await);
+        assert!(searched.contains("Blue Harbour"));
+        assert!(!searched.contains("Green Field"));
         let none = browser.get(&format!("{page}?search=nothing-like-it")).await;
         assert!(none.html.contains("No suborganization has a name like"));
+
+        // One made here is deactivated from here too (its maker is also its owner).
+        let blue = rows(&browser.get(&page).await)
+            .split("<tr>")
+            .find(|row| row.contains("Blue Harbour"))
+            .map(|row| {
+                let start = row.find(&format!("{page}/")).unwrap();
+                let end = row[start..].find('"').unwrap() + start;
+                row[start..end].to_owned()
+            })
+            .unwrap();
+        let blue_off = browser
+            .post(&blue, &[("csrf", &csrf), ("status", "inactive")])
+            .await;
+        assert_eq!(blue_off.status, StatusCode::SEE_OTHER, "{}", blue_off.html);
 
         // Deactivated: nothing in it changes; activated again, it does.
         let (child, child_key) = suborg(&api, "Paused").await;
@@ -83,7 +114,17 @@ async fn an_admin_creates_searches_and_deactivates_suborganizations() {
         let off = browser
             .post(&status, &[("csrf", &csrf), ("status", "inactive")])
             .await;
-        assert_eq!(off.location(), format!("{page}?done=deactivated"));
+        assert_eq!(off.location(), format!("{page}?done=inactive#main"));
+        let paused_row = |page: &Page| {
+            rows(page)
+                .split("<tr>")
+                .find(|row| row.contains("Paused"))
+                .unwrap()
+                .to_owned()
+        };
+        let listed = browser.get(&format!("{page}?done=inactive")).await;
+        assert!(listed.html.contains("is deactivated"));
+        assert!(paused_row(&listed).contains("badge inactive"));
         let frozen = api
             .post("/v1/users", serde_json::json!({"username": "paused-new"}))
             .key(&child_key)
@@ -93,7 +134,8 @@ async fn an_admin_creates_searches_and_deactivates_suborganizations() {
         let on = browser
             .post(&status, &[("csrf", &csrf), ("status", "active")])
             .await;
-        assert_eq!(on.location(), format!("{page}?done=activated"));
+        assert_eq!(on.location(), format!("{page}?done=active#main"));
+        assert!(!paused_row(&browser.get(&page).await).contains("badge inactive"));
         api.post("/v1/users", serde_json::json!({"username": "paused-new"}))
             .key(&child_key)
             .expect(StatusCode::OK)
@@ -102,6 +144,11 @@ async fn an_admin_creates_searches_and_deactivates_suborganizations() {
             .post(&status, &[("csrf", &csrf), ("status", "paused")])
             .await;
         assert_eq!(nonsense.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            nonsense.html.contains("must be active or inactive"),
+            "the API's words, above the list: {}",
+            nonsense.html
+        );
         let forged = browser
             .post(&status, &[("csrf", "forged"), ("status", "inactive")])
             .await;
@@ -140,12 +187,55 @@ async fn a_viewer_sees_the_list_but_creating_is_refused() {
         let mut browser = Browser::new(&api);
         browser.sign_in("web.watcher", PASSWORD).await;
         let listed = browser.get(&page).await;
-        assert!(listed.html.contains("Seen"), "{}", listed.html);
+        assert_eq!(listed.status, StatusCode::OK);
+        assert!(rows(&listed).contains("Seen"), "{}", listed.html);
         let csrf = listed.field("csrf");
         let refused = browser
             .post(&page, &[("csrf", &csrf), ("name", "Not Mine To Make")])
             .await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
-        assert!(refused.html.contains("class=\"error\""));
+        assert!(refused.html.contains("class=\"error\" role=\"alert\""));
+        assert!(refused.html.contains("value=\"Not Mine To Make\""), "kept");
+        assert!(!rows(&browser.get(&page).await).contains("Not Mine To Make"));
+    }
+}
+
+#[tokio::test]
+async fn each_organization_lists_its_own_suborganizations() {
+    for api in apis().await {
+        // An admin at home who founded a second top-level organization of their own.
+        person(&api, "web.founder", "admin").await;
+        let token = sign_in(&api, "web.founder").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let founded = api
+            .post(
+                "/api/v1/orgs",
+                json!({"name": "Second Shop", "slug": "second-shop"}),
+            )
+            .bearer(&token)
+            .expect(StatusCode::CREATED)
+            .await["oid"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        suborg(&api, "Home Child").await;
+        let home = api.t.boot.organization_id.to_string();
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.founder", PASSWORD).await;
+        let theirs = format!("/orgs/{founded}/suborganizations");
+        let form = browser.get(&theirs).await;
+        let created = browser
+            .post(
+                &theirs,
+                &[("csrf", &form.field("csrf")), ("name", "Second Child")],
+            )
+            .await;
+        assert_eq!(created.status, StatusCode::SEE_OTHER, "{}", created.html);
+        let second = rows(&browser.get(&theirs).await);
+        assert!(second.contains("Second Child") && !second.contains("Home Child"));
+        let first = rows(&browser.get(&format!("/orgs/{home}/suborganizations")).await);
+        assert!(first.contains("Home Child") && !first.contains("Second Child"));
     }
 }

@@ -296,6 +296,8 @@ async fn a_busy_domain_answers_busy_before_its_price_is_weighed() {
             .expect(StatusCode::CONFLICT)
             .await;
         assert_eq!(busy["code"], "ERROR_DOMAIN_NOT_ACTIVE");
+        let detail = busy["detail"].as_str().unwrap();
+        assert!(detail.contains("operation in progress"), "{detail}");
         assert_eq!(open_holds(&api).await, 0);
         // Once settled, the same renewal is refused for the money it lacks.
         api.t.clock.advance(time::Duration::minutes(2));
