@@ -16,7 +16,7 @@ import pyotp
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["BASE"]
 BOOT = json.load(open(os.environ["BOOT"]))
@@ -224,8 +224,11 @@ def create_a_credential_and_see_its_secret_once():
         assert key.startswith("opk_"), key
         copy = browser.find(".secret button[data-copy]")
         copy.click()
-        # The script answers the click (headless Chromium may refuse the clipboard).
-        assert copy.text in ("Copied", "Select and copy"), copy.text
+        # The script answers the click once the clipboard settles (headless Chromium may
+        # refuse it): wait for the answer rather than read the label mid-promise.
+        answered = WebDriverWait(browser.driver, 5).until(
+            lambda _: copy.text if copy.text in ("Copied", "Select and copy") else None)
+        assert answered, copy.text
         # The key works, once copied.
         seen = api("GET", "/v1/auth/client_credentials/introspect", key=key)
         assert seen["api_key_name"] == "ci-deploy" and seen["role"] == "viewer", seen
