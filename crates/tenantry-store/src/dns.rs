@@ -257,22 +257,56 @@ pub async fn rrsets_at(tx: &mut Tx, zone: ZoneId, name: &str) -> Result<Vec<Rrse
 
 /// The rrsets of several zones (for a page of zones), by zone.
 pub async fn rrsets_of_zones(tx: &mut Tx, zones: &[ZoneId]) -> Result<Vec<(ZoneId, Rrset)>> {
-    if zones.is_empty() {
-        return Ok(Vec::new());
+    let mut rrsets = Vec::new();
+    for chunk in zones.chunks(IDS_PER_STATEMENT) {
+        let mut query = Query::select();
+        query
+            .columns(["zone_id", "name", "type", "ttl", "records"].map(Alias::new))
+            .from(Alias::new("dns_rrsets"))
+            .and_where(Expr::col(Alias::new("zone_id")).is_in(chunk.iter().map(|z| z.uuid())))
+            .order_by(Alias::new("zone_id"), sea_query::Order::Asc)
+            .order_by(Alias::new("name"), sea_query::Order::Asc)
+            .order_by(Alias::new("type"), sea_query::Order::Asc);
+        let rows = fetch_all_built!(tx, query, RrsetRow)?;
+        rrsets.extend(
+            rows.into_iter()
+                .map(|row| (ZoneId::from_uuid(row.zone_id), row.into_rrset())),
+        );
     }
-    let mut query = Query::select();
-    query
-        .columns(["zone_id", "name", "type", "ttl", "records"].map(Alias::new))
-        .from(Alias::new("dns_rrsets"))
-        .and_where(Expr::col(Alias::new("zone_id")).is_in(zones.iter().map(|z| z.uuid())))
-        .order_by(Alias::new("zone_id"), sea_query::Order::Asc)
-        .order_by(Alias::new("name"), sea_query::Order::Asc)
-        .order_by(Alias::new("type"), sea_query::Order::Asc);
-    let rows = fetch_all_built!(tx, query, RrsetRow)?;
+    Ok(rrsets)
+}
+
+/// How many zone ids one statement binds: well inside both engines' limits on bound values.
+const IDS_PER_STATEMENT: usize = 500;
+
+/// Every zone on the platform with its serial, whichever organization holds it: what the
+/// name server compares with what it serves. A served zone is public (any resolver may ask
+/// for it), so this read, like `zone_by_name`, is the platform's.
+pub async fn zone_serials(tx: &mut Tx) -> Result<Vec<(ZoneId, i64)>> {
+    let rows: Vec<(Uuid, i64)> = on_tx!(tx, conn => sqlx::query_as(SELECT_ZONE_SERIALS)
+        .fetch_all(conn)
+        .await)?;
     Ok(rows
         .into_iter()
-        .map(|row| (ZoneId::from_uuid(row.zone_id), row.into_rrset()))
+        .map(|(id, serial)| (ZoneId::from_uuid(id), serial))
         .collect())
+}
+
+const SELECT_ZONE_SERIALS: &str = "SELECT id, serial FROM dns_zones";
+
+/// These zones (those that exist), for the name server to load.
+pub async fn zones_by_ids(tx: &mut Tx, ids: &[ZoneId]) -> Result<Vec<Zone>> {
+    let mut zones = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let mut query = Query::select();
+        query
+            .columns(ZONE_COLUMNS.map(Alias::new))
+            .from(Alias::new("dns_zones"))
+            .and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().map(|z| z.uuid())));
+        let rows = fetch_all_built!(tx, query, ZoneRow)?;
+        zones.extend(rows.into_iter().map(Zone::from));
+    }
+    Ok(zones)
 }
 
 /// Creates or replaces the rrset of its name and type.

@@ -113,6 +113,10 @@ pub struct ServeArgs {
     /// The certificate is `<data-dir>/tls/cert.pem`, self-signed and made on first start.
     #[arg(long, env = "TENANTRY_TLS_LISTEN", value_parser = listen_address)]
     pub tls_listen: Option<SocketAddr>,
+    /// Answer DNS queries for every zone, authoritatively, on this address over UDP and TCP
+    /// (off unless given; `127.0.0.1:5353` to try it with `dig -p 5353`).
+    #[arg(long, env = "TENANTRY_DNS_LISTEN", value_parser = listen_address)]
+    pub dns_listen: Option<SocketAddr>,
     /// Requests one credential (or one address, without one) may make per period.
     #[arg(long, env = "TENANTRY_RATE_LIMIT", default_value = "10000")]
     pub rate_limit: NonZeroU32,

@@ -32,6 +32,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .with_sign_up_policy(args.signup),
     );
     let db = app.db().clone();
+    let name_server = match args.dns_listen {
+        Some(address) => Some(
+            tenantry_dns::NameServer::start(app.clone(), address)
+                .await
+                .with_context(|| format!("answering DNS on {address}"))?,
+        ),
+        None => None,
+    };
     tokio::spawn(housekeeping(app.clone()));
     tokio::spawn(domain_lifecycle(app.clone()));
     let transport = match &args.smtp_url {
@@ -92,6 +100,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     if let Some(https) = https {
         https.await?.context("serving https")?;
+    }
+    if let Some(name_server) = name_server {
+        name_server.stop().await;
     }
     db.close().await;
     tracing::info!("tenantry stopped");

@@ -4,6 +4,7 @@
 
 mod changes;
 mod export;
+mod serving;
 mod settings;
 mod working;
 mod zones;

@@ -211,7 +211,7 @@ impl App {
 
     /// The rrsets as shown: the SOA (built from the serial), then the stored ones, each
     /// marked when the server owns it.
-    fn view(&self, zone: Zone, rrsets: Vec<Rrset>) -> ZoneView {
+    pub(super) fn view(&self, zone: Zone, rrsets: Vec<Rrset>) -> ZoneView {
         let mut views = vec![RrsetView {
             name: zone.name.clone(),
             rtype: RecordType::Soa.as_str().to_owned(),

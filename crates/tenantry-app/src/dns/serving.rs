@@ -1,0 +1,43 @@
+//! What the name server reads: the serial of every zone on the platform, and the zones it must
+//! load again, each as the API shows it (the SOA built from the serial, then the stored
+//! rrsets). A served zone is public, since any resolver may ask a name server for it, so these
+//! reads are the platform's and carry no caller.
+
+use std::collections::BTreeMap;
+
+use tenantry_core::ZoneId;
+use tenantry_store::dns::{self, Rrset};
+
+use super::ZoneView;
+use crate::app::App;
+use crate::error::Result;
+
+impl App {
+    /// Every zone's id and serial: a zone whose serial moved, or that came or went, is
+    /// loaded again.
+    pub async fn zone_serials(&self) -> Result<Vec<(ZoneId, i64)>> {
+        let mut tx = self.db.begin_read().await?;
+        Ok(dns::zone_serials(&mut tx).await?)
+    }
+
+    /// These zones (those still there) with all their rrsets, the SOA first. The zones are
+    /// read before their rrsets: rrsets changed in between come with an older serial, which
+    /// the next comparison finds moved, so the zone is loaded again (never the reverse, new
+    /// serial over old rrsets, which no later comparison would notice).
+    pub async fn zones_to_serve(&self, ids: &[ZoneId]) -> Result<Vec<ZoneView>> {
+        let mut tx = self.db.begin_read().await?;
+        let zones = dns::zones_by_ids(&mut tx, ids).await?;
+        let found: Vec<ZoneId> = zones.iter().map(|z| z.id).collect();
+        let mut by_zone: BTreeMap<ZoneId, Vec<Rrset>> = BTreeMap::new();
+        for (zone, rrset) in dns::rrsets_of_zones(&mut tx, &found).await? {
+            by_zone.entry(zone).or_default().push(rrset);
+        }
+        Ok(zones
+            .into_iter()
+            .map(|zone| {
+                let rrsets = by_zone.remove(&zone.id).unwrap_or_default();
+                self.view(zone, rrsets)
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,215 @@
+//! The answer to one question (RFC 1034 §4.3.2, with RFC 4592's wildcards and RFC 2308's
+//! negative answers): the records, the response code, and whether the answer is the zone's
+//! own (`AA`), which a referral into a delegated child is not.
+
+use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType as WireType};
+
+use crate::catalog::Catalog;
+use crate::zone::{Node, ServedZone};
+
+/// How many CNAMEs one answer follows inside its zone before it stops (a loop ends there).
+const MAX_CHAIN: usize = 8;
+
+#[derive(Debug)]
+pub struct Answer {
+    pub code: ResponseCode,
+    pub authoritative: bool,
+    pub answers: Vec<Record>,
+    pub authorities: Vec<Record>,
+    pub additionals: Vec<Record>,
+}
+
+impl Answer {
+    /// An answer with no records: a refusal or an error.
+    pub fn empty(code: ResponseCode) -> Self {
+        Answer::new(code, false)
+    }
+
+    fn new(code: ResponseCode, authoritative: bool) -> Self {
+        Answer {
+            code,
+            authoritative,
+            answers: Vec::new(),
+            authorities: Vec::new(),
+            additionals: Vec::new(),
+        }
+    }
+}
+
+/// What one name holds for the question.
+enum Step {
+    /// Records that answer, and the target of a CNAME among them, which the answer follows.
+    Records(Vec<Record>, Option<LowerName>),
+    NoData,
+    NxDomain,
+    /// The name is at or under a delegation: its NS records and their addresses (glue).
+    Referral(Vec<Record>, Vec<Record>),
+}
+
+/// The answer to `qname`/`qtype`; `REFUSED` for a name in no served zone.
+pub fn answer(catalog: &Catalog, qname: &LowerName, qtype: WireType) -> Answer {
+    let Some(zone) = catalog.zone_for(qname) else {
+        return Answer::new(ResponseCode::Refused, false);
+    };
+    let mut answer = Answer::new(ResponseCode::NoError, true);
+    let mut name = qname.clone();
+    for followed in 0.. {
+        match step(catalog, zone, &name, qtype) {
+            Step::Records(records, next) => {
+                answer.answers.extend(records);
+                match next {
+                    Some(target) if zone.apex.zone_of(&target) && followed < MAX_CHAIN => {
+                        name = target;
+                        continue;
+                    }
+                    _ => break,
+                }
+            }
+            Step::NoData => answer.authorities.push(zone.negative_soa.clone()),
+            Step::NxDomain => {
+                answer.code = ResponseCode::NXDomain;
+                answer.authorities.push(zone.negative_soa.clone());
+            }
+            Step::Referral(ns, glue) => {
+                // Only the CNAMEs that led here are this zone's to vouch for.
+                answer.authoritative = !answer.answers.is_empty();
+                answer.authorities.extend(ns);
+                answer.additionals.extend(glue);
+            }
+        }
+        break;
+    }
+    let targets = answer.answers.iter().filter_map(target_of);
+    answer.additionals.extend(addresses(zone, targets));
+    answer
+}
+
+fn step(catalog: &Catalog, zone: &ServedZone, name: &LowerName, qtype: WireType) -> Step {
+    if let Some(cut) = delegation(zone, name) {
+        // The parent side of a cut answers for the DS records it does not hold.
+        if !(cut == *name && qtype == WireType::DS) {
+            let ns: Vec<Record> = zone.nodes[&cut]
+                .records(WireType::NS)
+                .unwrap_or_default()
+                .to_vec();
+            let glue = addresses(zone, ns.iter().filter_map(target_of));
+            return Step::Referral(ns, glue);
+        }
+    }
+    if let Some(node) = zone.nodes.get(name) {
+        return at_node(catalog, node, name, qtype, false);
+    }
+    // No such name: a wildcard at its closest encloser answers for it (RFC 4592 §3.3.1).
+    let mut child = name.clone();
+    let mut encloser = name.base_name();
+    while !zone.nodes.contains_key(&encloser) {
+        child = encloser;
+        encloser = child.base_name();
+    }
+    match zone.nodes.get(&child.into_wildcard()) {
+        Some(wildcard) => at_node(catalog, wildcard, name, qtype, true),
+        None => Step::NxDomain,
+    }
+}
+
+/// The highest delegation point at or above `name`, below the apex.
+fn delegation(zone: &ServedZone, name: &LowerName) -> Option<LowerName> {
+    if zone.cuts.is_empty() {
+        return None;
+    }
+    let mut found = None;
+    let mut candidate = name.clone();
+    while candidate != zone.apex {
+        if zone.cuts.contains(&candidate) {
+            found = Some(candidate.clone());
+        }
+        candidate = candidate.base_name();
+    }
+    found
+}
+
+/// What a node holds for the question, its records owned by `name` (the node's own name, or
+/// the name a wildcard answers for).
+fn at_node(
+    catalog: &Catalog,
+    node: &Node,
+    name: &LowerName,
+    qtype: WireType,
+    synthesized: bool,
+) -> Step {
+    let owned = |records: &[Record], ttl: Option<u32>| -> Vec<Record> {
+        records
+            .iter()
+            .map(|record| {
+                let mut record = record.clone();
+                if synthesized || ttl.is_some() {
+                    record.name = Name::from(name.clone());
+                }
+                if let Some(ttl) = ttl {
+                    record.ttl = ttl;
+                }
+                record
+            })
+            .collect()
+    };
+    if qtype == WireType::ANY {
+        let all: Vec<Record> = node
+            .rrsets
+            .iter()
+            .flat_map(|(_, records)| owned(records, None))
+            .collect();
+        return if all.is_empty() {
+            Step::NoData
+        } else {
+            Step::Records(all, None)
+        };
+    }
+    if let Some(records) = node.records(qtype) {
+        return Step::Records(owned(records, None), None);
+    }
+    if let Some(alias) = &node.alias
+        && matches!(qtype, WireType::A | WireType::AAAA)
+    {
+        let addresses = catalog
+            .node(&alias.target)
+            .and_then(|target| target.records(qtype))
+            .unwrap_or_default();
+        return if addresses.is_empty() {
+            Step::NoData
+        } else {
+            Step::Records(owned(addresses, Some(alias.ttl)), None)
+        };
+    }
+    if let Some(cname) = node.records(WireType::CNAME) {
+        let next = cname.first().and_then(target_of);
+        return Step::Records(owned(cname, None), next);
+    }
+    Step::NoData
+}
+
+/// The name a record points at, for following a CNAME and for additional addresses.
+fn target_of(record: &Record) -> Option<LowerName> {
+    let target = match &record.data {
+        RData::CNAME(cname) => &cname.0,
+        RData::NS(ns) => &ns.0,
+        RData::MX(mx) => &mx.exchange,
+        RData::SRV(srv) => &srv.target,
+        _ => return None,
+    };
+    Some(LowerName::new(target))
+}
+
+/// The A and AAAA records this zone holds for `targets` (glue, and the additional section of
+/// an NS, MX or SRV answer).
+fn addresses(zone: &ServedZone, targets: impl Iterator<Item = LowerName>) -> Vec<Record> {
+    let mut out = Vec::new();
+    for target in targets {
+        if let Some(node) = zone.nodes.get(&target) {
+            for rtype in [WireType::A, WireType::AAAA] {
+                out.extend(node.records(rtype).unwrap_or_default().iter().cloned());
+            }
+        }
+    }
+    out
+}

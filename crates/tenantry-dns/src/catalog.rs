@@ -1,0 +1,77 @@
+//! Every served zone, by apex: the name server's whole state, replaced (never changed in
+//! place) when zones change, so a query reads one consistent version.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use hickory_proto::rr::LowerName;
+use tenantry_core::ZoneId;
+
+use crate::zone::{Node, ServedZone};
+
+#[derive(Debug, Default, Clone)]
+pub struct Catalog {
+    by_apex: HashMap<LowerName, Arc<ServedZone>>,
+    apex_of: HashMap<ZoneId, LowerName>,
+}
+
+impl Catalog {
+    /// The zone `name` falls in: its closest enclosing apex.
+    pub fn zone_for(&self, name: &LowerName) -> Option<&ServedZone> {
+        let mut candidate = name.clone();
+        loop {
+            if let Some(zone) = self.by_apex.get(&candidate) {
+                return Some(zone);
+            }
+            if candidate.is_root() {
+                return None;
+            }
+            candidate = candidate.base_name();
+        }
+    }
+
+    /// The records held at exactly `name`, in whichever zone.
+    pub(crate) fn node(&self, name: &LowerName) -> Option<&Node> {
+        self.zone_for(name)?.nodes.get(name)
+    }
+
+    /// The serial served for each zone.
+    pub fn serial_of(&self, id: &ZoneId) -> Option<i64> {
+        let apex = self.apex_of.get(id)?;
+        self.by_apex.get(apex).map(|zone| zone.serial)
+    }
+
+    pub fn zone_ids(&self) -> impl Iterator<Item = &ZoneId> {
+        self.apex_of.keys()
+    }
+
+    pub fn len(&self) -> usize {
+        self.by_apex.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.by_apex.is_empty()
+    }
+
+    /// This catalog without the zones `gone` and with `loaded` in place of what it held for
+    /// them. Zones are removed first: a name deleted and created again comes back as a new
+    /// zone (a new id) under the same apex.
+    pub fn with_changes(&self, loaded: Vec<ServedZone>, gone: &[ZoneId]) -> Catalog {
+        let mut next = self.clone();
+        for id in gone.iter().chain(loaded.iter().map(|zone| &zone.id)) {
+            if let Some(apex) = next.apex_of.remove(id)
+                && next.by_apex.get(&apex).is_some_and(|zone| zone.id == *id)
+            {
+                next.by_apex.remove(&apex);
+            }
+        }
+        for zone in loaded {
+            if let Some(previous) = next.by_apex.get(&zone.apex) {
+                next.apex_of.remove(&previous.id);
+            }
+            next.apex_of.insert(zone.id, zone.apex.clone());
+            next.by_apex.insert(zone.apex.clone(), Arc::new(zone));
+        }
+        next
+    }
+}

@@ -1,0 +1,77 @@
+//! Keeping the served zones equal to the stored ones: every quarter second the serial of
+//! every zone is compared with the one served, and the zones that came, went or moved are
+//! loaded again. The store is the only channel, so a change made through any API, or by any
+//! server process sharing the PostgreSQL database, is answered within a second.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tenantry_app::{App, AppError};
+use tenantry_core::ZoneId;
+
+use crate::catalog::Catalog;
+use crate::handler::Served;
+use crate::zone::ServedZone;
+
+/// How often the serials are compared.
+pub const REFRESH_EVERY: Duration = Duration::from_millis(250);
+
+/// Brings `served` up to date with the store; answers how many zones were loaded or dropped.
+pub async fn refresh(app: &App, served: &Served) -> Result<usize, AppError> {
+    let serials = app.zone_serials().await?;
+    let current = served
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    let changed: Vec<ZoneId> = serials
+        .iter()
+        .filter(|(id, serial)| current.serial_of(id) != Some(*serial))
+        .map(|(id, _)| *id)
+        .collect();
+    let present: HashSet<&ZoneId> = serials.iter().map(|(id, _)| id).collect();
+    let gone: Vec<ZoneId> = current
+        .zone_ids()
+        .filter(|id| !present.contains(id))
+        .copied()
+        .collect();
+    if changed.is_empty() && gone.is_empty() {
+        return Ok(0);
+    }
+    let loaded: Vec<ServedZone> = app
+        .zones_to_serve(&changed)
+        .await?
+        .iter()
+        .filter_map(|view| {
+            ServedZone::build(view)
+                .inspect_err(
+                    |why| tracing::error!(zone = %view.zone.name, %why, "a zone cannot be served"),
+                )
+                .ok()
+        })
+        .collect();
+    let count = loaded.len() + gone.len();
+    let next = Arc::new(current.with_changes(loaded, &gone));
+    *served
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
+    Ok(count)
+}
+
+/// Refreshes for as long as the server runs; a failed refresh (the database away) keeps
+/// serving what was loaded and tries again.
+pub async fn keep_fresh(app: Arc<App>, served: Served) {
+    let mut tick = tokio::time::interval(REFRESH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(error) = refresh(&app, &served).await {
+            tracing::warn!(%error, "the served zones could not be refreshed");
+        }
+    }
+}
+
+/// A catalog with nothing in it yet.
+pub fn empty() -> Served {
+    Arc::new(std::sync::RwLock::new(Arc::new(Catalog::default())))
+}
