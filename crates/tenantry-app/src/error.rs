@@ -162,6 +162,7 @@ pub enum NotFoundKind {
     Domain,
     Tld,
     Event,
+    Secondary,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a

@@ -161,6 +161,7 @@ id_kinds! {
     DomainKind => DomainId = "domain";
     BillingHoldKind => BillingHoldId = "billing_hold";
     EventKind => EventId = "event";
+    SecondaryKind => SecondaryId = "secondary";
 }
 
 #[cfg(test)]

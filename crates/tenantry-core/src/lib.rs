@@ -15,7 +15,8 @@ pub mod zone_lists;
 pub use authz::{Denied, Grant, OrgScope, OrgStatus, Principal, Proof};
 pub use ids::{
     ApiKeyId, AuditEventId, BillingHoldId, BillingTransactionId, ContactId, DomainId, EventId, Id,
-    IdKind, InvitationId, OperatorId, OrganizationId, PlanId, SessionId, UserId, ZoneId,
+    IdKind, InvitationId, OperatorId, OrganizationId, PlanId, SecondaryId, SessionId, UserId,
+    ZoneId,
 };
 pub use permission::{Permission, Resource, Scope};
 pub use role::BuiltinRole;

@@ -4,7 +4,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use std::net::{IpAddr, SocketAddr};
+
 use hickory_proto::rr::LowerName;
+use tenantry_app::dns::Secondary;
 use tenantry_core::ZoneId;
 
 use crate::zone::{Node, ServedZone};
@@ -13,6 +16,7 @@ use crate::zone::{Node, ServedZone};
 pub struct Catalog {
     by_apex: HashMap<LowerName, Arc<ServedZone>>,
     apex_of: HashMap<ZoneId, LowerName>,
+    secondaries: Arc<Vec<Secondary>>,
 }
 
 impl Catalog {
@@ -33,6 +37,49 @@ impl Catalog {
     /// The records held at exactly `name`, in whichever zone.
     pub(crate) fn node(&self, name: &LowerName) -> Option<&Node> {
         self.zone_for(name)?.nodes.get(name)
+    }
+
+    pub fn zone_by_id(&self, id: &ZoneId) -> Option<&ServedZone> {
+        self.by_apex.get(self.apex_of.get(id)?).map(Arc::as_ref)
+    }
+
+    /// The secondaries whose configuration covers `zone`: those of its organization and those
+    /// of every organization.
+    fn secondaries_of<'a>(&'a self, zone: &'a ServedZone) -> impl Iterator<Item = &'a Secondary> {
+        self.secondaries.iter().filter(move |secondary| {
+            secondary
+                .organization_id
+                .is_none_or(|organization| organization == zone.organization_id)
+        })
+    }
+
+    /// Whether `from` may transfer `zone`.
+    pub fn transfer_allowed(&self, zone: &ServedZone, from: IpAddr) -> bool {
+        self.secondaries_of(zone)
+            .any(|secondary| secondary.network.contains(from))
+    }
+
+    /// Where NOTIFY goes after `zone` changes.
+    pub fn notify_targets(&self, zone: &ServedZone) -> Vec<SocketAddr> {
+        let mut targets: Vec<SocketAddr> = self
+            .secondaries_of(zone)
+            .filter_map(|secondary| secondary.notify)
+            .collect();
+        targets.sort();
+        targets.dedup();
+        targets
+    }
+
+    pub fn secondaries(&self) -> &[Secondary] {
+        &self.secondaries
+    }
+
+    /// This catalog with `secondaries` in place of its own.
+    pub fn with_secondaries(&self, secondaries: Vec<Secondary>) -> Catalog {
+        Catalog {
+            secondaries: Arc::new(secondaries),
+            ..self.clone()
+        }
     }
 
     /// The serial served for each zone.

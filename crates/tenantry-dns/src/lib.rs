@@ -1,12 +1,15 @@
 //! Tenantry's authoritative name server: every zone of every organization, answered from
 //! memory over UDP and TCP. hickory-server reads and writes DNS messages; this crate decides
 //! the answers (`answer`) from a catalog of the stored zones (`catalog`, `zone`) that a
-//! refresher keeps equal to the store (`refresh`).
+//! refresher keeps equal to the store (`refresh`), transfers zones to the secondaries an
+//! operator allowed (`transfer`) and tells them of changes (`notify`).
 
 mod answer;
 mod catalog;
 mod handler;
+mod notify;
 mod refresh;
+mod transfer;
 mod zone;
 
 use std::net::SocketAddr;
@@ -48,6 +51,7 @@ impl NameServer {
         let address = udp.local_addr()?;
         let mut server = Server::new(Responder {
             served: served.clone(),
+            app: app.clone(),
         });
         server.register_socket(udp);
         server.register_listener(tcp, TCP_IDLE, TCP_RESPONSE_BUFFER);

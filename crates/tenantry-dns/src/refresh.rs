@@ -1,6 +1,6 @@
 //! Keeping the served zones equal to the stored ones: every quarter second the serial of
 //! every zone is compared with the one served, and the zones that came, went or moved are
-//! loaded again. The store is the only channel, so a change made through any API, or by any
+//! loaded again (and their secondaries notified); the secondaries are read again too. The store is the only channel, so a change made through any API, or by any
 //! server process sharing the PostgreSQL database, is answered within a second.
 
 use std::collections::HashSet;
@@ -10,16 +10,21 @@ use std::time::Duration;
 use tenantry_app::{App, AppError};
 use tenantry_core::ZoneId;
 
+use hickory_proto::rr::Name;
+
 use crate::catalog::Catalog;
 use crate::handler::Served;
+use crate::notify;
 use crate::zone::ServedZone;
 
 /// How often the serials are compared.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(250);
 
-/// Brings `served` up to date with the store; answers how many zones were loaded or dropped.
-pub async fn refresh(app: &App, served: &Served) -> Result<usize, AppError> {
+/// Brings `served` up to date with the store; answers the zones loaded again (new or
+/// changed), whose secondaries are to be notified.
+pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError> {
     let serials = app.zone_serials().await?;
+    let secondaries = app.dns_secondaries().await?;
     let current = served
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -35,8 +40,9 @@ pub async fn refresh(app: &App, served: &Served) -> Result<usize, AppError> {
         .filter(|id| !present.contains(id))
         .copied()
         .collect();
-    if changed.is_empty() && gone.is_empty() {
-        return Ok(0);
+    let reconfigured = current.secondaries() != secondaries.as_slice();
+    if changed.is_empty() && gone.is_empty() && !reconfigured {
+        return Ok(Vec::new());
     }
     let loaded: Vec<ServedZone> = app
         .zones_to_serve(&changed)
@@ -50,23 +56,40 @@ pub async fn refresh(app: &App, served: &Served) -> Result<usize, AppError> {
                 .ok()
         })
         .collect();
-    let count = loaded.len() + gone.len();
-    let next = Arc::new(current.with_changes(loaded, &gone));
+    let ids = loaded.iter().map(|zone| zone.id).collect();
+    let next = Arc::new(
+        current
+            .with_changes(loaded, &gone)
+            .with_secondaries(secondaries),
+    );
     *served
         .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
-    Ok(count)
+    Ok(ids)
 }
 
-/// Refreshes for as long as the server runs; a failed refresh (the database away) keeps
-/// serving what was loaded and tries again.
+/// Refreshes for as long as the server runs, notifying the secondaries of each zone loaded
+/// again; a failed refresh (the database away) keeps serving what was loaded and tries again.
 pub async fn keep_fresh(app: Arc<App>, served: Served) {
     let mut tick = tokio::time::interval(REFRESH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(error) = refresh(&app, &served).await {
-            tracing::warn!(%error, "the served zones could not be refreshed");
+        match refresh(&app, &served).await {
+            Ok(loaded) => notify_secondaries(&served, &loaded),
+            Err(error) => tracing::warn!(%error, "the served zones could not be refreshed"),
+        }
+    }
+}
+
+fn notify_secondaries(served: &Served, zones: &[ZoneId]) {
+    let catalog = served
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    for zone in zones.iter().filter_map(|id| catalog.zone_by_id(id)) {
+        for target in catalog.notify_targets(zone) {
+            notify::send(Name::from(zone.apex.clone()), zone.soa.clone(), target);
         }
     }
 }

@@ -7,8 +7,8 @@ use std::str::FromStr;
 
 use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType as WireType};
 use tenantry_app::dns::{RrsetView, ZoneView};
-use tenantry_core::ZoneId;
 use tenantry_core::dns::{RecordType, wire_rdata, wire_type};
+use tenantry_core::{OrganizationId, ZoneId};
 
 /// The records of one owner name.
 #[derive(Debug, Default)]
@@ -36,8 +36,11 @@ impl Node {
 #[derive(Debug)]
 pub struct ServedZone {
     pub id: ZoneId,
+    pub organization_id: OrganizationId,
     pub apex: LowerName,
     pub serial: i64,
+    /// The SOA as the zone holds it (a transfer's first and last record).
+    pub(crate) soa: Record,
     /// The SOA as a negative answer carries it: its TTL is the lesser of its own and its
     /// minimum field (RFC 2308 §3).
     pub(crate) negative_soa: Record,
@@ -47,8 +50,7 @@ pub struct ServedZone {
 }
 
 impl ServedZone {
-    /// The zone as the API shows it, in wire form. A stored value the wire form cannot take
-    /// (the API validated it, so this is a defect) is left out of the answers and logged.
+    /// The zone as the API shows it, in wire form.
     pub fn build(view: &ZoneView) -> Result<Self, String> {
         let apex = LowerName::from_str(&view.zone.name).map_err(|e| e.to_string())?;
         let mut zone = Layout {
@@ -60,21 +62,72 @@ impl ServedZone {
         for rrset in &view.rrsets {
             zone.add(&view.zone.name, rrset)?;
         }
-        let mut negative_soa = zone
+        let soa = zone
             .soa
             .ok_or_else(|| format!("{} has no SOA", view.zone.name))?;
-        if let RData::SOA(soa) = &negative_soa.data {
-            negative_soa.ttl = negative_soa.ttl.min(soa.minimum);
+        let mut negative_soa = soa.clone();
+        if let RData::SOA(data) = &soa.data {
+            negative_soa.ttl = soa.ttl.min(data.minimum);
         }
         Ok(ServedZone {
             id: view.zone.id,
+            organization_id: view.zone.organization_id,
             apex,
             serial: view.zone.serial,
+            soa,
             negative_soa,
             nodes: zone.nodes,
             cuts: zone.cuts,
         })
     }
+}
+
+impl ServedZone {
+    /// Every record but the SOA, for a full transfer (ALIAS, no DNS type, is not sent).
+    pub(crate) fn records(&self) -> impl Iterator<Item = &Record> {
+        self.nodes
+            .values()
+            .flat_map(|node| node.rrsets.iter())
+            .filter(|(rtype, _)| *rtype != WireType::SOA)
+            .flat_map(|(_, records)| records.iter())
+    }
+}
+
+/// One stored rrset in wire form.
+pub(crate) enum Wire {
+    Records(WireType, Vec<Record>),
+    /// ALIAS is no DNS type: its target, whose addresses answer for it.
+    Alias(LowerName),
+}
+
+/// The wire form of one stored rrset. A stored value the wire form cannot take (the API
+/// validated it, so this is a defect) is left out and logged.
+pub(crate) fn wire_records(
+    zone: &str,
+    name: &str,
+    rtype: &str,
+    ttl: u32,
+    records: &[String],
+) -> Result<Wire, String> {
+    let rtype = RecordType::from_str(rtype).map_err(|e| e.to_string())?;
+    let owner = Name::from_str(name).map_err(|e| e.to_string())?;
+    let Some(wire) = wire_type(rtype) else {
+        let target = records.first().ok_or("an ALIAS without a target")?;
+        return LowerName::from_str(target)
+            .map(Wire::Alias)
+            .map_err(|e| e.to_string());
+    };
+    let records = records
+        .iter()
+        .filter_map(|data| match wire_rdata(rtype, data) {
+            Ok(rdata) => Some(Record::from_rdata(owner.clone(), ttl, rdata)),
+            Err(why) => {
+                tracing::error!(zone, %why, "a stored record cannot be served");
+                None
+            }
+        })
+        .collect();
+    Ok(Wire::Records(wire, records))
 }
 
 /// A zone while its rrsets are laid out.
@@ -87,39 +140,27 @@ struct Layout {
 
 impl Layout {
     fn add(&mut self, zone: &str, rrset: &RrsetView) -> Result<(), String> {
-        let rtype = RecordType::from_str(&rrset.rtype).map_err(|e| e.to_string())?;
         let owner = Name::from_str(&rrset.name).map_err(|e| e.to_string())?;
         let lower = LowerName::new(&owner);
         self.add_ancestors(&lower);
         let node = self.nodes.entry(lower.clone()).or_default();
-        let Some(wire) = wire_type(rtype) else {
-            let target = rrset.records.first().map(|t| LowerName::from_str(t));
-            if let Some(Ok(target)) = target {
+        match wire_records(zone, &rrset.name, &rrset.rtype, rrset.ttl, &rrset.records)? {
+            Wire::Alias(target) => {
                 node.alias = Some(Alias {
                     target,
                     ttl: rrset.ttl,
                 });
             }
-            return Ok(());
-        };
-        let records: Vec<Record> = rrset
-            .records
-            .iter()
-            .filter_map(|data| match wire_rdata(rtype, data) {
-                Ok(rdata) => Some(Record::from_rdata(owner.clone(), rrset.ttl, rdata)),
-                Err(why) => {
-                    tracing::error!(zone, %why, "a stored record cannot be served");
-                    None
+            Wire::Records(wire, records) => {
+                if wire == WireType::SOA {
+                    self.soa = records.first().cloned();
                 }
-            })
-            .collect();
-        if wire == WireType::SOA {
-            self.soa = records.first().cloned();
+                if wire == WireType::NS && lower != self.apex {
+                    self.cuts.insert(lower);
+                }
+                node.rrsets.push((wire, records));
+            }
         }
-        if wire == WireType::NS && lower != self.apex {
-            self.cuts.insert(lower);
-        }
-        node.rrsets.push((wire, records));
         Ok(())
     }
 

@@ -6,6 +6,7 @@ pub(crate) mod billing;
 mod contacts;
 pub(crate) mod credentials;
 mod dns;
+mod dns_secondaries;
 mod domains;
 mod events;
 mod ip_restrictions;
@@ -116,6 +117,9 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(put.clone(), "/v1/dns/{zone_name}/rrsets", "replace_zone_rrsets", DNS, "Replace every rrset the server does not own", DNS_MANAGE, 204, dns::replace_rrsets).also(&[400, 409]),
         row(patch.clone(), "/v1/dns/{zone_name}/records", "patch_zone_records", DNS, "Add or remove single records", DNS_MANAGE, 204, dns::patch_records).also(&[400, 409]),
         row(get.clone(), "/v1/dns/{zone_name}/export", "export_zone", DNS, "The zone as an RFC 1035 master file", DNS_READ, 200, dns::export),
+        row(get.clone(), "/v1/dns-secondaries", "list_dns_secondaries", DNS, "The secondaries allowed zone transfers (operator)", OPERATOR, 200, dns_secondaries::list),
+        row(post.clone(), "/v1/dns-secondaries", "create_dns_secondary", DNS, "Allow a secondary zone transfers and send it NOTIFY (operator)", OPERATOR, 201, dns_secondaries::create),
+        row(delete.clone(), "/v1/dns-secondaries/{secondary_id}", "delete_dns_secondary", DNS, "Stop allowing a secondary (operator)", OPERATOR, 204, dns_secondaries::remove),
         row(get.clone(), "/v1/organizations/{organization_id}/transactions", "list_transactions", BILLING, "Billing transactions", ORG_READ, 200, billing::transaction_list),
         row(get.clone(), "/v1/organizations/{organization_id}/transactions/{transaction_id}", "get_transaction", BILLING, "A billing transaction", ORG_READ, 200, billing::transaction_get),
         row(get.clone(), "/v1/organizations/{organization_id}/billing/statement", "get_statement", BILLING, "The transactions of a date range as CSV", ORG_READ, 200, billing::statement),

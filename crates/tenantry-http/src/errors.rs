@@ -205,6 +205,14 @@ pub(crate) fn missing(kind: NotFoundKind) -> Missing {
             "tld",
             "tld not found",
         ),
+        NotFoundKind::Secondary => (
+            "secondary-not-found",
+            "DNS Management Error",
+            "ERROR_SECONDARY_NOT_FOUND",
+            "Secondary name server not found",
+            "secondary_id",
+            "secondary not found",
+        ),
         NotFoundKind::IpRestriction => (
             "ip-restriction-not-found",
             ORG,

@@ -117,6 +117,10 @@ pub struct ServeArgs {
     /// (off unless given; `127.0.0.1:5353` to try it with `dig -p 5353`).
     #[arg(long, env = "TENANTRY_DNS_LISTEN", value_parser = listen_address)]
     pub dns_listen: Option<SocketAddr>,
+    /// How many changes of each zone are kept for IXFR; a secondary further behind is sent
+    /// the whole zone.
+    #[arg(long, env = "TENANTRY_DNS_JOURNAL_DEPTH", default_value_t = tenantry_app::dns::DEFAULT_JOURNAL_DEPTH)]
+    pub dns_journal_depth: u32,
     /// Requests one credential (or one address, without one) may make per period.
     #[arg(long, env = "TENANTRY_RATE_LIMIT", default_value = "10000")]
     pub rate_limit: NonZeroU32,

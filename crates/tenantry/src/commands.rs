@@ -14,8 +14,9 @@ use crate::cli::{BootstrapArgs, ServeArgs, StorageArgs};
 use crate::config::open_app;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let dns = DnsSettings::new(&args.nameservers, &args.hostmaster)
+    let mut dns = DnsSettings::new(&args.nameservers, &args.hostmaster)
         .map_err(|why| anyhow::anyhow!("--nameservers / --hostmaster: {why}"))?;
+    dns.journal_depth = args.dns_journal_depth;
     let public_url = args
         .public_url
         .clone()

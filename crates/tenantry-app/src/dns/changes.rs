@@ -7,7 +7,7 @@ use tenantry_store::Tx;
 use tenantry_store::dns::Rrset;
 
 use super::working::{Working, refuse_protected};
-use super::zones::{DNS_MANAGE, stored, zone_changed, zone_in_reach};
+use super::zones::{DNS_MANAGE, stored, zone_in_reach};
 use super::{RecordOp, RrsetEdit, RrsetInput, RrsetOp};
 use crate::actor::Actor;
 use crate::app::App;
@@ -207,7 +207,8 @@ impl App {
         }
         let change = working.write(&mut tx, &auth).await?;
         let mut zone = working.zone.clone();
-        zone_changed(&mut tx, &auth, actor, &mut zone, change, now).await?;
+        self.zone_changed(&mut tx, &auth, actor, &mut zone, change, now)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -4,13 +4,16 @@
 
 mod changes;
 mod export;
+mod secondaries;
 mod serving;
 mod settings;
 mod working;
 mod zones;
 
-pub use settings::DnsSettings;
-pub use tenantry_store::dns::{Zone as ZoneRecord, ZoneFilter, ZoneSort};
+pub use secondaries::SecondaryCreate;
+pub use settings::{DEFAULT_JOURNAL_DEPTH, DnsSettings};
+pub use tenantry_store::dns::{Rrset as RrsetRecord, Zone as ZoneRecord, ZoneFilter, ZoneSort};
+pub use tenantry_store::dns_transfers::{JournalEntry, Secondary};
 pub(crate) use zones::zone_admitted;
 pub use zones::{ZoneChanges, ZoneSummary};
 

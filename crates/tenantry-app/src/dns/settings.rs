@@ -2,6 +2,9 @@
 
 use tenantry_core::dns::{SoaTimers, ZoneName};
 
+/// The journal depth unless configured (`--dns-journal-depth`).
+pub const DEFAULT_JOURNAL_DEPTH: u32 = 100;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DnsSettings {
     /// Absolute names of the server's name servers, apex NS of every zone; the first is the
@@ -16,6 +19,9 @@ pub struct DnsSettings {
     pub expire: u32,
     /// The SOA minimum: how long resolvers cache a negative answer.
     pub negative_ttl: u32,
+    /// How many changes of each zone its journal keeps for IXFR; a secondary further behind
+    /// is sent the whole zone.
+    pub journal_depth: u32,
 }
 
 impl DnsSettings {
@@ -41,6 +47,7 @@ impl DnsSettings {
             retry: 3600,
             expire: 604_800,
             negative_ttl: 300,
+            journal_depth: DEFAULT_JOURNAL_DEPTH,
         })
     }
 

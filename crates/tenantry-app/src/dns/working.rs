@@ -6,13 +6,35 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::authz::Authorized;
 use serde_json::{Map, Value, json};
-use tenantry_core::dns::{ProtectedReason, RecordType};
+use tenantry_core::dns::{ProtectedReason, RecordType, SoaTimers};
 use tenantry_store::Tx;
 use tenantry_store::dns::{self, Rrset, Zone};
 
 use crate::error::{AppError, Result};
 
 type Key = (String, String);
+
+/// A change of a zone as its audit event and its journal entry tell it.
+pub(super) struct ZoneChange {
+    pub audit: Value,
+    /// The rrsets as they were, and as they became (whole: IXFR removes and adds records).
+    pub removed: Vec<Rrset>,
+    pub added: Vec<Rrset>,
+    /// The SOA timers before the change.
+    pub timers_before: SoaTimers,
+}
+
+impl ZoneChange {
+    /// A change of the zone's settings (its SOA), no rrset touched.
+    pub fn of_settings(audit: Value, timers_before: SoaTimers) -> Self {
+        ZoneChange {
+            audit,
+            removed: Vec::new(),
+            added: Vec::new(),
+            timers_before,
+        }
+    }
+}
 
 pub(super) struct Working {
     pub zone: Zone,
@@ -153,16 +175,19 @@ impl Working {
         removed.chain(written)
     }
 
-    /// Writes the rrsets that differ; returns the audit diff (`"NAME TYPE": {before, after}`,
-    /// records and TTL).
-    pub async fn write(&self, tx: &mut Tx, auth: &Authorized) -> Result<Value> {
+    /// Writes the rrsets that differ; returns the change: its audit diff (`"NAME TYPE":
+    /// {before, after}`, records and TTL) and, for the zone's journal, the rrsets as they were
+    /// and as they became.
+    pub async fn write(&self, tx: &mut Tx, auth: &Authorized) -> Result<ZoneChange> {
         let mut before = Map::new();
         let mut after = Map::new();
+        let mut change = ZoneChange::of_settings(Value::Null, self.zone.timers);
         let show = |r: &Rrset| json!({"ttl": r.ttl, "records": r.records});
         for (k, old) in &self.before {
             if !self.after.contains_key(k) {
                 dns::delete_rrset(tx, auth, &self.zone, &k.0, &k.1).await?;
                 before.insert(format!("{} {}", k.0, k.1), show(old));
+                change.removed.push(old.clone());
             }
         }
         for (k, new) in &self.after {
@@ -171,14 +196,14 @@ impl Working {
                 dns::upsert_rrset(tx, auth, &self.zone, new).await?;
                 if let Some(old) = old {
                     before.insert(format!("{} {}", k.0, k.1), show(old));
+                    change.removed.push(old.clone());
                 }
                 after.insert(format!("{} {}", k.0, k.1), show(new));
+                change.added.push(new.clone());
             }
         }
-        Ok(crate::audit::diff(
-            &Value::Object(before),
-            &Value::Object(after),
-        ))
+        change.audit = crate::audit::diff(&Value::Object(before), &Value::Object(after));
+        Ok(change)
     }
 
     /// The records created, for a zone that was empty before.

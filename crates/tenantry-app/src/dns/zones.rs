@@ -8,11 +8,12 @@ use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::dns::{ProtectedReason, RecordType, SoaTimers, ZoneName};
 use tenantry_core::{OrganizationId, Permission, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
+use tenantry_store::dns_transfers::{self, JournalEntry};
 use tenantry_store::{Page, PageRequest, StoreError, Tx, Unique};
 use time::Date;
 use uuid::Uuid;
 
-use super::working::{Working, refuse_protected};
+use super::working::{Working, ZoneChange, refuse_protected};
 use super::{RrsetInput, RrsetView, ZoneCreate, ZoneView};
 use crate::actor::Actor;
 use crate::app::App;
@@ -115,7 +116,16 @@ impl App {
             .await?;
         working.check()?;
         let change = working.write(tx, auth).await?;
-        record(tx, auth, by, now, "dns_zone.created", target(&zone), change).await?;
+        record(
+            tx,
+            auth,
+            by,
+            now,
+            "dns_zone.created",
+            target(&zone),
+            change.audit,
+        )
+        .await?;
         Ok(zone)
     }
 }
@@ -163,28 +173,43 @@ pub(super) async fn zone_in_reach(
     Ok((zone, auth))
 }
 
-/// Ends a change of a zone: raises its serial, stores it and audits `change`.
-pub(super) async fn zone_changed(
-    tx: &mut Tx,
-    auth: &Authorized,
-    actor: &Actor,
-    zone: &mut Zone,
-    change: Value,
-    now: time::OffsetDateTime,
-) -> Result<()> {
-    zone.serial = next_serial(Some(zone.serial), now.date());
-    zone.updated_on = now;
-    dns::update_zone(tx, auth, zone).await?;
-    record(
-        tx,
-        auth,
-        actor,
-        now,
-        "dns_zone.updated",
-        target(zone),
-        change,
-    )
-    .await
+impl App {
+    /// Ends a change of a zone: raises its serial, stores it, journals the change for IXFR
+    /// and audits it.
+    pub(super) async fn zone_changed(
+        &self,
+        tx: &mut Tx,
+        auth: &Authorized,
+        actor: &Actor,
+        zone: &mut Zone,
+        change: ZoneChange,
+        now: time::OffsetDateTime,
+    ) -> Result<()> {
+        let serial_from = zone.serial;
+        let soa_from = self.dns.soa(serial_from, &change.timers_before);
+        zone.serial = next_serial(Some(zone.serial), now.date());
+        zone.updated_on = now;
+        dns::update_zone(tx, auth, zone).await?;
+        let entry = JournalEntry {
+            serial_from,
+            serial_to: zone.serial,
+            soa_from,
+            soa_to: self.dns.soa(zone.serial, &zone.timers),
+            removed: change.removed,
+            added: change.added,
+        };
+        dns_transfers::append_journal(tx, auth, zone, &entry, self.dns.journal_depth).await?;
+        record(
+            tx,
+            auth,
+            actor,
+            now,
+            "dns_zone.updated",
+            target(zone),
+            change.audit,
+        )
+        .await
+    }
 }
 
 /// Refuses a change of the zone itself (its creation, settings or deletion) that the
@@ -326,7 +351,7 @@ impl App {
             now,
             "dns_zone.created",
             target(&zone),
-            change,
+            change.audit,
         )
         .await?;
         // Last before the commit: on PostgreSQL the charge holds the paying account's row.
@@ -361,9 +386,11 @@ impl App {
                 json!({"refresh": t.refresh, "retry": t.retry, "expire": t.expire,
                        "negative_ttl": t.negative_ttl})
             };
-            let change = crate::audit::diff(&show(&zone.timers), &show(&timers));
+            let audit = crate::audit::diff(&show(&zone.timers), &show(&timers));
+            let change = ZoneChange::of_settings(audit, zone.timers);
             zone.timers = timers;
-            zone_changed(&mut tx, &auth, actor, &mut zone, change, now).await?;
+            self.zone_changed(&mut tx, &auth, actor, &mut zone, change, now)
+                .await?;
         }
         let rrsets = dns::rrsets(&mut tx, zone.id).await?;
         tx.commit().await?;

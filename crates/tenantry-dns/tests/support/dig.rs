@@ -92,6 +92,16 @@ impl Dig {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// The records of a zone transfer (`AXFR`, or `IXFR=serial`), in the order sent; none
+    /// when it was refused.
+    pub fn transfer(&self, zone: &str, kind: &str) -> Vec<Line> {
+        self.output(zone, kind, &[])
+            .lines()
+            .filter(|line| !line.starts_with(';') && !line.is_empty())
+            .filter_map(record)
+            .collect()
+    }
+
     /// Asks until `answered` holds, failing if that takes longer than `limit` from `since`.
     pub fn within(&self, limit: Duration, since: Instant, answered: impl Fn(&Dig) -> bool) {
         loop {
@@ -140,17 +150,8 @@ fn parse(text: &str) -> Answer {
         if line.starts_with(';') || section.is_empty() {
             continue;
         }
-        let mut fields = line.split_whitespace();
-        let (Some(name), Some(ttl), Some(_class), Some(rtype)) =
-            (fields.next(), fields.next(), fields.next(), fields.next())
-        else {
+        let Some(record) = record(line) else {
             continue;
-        };
-        let record = Line {
-            name: name.to_owned(),
-            ttl: ttl.parse().unwrap_or_default(),
-            rtype: rtype.to_owned(),
-            data: fields.collect::<Vec<_>>().join(" "),
         };
         match section {
             "answer" => answer.answer.push(record),
@@ -159,4 +160,20 @@ fn parse(text: &str) -> Answer {
         }
     }
     answer
+}
+
+/// One record line: name, TTL, class, type, data.
+fn record(line: &str) -> Option<Line> {
+    let mut fields = line.split_whitespace();
+    let (Some(name), Some(ttl), Some(_class), Some(rtype)) =
+        (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return None;
+    };
+    Some(Line {
+        name: name.to_owned(),
+        ttl: ttl.parse().unwrap_or_default(),
+        rtype: rtype.to_owned(),
+        data: fields.collect::<Vec<_>>().join(" "),
+    })
 }

@@ -1,0 +1,94 @@
+//! A real BIND `named`, started by a test as a secondary of the name server on 127.0.0.1 and
+//! a port of its own, stopped when dropped.
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use tempfile::TempDir;
+
+/// Whether `named` is installed; with `TENANTRY_REQUIRE_BIND=1` (CI) its absence fails.
+pub fn named_available() -> bool {
+    let found = Command::new("named").arg("-v").output().is_ok();
+    if !found && std::env::var("TENANTRY_REQUIRE_BIND").as_deref() == Ok("1") {
+        panic!("BIND's named is required (TENANTRY_REQUIRE_BIND=1) but was not found");
+    }
+    found
+}
+
+pub struct Named {
+    child: Child,
+    pub address: SocketAddr,
+    dir: TempDir,
+}
+
+/// A free UDP port on 127.0.0.1 (named binds TCP on it too).
+pub fn free_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|socket| socket.local_addr())
+        .map(|address| address.port())
+        .expect("a free port")
+}
+
+impl Named {
+    /// `named` on `port`, holding `zone` (without its final dot) as a secondary of `primary`.
+    pub fn secondary_of(primary: SocketAddr, zone: &str, port: u16) -> Named {
+        let dir = tempfile::tempdir().expect("a directory for named");
+        let config = format!(
+            r#"options {{
+    directory "{dir}";
+    pid-file "{dir}/named.pid";
+    listen-on port {port} {{ 127.0.0.1; }};
+    listen-on-v6 {{ none; }};
+    recursion no;
+    // Like the name server: no NS records in the authority section of a positive answer.
+    minimal-responses yes;
+    notify no;
+    dnssec-validation no;
+    allow-query {{ any; }};
+}};
+controls {{ }};
+zone "{zone}" {{
+    type secondary;
+    primaries {{ {ip} port {primary_port}; }};
+    file "{dir}/{zone}.db";
+    allow-notify {{ 127.0.0.1; }};
+}};
+"#,
+            dir = dir.path().display(),
+            ip = primary.ip(),
+            primary_port = primary.port(),
+        );
+        let config_path = dir.path().join("named.conf");
+        std::fs::write(&config_path, config).expect("write named.conf");
+        let log = std::fs::File::create(dir.path().join("named.log")).expect("a log file");
+        let child = Command::new("named")
+            .args(["-g", "-4", "-n", "1", "-c"])
+            .arg(&config_path)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("named starts");
+        Named {
+            child,
+            address: SocketAddr::from(([127, 0, 0, 1], port)),
+            dir,
+        }
+    }
+
+    /// What named has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.log_path()).unwrap_or_default()
+    }
+
+    fn log_path(&self) -> PathBuf {
+        self.dir.path().join("named.log")
+    }
+}
+
+impl Drop for Named {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

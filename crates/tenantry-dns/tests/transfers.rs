@@ -1,0 +1,258 @@
+//! Zone transfers on both engines: refused until an operator allows a secondary's network for
+//! the zone's organization, then AXFR sends the whole zone and IXFR the changes since the
+//! secondary's serial from the journal (the whole zone when the journal does not reach back).
+//! Then a real BIND `named` as secondary: it pulls the zone by AXFR, answers as the name
+//! server does, and after a change through the API is sent NOTIFY and pulls it by IXFR.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::bind::{Named, free_port, named_available};
+use support::dig::{Dig, dig_available};
+use support::zone::{ZONE, api_serial, rrset, served_zone};
+use tenantry_app::dns::{RrsetOp, SecondaryCreate};
+use tenantry_app::{Actor, App, OperatorActor, RequestMeta};
+use tenantry_core::dns::{RecordType, ZoneName};
+use tenantry_dns::{NameServer, REFRESH_EVERY};
+
+async fn callers(test: &tenantry_testkit::TestApp) -> (Actor, OperatorActor) {
+    let actor = test
+        .app
+        .authenticate(&test.boot.api_key, RequestMeta::default())
+        .await
+        .unwrap();
+    let operator = test
+        .app
+        .authenticate_operator(&test.boot.operator_api_key, RequestMeta::default())
+        .await
+        .unwrap();
+    (actor, operator)
+}
+
+async fn change_www(app: &App, actor: &Actor, address: &str) {
+    let zone = ZoneName::parse(ZONE).unwrap();
+    let op = RrsetOp::Upsert(rrset(&zone, "www.", RecordType::A, &[address]));
+    app.zone_patch_rrsets(actor, &zone, vec![op]).await.unwrap();
+}
+
+/// How many records a full transfer carries: every record the API shows but the SOA and
+/// ALIAS (no DNS type), and the SOA twice.
+async fn full_transfer_length(app: &App, actor: &Actor) -> usize {
+    let view = app
+        .zone_get(actor, &ZoneName::parse(ZONE).unwrap())
+        .await
+        .unwrap();
+    let records: usize = view
+        .rrsets
+        .iter()
+        .filter(|r| r.rtype != "SOA" && r.rtype != "ALIAS")
+        .map(|r| r.records.len())
+        .sum();
+    records + 2
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn transfers_go_to_allowed_secondaries_whole_or_by_difference() {
+    if !dig_available() {
+        return;
+    }
+    for test in tenantry_testkit::apps().await {
+        let engine = test.database.engine();
+        let app = test.app.clone();
+        let (actor, operator) = callers(&test).await;
+        served_zone(&app, &actor).await;
+        let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let dig = Dig::new(server.address());
+
+        // No secondary, or none for this address: refused.
+        assert!(dig.transfer(ZONE, "AXFR").is_empty(), "{engine:?}");
+        app.dns_secondary_create(
+            &operator,
+            SecondaryCreate {
+                organization_id: None,
+                network: "192.0.2.0/24".parse().unwrap(),
+                notify: None,
+            },
+        )
+        .await
+        .unwrap();
+        tokio::time::sleep(REFRESH_EVERY * 3).await;
+        assert!(dig.transfer(ZONE, "AXFR").is_empty(), "{engine:?}");
+
+        // Allowed for the zone's organization from this address: the whole zone.
+        let allowed_at = Instant::now();
+        let allowed = app
+            .dns_secondary_create(
+                &operator,
+                SecondaryCreate {
+                    organization_id: Some(test.boot.organization_id),
+                    network: "127.0.0.1".parse().unwrap(),
+                    notify: None,
+                },
+            )
+            .await
+            .unwrap();
+        dig.within(Duration::from_secs(1), allowed_at, |dig| {
+            !dig.transfer(ZONE, "AXFR").is_empty()
+        });
+        let axfr = dig.transfer(ZONE, "AXFR");
+        assert_eq!(
+            axfr.len(),
+            full_transfer_length(&app, &actor).await,
+            "{axfr:?}"
+        );
+        assert_eq!(axfr.first().unwrap().rtype, "SOA");
+        assert_eq!(axfr.last().unwrap().rtype, "SOA");
+        assert!(axfr.iter().any(|r| r.rtype == "A" && r.data == "192.0.2.1"));
+
+        // IXFR from the serial before a change: that change alone.
+        let before = api_serial(&app, &actor).await;
+        change_www(&app, &actor, "192.0.2.99").await;
+        let after = api_serial(&app, &actor).await;
+        let changed_at = Instant::now();
+        dig.within(Duration::from_secs(1), changed_at, |dig| {
+            dig.ask(ZONE, "SOA", &[]).data_of("SOA")[0].contains(&after)
+        });
+        let ixfr = dig.transfer(ZONE, &format!("IXFR={before}"));
+        let shown: Vec<String> = ixfr
+            .iter()
+            .map(|r| match r.rtype.as_str() {
+                "SOA" => format!("SOA {}", r.data.split(' ').nth(2).unwrap()),
+                _ => format!("{} {} {}", r.name, r.rtype, r.data),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                format!("SOA {after}"),
+                format!("SOA {before}"),
+                format!("www.{ZONE} A 192.0.2.1"),
+                format!("SOA {after}"),
+                format!("www.{ZONE} A 192.0.2.99"),
+                format!("SOA {after}"),
+            ],
+            "{engine:?}"
+        );
+        // Up to date: the SOA alone. Further back than the journal: the whole zone.
+        assert_eq!(dig.transfer(ZONE, &format!("IXFR={after}")).len(), 1);
+        let far = dig.transfer(ZONE, "IXFR=1");
+        assert_eq!(far.len(), full_transfer_length(&app, &actor).await);
+
+        // Not allowed any more: refused again.
+        let removed_at = Instant::now();
+        app.dns_secondary_delete(&operator, allowed.id)
+            .await
+            .unwrap();
+        dig.within(Duration::from_secs(1), removed_at, |dig| {
+            dig.transfer(ZONE, "AXFR").is_empty()
+        });
+        server.stop().await;
+    }
+}
+
+/// The answers that matter for comparing two servers: status, answer records, and the types
+/// in the authority section.
+fn compared(answer: &support::dig::Answer) -> (String, Vec<String>, Vec<String>) {
+    let mut records: Vec<String> = answer
+        .answer
+        .iter()
+        .map(|r| format!("{} {} {} {}", r.name, r.ttl, r.rtype, r.data))
+        .collect();
+    records.sort();
+    (answer.status.clone(), records, answer.authority_types())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bind_as_secondary_pulls_the_zone_then_each_change_after_notify() {
+    if !dig_available() || !named_available() {
+        return;
+    }
+    for test in tenantry_testkit::apps().await {
+        let engine = test.database.engine();
+        let app = test.app.clone();
+        let (actor, operator) = callers(&test).await;
+        served_zone(&app, &actor).await;
+        let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        // Allowed before BIND asks: a refused first transfer would wait for its retry timer.
+        let port = free_port();
+        app.dns_secondary_create(
+            &operator,
+            SecondaryCreate {
+                organization_id: None,
+                network: "127.0.0.1".parse().unwrap(),
+                notify: Some(([127, 0, 0, 1], port).into()),
+            },
+        )
+        .await
+        .unwrap();
+        tokio::time::sleep(REFRESH_EVERY * 3).await;
+        let named = Named::secondary_of(server.address(), ZONE.trim_end_matches('.'), port);
+        let tenantry = Dig::new(server.address());
+        let bind = Dig::new(named.address);
+
+        // BIND pulls the zone (its first refresh is an AXFR).
+        let serial = api_serial(&app, &actor).await;
+        let started = Instant::now();
+        bind.within(Duration::from_secs(10), started, |bind| {
+            bind.ask(ZONE, "SOA", &[])
+                .data_of("SOA")
+                .first()
+                .is_some_and(|soa| soa.contains(&serial))
+        });
+        // Both answer alike (BIND has no ALIAS, which is no DNS type, so `lb.` is left out).
+        for (name, rtype) in [
+            ("www.", "A"),
+            ("www.", "AAAA"),
+            ("", "MX"),
+            ("", "TXT"),
+            ("", "NS"),
+            ("c1.", "A"),
+            ("anything.wild.", "A"),
+            ("nowhere.", "A"),
+            ("www.", "TXT"),
+            ("host.sub.", "A"),
+            ("_sip._tcp.", "SRV"),
+            ("uri.", "URI"),
+            ("svc.", "HTTPS"),
+        ] {
+            let name = format!("{name}{ZONE}");
+            assert_eq!(
+                compared(&bind.ask(&name, rtype, &[])),
+                compared(&tenantry.ask(&name, rtype, &[])),
+                "{engine:?} {name} {rtype}\n{}",
+                named.log()
+            );
+        }
+
+        // A change through the API: NOTIFY, then BIND asks for the difference.
+        change_www(&app, &actor, "192.0.2.77").await;
+        let serial = api_serial(&app, &actor).await;
+        let changed_at = Instant::now();
+        bind.within(Duration::from_secs(5), changed_at, |bind| {
+            bind.ask(&format!("www.{ZONE}"), "A", &[]).data_of("A") == ["192.0.2.77"]
+        });
+        let log = named.log();
+        assert!(log.contains("received notify"), "{log}");
+        assert!(
+            log.contains(&format!("transferred serial {serial}")),
+            "{log}"
+        );
+        // The second transfer carried the difference (the SOA, the SOA before, the old
+        // address, the SOA after, the new address, the SOA: IXFR's six records), not the zone.
+        let last = log
+            .lines()
+            .rfind(|line| line.contains("Transfer completed"))
+            .unwrap();
+        assert!(
+            last.contains(" 6 records"),
+            "no incremental transfer:\n{log}"
+        );
+        drop(named);
+        server.stop().await;
+    }
+}
