@@ -71,3 +71,111 @@ async fn every_zone_is_read_by_serial_and_by_id_across_organizations() {
         }));
     }
 }
+
+#[tokio::test]
+async fn secondaries_are_kept_and_removed() {
+    use tenantry_core::SecondaryId;
+    use tenantry_store::dns_transfers::{self, Secondary};
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "One", None).await;
+        let everyone = Secondary {
+            id: SecondaryId::generate(),
+            organization_id: None,
+            network: "192.0.2.0/24".parse().unwrap(),
+            notify: Some("192.0.2.53:53".parse().unwrap()),
+            created_on: now(),
+        };
+        let one = Secondary {
+            id: SecondaryId::generate(),
+            organization_id: Some(org.id),
+            network: "2001:db8::/32".parse().unwrap(),
+            notify: None,
+            created_on: now() + time::Duration::seconds(1),
+        };
+        let mut tx = t.db.begin().await.unwrap();
+        dns_transfers::insert_secondary(&mut tx, &everyone)
+            .await
+            .unwrap();
+        dns_transfers::insert_secondary(&mut tx, &one)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        assert_eq!(
+            dns_transfers::secondaries(&mut tx).await.unwrap(),
+            [everyone.clone(), one.clone()],
+            "{:?}",
+            t.engine()
+        );
+        assert!(
+            dns_transfers::delete_secondary(&mut tx, everyone.id)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !dns_transfers::delete_secondary(&mut tx, everyone.id)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        assert_eq!(dns_transfers::secondaries(&mut tx).await.unwrap(), [one]);
+    }
+}
+
+#[tokio::test]
+async fn the_journal_keeps_the_newest_changes_and_goes_with_its_zone() {
+    use tenantry_store::dns_transfers::{self, JournalEntry};
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "One", None).await;
+        let other = new_org(&t.db, None, "Two", None).await;
+        let z = zone(org.id, "journal.example.", 1);
+        let mut tx = t.db.begin().await.unwrap();
+        dns::insert_zone(&mut tx, &auth(org.id), &z).await.unwrap();
+        let rrset = |address: &str| Rrset {
+            name: "www.journal.example.".into(),
+            rtype: "A".into(),
+            ttl: 60,
+            records: vec![address.into()],
+        };
+        let entry = |serial: i64| JournalEntry {
+            serial_from: serial - 1,
+            serial_to: serial,
+            soa_from: format!("ns1. hostmaster. {} 1 2 3 4", serial - 1),
+            soa_to: format!("ns1. hostmaster. {serial} 1 2 3 4"),
+            removed: vec![rrset(&format!("192.0.2.{}", serial - 1))],
+            added: vec![rrset(&format!("192.0.2.{serial}"))],
+        };
+        // Five changes, three kept.
+        for serial in 2..=6 {
+            dns_transfers::append_journal(&mut tx, &auth(org.id), &z, &entry(serial), 3)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin().await.unwrap();
+        let kept = dns_transfers::journal_since(&mut tx, z.id, 0)
+            .await
+            .unwrap();
+        assert_eq!(kept, [entry(4), entry(5), entry(6)], "{:?}", t.engine());
+        let since = dns_transfers::journal_since(&mut tx, z.id, 5)
+            .await
+            .unwrap();
+        assert_eq!(since, [entry(6)]);
+        // Another organization's proof writes no entry.
+        assert!(
+            dns_transfers::append_journal(&mut tx, &auth(other.id), &z, &entry(7), 3)
+                .await
+                .is_err()
+        );
+        dns::delete_zone(&mut tx, &auth(org.id), &z).await.unwrap();
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        assert!(
+            dns_transfers::journal_since(&mut tx, z.id, 0)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    }
+}

@@ -413,7 +413,10 @@ fn case(operation_id: &str) -> Option<Case> {
         | "credit_wallet"
         | "refund_transaction"
         | "adjust_wallet"
-        | "operator_list_audit_events" => (Named, |_| json!({})),
+        | "operator_list_audit_events"
+        | "list_dns_secondaries"
+        | "create_dns_secondary"
+        | "delete_dns_secondary" => (Named, |_| json!({})),
         // NS1 operator routes: no organization credential gets past them either.
         "ns1_list_operators"
         | "ns1_create_operator"

@@ -11,6 +11,7 @@ mod credentials;
 mod danger_zone;
 mod dashboard;
 mod dns;
+mod dns_secondaries;
 mod domaingenius;
 mod domains;
 mod errors;
