@@ -1,12 +1,24 @@
 -- Zone transfers to secondary name servers. Twin of migrations/postgres/0019_dns_transfers.sql.
+-- TSIG keys (RFC 8945) that sign zone transfers: the key's name (a DNS name, as the
+-- secondaries' configuration names it), its algorithm, and the secret sealed with the master
+-- key like the TOTP seeds.
+CREATE TABLE dns_tsig_keys (
+    name TEXT PRIMARY KEY,
+    algorithm TEXT NOT NULL,
+    secret_sealed BLOB NOT NULL,
+    created_on TEXT NOT NULL
+);
+
 -- A secondary may transfer (AXFR, IXFR) the zones of one organization, or of every
--- organization when organization_id is NULL, from the addresses in `network`; when `notify`
--- (an address and port) is set, it is sent NOTIFY after each change of those zones.
+-- organization when organization_id is NULL, from the addresses in `network`, signed with the
+-- TSIG key `tsig_key` when it is set; when `notify` (an address and port) is set, it is sent
+-- NOTIFY after each change of those zones.
 CREATE TABLE dns_secondaries (
     id BLOB PRIMARY KEY,
     organization_id BLOB REFERENCES organizations (id) ON DELETE CASCADE,
     network TEXT NOT NULL,
     notify TEXT,
+    tsig_key TEXT REFERENCES dns_tsig_keys (name),
     created_on TEXT NOT NULL
 );
 

@@ -43,6 +43,9 @@ pub enum Code {
     Dns,
     RecordExists,
     TeamExists,
+    TsigKeyExists,
+    /// A TSIG key a secondary still names.
+    TsigKeyInUse,
     ApiKeyExists,
     OperatorExists,
     OperatorCannotDeleteSelf,
@@ -163,6 +166,7 @@ pub enum NotFoundKind {
     Tld,
     Event,
     Secondary,
+    TsigKey,
 }
 
 /// One entry of a request-validation error: where (`["body", "username"]`), what, and a

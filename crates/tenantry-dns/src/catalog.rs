@@ -6,17 +6,21 @@ use std::sync::Arc;
 
 use std::net::{IpAddr, SocketAddr};
 
-use hickory_proto::rr::LowerName;
-use tenantry_app::dns::Secondary;
+use hickory_proto::rr::{LowerName, Name, TSigner};
+use tenantry_app::dns::{Secondary, TsigSecret};
 use tenantry_core::ZoneId;
 
 use crate::zone::{Node, ServedZone};
 
-#[derive(Debug, Default, Clone)]
+/// No `Debug`: it holds the TSIG secrets.
+#[derive(Default, Clone)]
 pub struct Catalog {
     by_apex: HashMap<LowerName, Arc<ServedZone>>,
     apex_of: HashMap<ZoneId, LowerName>,
     secondaries: Arc<Vec<Secondary>>,
+    /// The TSIG keys, ready to verify and sign, and what they were made from.
+    signers: Arc<Vec<TSigner>>,
+    keys: Arc<Vec<(String, String, Vec<u8>)>>,
 }
 
 impl Catalog {
@@ -53,10 +57,54 @@ impl Catalog {
         })
     }
 
-    /// Whether `from` may transfer `zone`.
-    pub fn transfer_allowed(&self, zone: &ServedZone, from: IpAddr) -> bool {
-        self.secondaries_of(zone)
-            .any(|secondary| secondary.network.contains(from))
+    /// Whether `from`, whose request was signed with `key` (or not signed), may transfer
+    /// `zone`: a secondary of the zone allows its network, and the key when it names one.
+    pub fn transfer_allowed(&self, zone: &ServedZone, from: IpAddr, key: Option<&Name>) -> bool {
+        let signed_with = key.map(|name| name.to_ascii().to_ascii_lowercase());
+        self.secondaries_of(zone).any(|secondary| {
+            secondary.network.contains(from)
+                && secondary
+                    .tsig_key
+                    .as_ref()
+                    .is_none_or(|required| signed_with.as_ref() == Some(required))
+        })
+    }
+
+    pub(crate) fn signers(&self) -> &[TSigner] {
+        &self.signers
+    }
+
+    /// Whether `keys` differ from those this catalog was given.
+    pub fn keys_differ(&self, keys: &[TsigSecret]) -> bool {
+        self.keys.len() != keys.len()
+            || self
+                .keys
+                .iter()
+                .zip(keys)
+                .any(|((name, algorithm, secret), key)| {
+                    *name != key.name
+                        || algorithm != key.algorithm.as_str()
+                        || *secret != key.secret
+                })
+    }
+
+    /// This catalog with `keys` in place of its own.
+    pub fn with_keys(&self, keys: &[TsigSecret]) -> Catalog {
+        Catalog {
+            signers: Arc::new(keys.iter().filter_map(crate::tsig::signer).collect()),
+            keys: Arc::new(
+                keys.iter()
+                    .map(|k| {
+                        (
+                            k.name.clone(),
+                            k.algorithm.as_str().to_owned(),
+                            k.secret.clone(),
+                        )
+                    })
+                    .collect(),
+            ),
+            ..self.clone()
+        }
     }
 
     /// Where NOTIFY goes after `zone` changes.

@@ -10,6 +10,7 @@ mod handler;
 mod notify;
 mod refresh;
 mod transfer;
+mod tsig;
 mod zone;
 
 use std::net::SocketAddr;

@@ -25,6 +25,7 @@ pub const REFRESH_EVERY: Duration = Duration::from_millis(250);
 pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError> {
     let serials = app.zone_serials().await?;
     let secondaries = app.dns_secondaries().await?;
+    let keys = app.dns_tsig_keys().await?;
     let current = served
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -40,7 +41,8 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
         .filter(|id| !present.contains(id))
         .copied()
         .collect();
-    let reconfigured = current.secondaries() != secondaries.as_slice();
+    let reconfigured =
+        current.secondaries() != secondaries.as_slice() || current.keys_differ(&keys);
     if changed.is_empty() && gone.is_empty() && !reconfigured {
         return Ok(Vec::new());
     }
@@ -60,7 +62,8 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
     let next = Arc::new(
         current
             .with_changes(loaded, &gone)
-            .with_secondaries(secondaries),
+            .with_secondaries(secondaries)
+            .with_keys(&keys),
     );
     *served
         .write()

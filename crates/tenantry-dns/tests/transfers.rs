@@ -1,8 +1,10 @@
 //! Zone transfers on both engines: refused until an operator allows a secondary's network for
 //! the zone's organization, then AXFR sends the whole zone and IXFR the changes since the
 //! secondary's serial from the journal (the whole zone when the journal does not reach back).
-//! Then a real BIND `named` as secondary: it pulls the zone by AXFR, answers as the name
-//! server does, and after a change through the API is sent NOTIFY and pulls it by IXFR.
+//! Transfers a secondary must sign with its TSIG key are refused unsigned or signed wrongly,
+//! and signed message by message when the zone takes several. Then a real BIND `named` as
+//! secondary, signing with such a key: it pulls the zone by AXFR, answers as the name server
+//! does, and after a change through the API is sent NOTIFY and pulls it by IXFR.
 
 mod support;
 
@@ -11,7 +13,7 @@ use std::time::{Duration, Instant};
 use support::bind::{Named, free_port, named_available};
 use support::dig::{Dig, dig_available};
 use support::zone::{ZONE, api_serial, rrset, served_zone};
-use tenantry_app::dns::{RrsetOp, SecondaryCreate};
+use tenantry_app::dns::{RrsetOp, SecondaryCreate, TsigAlgorithm};
 use tenantry_app::{Actor, App, OperatorActor, RequestMeta};
 use tenantry_core::dns::{RecordType, ZoneName};
 use tenantry_dns::{NameServer, REFRESH_EVERY};
@@ -28,6 +30,10 @@ async fn callers(test: &tenantry_testkit::TestApp) -> (Actor, OperatorActor) {
         .await
         .unwrap();
     (actor, operator)
+}
+
+fn key_name() -> ZoneName {
+    ZoneName::parse("xfer.tenantry.").unwrap()
 }
 
 async fn change_www(app: &App, actor: &Actor, address: &str) {
@@ -68,19 +74,20 @@ async fn transfers_go_to_allowed_secondaries_whole_or_by_difference() {
         let dig = Dig::new(server.address());
 
         // No secondary, or none for this address: refused.
-        assert!(dig.transfer(ZONE, "AXFR").is_empty(), "{engine:?}");
+        assert!(dig.transfer(ZONE, "AXFR", &[]).is_empty(), "{engine:?}");
         app.dns_secondary_create(
             &operator,
             SecondaryCreate {
                 organization_id: None,
                 network: "192.0.2.0/24".parse().unwrap(),
                 notify: None,
+                tsig_key: None,
             },
         )
         .await
         .unwrap();
         tokio::time::sleep(REFRESH_EVERY * 3).await;
-        assert!(dig.transfer(ZONE, "AXFR").is_empty(), "{engine:?}");
+        assert!(dig.transfer(ZONE, "AXFR", &[]).is_empty(), "{engine:?}");
 
         // Allowed for the zone's organization from this address: the whole zone.
         let allowed_at = Instant::now();
@@ -91,14 +98,15 @@ async fn transfers_go_to_allowed_secondaries_whole_or_by_difference() {
                     organization_id: Some(test.boot.organization_id),
                     network: "127.0.0.1".parse().unwrap(),
                     notify: None,
+                    tsig_key: None,
                 },
             )
             .await
             .unwrap();
         dig.within(Duration::from_secs(1), allowed_at, |dig| {
-            !dig.transfer(ZONE, "AXFR").is_empty()
+            !dig.transfer(ZONE, "AXFR", &[]).is_empty()
         });
-        let axfr = dig.transfer(ZONE, "AXFR");
+        let axfr = dig.transfer(ZONE, "AXFR", &[]);
         assert_eq!(
             axfr.len(),
             full_transfer_length(&app, &actor).await,
@@ -116,7 +124,7 @@ async fn transfers_go_to_allowed_secondaries_whole_or_by_difference() {
         dig.within(Duration::from_secs(1), changed_at, |dig| {
             dig.ask(ZONE, "SOA", &[]).data_of("SOA")[0].contains(&after)
         });
-        let ixfr = dig.transfer(ZONE, &format!("IXFR={before}"));
+        let ixfr = dig.transfer(ZONE, &format!("IXFR={before}"), &[]);
         let shown: Vec<String> = ixfr
             .iter()
             .map(|r| match r.rtype.as_str() {
@@ -137,8 +145,8 @@ async fn transfers_go_to_allowed_secondaries_whole_or_by_difference() {
             "{engine:?}"
         );
         // Up to date: the SOA alone. Further back than the journal: the whole zone.
-        assert_eq!(dig.transfer(ZONE, &format!("IXFR={after}")).len(), 1);
-        let far = dig.transfer(ZONE, "IXFR=1");
+        assert_eq!(dig.transfer(ZONE, &format!("IXFR={after}"), &[]).len(), 1);
+        let far = dig.transfer(ZONE, "IXFR=1", &[]);
         assert_eq!(far.len(), full_transfer_length(&app, &actor).await);
 
         // Not allowed any more: refused again.
@@ -147,7 +155,7 @@ async fn transfers_go_to_allowed_secondaries_whole_or_by_difference() {
             .await
             .unwrap();
         dig.within(Duration::from_secs(1), removed_at, |dig| {
-            dig.transfer(ZONE, "AXFR").is_empty()
+            dig.transfer(ZONE, "AXFR", &[]).is_empty()
         });
         server.stop().await;
     }
@@ -178,20 +186,31 @@ async fn bind_as_secondary_pulls_the_zone_then_each_change_after_notify() {
         let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
-        // Allowed before BIND asks: a refused first transfer would wait for its retry timer.
+        // Allowed before BIND asks (a refused first transfer would wait for its retry timer),
+        // with a TSIG key that BIND signs its queries and transfers with.
         let port = free_port();
+        let key = app
+            .dns_tsig_key_create(&operator, &key_name(), TsigAlgorithm::HmacSha256)
+            .await
+            .unwrap();
         app.dns_secondary_create(
             &operator,
             SecondaryCreate {
                 organization_id: None,
                 network: "127.0.0.1".parse().unwrap(),
                 notify: Some(([127, 0, 0, 1], port).into()),
+                tsig_key: Some(key_name()),
             },
         )
         .await
         .unwrap();
         tokio::time::sleep(REFRESH_EVERY * 3).await;
-        let named = Named::secondary_of(server.address(), ZONE.trim_end_matches('.'), port);
+        let named = Named::secondary_of(
+            server.address(),
+            ZONE.trim_end_matches('.'),
+            port,
+            (&key.key.name, &key.secret),
+        );
         let tenantry = Dig::new(server.address());
         let bind = Dig::new(named.address);
 
@@ -253,6 +272,92 @@ async fn bind_as_secondary_pulls_the_zone_then_each_change_after_notify() {
             "no incremental transfer:\n{log}"
         );
         drop(named);
+        server.stop().await;
+    }
+}
+
+/// A zone with 150 TXT records of 200 bytes besides the rest: its transfer takes two messages.
+async fn bulky_zone(app: &App, actor: &Actor) {
+    served_zone(app, actor).await;
+    let zone = ZoneName::parse(ZONE).unwrap();
+    let texts: Vec<String> = (0..150)
+        .map(|i| format!("\"{i:03}{}\"", "t".repeat(197)))
+        .collect();
+    let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let op = RrsetOp::Upsert(rrset(&zone, "bulk.", RecordType::Txt, &texts));
+    app.zone_patch_rrsets(actor, &zone, vec![op]).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_secondary_with_a_key_transfers_only_signed_with_it() {
+    if !dig_available() {
+        return;
+    }
+    for test in tenantry_testkit::apps().await {
+        let engine = test.database.engine();
+        let app = test.app.clone();
+        let (actor, operator) = callers(&test).await;
+        bulky_zone(&app, &actor).await;
+        let key = app
+            .dns_tsig_key_create(&operator, &key_name(), TsigAlgorithm::HmacSha256)
+            .await
+            .unwrap();
+        let other = app
+            .dns_tsig_key_create(
+                &operator,
+                &ZoneName::parse("other.tenantry.").unwrap(),
+                TsigAlgorithm::HmacSha512,
+            )
+            .await
+            .unwrap();
+        app.dns_secondary_create(
+            &operator,
+            SecondaryCreate {
+                organization_id: None,
+                network: "127.0.0.1".parse().unwrap(),
+                notify: None,
+                tsig_key: Some(key_name()),
+            },
+        )
+        .await
+        .unwrap();
+        let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let dig = Dig::new(server.address());
+        let signed =
+            |name: &str, algorithm: &str, secret: &str| format!("{algorithm}:{name}:{secret}");
+        let full = full_transfer_length(&app, &actor).await;
+
+        // Signed with the secondary's key: the whole zone, every message verified by dig.
+        let good = signed(&key.key.name, "hmac-sha256", &key.secret);
+        let axfr = dig.transfer(ZONE, "AXFR", &["-y", &good]);
+        assert_eq!(axfr.len(), full, "{engine:?}");
+        // Each of its messages signed (dig refuses the transfer at the first bad one).
+        assert!(
+            dig.signatures(ZONE, "AXFR", &["-y", &good]) >= 2,
+            "{engine:?}"
+        );
+        // A signed ordinary query gets a signed answer.
+        let soa = dig.output(ZONE, "SOA", &["-y", &good]);
+        assert!(
+            soa.contains("status: NOERROR") && soa.contains("TSIG"),
+            "{soa}"
+        );
+
+        // Unsigned, signed with another key, or with a wrong secret: refused.
+        assert!(dig.transfer(ZONE, "AXFR", &[]).is_empty());
+        let another = signed(&other.key.name, "hmac-sha512", &other.secret);
+        assert!(dig.transfer(ZONE, "AXFR", &["-y", &another]).is_empty());
+        let wrong = signed(
+            &key.key.name,
+            "hmac-sha256",
+            "c2VjcmV0IHRoYXQgaXMgbm90IHRoZSBrZXk=",
+        );
+        assert!(dig.transfer(ZONE, "AXFR", &["-y", &wrong]).is_empty());
+        let unknown = signed("nobody.tenantry.", "hmac-sha256", &key.secret);
+        let refused = dig.output(ZONE, "SOA", &["-y", &unknown]);
+        assert!(refused.contains("NOTAUTH"), "{refused}");
         server.stop().await;
     }
 }

@@ -213,6 +213,14 @@ pub(crate) fn missing(kind: NotFoundKind) -> Missing {
             "secondary_id",
             "secondary not found",
         ),
+        NotFoundKind::TsigKey => (
+            "tsig-key-not-found",
+            "DNS Management Error",
+            "ERROR_TSIG_KEY_NOT_FOUND",
+            "TSIG key not found",
+            "tsig_key_name",
+            "tsig key not found",
+        ),
         NotFoundKind::IpRestriction => (
             "ip-restriction-not-found",
             ORG,
@@ -342,6 +350,8 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
             "ERROR_IP_RESTRICTION_LOCKS_OUT_CALLER",
         ),
         Code::RecordExists => ("dns-record-exists", DNS, "ERROR_RECORD_EXISTS"),
+        Code::TsigKeyExists => ("dns-tsig-key-exists", DNS, "ERROR_TSIG_KEY_EXISTS"),
+        Code::TsigKeyInUse => ("dns-tsig-key-in-use", DNS, "ERROR_TSIG_KEY_IN_USE"),
         Code::TeamExists => ("team-exists", USER, "ERROR_TEAM_EXISTS"),
         Code::ApiKeyExists => ("api-key-exists", ORG, "ERROR_API_KEY_EXISTS"),
         Code::OperatorExists => ("operator-exists", PLATFORM, "ERROR_OPERATOR_EXISTS"),

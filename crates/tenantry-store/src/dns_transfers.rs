@@ -1,5 +1,5 @@
-//! Zone transfers: the secondaries allowed them (and sent NOTIFY), and each zone's journal of
-//! changes by serial, for IXFR. Secondaries are the platform's configuration, written by
+//! Zone transfers: the secondaries allowed them (and sent NOTIFY), the TSIG keys that sign
+//! them, and each zone's journal of changes by serial, for IXFR. Secondaries are the platform's configuration, written by
 //! operators; the journal is written in the transaction of the zone change it records.
 
 use std::net::SocketAddr;
@@ -24,6 +24,8 @@ pub struct Secondary {
     pub organization_id: Option<OrganizationId>,
     pub network: IpNetwork,
     pub notify: Option<SocketAddr>,
+    /// The TSIG key its transfers must be signed with, by name.
+    pub tsig_key: Option<String>,
     pub created_on: OffsetDateTime,
 }
 
@@ -33,6 +35,7 @@ struct SecondaryRow {
     organization_id: Option<Uuid>,
     network: String,
     notify: Option<String>,
+    tsig_key: Option<String>,
     created_on: OffsetDateTime,
 }
 
@@ -48,16 +51,17 @@ impl TryFrom<SecondaryRow> for Secondary {
                 .notify
                 .map(|n| parse_stored(&n, |s| s.parse().ok()))
                 .transpose()?,
+            tsig_key: row.tsig_key,
             created_on: row.created_on,
         })
     }
 }
 
-const SELECT_SECONDARIES: &str = "SELECT id, organization_id, network, notify, created_on \
-    FROM dns_secondaries ORDER BY created_on, id";
+const SELECT_SECONDARIES: &str = "SELECT id, organization_id, network, notify, tsig_key, \
+    created_on FROM dns_secondaries ORDER BY created_on, id";
 
 const INSERT_SECONDARY: &str = "INSERT INTO dns_secondaries \
-    (id, organization_id, network, notify, created_on) VALUES ($1, $2, $3, $4, $5)";
+    (id, organization_id, network, notify, tsig_key, created_on) VALUES ($1, $2, $3, $4, $5, $6)";
 
 const DELETE_SECONDARY: &str = "DELETE FROM dns_secondaries WHERE id = $1";
 
@@ -75,6 +79,7 @@ pub async fn insert_secondary(tx: &mut Tx, secondary: &Secondary) -> Result<()> 
         .bind(secondary.organization_id.map(|o| o.uuid()))
         .bind(secondary.network.to_string())
         .bind(secondary.notify.map(|n| n.to_string()))
+        .bind(secondary.tsig_key.as_deref())
         .bind(secondary.created_on)
         .execute(conn)
         .await
@@ -87,6 +92,70 @@ pub async fn insert_secondary(tx: &mut Tx, secondary: &Secondary) -> Result<()> 
 pub async fn delete_secondary(tx: &mut Tx, id: SecondaryId) -> Result<bool> {
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE_SECONDARY)
         .bind(id.uuid())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(deleted > 0)
+}
+
+/// A TSIG key, its secret sealed by the caller.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct TsigKey {
+    /// A DNS name, lower case, with its final dot.
+    pub name: String,
+    /// As TSIG names it (`hmac-sha256`).
+    pub algorithm: String,
+    pub secret_sealed: Vec<u8>,
+    pub created_on: OffsetDateTime,
+}
+
+const SELECT_TSIG_KEYS: &str = "SELECT name, algorithm, secret_sealed, created_on \
+    FROM dns_tsig_keys ORDER BY name";
+
+const INSERT_TSIG_KEY: &str = "INSERT INTO dns_tsig_keys (name, algorithm, secret_sealed, \
+    created_on) VALUES ($1, $2, $3, $4)";
+
+const DELETE_TSIG_KEY: &str = "DELETE FROM dns_tsig_keys WHERE name = $1";
+
+const SECONDARIES_USING: &str = "SELECT COUNT(*) FROM dns_secondaries WHERE tsig_key = $1";
+
+/// Every TSIG key, by name: the platform's configuration.
+pub async fn tsig_keys(tx: &mut Tx) -> Result<Vec<TsigKey>> {
+    Ok(
+        on_tx!(tx, conn => sqlx::query_as::<_, TsigKey>(SELECT_TSIG_KEYS)
+        .fetch_all(conn)
+        .await)?,
+    )
+}
+
+/// Stores a key; a name already taken is a `UniqueViolation`.
+pub async fn insert_tsig_key(tx: &mut Tx, key: &TsigKey) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(INSERT_TSIG_KEY)
+        .bind(&key.name)
+        .bind(&key.algorithm)
+        .bind(&key.secret_sealed)
+        .bind(key.created_on)
+        .execute(conn)
+        .await
+        .map(|_| ()))
+    .map_err(classify)?;
+    Ok(())
+}
+
+/// How many secondaries name the key.
+pub async fn secondaries_using(tx: &mut Tx, name: &str) -> Result<i64> {
+    Ok(
+        on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(SECONDARIES_USING)
+        .bind(name)
+        .fetch_one(conn)
+        .await)?,
+    )
+}
+
+/// Removes a key; whether it existed.
+pub async fn delete_tsig_key(tx: &mut Tx, name: &str) -> Result<bool> {
+    let deleted = on_tx!(tx, conn => sqlx::query(DELETE_TSIG_KEY)
+        .bind(name)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;

@@ -64,13 +64,15 @@ pub enum Unique {
     OrganizationSlug,
     /// A live domain has the name already.
     DomainName,
+    /// A TSIG key has the name already.
+    TsigKeyName,
     /// Any other: a defect, never a client's doing.
     Other(String),
 }
 
 impl Unique {
     fn recognise(name_or_message: &str) -> Self {
-        const KNOWN: [(&[&str], Unique); 10] = [
+        const KNOWN: [(&[&str], Unique); 11] = [
             (
                 &["organizations_slug", "organizations.slug"],
                 Unique::OrganizationSlug,
@@ -79,6 +81,10 @@ impl Unique {
             (&["users_email_unique"], Unique::Email),
             (&["dns_zones_name", "dns_zones.name"], Unique::ZoneName),
             (&["domains_live_name", "domains.name"], Unique::DomainName),
+            (
+                &["dns_tsig_keys_pkey", "dns_tsig_keys.name"],
+                Unique::TsigKeyName,
+            ),
             (
                 &["teams_org_name", "teams.organization_id, teams.name"],
                 Unique::TeamName,

@@ -1,5 +1,6 @@
-//! What the name server reads, on SQLite and PostgreSQL: every zone's serial whichever
-//! organization holds it, and zones by id with their rrsets, in statements of bounded size.
+//! What the name server reads and its configuration, on SQLite and PostgreSQL: every zone's
+//! serial whichever organization holds it, zones by id with their rrsets in statements of
+//! bounded size, the secondaries and their TSIG keys, and each zone's journal.
 
 use tenantry_core::ZoneId;
 use tenantry_store::dns::{self, Rrset, Zone};
@@ -75,7 +76,7 @@ async fn every_zone_is_read_by_serial_and_by_id_across_organizations() {
 #[tokio::test]
 async fn secondaries_are_kept_and_removed() {
     use tenantry_core::SecondaryId;
-    use tenantry_store::dns_transfers::{self, Secondary};
+    use tenantry_store::dns_transfers::{self, Secondary, TsigKey};
     for t in tenantry_testkit::engines().await {
         let org = new_org(&t.db, None, "One", None).await;
         let everyone = Secondary {
@@ -83,6 +84,13 @@ async fn secondaries_are_kept_and_removed() {
             organization_id: None,
             network: "192.0.2.0/24".parse().unwrap(),
             notify: Some("192.0.2.53:53".parse().unwrap()),
+            tsig_key: None,
+            created_on: now(),
+        };
+        let key = TsigKey {
+            name: "xfer.example.".into(),
+            algorithm: "hmac-sha256".into(),
+            secret_sealed: vec![1, 2, 3],
             created_on: now(),
         };
         let one = Secondary {
@@ -90,9 +98,28 @@ async fn secondaries_are_kept_and_removed() {
             organization_id: Some(org.id),
             network: "2001:db8::/32".parse().unwrap(),
             notify: None,
+            tsig_key: Some(key.name.clone()),
             created_on: now() + time::Duration::seconds(1),
         };
         let mut tx = t.db.begin().await.unwrap();
+        // A secondary names a key that exists.
+        assert!(
+            dns_transfers::insert_secondary(&mut tx, &one)
+                .await
+                .is_err()
+        );
+        drop(tx);
+        let mut tx = t.db.begin().await.unwrap();
+        dns_transfers::insert_tsig_key(&mut tx, &key).await.unwrap();
+        assert!(matches!(
+            dns_transfers::insert_tsig_key(&mut tx, &key).await,
+            Err(tenantry_store::StoreError::UniqueViolation(
+                tenantry_store::Unique::TsigKeyName
+            ))
+        ));
+        drop(tx);
+        let mut tx = t.db.begin().await.unwrap();
+        dns_transfers::insert_tsig_key(&mut tx, &key).await.unwrap();
         dns_transfers::insert_secondary(&mut tx, &everyone)
             .await
             .unwrap();
@@ -118,8 +145,37 @@ async fn secondaries_are_kept_and_removed() {
                 .unwrap()
         );
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
-        assert_eq!(dns_transfers::secondaries(&mut tx).await.unwrap(), [one]);
+        let mut tx = t.db.begin().await.unwrap();
+        assert_eq!(
+            dns_transfers::secondaries(&mut tx).await.unwrap(),
+            std::slice::from_ref(&one)
+        );
+        assert_eq!(
+            dns_transfers::tsig_keys(&mut tx).await.unwrap(),
+            std::slice::from_ref(&key)
+        );
+        assert_eq!(
+            dns_transfers::secondaries_using(&mut tx, &key.name)
+                .await
+                .unwrap(),
+            1
+        );
+        assert!(
+            dns_transfers::delete_secondary(&mut tx, one.id)
+                .await
+                .unwrap()
+        );
+        assert!(
+            dns_transfers::delete_tsig_key(&mut tx, &key.name)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !dns_transfers::delete_tsig_key(&mut tx, &key.name)
+                .await
+                .unwrap()
+        );
+        tx.commit().await.unwrap();
     }
 }
 

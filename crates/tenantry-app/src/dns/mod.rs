@@ -7,6 +7,7 @@ mod export;
 mod secondaries;
 mod serving;
 mod settings;
+mod tsig_keys;
 mod working;
 mod zones;
 
@@ -14,6 +15,7 @@ pub use secondaries::SecondaryCreate;
 pub use settings::{DEFAULT_JOURNAL_DEPTH, DnsSettings};
 pub use tenantry_store::dns::{Rrset as RrsetRecord, Zone as ZoneRecord, ZoneFilter, ZoneSort};
 pub use tenantry_store::dns_transfers::{JournalEntry, Secondary};
+pub use tsig_keys::{TsigAlgorithm, TsigKeyInfo, TsigKeyIssued, TsigSecret};
 pub(crate) use zones::zone_admitted;
 pub use zones::{ZoneChanges, ZoneSummary};
 

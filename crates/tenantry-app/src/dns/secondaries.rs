@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 
+use tenantry_core::dns::ZoneName;
 use tenantry_core::values::IpNetwork;
 use tenantry_core::{OrganizationId, SecondaryId, ZoneId};
 use tenantry_store::dns_transfers::{self, JournalEntry, Secondary};
@@ -20,6 +21,8 @@ pub struct SecondaryCreate {
     pub organization_id: Option<OrganizationId>,
     pub network: IpNetwork,
     pub notify: Option<SocketAddr>,
+    /// The TSIG key its transfers must be signed with.
+    pub tsig_key: Option<ZoneName>,
 }
 
 impl App {
@@ -38,11 +41,21 @@ impl App {
                 ));
             }
         }
+        if let Some(key) = &create.tsig_key {
+            let keys = dns_transfers::tsig_keys(&mut tx).await?;
+            if !keys.iter().any(|k| k.name == key.as_str()) {
+                return Err(AppError::invalid_field(
+                    "tsig_key",
+                    format!("No TSIG key is named {key}; make it first"),
+                ));
+            }
+        }
         let secondary = Secondary {
             id: SecondaryId::generate(),
             organization_id: create.organization_id,
             network: create.network,
             notify: create.notify,
+            tsig_key: create.tsig_key.map(|k| k.as_str().to_owned()),
             created_on: self.clock.now(),
         };
         dns_transfers::insert_secondary(&mut tx, &secondary).await?;

@@ -31,8 +31,9 @@ pub fn free_port() -> u16 {
 }
 
 impl Named {
-    /// `named` on `port`, holding `zone` (without its final dot) as a secondary of `primary`.
-    pub fn secondary_of(primary: SocketAddr, zone: &str, port: u16) -> Named {
+    /// `named` on `port`, holding `zone` (without its final dot) as a secondary of `primary`,
+    /// signing its requests to it with the TSIG key `(name, base64 secret)`, HMAC-SHA256.
+    pub fn secondary_of(primary: SocketAddr, zone: &str, port: u16, key: (&str, &str)) -> Named {
         let dir = tempfile::tempdir().expect("a directory for named");
         let config = format!(
             r#"options {{
@@ -48,9 +49,13 @@ impl Named {
     allow-query {{ any; }};
 }};
 controls {{ }};
+key "{key_name}" {{
+    algorithm hmac-sha256;
+    secret "{key_secret}";
+}};
 zone "{zone}" {{
     type secondary;
-    primaries {{ {ip} port {primary_port}; }};
+    primaries {{ {ip} port {primary_port} key "{key_name}"; }};
     file "{dir}/{zone}.db";
     allow-notify {{ 127.0.0.1; }};
 }};
@@ -58,6 +63,8 @@ zone "{zone}" {{
             dir = dir.path().display(),
             ip = primary.ip(),
             primary_port = primary.port(),
+            key_name = key.0,
+            key_secret = key.1,
         );
         let config_path = dir.path().join("named.conf");
         std::fs::write(&config_path, config).expect("write named.conf");

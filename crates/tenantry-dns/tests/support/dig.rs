@@ -92,14 +92,24 @@ impl Dig {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    /// The records of a zone transfer (`AXFR`, or `IXFR=serial`), in the order sent; none
-    /// when it was refused.
-    pub fn transfer(&self, zone: &str, kind: &str) -> Vec<Line> {
-        self.output(zone, kind, &[])
+    /// The records of a zone transfer (`AXFR`, or `IXFR=serial`), in the order sent, without
+    /// the messages' TSIG records; none when it was refused.
+    pub fn transfer(&self, zone: &str, kind: &str, extra: &[&str]) -> Vec<Line> {
+        self.output(zone, kind, extra)
             .lines()
             .filter(|line| !line.starts_with(';') && !line.is_empty())
             .filter_map(record)
+            .filter(|record| record.rtype != "TSIG")
             .collect()
+    }
+
+    /// How many TSIG records a transfer's messages carried (one per signed message).
+    pub fn signatures(&self, zone: &str, kind: &str, extra: &[&str]) -> usize {
+        self.output(zone, kind, extra)
+            .lines()
+            .filter_map(record)
+            .filter(|record| record.rtype == "TSIG")
+            .count()
     }
 
     /// Asks until `answered` holds, failing if that takes longer than `limit` from `since`.

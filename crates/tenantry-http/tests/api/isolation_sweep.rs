@@ -416,7 +416,10 @@ fn case(operation_id: &str) -> Option<Case> {
         | "operator_list_audit_events"
         | "list_dns_secondaries"
         | "create_dns_secondary"
-        | "delete_dns_secondary" => (Named, |_| json!({})),
+        | "delete_dns_secondary"
+        | "list_dns_tsig_keys"
+        | "create_dns_tsig_key"
+        | "delete_dns_tsig_key" => (Named, |_| json!({})),
         // NS1 operator routes: no organization credential gets past them either.
         "ns1_list_operators"
         | "ns1_create_operator"

@@ -185,6 +185,21 @@ async fn no_secret_is_stored_audited_or_logged_in_plaintext() {
                 .map(|c| c.as_str().unwrap().to_owned()),
         );
 
+        // A TSIG key's secret, shown once to the operator, is sealed at rest (its bytes too).
+        let tsig = api
+            .post(
+                "/v1/dns-tsig-keys",
+                json!({"name": "xfer.secretive.example"}),
+            )
+            .key(&api.t.boot.operator_api_key)
+            .expect(StatusCode::CREATED)
+            .await;
+        let tsig_secret = tsig["secret"].as_str().unwrap().to_owned();
+        let tsig_bytes = data_encoding::BASE64
+            .decode(tsig_secret.as_bytes())
+            .unwrap();
+        secrets.push(tsig_secret);
+
         // Failed attempts carry secrets too.
         api.get("/v1/users/me")
             .key(&format!("{}x", issued["api_key"].as_str().unwrap()))
@@ -214,6 +229,13 @@ async fn no_secret_is_stored_audited_or_logged_in_plaintext() {
             "the plain username is missing from the {:?} contents ({} bytes)",
             api.engine(),
             stored.len()
+        );
+        assert!(
+            !stored
+                .windows(tsig_bytes.len())
+                .any(|w| w == tsig_bytes.as_slice()),
+            "a TSIG secret is stored in plaintext on {:?}",
+            api.engine()
         );
         for secret in &secrets {
             let needle = secret.as_bytes();
