@@ -283,9 +283,41 @@ def add_and_invite_people():
         browser.close()
 
 
+def edit_dns_records():
+    browser = signed_in_admin("dana.dns", "dns")
+    try:
+        browser.driver.find_element(By.LINK_TEXT, "DNS").click()
+        browser.check("dns")
+        browser.submit({"#name": "journey.example"}, "zone-created")
+        assert browser.find("h1").text == "journey.example.", browser.find("h1").text
+        # A bad record: the API's words next to the records, what was typed kept.
+        browser.submit({"#rrset-name": "www", "type": "A", "ttl": "300",
+                        "records": "192.0.2.10\n192.0.2.300"}, "rrset-refused")
+        error = browser.find("#records-error").text
+        assert "is not an IPv4 address" in error, error
+        assert "192.0.2.300" in browser.find("#rrset-records").get_attribute("value")
+        browser.submit({"records": "192.0.2.10\n192.0.2.11"}, "rrset-saved")
+        assert "saved" in browser.find(".notice").text
+        zone = api("GET", "/v1/dns/journey.example", key=BOOT["api_key"])
+        www = [r for r in zone["rrsets"] if r["name"] == "www.journey.example." and r["type"] == "A"]
+        assert [r["rdata"] for r in www[0]["records"]] == ["192.0.2.10", "192.0.2.11"], www
+        # Edit fills the form with the rrset; removal asks first.
+        row = browser.driver.find_element(By.XPATH, "//tr[td[1][text()='www']]")
+        row.find_element(By.LINK_TEXT, "Edit").click()
+        browser.check("rrset-edit")
+        assert "192.0.2.11" in browser.find("#rrset-records").get_attribute("value")
+        row = browser.driver.find_element(By.XPATH, "//tr[td[1][text()='www']]")
+        row.find_element(By.CSS_SELECTOR, "button.danger").click()
+        browser.driver.switch_to.alert.accept()
+        browser.check("rrset-removed")
+        assert "removed" in browser.find(".notice").text
+    finally:
+        browser.close()
+
+
 JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log,
             create_a_suborganization, create_a_credential_and_see_its_secret_once,
-            read_the_balance_and_transactions, add_and_invite_people]
+            read_the_balance_and_transactions, add_and_invite_people, edit_dns_records]
 
 if __name__ == "__main__":
     failed = 0

@@ -2,7 +2,8 @@
 //! memory over UDP and TCP. hickory-server reads and writes DNS messages; this crate decides
 //! the answers (`answer`) from a catalog of the stored zones (`catalog`, `zone`) that a
 //! refresher keeps equal to the store (`refresh`), transfers zones to the secondaries an
-//! operator allowed (`transfer`) and tells them of changes (`notify`).
+//! operator allowed (`transfer`) and tells them of changes (`notify`). UDP is read and
+//! answered in a few loops of our own (`udp`), TCP by hickory-server's listener.
 
 mod answer;
 mod catalog;
@@ -11,6 +12,7 @@ mod notify;
 mod refresh;
 mod transfer;
 mod tsig;
+mod udp;
 mod zone;
 
 use std::net::SocketAddr;
@@ -35,7 +37,9 @@ const TCP_RESPONSE_BUFFER: usize = 64;
 
 /// A running name server: its UDP and TCP listeners on one address, and its refresher.
 pub struct NameServer {
+    /// TCP, through hickory-server.
     server: Server<Responder>,
+    udp_loops: Vec<tokio::task::JoinHandle<()>>,
     refresher: tokio::task::JoinHandle<()>,
     address: SocketAddr,
 }
@@ -50,16 +54,24 @@ impl NameServer {
             .map_err(|e| std::io::Error::other(format!("loading the zones: {e}")))?;
         let (udp, tcp) = bind(address).await?;
         let address = udp.local_addr()?;
-        let mut server = Server::new(Responder {
+        let responder = || Responder {
             served: served.clone(),
             app: app.clone(),
-        });
-        server.register_socket(udp);
+        };
+        let mut server = Server::new(responder());
         server.register_listener(tcp, TCP_IDLE, TCP_RESPONSE_BUFFER);
+        // One UDP loop per core the process may use, all on the one socket.
+        let udp = Arc::new(udp);
+        let answering = Arc::new(responder());
+        let loops = std::thread::available_parallelism().map_or(1, usize::from);
+        let udp_loops = (0..loops)
+            .map(|_| tokio::spawn(udp::serve(udp.clone(), answering.clone())))
+            .collect();
         let refresher = tokio::spawn(refresh::keep_fresh(app, served));
         tracing::info!(%address, "tenantry answering DNS");
         Ok(NameServer {
             server,
+            udp_loops,
             refresher,
             address,
         })
@@ -72,6 +84,9 @@ impl NameServer {
     /// Stops answering, finishing the queries in hand.
     pub async fn stop(mut self) {
         self.refresher.abort();
+        for udp in &self.udp_loops {
+            udp.abort();
+        }
         if let Err(error) = self.server.shutdown_gracefully().await {
             tracing::warn!(%error, "the name server stopped with an error");
         }

@@ -1,11 +1,12 @@
-//! Keeping the served zones equal to the stored ones: every quarter second the serial of
-//! every zone is compared with the one served, and the zones that came, went or moved are
-//! loaded again (and their secondaries notified); the secondaries are read again too. The store is the only channel, so a change made through any API, or by any
+//! Keeping the served zones equal to the stored ones: every quarter second a fingerprint of
+//! all zones is read; when it moved, the serial of every zone is compared with the one
+//! served, and the zones that came, went or moved are loaded again (and their secondaries
+//! notified). The secondaries and TSIG keys are read again on every tick. The store is the only channel, so a change made through any API, or by any
 //! server process sharing the PostgreSQL database, is answered within a second.
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tenantry_app::{App, AppError};
 use tenantry_core::ZoneId;
@@ -73,16 +74,59 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
 
 /// Refreshes for as long as the server runs, notifying the secondaries of each zone loaded
 /// again; a failed refresh (the database away) keeps serving what was loaded and tries again.
+/// Each tick reads the zones' fingerprint and the configuration; every serial is compared
+/// only when the fingerprint moved, or `FULL_EVERY` after the last comparison.
 pub async fn keep_fresh(app: Arc<App>, served: Served) {
     let mut tick = tokio::time::interval(REFRESH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut seen = None;
+    let mut compared = Instant::now();
     loop {
         tick.tick().await;
-        match refresh(&app, &served).await {
-            Ok(loaded) => notify_secondaries(&served, &loaded),
+        let fingerprint = match app.zones_fingerprint().await {
+            Ok(fingerprint) => Some(fingerprint),
+            Err(error) => {
+                tracing::warn!(%error, "the served zones could not be checked");
+                continue;
+            }
+        };
+        let due = fingerprint != seen || compared.elapsed() >= FULL_EVERY;
+        let refreshed = if due {
+            refresh(&app, &served).await
+        } else {
+            reconfigure(&app, &served).await.map(|()| Vec::new())
+        };
+        match refreshed {
+            Ok(loaded) => {
+                if due {
+                    seen = fingerprint;
+                    compared = Instant::now();
+                }
+                notify_secondaries(&served, &loaded);
+            }
             Err(error) => tracing::warn!(%error, "the served zones could not be refreshed"),
         }
     }
+}
+
+/// How often every serial is compared even when the fingerprint did not move.
+const FULL_EVERY: Duration = Duration::from_secs(10);
+
+/// Reads the secondaries and TSIG keys again, replacing the catalog when they changed.
+async fn reconfigure(app: &App, served: &Served) -> Result<(), AppError> {
+    let secondaries = app.dns_secondaries().await?;
+    let keys = app.dns_tsig_keys().await?;
+    let current = served
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .clone();
+    if current.secondaries() != secondaries.as_slice() || current.keys_differ(&keys) {
+        let next = Arc::new(current.with_secondaries(secondaries).with_keys(&keys));
+        *served
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = next;
+    }
+    Ok(())
 }
 
 fn notify_secondaries(served: &Served, zones: &[ZoneId]) {

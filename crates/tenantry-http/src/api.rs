@@ -5,7 +5,7 @@ mod audit;
 pub(crate) mod billing;
 mod contacts;
 pub(crate) mod credentials;
-mod dns;
+pub(crate) mod dns;
 mod dns_secondaries;
 mod domains;
 mod events;

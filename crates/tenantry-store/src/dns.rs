@@ -294,6 +294,20 @@ pub async fn zone_serials(tx: &mut Tx) -> Result<Vec<(ZoneId, i64)>> {
 
 const SELECT_ZONE_SERIALS: &str = "SELECT id, serial FROM dns_zones";
 
+/// What changes when any zone is created, changed or deleted: how many there are, the sum of
+/// their serials (a change raises its zone's) and the latest change time, as text on both
+/// engines (PostgreSQL's sum of `bigint` is `numeric`).
+pub async fn zones_fingerprint(tx: &mut Tx) -> Result<(i64, String, String)> {
+    Ok(
+        on_tx!(tx, conn => sqlx::query_as::<_, (i64, String, String)>(SELECT_FINGERPRINT)
+        .fetch_one(conn)
+        .await)?,
+    )
+}
+
+const SELECT_FINGERPRINT: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(serial), 0) AS TEXT), \
+    COALESCE(CAST(MAX(updated_on) AS TEXT), '') FROM dns_zones";
+
 /// These zones (those that exist), for the name server to load.
 pub async fn zones_by_ids(tx: &mut Tx, ids: &[ZoneId]) -> Result<Vec<Zone>> {
     let mut zones = Vec::with_capacity(ids.len());

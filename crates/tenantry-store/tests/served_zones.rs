@@ -235,3 +235,40 @@ async fn the_journal_keeps_the_newest_changes_and_goes_with_its_zone() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_fingerprint_moves_with_every_creation_change_and_deletion() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "One", None).await;
+        let fingerprint = async || {
+            let mut tx = t.db.begin_read().await.unwrap();
+            dns::zones_fingerprint(&mut tx).await.unwrap()
+        };
+        let empty = fingerprint().await;
+        assert_eq!(
+            empty,
+            (0, "0".to_owned(), String::new()),
+            "{:?}",
+            t.engine()
+        );
+        let mut z = zone(org.id, "print.example.", 2026120701);
+        let mut tx = t.db.begin().await.unwrap();
+        dns::insert_zone(&mut tx, &auth(org.id), &z).await.unwrap();
+        tx.commit().await.unwrap();
+        let created = fingerprint().await;
+        assert_eq!(created.0, 1);
+        assert_eq!(created.1, "2026120701");
+        assert_ne!(created, empty);
+        // A change raises the serial, even at the same instant.
+        z.serial += 1;
+        let mut tx = t.db.begin().await.unwrap();
+        dns::update_zone(&mut tx, &auth(org.id), &z).await.unwrap();
+        tx.commit().await.unwrap();
+        let changed = fingerprint().await;
+        assert_ne!(changed, created, "{:?}", t.engine());
+        let mut tx = t.db.begin().await.unwrap();
+        dns::delete_zone(&mut tx, &auth(org.id), &z).await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(fingerprint().await, empty);
+    }
+}

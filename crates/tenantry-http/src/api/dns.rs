@@ -2,6 +2,7 @@
 //! take their shapes in `wire`.
 
 mod input;
+pub(crate) use input::{RrsetOpsBody, rrset_ops};
 mod wire;
 
 use axum::Json;
@@ -14,9 +15,7 @@ use tenantry_app::dns::{ZoneCreate, ZoneFilter, ZoneSort};
 use tenantry_app::{AppError, NotFoundKind, SortOrder};
 use tenantry_core::dns::{SoaTimers, ZoneName};
 
-use self::input::{
-    RecordOpsBody, ReplaceBody, RrsetBody, RrsetOpsBody, record_ops, rrset_ops, rrsets,
-};
+use self::input::{RecordOpsBody, ReplaceBody, RrsetBody, record_ops, rrsets};
 use self::wire::{ChangesWire, ZoneWire};
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, OrgContext};
@@ -42,31 +41,38 @@ pub(crate) struct ZoneCreateBody {
     vanity_nameserver_set_id: Option<String>,
 }
 
+impl ZoneCreateBody {
+    /// The use case's input, checked (the dashboard's form is read through it too).
+    pub(crate) fn into_create(self) -> Result<ZoneCreate, ApiError> {
+        let mut check = Check::default();
+        let name = check.value("name", &self.name, ZoneName::parse);
+        let dnssec = match self.dnssec_status.as_deref() {
+            None | Some("disabled") => false,
+            Some("enabled") => true,
+            Some(_) => {
+                check.fail("dnssec_status", "must be enabled or disabled");
+                false
+            }
+        };
+        check.finish()?;
+        let name = name.expect("checked above");
+        Ok(ZoneCreate {
+            timers: SoaTimers::default(),
+            rrsets: rrsets("rrsets", &name, self.rrsets)?,
+            name,
+            dnssec,
+            vanity_nameserver_set_id: self.vanity_nameserver_set_id,
+        })
+    }
+}
+
 pub(crate) async fn create(
     State(state): State<AppState>,
     Caller(actor): Caller,
     OrgContext(context): OrgContext,
     JsonBody(body): JsonBody<ZoneCreateBody>,
 ) -> Result<(StatusCode, Json<ChangesWire>), ApiError> {
-    let mut check = Check::default();
-    let name = check.value("name", &body.name, ZoneName::parse);
-    let dnssec = match body.dnssec_status.as_deref() {
-        None | Some("disabled") => false,
-        Some("enabled") => true,
-        Some(_) => {
-            check.fail("dnssec_status", "must be enabled or disabled");
-            false
-        }
-    };
-    check.finish()?;
-    let name = name.expect("checked above");
-    let create = ZoneCreate {
-        timers: SoaTimers::default(),
-        rrsets: rrsets("rrsets", &name, body.rrsets)?,
-        name,
-        dnssec,
-        vanity_nameserver_set_id: body.vanity_nameserver_set_id,
-    };
+    let create = body.into_create()?;
     let changes = state.app.zone_create(&actor, context, create).await?;
     Ok((StatusCode::CREATED, Json(changes.into())))
 }

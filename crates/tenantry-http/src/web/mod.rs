@@ -16,6 +16,7 @@ mod cookies;
 mod credentials;
 mod csrf;
 mod days;
+mod dns;
 mod forms;
 mod invitations;
 mod overview;
@@ -61,6 +62,18 @@ pub(crate) fn routes() -> Router<AppState> {
             "/orgs/{organization}/credentials/{credential}/revoke",
             post(credentials::revoke),
         )
+        .route("/orgs/{organization}/dns", get(dns::page).post(dns::create))
+        .route("/orgs/{organization}/dns/{zone}", get(dns::zone))
+        .route(
+            "/orgs/{organization}/dns/{zone}/rrsets",
+            post(dns::save_rrset),
+        )
+        .route(
+            "/orgs/{organization}/dns/{zone}/rrsets/remove",
+            post(dns::remove_rrset),
+        )
+        .route("/orgs/{organization}/dns/{zone}/delete", post(dns::delete))
+        .route("/orgs/{organization}/dns/{zone}/export", get(dns::export))
         .route(
             "/orgs/{organization}/people",
             get(people::page).post(people::create),

@@ -195,7 +195,7 @@ fn operations<B, T>(
 }
 
 /// The operations of `PATCH …/rrsets`.
-pub(super) fn rrset_ops(zone: &ZoneName, body: RrsetOpsBody) -> Result<Vec<RrsetOp>, ApiError> {
+pub(crate) fn rrset_ops(zone: &ZoneName, body: RrsetOpsBody) -> Result<Vec<RrsetOp>, ApiError> {
     let ops = body.ops.into_iter().map(|op| (op.op, op.rrset)).collect();
     operations(ops, "rrset", |check, at, upsert, rrset| {
         if upsert {

@@ -6,6 +6,7 @@ mod account_links;
 mod billing;
 mod browser;
 mod credentials;
+mod dns;
 mod people;
 mod sessions;
 mod suborganizations;
