@@ -356,6 +356,24 @@ pub(crate) async fn save_rrset(
     post(&state, &person, &reference, sent, at, act, again).await
 }
 
+/// A button of a zone's page: `act` on the zone (looked up in the organization, "not found"
+/// in another); a refusal is the zone's page again, with it above the lists.
+async fn zone_button(
+    state: &AppState,
+    person: &SignedIn,
+    reference: &str,
+    raw: &str,
+    sent: Submitted,
+    act: impl AsyncFnOnce(OrganizationId, ZoneName, &Submitted) -> Result<Response, AppError>,
+) -> Response {
+    let act = async |id: OrganizationId, sent: &Submitted| {
+        let (zone, _) = zone_of(state, person, id, raw).await?;
+        act(id, zone, sent).await
+    };
+    let again = async |id, shown| zone_page(state, person, id, raw, None, shown).await;
+    post(state, person, reference, sent, ShownAt::Alert, act, again).await
+}
+
 /// `POST /orgs/{organization}/dns/{zone}/rrsets/remove`: removes the rrset of a name and type.
 pub(crate) async fn remove_rrset(
     State(state): State<AppState>,
@@ -363,8 +381,7 @@ pub(crate) async fn remove_rrset(
     Path((reference, raw)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    let act = async |id: OrganizationId, sent: &Submitted| {
-        let (zone, _) = zone_of(&state, &person, id, &raw).await?;
+    let act = async |id: OrganizationId, zone: ZoneName, sent: &Submitted| {
         let name = zone
             .owner(sent.get("name"))
             .map_err(|e| AppError::invalid_field("name", e.0))?;
@@ -379,17 +396,7 @@ pub(crate) async fn remove_rrset(
             .await?;
         Ok(render::see(&format!("/orgs/{id}/dns/{zone}?done=removed")))
     };
-    let again = async |id, shown| zone_page(&state, &person, id, &raw, None, shown).await;
-    post(
-        &state,
-        &person,
-        &reference,
-        sent,
-        ShownAt::Alert,
-        act,
-        again,
-    )
-    .await
+    zone_button(&state, &person, &reference, &raw, sent, act).await
 }
 
 /// `POST /orgs/{organization}/dns/{zone}/delete`: deletes the zone and its records.
@@ -399,22 +406,11 @@ pub(crate) async fn delete(
     Path((reference, raw)): Path<(String, String)>,
     Form(sent): Form<Submitted>,
 ) -> Response {
-    let act = async |id: OrganizationId, _: &Submitted| {
-        let (zone, _) = zone_of(&state, &person, id, &raw).await?;
+    let act = async |id: OrganizationId, zone: ZoneName, _: &Submitted| {
         state.app.zone_delete(&person.actor, &zone).await?;
         Ok(render::see(&format!("/orgs/{id}/dns?done=deleted")))
     };
-    let again = async |id, shown| zone_page(&state, &person, id, &raw, None, shown).await;
-    post(
-        &state,
-        &person,
-        &reference,
-        sent,
-        ShownAt::Alert,
-        act,
-        again,
-    )
-    .await
+    zone_button(&state, &person, &reference, &raw, sent, act).await
 }
 
 /// `GET /orgs/{organization}/dns/{zone}/export`: the zone file, as a download.
