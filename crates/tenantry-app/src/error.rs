@@ -46,6 +46,8 @@ pub enum Code {
     TsigKeyExists,
     /// A TSIG key a secondary still names.
     TsigKeyInUse,
+    /// Two changes of one zone at once: the later is refused, to be sent again.
+    ZoneChanged,
     ApiKeyExists,
     OperatorExists,
     OperatorCannotDeleteSelf,

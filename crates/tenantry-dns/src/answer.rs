@@ -54,16 +54,25 @@ pub fn answer(catalog: &Catalog, qname: &LowerName, qtype: WireType) -> Answer {
     };
     let mut answer = Answer::new(ResponseCode::NoError, true);
     let mut name = qname.clone();
-    for followed in 0.. {
+    let mut visited = vec![name.clone()];
+    loop {
         match step(catalog, zone, &name, qtype) {
             Step::Records(records, next) => {
                 answer.answers.extend(records);
-                match next {
-                    Some(target) if zone.apex.zone_of(&target) && followed < MAX_CHAIN => {
+                // Followed while it stays in this zone (not a child zone served apart), at
+                // most MAX_CHAIN times, and never to a name already answered (a loop).
+                let follow = next.filter(|target| {
+                    catalog.zone_for(target).is_some_and(|z| z.id == zone.id)
+                        && visited.len() <= MAX_CHAIN
+                        && !visited.contains(target)
+                });
+                match follow {
+                    Some(target) => {
+                        visited.push(target.clone());
                         name = target;
                         continue;
                     }
-                    _ => break,
+                    None => break,
                 }
             }
             Step::NoData => answer.authorities.push(zone.negative_soa.clone()),
@@ -80,7 +89,12 @@ pub fn answer(catalog: &Catalog, qname: &LowerName, qtype: WireType) -> Answer {
         }
         break;
     }
-    let targets = answer.answers.iter().filter_map(target_of);
+    // The addresses of what NS, MX and SRV answers name (a CNAME's target is answered).
+    let targets = answer
+        .answers
+        .iter()
+        .filter(|record| !matches!(record.data, RData::CNAME(_)))
+        .filter_map(target_of);
     answer.additionals.extend(addresses(zone, targets));
     answer
 }

@@ -24,18 +24,26 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The zone `name` falls in: its closest enclosing apex.
+    /// The zone `name` falls in: its closest enclosing apex, among the zones of the
+    /// organization that holds the topmost enclosing zone. Zone names are unique, but one
+    /// organization's zone may sit below another's (`shop.example.com.` under `example.com.`):
+    /// it never answers for names of the zone above it, which that zone's holder keeps.
     pub fn zone_for(&self, name: &LowerName) -> Option<&ServedZone> {
+        let mut enclosing: Vec<&ServedZone> = Vec::new();
         let mut candidate = name.clone();
         loop {
             if let Some(zone) = self.by_apex.get(&candidate) {
-                return Some(zone);
+                enclosing.push(zone);
             }
             if candidate.is_root() {
-                return None;
+                break;
             }
             candidate = candidate.base_name();
         }
+        let holder = enclosing.last()?.organization_id;
+        enclosing
+            .into_iter()
+            .find(|zone| zone.organization_id == holder)
     }
 
     /// The records held at exactly `name`, in whichever zone.
@@ -74,8 +82,12 @@ impl Catalog {
         &self.signers
     }
 
-    /// Whether `keys` differ from those this catalog was given.
-    pub fn keys_differ(&self, keys: &[TsigSecret]) -> bool {
+    /// Whether `secondaries` or `keys` differ from those this catalog was given.
+    pub fn configured_otherwise(&self, secondaries: &[Secondary], keys: &[TsigSecret]) -> bool {
+        self.secondaries.as_slice() != secondaries || self.keys_differ(keys)
+    }
+
+    fn keys_differ(&self, keys: &[TsigSecret]) -> bool {
         self.keys.len() != keys.len()
             || self
                 .keys

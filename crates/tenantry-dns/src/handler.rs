@@ -216,9 +216,8 @@ impl Reply {
     fn unsigned_bytes(&self, request: &Request) -> Result<Vec<u8>, String> {
         let mut bytes = Vec::with_capacity(512);
         let mut encoder = BinEncoder::new(&mut bytes);
-        encoder.set_max_size(match (request.protocol(), &self.edns) {
-            (Protocol::Udp, Some(edns)) => edns.max_payload(),
-            (Protocol::Udp, None) => 512,
+        encoder.set_max_size(match request.protocol() {
+            Protocol::Udp => udp_limit(self.edns.as_ref()),
             _ => u16::MAX,
         });
         self.build(request)
@@ -265,6 +264,12 @@ impl Reply {
             }
         }
     }
+}
+
+/// The largest UDP answer: the size the answer's EDNS gives, else RFC 1035's 512 bytes. What
+/// is signed and what is sent are cut at the same size, so TSIG's MAC matches.
+pub(crate) fn udp_limit(edns: Option<&Edns>) -> u16 {
+    edns.map_or(512, Edns::max_payload)
 }
 
 /// What the server reports of a request it could not answer.

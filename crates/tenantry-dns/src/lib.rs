@@ -67,7 +67,7 @@ impl NameServer {
         let udp_loops = (0..loops)
             .map(|_| tokio::spawn(udp::serve(udp.clone(), answering.clone())))
             .collect();
-        let refresher = tokio::spawn(refresh::keep_fresh(app, served));
+        let refresher = tokio::spawn(refresh::keep_fresh(app, served, address.ip()));
         tracing::info!(%address, "tenantry answering DNS");
         Ok(NameServer {
             server,

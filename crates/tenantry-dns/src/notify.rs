@@ -2,7 +2,7 @@
 //! so that it transfers the change at once instead of at its next refresh. A secondary that
 //! does not answer is asked again, three times in all, a second apart.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use hickory_proto::op::{Message, MessageType, OpCode, Query};
@@ -12,27 +12,30 @@ use tokio::net::UdpSocket;
 const ATTEMPTS: usize = 3;
 const WAIT: Duration = Duration::from_secs(1);
 
-/// Tells `target` that `zone` is now at `soa`'s serial, in the background.
-pub(crate) fn send(zone: Name, soa: Record, target: SocketAddr) {
+/// Tells `target` that `zone` is now at `soa`'s serial, in the background, from `from` (the
+/// address the name server listens on: secondaries accept NOTIFY from their primary).
+pub(crate) fn send(zone: Name, soa: Record, from: IpAddr, target: SocketAddr) {
     tokio::spawn(async move {
-        match notify(&zone, soa, target).await {
+        match notify(&zone, soa, from, target).await {
             Ok(()) => tracing::debug!(%zone, %target, "NOTIFY acknowledged"),
             Err(why) => tracing::warn!(%zone, %target, %why, "NOTIFY not acknowledged"),
         }
     });
 }
 
-async fn notify(zone: &Name, soa: Record, target: SocketAddr) -> Result<(), String> {
+async fn notify(zone: &Name, soa: Record, from: IpAddr, target: SocketAddr) -> Result<(), String> {
     let id: u16 = rand_id();
     let mut message = Message::new(id, MessageType::Query, OpCode::Notify);
     message.metadata.authoritative = true;
     message.add_query(Query::query(zone.clone(), WireType::SOA));
     message.add_answer(soa);
     let bytes = message.to_vec().map_err(|e| e.to_string())?;
-    let local: SocketAddr = if target.is_ipv4() {
-        "0.0.0.0:0".parse().expect("an address")
-    } else {
-        "[::]:0".parse().expect("an address")
+    // A listener on every address gives no source: let the system choose, in the target's
+    // family.
+    let local = match (from.is_unspecified(), target) {
+        (false, _) => SocketAddr::new(from, 0),
+        (true, SocketAddr::V4(_)) => SocketAddr::from(([0, 0, 0, 0], 0)),
+        (true, SocketAddr::V6(_)) => SocketAddr::from(([0u16; 8], 0)),
     };
     let socket = UdpSocket::bind(local).await.map_err(|e| e.to_string())?;
     socket.connect(target).await.map_err(|e| e.to_string())?;

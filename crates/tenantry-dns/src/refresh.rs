@@ -5,6 +5,7 @@
 //! server process sharing the PostgreSQL database, is answered within a second.
 
 use std::collections::HashSet;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -42,8 +43,7 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
         .filter(|id| !present.contains(id))
         .copied()
         .collect();
-    let reconfigured =
-        current.secondaries() != secondaries.as_slice() || current.keys_differ(&keys);
+    let reconfigured = current.configured_otherwise(&secondaries, &keys);
     if changed.is_empty() && gone.is_empty() && !reconfigured {
         return Ok(Vec::new());
     }
@@ -76,7 +76,7 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
 /// again; a failed refresh (the database away) keeps serving what was loaded and tries again.
 /// Each tick reads the zones' fingerprint and the configuration; every serial is compared
 /// only when the fingerprint moved, or `FULL_EVERY` after the last comparison.
-pub async fn keep_fresh(app: Arc<App>, served: Served) {
+pub async fn keep_fresh(app: Arc<App>, served: Served, listening: IpAddr) {
     let mut tick = tokio::time::interval(REFRESH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut seen = None;
@@ -102,7 +102,7 @@ pub async fn keep_fresh(app: Arc<App>, served: Served) {
                     seen = fingerprint;
                     compared = Instant::now();
                 }
-                notify_secondaries(&served, &loaded);
+                notify_secondaries(&served, &loaded, listening);
             }
             Err(error) => tracing::warn!(%error, "the served zones could not be refreshed"),
         }
@@ -120,7 +120,7 @@ async fn reconfigure(app: &App, served: &Served) -> Result<(), AppError> {
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .clone();
-    if current.secondaries() != secondaries.as_slice() || current.keys_differ(&keys) {
+    if current.configured_otherwise(&secondaries, &keys) {
         let next = Arc::new(current.with_secondaries(secondaries).with_keys(&keys));
         *served
             .write()
@@ -129,14 +129,19 @@ async fn reconfigure(app: &App, served: &Served) -> Result<(), AppError> {
     Ok(())
 }
 
-fn notify_secondaries(served: &Served, zones: &[ZoneId]) {
+fn notify_secondaries(served: &Served, zones: &[ZoneId], from: IpAddr) {
     let catalog = served
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .clone();
     for zone in zones.iter().filter_map(|id| catalog.zone_by_id(id)) {
         for target in catalog.notify_targets(zone) {
-            notify::send(Name::from(zone.apex.clone()), zone.soa.clone(), target);
+            notify::send(
+                Name::from(zone.apex.clone()),
+                zone.soa.clone(),
+                from,
+                target,
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 //! secondary's serial. Only TCP carries a transfer; over UDP an IXFR is answered with the
 //! current SOA alone, which tells the secondary to ask again over TCP.
 
-use hickory_proto::rr::{Name, RData, Record};
+use hickory_proto::rr::{Name, RData, Record, SerialNumber};
 use hickory_proto::serialize::binary::BinEncodable;
 use tenantry_app::App;
 use tenantry_app::dns::{JournalEntry, RrsetRecord};
@@ -25,9 +25,11 @@ pub(crate) fn full(zone: &ServedZone) -> Vec<Record> {
 /// The changes since `serial` (the secondary's), as IXFR sends them: the current SOA, then
 /// for each change the SOA before it, the records it removed, the SOA after it and the
 /// records it added, then the current SOA again. The current SOA alone when the secondary is
-/// up to date; the whole zone when the journal cannot take it there.
+/// up to date (or ahead); the whole zone when the journal cannot take it there.
 pub(crate) async fn incremental(app: &App, zone: &ServedZone, serial: u32) -> Vec<Record> {
-    if i64::from(serial) == zone.serial {
+    // Up to date, or ahead (RFC 1982's comparison): the SOA alone (RFC 1995 §2).
+    let ours = SerialNumber::new(u32::try_from(zone.serial).unwrap_or(u32::MAX));
+    if SerialNumber::new(serial) >= ours {
         return vec![zone.soa.clone()];
     }
     let journal = match app.zone_journal(zone.id, i64::from(serial)).await {

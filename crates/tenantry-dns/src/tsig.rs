@@ -135,7 +135,7 @@ impl Chain {
     }
 
     /// A later message of a transfer: MAC over the previous MAC (length first), the message
-    /// and the timers only (RFC 8945 §4.3.1).
+    /// and the timers only (RFC 8945 §5.3.1).
     fn sign_subsequent(&self, message: &[u8]) -> Result<Record<TSIG>, String> {
         let mut digested = Vec::with_capacity(message.len() + 80);
         let mut encoder = BinEncoder::new(&mut digested);

@@ -6,6 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
+use hickory_proto::op::MessageType;
 use hickory_proto::rr::Record;
 use hickory_proto::serialize::binary::BinEncoder;
 use hickory_server::net::NetError;
@@ -15,7 +16,7 @@ use hickory_server::server::{Request, RequestHandler, ResponseHandler, ResponseI
 use hickory_server::zone_handler::MessageResponse;
 use tokio::net::UdpSocket;
 
-use crate::handler::Responder;
+use crate::handler::{Responder, udp_limit};
 
 /// The largest datagram read; EDNS askers offer at most this.
 const MAX_DATAGRAM: usize = 4096;
@@ -39,6 +40,10 @@ pub(crate) async fn serve(socket: Arc<UdpSocket>, responder: Arc<Responder>) {
         else {
             continue;
         };
+        // A response is never answered: two servers would bounce a spoofed one forever.
+        if request.metadata.message_type == MessageType::Response {
+            continue;
+        }
         let reply = Captured::default();
         responder
             .handle_request::<_, TokioTime>(&request, reply.clone())
@@ -71,11 +76,9 @@ impl ResponseHandler for Captured {
             impl Iterator<Item = &'a Record> + Send + 'a,
         >,
     ) -> Result<ResponseInfo, NetError> {
-        // As hickory's UDP handle: the asker's EDNS size, else RFC 1035's 512 bytes.
-        let max = response.edns().map_or(512, |edns| edns.max_payload());
         let mut bytes = Vec::with_capacity(512);
         let mut encoder = BinEncoder::new(&mut bytes);
-        encoder.set_max_size(max);
+        encoder.set_max_size(udp_limit(response.edns()));
         let info = response.destructive_emit(&mut encoder)?;
         *self.bytes.lock().unwrap_or_else(|p| p.into_inner()) = bytes;
         Ok(info)

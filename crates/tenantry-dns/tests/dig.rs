@@ -223,3 +223,88 @@ async fn a_change_through_one_server_is_answered_by_another_sharing_postgres() {
     assert_eq!(soa.data_of("SOA")[0].split(' ').nth(2).unwrap(), serial);
     server.stop().await;
 }
+
+/// Another tenant's zone below ours (`shop.served.example.` under `served.example.`) takes no
+/// name of ours; a CNAME loop ends at its first repeat; a response is never answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zone_below_another_tenant_s_loops_and_responses_change_nothing() {
+    use hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use hickory_proto::rr::{Name, RecordType as WireType};
+
+    if !dig_available() {
+        return;
+    }
+    for test in tenantry_testkit::apps().await {
+        let engine = test.database.engine();
+        let app = test.app.clone();
+        let actor = app
+            .authenticate(&test.boot.api_key, RequestMeta::default())
+            .await
+            .unwrap();
+        served_zone(&app, &actor).await;
+        let zone = ZoneName::parse(ZONE).unwrap();
+        let ops = vec![
+            RrsetOp::Upsert(rrset(&zone, "loop1.", RecordType::Cname, &["loop2"])),
+            RrsetOp::Upsert(rrset(&zone, "loop2.", RecordType::Cname, &["loop1"])),
+        ];
+        app.zone_patch_rrsets(&actor, &zone, ops).await.unwrap();
+        let other = app
+            .tenant_create(
+                test.boot.operator_id,
+                tenantry_app::BootstrapRequest {
+                    organization_name: "Squatter".into(),
+                    username: tenantry_core::values::Username::parse("squatter").unwrap(),
+                    email: tenantry_core::values::Email::parse("owner@squatter.example").unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        let squatter = app
+            .authenticate(&other.api_key, RequestMeta::default())
+            .await
+            .unwrap();
+        let below = ZoneName::parse(&format!("shop.{ZONE}")).unwrap();
+        app.zone_create(
+            &squatter,
+            None,
+            tenantry_app::dns::ZoneCreate {
+                rrsets: vec![rrset(&below, "www.shop.", RecordType::A, &["203.0.113.66"])],
+                name: below,
+                dnssec: false,
+                vanity_nameserver_set_id: None,
+                timers: Default::default(),
+            },
+        )
+        .await
+        .unwrap();
+        let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let dig = Dig::new(server.address());
+
+        let taken = dig.ask(&format!("www.shop.{ZONE}"), "A", &[]);
+        assert_eq!(taken.status, "NXDOMAIN", "{engine:?} {taken:?}");
+        assert!(taken.answer.is_empty());
+        assert_eq!(
+            dig.ask(&format!("shop.{ZONE}"), "SOA", &[]).status,
+            "NXDOMAIN"
+        );
+
+        let looped = dig.ask(&format!("loop1.{ZONE}"), "A", &[]);
+        assert_eq!(looped.answer_types(), ["CNAME", "CNAME"], "{looped:?}");
+
+        // A response sent to the server gets nothing back.
+        let mut response = Message::new(7, MessageType::Response, OpCode::Query);
+        response.add_query(Query::query(Name::from_ascii(ZONE).unwrap(), WireType::SOA));
+        let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+        socket
+            .send_to(&response.to_vec().unwrap(), server.address())
+            .await
+            .unwrap();
+        let mut buffer = [0u8; 512];
+        let answered =
+            tokio::time::timeout(Duration::from_millis(500), socket.recv_from(&mut buffer)).await;
+        assert!(answered.is_err(), "a response was answered");
+        server.stop().await;
+    }
+}

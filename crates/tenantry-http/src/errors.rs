@@ -352,6 +352,7 @@ pub(crate) fn describe(code: Code) -> (&'static str, &'static str, &'static str)
         Code::RecordExists => ("dns-record-exists", DNS, "ERROR_RECORD_EXISTS"),
         Code::TsigKeyExists => ("dns-tsig-key-exists", DNS, "ERROR_TSIG_KEY_EXISTS"),
         Code::TsigKeyInUse => ("dns-tsig-key-in-use", DNS, "ERROR_TSIG_KEY_IN_USE"),
+        Code::ZoneChanged => ("dns-zone-changed", DNS, "ERROR_ZONE_CHANGED"),
         Code::TeamExists => ("team-exists", USER, "ERROR_TEAM_EXISTS"),
         Code::ApiKeyExists => ("api-key-exists", ORG, "ERROR_API_KEY_EXISTS"),
         Code::OperatorExists => ("operator-exists", PLATFORM, "ERROR_OPERATOR_EXISTS"),

@@ -122,7 +122,8 @@ const INSERT_ZONE: &str = "INSERT INTO dns_zones (id, organization_id, name, dns
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 const UPDATE_ZONE: &str = "UPDATE dns_zones SET serial = $3, updated_on = $4, soa_refresh = $5, \
-    soa_retry = $6, soa_expire = $7, soa_minimum = $8 WHERE id = $1 AND organization_id = $2";
+    soa_retry = $6, soa_expire = $7, soa_minimum = $8 \
+    WHERE id = $1 AND organization_id = $2 AND serial = $9";
 
 /// A timer as its column holds it (`MAX_TIMER` fits an `i32`).
 fn stored(timer: Option<u32>) -> Option<i32> {
@@ -188,9 +189,17 @@ pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
 }
 
 /// Stores a zone's new serial, change time and SOA timers.
-pub async fn update_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
+/// Stores the zone's new serial, time and timers if its serial is still `previous`; whether
+/// it was. Two changes read at one serial cannot both raise it: on PostgreSQL the later one
+/// waits for the first's row lock, then finds the serial moved and writes nothing.
+pub async fn update_zone(
+    tx: &mut Tx,
+    auth: &dyn Proof,
+    zone: &Zone,
+    previous: i64,
+) -> Result<bool> {
     checked(auth, zone, DNS_MANAGE)?;
-    on_tx!(tx, conn => sqlx::query(UPDATE_ZONE)
+    let updated = on_tx!(tx, conn => sqlx::query(UPDATE_ZONE)
         .bind(zone.id.uuid())
         .bind(zone.organization_id.uuid())
         .bind(zone.serial)
@@ -199,10 +208,11 @@ pub async fn update_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
         .bind(stored(zone.timers.retry))
         .bind(stored(zone.timers.expire))
         .bind(stored(zone.timers.negative_ttl))
+        .bind(previous)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
-    Ok(())
+    Ok(updated == 1)
 }
 
 /// Removes a zone with all its rrsets.

@@ -91,7 +91,7 @@ async fn a_proof_for_another_organization_writes_nothing() {
             "dns"
         );
         assert!(
-            refused(dns::update_zone(&mut tx, &wrong, &zone).await),
+            refused(dns::update_zone(&mut tx, &wrong, &zone, zone.serial).await),
             "dns"
         );
 

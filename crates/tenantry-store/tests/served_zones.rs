@@ -262,7 +262,17 @@ async fn the_fingerprint_moves_with_every_creation_change_and_deletion() {
         // A change raises the serial, even at the same instant.
         z.serial += 1;
         let mut tx = t.db.begin().await.unwrap();
-        dns::update_zone(&mut tx, &auth(org.id), &z).await.unwrap();
+        assert!(
+            dns::update_zone(&mut tx, &auth(org.id), &z, z.serial - 1)
+                .await
+                .unwrap()
+        );
+        // Read at a serial that moved since: nothing is written.
+        assert!(
+            !dns::update_zone(&mut tx, &auth(org.id), &z, z.serial - 1)
+                .await
+                .unwrap()
+        );
         tx.commit().await.unwrap();
         let changed = fingerprint().await;
         assert_ne!(changed, created, "{:?}", t.engine());

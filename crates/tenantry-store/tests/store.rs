@@ -629,9 +629,11 @@ async fn a_zones_own_soa_timers_are_stored_changed_and_bounded() {
         };
         zone.serial += 1;
         let mut tx = t.db.begin().await.unwrap();
-        dns::update_zone(&mut tx, &auth(org.id), &zone)
-            .await
-            .unwrap();
+        assert!(
+            dns::update_zone(&mut tx, &auth(org.id), &zone, zone.serial - 1)
+                .await
+                .unwrap()
+        );
         tx.commit().await.unwrap();
         assert_eq!(read(t.db.clone()).await, zone, "{:?}", t.engine());
         // The columns refuse what no client may ask for.

@@ -54,8 +54,8 @@ pub struct TsigKeyInfo {
     pub created_on: OffsetDateTime,
 }
 
-/// A key as made: its secret (base64), shown this once.
-#[derive(Debug, Clone)]
+/// A key as made: its secret (base64), shown this once. No `Debug`: it would print it.
+#[derive(Clone)]
 pub struct TsigKeyIssued {
     pub key: TsigKeyInfo,
     pub secret: String,
@@ -146,8 +146,8 @@ impl App {
     }
 
     /// Every key with its secret, for the name server, read as the platform. A key whose
-    /// secret the master key cannot open (a different key was configured) is left out and
-    /// logged: transfers signed with it are refused.
+    /// secret the master key cannot open (a different key was configured), or whose algorithm
+    /// is unknown, is left out and logged: transfers signed with it are refused.
     pub async fn dns_tsig_keys(&self) -> Result<Vec<TsigSecret>> {
         let mut tx = self.db.begin_read().await?;
         let mut keys = Vec::new();
@@ -156,8 +156,13 @@ impl App {
                 tracing::error!(key = %key.name, "a TSIG key's secret cannot be opened with this master key");
                 continue;
             };
+            // One bad row must not stop the name server from loading zones.
+            let Ok(shown) = info(&key) else {
+                tracing::error!(key = %key.name, "a TSIG key has an unknown algorithm");
+                continue;
+            };
             keys.push(TsigSecret {
-                algorithm: info(&key)?.algorithm,
+                algorithm: shown.algorithm,
                 name: key.name,
                 secret,
             });

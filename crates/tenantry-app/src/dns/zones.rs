@@ -189,7 +189,15 @@ impl App {
         let soa_from = self.dns.soa(serial_from, &change.timers_before);
         zone.serial = next_serial(Some(zone.serial), now.date());
         zone.updated_on = now;
-        dns::update_zone(tx, auth, zone).await?;
+        if !dns::update_zone(tx, auth, zone, serial_from).await? {
+            return Err(AppError::Conflict(
+                Code::ZoneChanged,
+                format!(
+                    "The zone {} changed while this change was made; send it again",
+                    zone.name
+                ),
+            ));
+        }
         let entry = JournalEntry {
             serial_from,
             serial_to: zone.serial,

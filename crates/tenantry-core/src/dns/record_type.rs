@@ -43,6 +43,11 @@ record_types! {
 }
 
 impl RecordType {
+    /// Types only the server writes: the SOA, and DNSSEC material (DNSKEY, DS).
+    pub fn is_servers_own(self) -> bool {
+        matches!(self, RecordType::Soa | RecordType::Dnskey | RecordType::Ds)
+    }
+
     /// Types of which an rrset holds at most one record.
     pub fn is_singleton(self) -> bool {
         matches!(self, RecordType::Cname | RecordType::Alias)
@@ -72,7 +77,7 @@ impl ProtectedReason {
         match rtype {
             RecordType::Soa => Some(ProtectedReason::SystemManagedSoa),
             RecordType::Ns if name == apex => Some(ProtectedReason::SystemManagedNs),
-            RecordType::Dnskey | RecordType::Ds => Some(ProtectedReason::Generic),
+            _ if rtype.is_servers_own() => Some(ProtectedReason::Generic),
             _ => None,
         }
     }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use tenantry_app::dns::{RrsetOp, RrsetView, ZoneFilter, ZoneSort, ZoneView};
 use tenantry_app::{AppError, NotFoundKind, PageRequest, SortOrder};
 use tenantry_core::OrganizationId;
-use tenantry_core::dns::{RecordType, ZoneName};
+use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
 
 use super::forms::Submitted;
 use super::overview::{Frame, when};
@@ -184,10 +184,10 @@ fn rrset_row(zone: &str, rrset: RrsetView) -> RrsetRow {
         rtype: rrset.rtype,
         ttl: rrset.ttl,
         records: rrset.records,
-        protected: rrset.protected.map(|reason| match reason.as_str() {
-            "SYSTEM_MANAGED_SOA" => "the server's SOA",
-            "SYSTEM_MANAGED_NS" => "the server's name servers",
-            _ => "DNSSEC material",
+        protected: rrset.protected.map(|reason| match reason {
+            ProtectedReason::SystemManagedSoa => "the server's SOA",
+            ProtectedReason::SystemManagedNs => "the server's name servers",
+            ProtectedReason::Generic => "DNSSEC material",
         }),
     }
 }
@@ -260,9 +260,7 @@ async fn zone_page(
                     zone,
                     types: RecordType::ALL
                         .iter()
-                        .filter(|t| {
-                            !matches!(t, RecordType::Soa | RecordType::Dnskey | RecordType::Ds)
-                        })
+                        .filter(|t| !t.is_servers_own())
                         .map(|t| t.as_str())
                         .collect(),
                     shown,
