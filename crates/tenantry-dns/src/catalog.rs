@@ -182,3 +182,57 @@ impl Catalog {
         next
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tenantry_app::dns::{RrsetView, ZoneRecord, ZoneView};
+    use tenantry_core::{OrganizationId, ZoneId};
+
+    use super::*;
+
+    fn zone(name: &str, organization_id: OrganizationId) -> ServedZone {
+        let now = time::OffsetDateTime::now_utc();
+        let view = ZoneView {
+            zone: ZoneRecord {
+                id: ZoneId::generate(),
+                organization_id,
+                name: name.into(),
+                dnssec_status: "disabled".into(),
+                serial: 1,
+                timers: Default::default(),
+                created_on: now,
+                updated_on: now,
+            },
+            rrsets: vec![RrsetView {
+                name: name.into(),
+                rtype: "SOA".into(),
+                ttl: 3600,
+                protected: None,
+                records: vec!["ns1.example. hostmaster.example. 1 2 3 4 5".into()],
+            }],
+        };
+        ServedZone::build(&view).unwrap()
+    }
+
+    /// Made outside the API (which refuses such a zone), a zone of another organization below
+    /// one still answers none of its names.
+    #[test]
+    fn a_zone_below_another_organization_s_answers_none_of_its_names() {
+        let (one, two) = (OrganizationId::generate(), OrganizationId::generate());
+        let parent = zone("example.com.", one);
+        let squat = zone("shop.example.com.", two);
+        let own = zone("own.example.com.", one);
+        let ids = (parent.id, own.id);
+        let catalog = Catalog::default().with_changes(vec![parent, squat, own], &[]);
+        let name = |text: &str| LowerName::from(Name::from_ascii(text).unwrap());
+        assert_eq!(
+            catalog.zone_for(&name("www.shop.example.com.")).unwrap().id,
+            ids.0
+        );
+        assert_eq!(
+            catalog.zone_for(&name("www.own.example.com.")).unwrap().id,
+            ids.1
+        );
+        assert!(catalog.zone_for(&name("example.org.")).is_none());
+    }
+}

@@ -452,6 +452,42 @@ fn within(query: &mut SelectStatement, scope: Option<&ZoneScope>) {
     }
 }
 
+/// The names below `name` (written without its final dot), as a LIKE pattern.
+fn below(name: &str) -> sea_query::LikeExpr {
+    let escaped = name
+        .to_ascii_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_query::LikeExpr::new(format!("%.{escaped}.")).escape('\\')
+}
+
+/// The organizations holding a zone above `name` (absolute) or below it. Read as the
+/// platform when a zone is made: a zone never sits inside another organization's zone, nor
+/// holds one.
+pub async fn nested_zone_holders(tx: &mut Tx, name: &str) -> Result<Vec<OrganizationId>> {
+    let bare = name.trim_end_matches('.');
+    let above: Vec<String> = bare
+        .match_indices('.')
+        .map(|(at, _)| format!("{}.", &bare[at + 1..]))
+        .collect();
+    let col = |name: &str| Expr::col(Alias::new(name));
+    let mut query = Query::select();
+    query
+        .column(Alias::new("organization_id"))
+        .from(Alias::new("dns_zones"))
+        .cond_where(
+            sea_query::Cond::any()
+                .add(col("name").is_in(above))
+                .add(col("name").like(below(bare))),
+        );
+    let rows: Vec<(Uuid,)> = fetch_all_built!(tx, query, (Uuid,))?;
+    Ok(rows
+        .into_iter()
+        .map(|(id,)| OrganizationId::from_uuid(id))
+        .collect())
+}
+
 /// A page of the proof's organization's zones (without their rrsets).
 pub async fn list_zones(
     tx: &mut Tx,
@@ -473,14 +509,7 @@ pub async fn list_zones(
         query.and_where(Expr::expr(Func::lower(col("name"))).like(contains_pattern(search)));
     }
     if let Some(suffix) = &filter.suffix {
-        let escaped = suffix
-            .to_ascii_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        query.and_where(
-            col("name").like(sea_query::LikeExpr::new(format!("%.{escaped}.")).escape('\\')),
-        );
+        query.and_where(col("name").like(below(suffix)));
     }
     if let Some(status) = &filter.dnssec_status {
         query.and_where(col("dnssec_status").eq(status.as_str()));

@@ -81,6 +81,16 @@ impl App {
             created_on: now,
             updated_on: now,
         };
+        let holders = dns::nested_zone_holders(tx, name.as_str()).await?;
+        if holders.iter().any(|holder| *holder != organization) {
+            return Err(AppError::AlreadyExists(
+                Code::ZoneExists,
+                format!(
+                    "{name} is inside a zone another organization holds, or holds one of its \
+                     zones; a zone's names are its holder's"
+                ),
+            ));
+        }
         match dns::insert_zone(tx, auth, &zone).await {
             Err(StoreError::UniqueViolation(Unique::ZoneName)) => {
                 return Err(AppError::AlreadyExists(
