@@ -1,0 +1,250 @@
+//! The isolation sweep of the dashboard: every route of `web/mod.rs`, called by a signed-in
+//! admin with another tenant's organization, or with another tenant's object under the
+//! admin's own organization, answers "not found" and changes nothing; a route added to the
+//! dashboard without a place here fails the sweep.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::sign_in::{PASSWORD, person};
+use crate::support::{Api, apis, other_tenant};
+
+use super::Browser;
+
+/// Another tenant's objects, by the ids the dashboard's paths take.
+struct Theirs {
+    org: String,
+    credential: String,
+    user: String,
+    invitation: String,
+    child: String,
+    zone: String,
+}
+
+async fn their_objects(api: &Api) -> (Theirs, String) {
+    let (org, key) = other_tenant(api, "Elsewhere").await;
+    let credential = api
+        .post(
+            "/v1/auth/client_credentials",
+            json!({"api_key_name": "theirs"}),
+        )
+        .key(&key)
+        .expect(StatusCode::OK)
+        .await["api_key_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let user = api
+        .get("/v1/organizations/users")
+        .key(&key)
+        .expect(StatusCode::OK)
+        .await["results"][0]["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let invitation = api
+        .post(
+            &format!("/api/v1/orgs/{org}/members"),
+            json!({"email": "someone@elsewhere.example", "role": "viewer"}),
+        )
+        .key(&key)
+        .expect(StatusCode::CREATED)
+        .await["invitation_oid"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let child = api
+        .post("/v1/organizations", json!({"name": "Their Child"}))
+        .key(&key)
+        .expect(StatusCode::OK)
+        .await["organization_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    api.post("/v1/dns", json!({"name": "theirs.example"}))
+        .key(&key)
+        .expect(StatusCode::CREATED)
+        .await;
+    let theirs = Theirs {
+        org,
+        credential,
+        user,
+        invitation,
+        child,
+        zone: "theirs.example.".into(),
+    };
+    (theirs, key)
+}
+
+/// Each organization route of the dashboard, its `{organization}` left to fill, the others
+/// named with the other tenant's objects: (method, path).
+fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
+    let Theirs {
+        credential,
+        user,
+        invitation,
+        child,
+        zone,
+        ..
+    } = theirs;
+    vec![
+        ("GET", String::new()),
+        ("GET", "/audit".into()),
+        ("GET", "/billing".into()),
+        (
+            "GET",
+            "/billing/statement?start_date=2026-01-01&end_date=2026-12-31".into(),
+        ),
+        ("GET", "/credentials".into()),
+        ("POST", "/credentials".into()),
+        ("POST", format!("/credentials/{credential}/rotate")),
+        ("POST", format!("/credentials/{credential}/revoke")),
+        ("GET", "/dns".into()),
+        ("POST", "/dns".into()),
+        ("GET", format!("/dns/{zone}")),
+        ("POST", format!("/dns/{zone}/rrsets")),
+        ("POST", format!("/dns/{zone}/rrsets/remove")),
+        ("POST", format!("/dns/{zone}/delete")),
+        ("GET", format!("/dns/{zone}/export")),
+        ("GET", "/people".into()),
+        ("POST", "/people".into()),
+        ("POST", "/people/invite".into()),
+        ("POST", format!("/people/{user}/role")),
+        ("POST", format!("/people/{user}/remove")),
+        ("POST", format!("/invitations/{invitation}/revoke")),
+        ("GET", "/suborganizations".into()),
+        ("POST", "/suborganizations".into()),
+        ("POST", format!("/suborganizations/{child}/status")),
+    ]
+}
+
+/// The routes of `web/mod.rs` that take an organization, as written there.
+fn declared_organization_routes() -> Vec<String> {
+    let source = include_str!("../../../src/web/mod.rs");
+    source
+        .match_indices("\"/orgs/{organization}")
+        .map(|(at, _)| {
+            let rest = &source[at + 1..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn no_dashboard_route_reaches_another_tenant() {
+    for api in apis().await {
+        person(&api, "web.sweep", "admin").await;
+        let home = api.t.boot.organization_id.to_string();
+        let (theirs, their_key) = their_objects(&api).await;
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.sweep", PASSWORD).await;
+        let csrf = browser.get(&format!("/orgs/{home}")).await.field("csrf");
+        // Every field any form takes, so no refusal comes before the look-up.
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("name", "www"),
+            ("type", "A"),
+            ("ttl", "60"),
+            ("records", "192.0.2.9"),
+            ("status", "inactive"),
+            ("role", "viewer"),
+            ("overlap_seconds", "0"),
+            ("username", "sneaky"),
+            ("email", "sneaky@elsewhere.example"),
+            ("api_key_name", "sneaky"),
+        ];
+
+        let routes = organization_routes(&theirs);
+        // The sweep knows every organization route the dashboard declares.
+        let declared = declared_organization_routes();
+        assert!(
+            declared.len() >= 19,
+            "the routes were not read: {declared:?}"
+        );
+        let template = |path: &str| {
+            path.split('?')
+                .next()
+                .unwrap()
+                .replace(&theirs.credential, "{credential}")
+                .replace(&theirs.user, "{user}")
+                .replace(&theirs.invitation, "{invitation}")
+                .replace(&theirs.child, "{child}")
+                .replace(&theirs.zone, "{zone}")
+        };
+        let swept: Vec<String> = routes
+            .iter()
+            .map(|(_, path)| format!("/orgs/{{organization}}{}", template(path)))
+            .collect();
+        for route in &declared {
+            assert!(swept.contains(route), "the sweep does not cover {route}");
+        }
+
+        for (method, path) in &routes {
+            // Their organization, and their object under ours (lists of ours are ours).
+            let mut targets = vec![format!("/orgs/{}{path}", theirs.org)];
+            if path.contains(&theirs.credential)
+                || path.contains(&theirs.user)
+                || path.contains(&theirs.invitation)
+                || path.contains(&theirs.child)
+                || path.contains(&theirs.zone)
+            {
+                targets.push(format!("/orgs/{home}{path}"));
+            }
+            for target in targets {
+                let answer = match *method {
+                    "GET" => browser.get(&target).await,
+                    _ => browser.post(&target, &form).await,
+                };
+                assert_eq!(
+                    answer.status,
+                    StatusCode::NOT_FOUND,
+                    "{:?} {method} {target}: {}",
+                    api.engine(),
+                    answer.html
+                );
+            }
+        }
+
+        // Nothing of theirs changed.
+        let credentials = api
+            .get("/v1/auth/client_credentials?status=active")
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert!(credentials.to_string().contains(&theirs.credential));
+        let zone = api
+            .get("/v1/dns/theirs.example")
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert!(!zone.to_string().contains("192.0.2.9"), "{zone}");
+        let users = api
+            .get("/v1/organizations/users")
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert!(users.to_string().contains(&theirs.user));
+        assert!(!users.to_string().contains("sneaky"));
+        let child = api
+            .get(&format!("/v1/organizations/{}", theirs.child))
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(child["status"], "active", "{child}");
+        let pending = api
+            .get(&format!(
+                "/api/v1/orgs/{}/invitations?status=pending",
+                theirs.org
+            ))
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(pending["invitations"].as_array().unwrap().len(), 1);
+        let zones = api
+            .get("/v1/dns")
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(zones["pagination"]["total_items"], 1, "{zones}");
+    }
+}
