@@ -199,31 +199,53 @@ impl Reply {
         handle: R,
         chain: Option<&mut Chain>,
     ) -> ResponseInfo {
-        let signature = match chain {
-            None => None,
-            Some(chain) => match self.unsigned_bytes(request).and_then(|b| chain.sign(&b)) {
-                Ok(record) => Some(record),
-                Err(error) => {
-                    tracing::error!(%error, "an answer could not be signed");
-                    return failed(request);
-                }
-            },
+        let Some(chain) = chain else {
+            return self.send_with(request, handle, None).await;
         };
-        self.send_with(request, handle, signature).await
+        // What is signed is what is sent. Over UDP the record must fit beside the answer;
+        // an answer cut short goes as `TC` alone, signed, and the asker asks over TCP.
+        let signed = match self.unsigned_bytes(request, chain.room()) {
+            Ok((_, true)) if request.protocol() == Protocol::Udp => {
+                let mut bare = Reply::new(request, self.metadata.response_code, false);
+                bare.metadata.truncation = true;
+                bare.edns = self.edns.clone();
+                let signature = bare
+                    .unsigned_bytes(request, chain.room())
+                    .and_then(|(bytes, _)| chain.sign(&bytes));
+                return match signature {
+                    Ok(record) => bare.send_with(request, handle, Some(record)).await,
+                    Err(error) => {
+                        tracing::error!(%error, "an answer could not be signed");
+                        failed(request)
+                    }
+                };
+            }
+            Ok((bytes, _)) => chain.sign(&bytes),
+            Err(error) => Err(error),
+        };
+        match signed {
+            Ok(record) => self.send_with(request, handle, Some(record)).await,
+            Err(error) => {
+                tracing::error!(%error, "an answer could not be signed");
+                failed(request)
+            }
+        }
     }
 
-    /// The message as the asker receives it, without its TSIG record: what is signed.
-    fn unsigned_bytes(&self, request: &Request) -> Result<Vec<u8>, String> {
+    /// The message as the asker receives it, without its TSIG record (`room` bytes kept for
+    /// it over UDP): what is signed, and whether it was cut short.
+    fn unsigned_bytes(&self, request: &Request, room: u16) -> Result<(Vec<u8>, bool), String> {
         let mut bytes = Vec::with_capacity(512);
         let mut encoder = BinEncoder::new(&mut bytes);
         encoder.set_max_size(match request.protocol() {
-            Protocol::Udp => udp_limit(self.edns.as_ref()),
+            Protocol::Udp => udp_limit(self.edns.as_ref()).saturating_sub(room),
             _ => u16::MAX,
         });
-        self.build(request)
+        let info = self
+            .build(request)
             .destructive_emit(&mut encoder)
             .map_err(|e| e.to_string())?;
-        Ok(bytes)
+        Ok((bytes, info.truncation))
     }
 
     fn build<'q>(

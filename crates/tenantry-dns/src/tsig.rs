@@ -77,18 +77,19 @@ pub(crate) fn verify(signers: &[TSigner], request: &Request) -> Verdict {
             tsig.name.clone(),
         ));
     };
-    let Ok((mac, _, valid)) = signer.verify_message_byte(request.as_slice(), None, true) else {
+    let Ok((mac, signed_at, valid)) = signer.verify_message_byte(request.as_slice(), None, true)
+    else {
         tracing::info!(key = %tsig.name, from = %request.src(), "a request with a wrong TSIG signature");
         return refused(TSigResponseContext::bad_signature(id, time, signer.clone()));
     };
-    let error = (!valid.contains(&time)).then_some(TsigError::BadTime);
+    let stale = !valid.contains(&time);
     Verdict::Signed(Chain {
         signer: signer.clone(),
         id,
         time,
         previous_mac: mac,
         first: true,
-        error,
+        stale: stale.then_some((signed_at, tsig.data.fudge)),
     })
 }
 
@@ -100,8 +101,9 @@ pub(crate) struct Chain {
     /// The request's MAC, then each message's.
     previous_mac: Vec<u8>,
     first: bool,
-    /// BADTIME: the request's time is too far from ours (the answer is signed and refused).
-    error: Option<TsigError>,
+    /// BADTIME: the request's time and fudge, too far from ours (the answer is refused,
+    /// signed).
+    stale: Option<(u64, u16)>,
 }
 
 impl Chain {
@@ -112,18 +114,32 @@ impl Chain {
 
     /// Whether the request's time was refused (the answer is then NOTAUTH, signed).
     pub fn refuses(&self) -> bool {
-        self.error.is_some()
+        self.stale.is_some()
+    }
+
+    /// How many bytes the TSIG record takes in a message: room kept free in a UDP answer.
+    pub fn room(&self) -> u16 {
+        let name = |name: &Name| name.to_ascii().len() + 2;
+        // Every MAC of the exchange is as long as the request's (one algorithm).
+        let mac = self.previous_mac.len();
+        let algorithm = name(&self.signer.algorithm().to_name());
+        // Owner, type, class, TTL, length; algorithm, time, fudge, MAC with its size, the
+        // original id, the error, and other data (six bytes with BADTIME) with its size.
+        let bytes = name(self.signer.signer_name()) + 10 + algorithm + 8 + 2 + mac + 6 + 2 + 6;
+        u16::try_from(bytes).unwrap_or(u16::MAX)
     }
 
     /// The TSIG record of the next message, whose bytes without it are `message`.
     pub fn sign(&mut self, message: &[u8]) -> Result<Box<Record<TSIG>>, String> {
-        let record = if self.first {
+        let record = if let (true, Some((signed_at, fudge))) = (self.first, self.stale) {
+            Box::new(self.sign_bad_time(message, signed_at, fudge)?)
+        } else if self.first {
             let context = TSigResponseContext::new(
                 self.id,
                 self.time,
                 self.signer.clone(),
                 self.previous_mac.clone(),
-                self.error,
+                None,
             );
             context.sign(message).map_err(|e| e.to_string())?
         } else {
@@ -132,6 +148,35 @@ impl Chain {
         self.previous_mac = record.data.mac.clone();
         self.first = false;
         Ok(record)
+    }
+
+    /// BADTIME (RFC 8945 §5.2.3): signed over the request's time and fudge, so the asker can
+    /// verify it, with the server's time as the other data.
+    fn sign_bad_time(
+        &self,
+        message: &[u8],
+        signed_at: u64,
+        fudge: u16,
+    ) -> Result<Record<TSIG>, String> {
+        let ours = self.time.to_be_bytes()[2..].to_vec();
+        let stub = TSIG::new(
+            self.signer.algorithm().clone(),
+            signed_at,
+            fudge,
+            Vec::new(),
+            self.id,
+            Some(TsigError::BadTime),
+            ours,
+        );
+        let digested = self
+            .signer
+            .encode_response_tbs(&self.previous_mac, message, &stub)
+            .map_err(|e| e.to_string())?;
+        let mac = self.signer.sign(&digested).map_err(|e| e.to_string())?;
+        Ok(make_tsig_record(
+            self.signer.signer_name().clone(),
+            stub.set_mac(mac),
+        ))
     }
 
     /// A later message of a transfer: MAC over the previous MAC (length first), the message

@@ -360,6 +360,79 @@ async fn a_secondary_with_a_key_transfers_only_signed_with_it() {
         let unknown = signed("nobody.tenantry.", "hmac-sha256", &key.secret);
         let refused = dig.output(ZONE, "SOA", &["-y", &unknown]);
         assert!(refused.contains("NOTAUTH"), "{refused}");
+
+        // A signed answer too big for UDP goes as TC alone, still signed and verified.
+        let cut = dig.output(
+            &format!("big.{ZONE}"),
+            "TXT",
+            &["-y", &good, "+ignore", "+bufsize=512"],
+        );
+        let flags = cut
+            .lines()
+            .find(|l| l.starts_with(";; flags:"))
+            .unwrap_or_default();
+        assert!(flags.contains(" tc"), "{cut}");
+        assert!(
+            cut.contains("TSIG") && !cut.to_lowercase().contains("verify"),
+            "{cut}"
+        );
+
+        // A request signed an hour ago: BADTIME, signed over its own time, ours beside it.
+        let bad_time = stale_request(&key.secret, server.address()).await;
+        assert_eq!(bad_time.0, hickory_proto::op::ResponseCode::NotAuth);
+        assert_eq!(
+            bad_time.1.error,
+            Some(hickory_proto::rr::rdata::tsig::TsigError::BadTime)
+        );
+        assert_eq!(bad_time.1.other.len(), 6, "the server's time");
         server.stop().await;
     }
+}
+
+/// A SOA query signed with `secret` an hour ago: the answer's code and TSIG data.
+async fn stale_request(
+    secret: &str,
+    server: std::net::SocketAddr,
+) -> (
+    hickory_proto::op::ResponseCode,
+    hickory_proto::rr::rdata::TSIG,
+) {
+    use hickory_proto::op::{Message, MessageType, OpCode, Query};
+    use hickory_proto::rr::rdata::tsig::TsigAlgorithm;
+    use hickory_proto::rr::{Name, RecordType as WireType, TSigner};
+
+    let secret = data_encoding::BASE64.decode(secret.as_bytes()).unwrap();
+    let signer = TSigner::new(
+        secret,
+        TsigAlgorithm::HmacSha256,
+        Name::from_ascii("xfer.tenantry.").unwrap(),
+        300,
+    )
+    .unwrap();
+    let mut message = Message::new(4242, MessageType::Query, OpCode::Query);
+    message.add_query(Query::query(Name::from_ascii(ZONE).unwrap(), WireType::SOA));
+    let an_hour_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        - 3600;
+    let (signature, _) = signer.sign_message(&message, an_hour_ago).unwrap();
+    message.set_signature(signature);
+    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    socket
+        .send_to(&message.to_vec().unwrap(), server)
+        .await
+        .unwrap();
+    let mut buffer = [0u8; 1024];
+    let (length, _) = tokio::time::timeout(Duration::from_secs(2), socket.recv_from(&mut buffer))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut answer = Message::from_vec(&buffer[..length]).unwrap();
+    let tsig = answer.take_signature().expect("a signed answer");
+    assert_eq!(
+        tsig.data.time, an_hour_ago,
+        "signed over the request's time"
+    );
+    (answer.metadata.response_code, tsig.data)
 }
