@@ -24,10 +24,10 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The zone `name` falls in: its closest enclosing apex, among the zones of the
-    /// organization that holds the topmost enclosing zone. Zone names are unique, but one
-    /// organization's zone may sit below another's (`shop.example.com.` under `example.com.`):
-    /// it never answers for names of the zone above it, which that zone's holder keeps.
+    /// The zone `name` falls in: its closest enclosing apex, among the zones of the tenant
+    /// that holds the topmost enclosing zone. A tenant's zones nest (a customer's below its
+    /// reseller's); were another tenant's zone below one (the API refuses it), it would never
+    /// answer for names of the zone above it, which that zone's tenant keeps.
     pub fn zone_for(&self, name: &LowerName) -> Option<&ServedZone> {
         let mut enclosing: Vec<&ServedZone> = Vec::new();
         let mut candidate = name.clone();
@@ -40,10 +40,8 @@ impl Catalog {
             }
             candidate = candidate.base_name();
         }
-        let holder = enclosing.last()?.organization_id;
-        enclosing
-            .into_iter()
-            .find(|zone| zone.organization_id == holder)
+        let holder = enclosing.last()?.tenant;
+        enclosing.into_iter().find(|zone| zone.tenant == holder)
     }
 
     /// The records held at exactly `name`, in whichever zone.
@@ -190,7 +188,7 @@ mod tests {
 
     use super::*;
 
-    fn zone(name: &str, organization_id: OrganizationId) -> ServedZone {
+    fn zone(name: &str, organization_id: OrganizationId, tenant: OrganizationId) -> ServedZone {
         let now = time::OffsetDateTime::now_utc();
         let view = ZoneView {
             zone: ZoneRecord {
@@ -211,17 +209,19 @@ mod tests {
                 records: vec!["ns1.example. hostmaster.example. 1 2 3 4 5".into()],
             }],
         };
-        ServedZone::build(&view).unwrap()
+        ServedZone::build(&view, tenant).unwrap()
     }
 
-    /// Made outside the API (which refuses such a zone), a zone of another organization below
-    /// one still answers none of its names.
+    /// Made outside the API (which refuses such a zone), a zone of another tenant below one
+    /// still answers none of its names; the tenant's own zones nest.
     #[test]
-    fn a_zone_below_another_organization_s_answers_none_of_its_names() {
+    fn a_zone_below_another_tenant_s_answers_none_of_its_names() {
         let (one, two) = (OrganizationId::generate(), OrganizationId::generate());
-        let parent = zone("example.com.", one);
-        let squat = zone("shop.example.com.", two);
-        let own = zone("own.example.com.", one);
+        // A customer of tenant one: its own organization, tenant one's tenant.
+        let customer = OrganizationId::generate();
+        let parent = zone("example.com.", one, one);
+        let squat = zone("shop.example.com.", two, two);
+        let own = zone("own.example.com.", customer, one);
         let ids = (parent.id, own.id);
         let catalog = Catalog::default().with_changes(vec![parent, squat, own], &[]);
         let name = |text: &str| LowerName::from(Name::from_ascii(text).unwrap());

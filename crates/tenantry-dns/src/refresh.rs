@@ -51,11 +51,10 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
         .zones_to_serve(&changed)
         .await?
         .iter()
-        .filter_map(|view| {
-            ServedZone::build(view)
-                .inspect_err(
-                    |why| tracing::error!(zone = %view.zone.name, %why, "a zone cannot be served"),
-                )
+        .filter_map(|zone| {
+            let name = &zone.view.zone.name;
+            ServedZone::build(&zone.view, zone.tenant)
+                .inspect_err(|why| tracing::error!(zone = %name, %why, "a zone cannot be served"))
                 .ok()
         })
         .collect();

@@ -37,6 +37,9 @@ impl Node {
 pub struct ServedZone {
     pub id: ZoneId,
     pub organization_id: OrganizationId,
+    /// The top-level organization it belongs to: a zone of another tenant below it takes
+    /// none of its names.
+    pub tenant: OrganizationId,
     pub apex: LowerName,
     pub serial: i64,
     /// The SOA as the zone holds it (a transfer's first and last record).
@@ -50,8 +53,8 @@ pub struct ServedZone {
 }
 
 impl ServedZone {
-    /// The zone as the API shows it, in wire form.
-    pub fn build(view: &ZoneView) -> Result<Self, String> {
+    /// The zone as the API shows it, in wire form, of `tenant`.
+    pub fn build(view: &ZoneView, tenant: OrganizationId) -> Result<Self, String> {
         let apex = LowerName::from_str(&view.zone.name).map_err(|e| e.to_string())?;
         let mut zone = Layout {
             apex: apex.clone(),
@@ -72,6 +75,7 @@ impl ServedZone {
         Ok(ServedZone {
             id: view.zone.id,
             organization_id: view.zone.organization_id,
+            tenant,
             apex,
             serial: view.zone.serial,
             soa,

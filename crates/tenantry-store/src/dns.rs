@@ -318,17 +318,54 @@ pub async fn zones_fingerprint(tx: &mut Tx) -> Result<(i64, String, String)> {
 const SELECT_FINGERPRINT: &str = "SELECT COUNT(*), CAST(COALESCE(SUM(serial), 0) AS TEXT), \
     COALESCE(CAST(MAX(updated_on) AS TEXT), '') FROM dns_zones";
 
-/// These zones (those that exist), for the name server to load.
-pub async fn zones_by_ids(tx: &mut Tx, ids: &[ZoneId]) -> Result<Vec<Zone>> {
+/// The tenant an organization belongs to: itself at the top level, else its parent
+/// (organizations are two levels deep), as an expression over `organizations`.
+fn tenant_of() -> sea_query::SimpleExpr {
+    let organizations = Alias::new("organizations");
+    Func::coalesce([
+        Expr::col((organizations.clone(), Alias::new("parent_id"))).into(),
+        Expr::col((organizations, Alias::new("id"))).into(),
+    ])
+    .into()
+}
+
+/// A zone with the joined organization's tenant.
+fn with_tenant(query: &mut SelectStatement) {
+    let zones = Alias::new("dns_zones");
+    let organizations = Alias::new("organizations");
+    query.from(zones.clone()).inner_join(
+        organizations.clone(),
+        Expr::col((organizations, Alias::new("id"))).equals((zones, Alias::new("organization_id"))),
+    );
+}
+
+#[derive(sqlx::FromRow)]
+struct TenantZoneRow {
+    #[sqlx(flatten)]
+    zone: ZoneRow,
+    tenant: Uuid,
+}
+
+/// These zones (those that exist), each with its tenant (the top-level organization it
+/// belongs to), for the name server to load.
+pub async fn zones_by_ids(tx: &mut Tx, ids: &[ZoneId]) -> Result<Vec<(Zone, OrganizationId)>> {
+    let zones_table = Alias::new("dns_zones");
     let mut zones = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(IDS_PER_STATEMENT) {
         let mut query = Query::select();
         query
-            .columns(ZONE_COLUMNS.map(Alias::new))
-            .from(Alias::new("dns_zones"))
-            .and_where(Expr::col(Alias::new("id")).is_in(chunk.iter().map(|z| z.uuid())));
-        let rows = fetch_all_built!(tx, query, ZoneRow)?;
-        zones.extend(rows.into_iter().map(Zone::from));
+            .columns(ZONE_COLUMNS.map(|c| (zones_table.clone(), Alias::new(c))))
+            .expr_as(tenant_of(), Alias::new("tenant"));
+        with_tenant(&mut query);
+        query.and_where(
+            Expr::col((zones_table.clone(), Alias::new("id")))
+                .is_in(chunk.iter().map(|z| z.uuid())),
+        );
+        let rows = fetch_all_built!(tx, query, TenantZoneRow)?;
+        zones.extend(
+            rows.into_iter()
+                .map(|row| (Zone::from(row.zone), OrganizationId::from_uuid(row.tenant))),
+        );
     }
     Ok(zones)
 }
@@ -462,25 +499,24 @@ fn below(name: &str) -> sea_query::LikeExpr {
     sea_query::LikeExpr::new(format!("%.{escaped}.")).escape('\\')
 }
 
-/// The organizations holding a zone above `name` (absolute) or below it. Read as the
-/// platform when a zone is made: a zone never sits inside another organization's zone, nor
-/// holds one.
-pub async fn nested_zone_holders(tx: &mut Tx, name: &str) -> Result<Vec<OrganizationId>> {
+/// The tenants (top-level organizations) holding a zone above `name` (absolute) or below it.
+/// Read as the platform when a zone is made: a zone never sits inside another tenant's zone,
+/// nor holds one.
+pub async fn nested_zone_tenants(tx: &mut Tx, name: &str) -> Result<Vec<OrganizationId>> {
     let bare = name.trim_end_matches('.');
     let above: Vec<String> = bare
         .match_indices('.')
         .map(|(at, _)| format!("{}.", &bare[at + 1..]))
         .collect();
-    let col = |name: &str| Expr::col(Alias::new(name));
+    let zone_name = || Expr::col((Alias::new("dns_zones"), Alias::new("name")));
     let mut query = Query::select();
-    query
-        .column(Alias::new("organization_id"))
-        .from(Alias::new("dns_zones"))
-        .cond_where(
-            sea_query::Cond::any()
-                .add(col("name").is_in(above))
-                .add(col("name").like(below(bare))),
-        );
+    query.expr(tenant_of());
+    with_tenant(&mut query);
+    query.cond_where(
+        sea_query::Cond::any()
+            .add(zone_name().is_in(above))
+            .add(zone_name().like(below(bare))),
+    );
     let rows: Vec<(Uuid,)> = fetch_all_built!(tx, query, (Uuid,))?;
     Ok(rows
         .into_iter()

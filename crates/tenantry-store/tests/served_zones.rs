@@ -26,11 +26,13 @@ async fn every_zone_is_read_by_serial_and_by_id_across_organizations() {
     for t in tenantry_testkit::engines().await {
         let one = new_org(&t.db, None, "One", None).await;
         let two = new_org(&t.db, None, "Two", None).await;
+        let customer = new_org(&t.db, Some(one.id), "Customer", None).await;
         // More zones than one statement binds, so the reads go in several.
-        let mut zones: Vec<Zone> = (0..1203)
+        let mut zones: Vec<Zone> = (0..1202)
             .map(|i| zone(one.id, &format!("z{i}.example."), 2026120700 + i))
             .collect();
         zones.push(zone(two.id, "other.example.", 7));
+        zones.push(zone(customer.id, "kid.z0.example.", 8));
         let mut tx = t.db.begin().await.unwrap();
         for z in &zones {
             dns::insert_zone(&mut tx, &auth(z.organization_id), z)
@@ -60,9 +62,37 @@ async fn every_zone_is_read_by_serial_and_by_id_across_organizations() {
         ids.push(ZoneId::generate());
         let read = dns::zones_by_ids(&mut tx, &ids).await.unwrap();
         assert_eq!(read.len(), zones.len(), "{:?}", t.engine());
-        let other = read.iter().find(|z| z.name == "other.example.").unwrap();
+        let (other, tenant) = read
+            .iter()
+            .find(|(z, _)| z.name == "other.example.")
+            .unwrap();
         assert_eq!(other.organization_id, two.id);
         assert_eq!(other.serial, 7);
+        // Top-level organizations are their own tenants, a suborganization's is its parent.
+        assert_eq!(*tenant, two.id);
+        let (_, kid_tenant) = read
+            .iter()
+            .find(|(z, _)| z.name == "kid.z0.example.")
+            .unwrap();
+        assert_eq!(*kid_tenant, one.id);
+        // The tenants holding zones above a name or below it (`_` is no wildcard).
+        let nested = |name: &'static str| {
+            let db = t.db.clone();
+            async move {
+                let mut tx = db.begin_read().await.unwrap();
+                dns::nested_zone_tenants(&mut tx, name).await.unwrap()
+            }
+        };
+        assert_eq!(nested("deeper.kid.z0.example.").await, [one.id, one.id]);
+        assert_eq!(
+            nested("z1.example.").await,
+            Vec::<tenantry_core::OrganizationId>::new()
+        );
+        assert_eq!(
+            nested("other_example.").await,
+            Vec::<tenantry_core::OrganizationId>::new()
+        );
+        assert_eq!(nested("example.").await.len(), zones.len());
         let rrsets = dns::rrsets_of_zones(&mut tx, &ids).await.unwrap();
         assert_eq!(rrsets.len(), zones.len(), "{:?}", t.engine());
         assert!(rrsets.iter().all(|(id, rrset)| {

@@ -12,6 +12,7 @@ mod working;
 mod zones;
 
 pub use secondaries::SecondaryCreate;
+pub use serving::ZoneToServe;
 pub use settings::{DEFAULT_JOURNAL_DEPTH, DnsSettings};
 pub use tenantry_store::dns::{Rrset as RrsetRecord, Zone as ZoneRecord, ZoneFilter, ZoneSort};
 pub use tenantry_store::dns_transfers::{JournalEntry, Secondary};

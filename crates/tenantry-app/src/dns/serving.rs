@@ -5,12 +5,19 @@
 
 use std::collections::BTreeMap;
 
-use tenantry_core::ZoneId;
+use tenantry_core::{OrganizationId, ZoneId};
 use tenantry_store::dns::{self, Rrset};
 
 use super::ZoneView;
 use crate::app::App;
 use crate::error::Result;
+
+/// A zone as the name server loads it, with its tenant (the top-level organization it belongs
+/// to): a zone answers only for names no other tenant's zone above it holds.
+pub struct ZoneToServe {
+    pub view: ZoneView,
+    pub tenant: OrganizationId,
+}
 
 impl App {
     /// Every zone's id and serial: a zone whose serial moved, or that came or went, is
@@ -34,19 +41,22 @@ impl App {
     /// read before their rrsets: rrsets changed in between come with an older serial, which
     /// the next comparison finds moved, so the zone is loaded again (never the reverse, new
     /// serial over old rrsets, which no later comparison would notice).
-    pub async fn zones_to_serve(&self, ids: &[ZoneId]) -> Result<Vec<ZoneView>> {
+    pub async fn zones_to_serve(&self, ids: &[ZoneId]) -> Result<Vec<ZoneToServe>> {
         let mut tx = self.db.begin_read().await?;
         let zones = dns::zones_by_ids(&mut tx, ids).await?;
-        let found: Vec<ZoneId> = zones.iter().map(|z| z.id).collect();
+        let found: Vec<ZoneId> = zones.iter().map(|(z, _)| z.id).collect();
         let mut by_zone: BTreeMap<ZoneId, Vec<Rrset>> = BTreeMap::new();
         for (zone, rrset) in dns::rrsets_of_zones(&mut tx, &found).await? {
             by_zone.entry(zone).or_default().push(rrset);
         }
         Ok(zones
             .into_iter()
-            .map(|zone| {
+            .map(|(zone, tenant)| {
                 let rrsets = by_zone.remove(&zone.id).unwrap_or_default();
-                self.view(zone, rrsets)
+                ZoneToServe {
+                    view: self.view(zone, rrsets),
+                    tenant,
+                }
             })
             .collect())
     }

@@ -9,6 +9,7 @@ use tenantry_core::dns::{ProtectedReason, RecordType, SoaTimers, ZoneName};
 use tenantry_core::{OrganizationId, Permission, ZoneId};
 use tenantry_store::dns::{self, Rrset, Zone, ZoneFilter};
 use tenantry_store::dns_transfers::{self, JournalEntry};
+use tenantry_store::organizations;
 use tenantry_store::{Page, PageRequest, StoreError, Tx, Unique};
 use time::Date;
 use uuid::Uuid;
@@ -81,13 +82,19 @@ impl App {
             created_on: now,
             updated_on: now,
         };
-        let holders = dns::nested_zone_holders(tx, name.as_str()).await?;
-        if holders.iter().any(|holder| *holder != organization) {
+        // A tenant's zones nest as it likes (a customer's below its reseller's); another
+        // tenant's zone is never inside one, nor holds one: a zone's names are its holder's.
+        let tenant = organizations::get(tx, organization)
+            .await?
+            .and_then(|org| org.parent_id)
+            .unwrap_or(organization);
+        let nested = dns::nested_zone_tenants(tx, name.as_str()).await?;
+        if nested.iter().any(|other| *other != tenant) {
             return Err(AppError::AlreadyExists(
                 Code::ZoneExists,
                 format!(
-                    "{name} is inside a zone another organization holds, or holds one of its \
-                     zones; a zone's names are its holder's"
+                    "{name} is inside a zone another tenant holds, or holds one of its zones; \
+                     a zone's names are its holder's"
                 ),
             ));
         }
