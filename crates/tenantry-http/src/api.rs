@@ -12,7 +12,7 @@ mod events;
 mod ip_restrictions;
 mod me;
 pub(crate) mod organizations;
-mod roles;
+pub(crate) mod roles;
 mod token;
 pub(crate) mod users;
 

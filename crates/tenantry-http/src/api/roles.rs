@@ -95,28 +95,45 @@ pub(crate) async fn get_one(
     ))
 }
 
+impl RoleCreateBody {
+    /// The use case's input, checked (the dashboard's form is read through it too).
+    pub(crate) fn into_command(self) -> Result<RoleCreate, ApiError> {
+        let mut check = Check::default();
+        let name = check.text("name", Some(self.name), 64).unwrap_or_default();
+        let description = check.text("description", self.description, 500);
+        let permissions = permissions(&mut check, self.permissions);
+        check.finish()?;
+        Ok(RoleCreate {
+            name,
+            description,
+            permissions,
+        })
+    }
+}
+
+impl RoleUpdateBody {
+    /// The use case's input, checked (the dashboard's form is read through it too).
+    pub(crate) fn into_command(self) -> Result<RoleUpdate, ApiError> {
+        let mut check = Check::default();
+        let command = RoleUpdate {
+            name: self.name.and_then(|n| check.text("name", Some(n), 64)),
+            description: self.description.map(|d| check.text("description", d, 500)),
+            permissions: self.permissions.map(|p| permissions(&mut check, p)),
+        };
+        check.finish()?;
+        Ok(command)
+    }
+}
+
 pub(crate) async fn create(
     State(state): State<AppState>,
     Caller(actor): Caller,
     OrgContext(context): OrgContext,
     JsonBody(body): JsonBody<RoleCreateBody>,
 ) -> Result<(StatusCode, Json<RoleWire>), ApiError> {
-    let mut check = Check::default();
-    let name = check.text("name", Some(body.name), 64).unwrap_or_default();
-    let description = check.text("description", body.description, 500);
-    let permissions = permissions(&mut check, body.permissions);
-    check.finish()?;
     let role = state
         .app
-        .role_create(
-            &actor,
-            context,
-            RoleCreate {
-                name,
-                description,
-                permissions,
-            },
-        )
+        .role_create(&actor, context, body.into_command()?)
         .await?;
     Ok((StatusCode::CREATED, Json(role.into())))
 }
@@ -128,13 +145,7 @@ pub(crate) async fn update(
     Path(label): Path<String>,
     JsonBody(body): JsonBody<RoleUpdateBody>,
 ) -> Result<Json<RoleWire>, ApiError> {
-    let mut check = Check::default();
-    let command = RoleUpdate {
-        name: body.name.and_then(|n| check.text("name", Some(n), 64)),
-        description: body.description.map(|d| check.text("description", d, 500)),
-        permissions: body.permissions.map(|p| permissions(&mut check, p)),
-    };
-    check.finish()?;
+    let command = body.into_command()?;
     Ok(Json(
         state
             .app

@@ -24,6 +24,20 @@ impl Submitted {
             .unwrap_or_default()
     }
 
+    /// Every value of `name` (checkboxes of one name).
+    pub(crate) fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+
+    /// Adds one more value of `name`.
+    pub(crate) fn add(&mut self, name: &str, value: String) {
+        self.0.push((name.to_owned(), value));
+    }
+
     /// Sets `name` to `value` (a form's own spelling made the API's).
     pub(crate) fn set(&mut self, name: &str, value: String) {
         self.0.retain(|(key, _)| key != name);

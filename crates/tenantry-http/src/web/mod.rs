@@ -24,6 +24,7 @@ mod pager;
 mod pages;
 mod people;
 mod render;
+mod roles;
 mod session;
 mod sign_in;
 mod suborganizations;
@@ -90,6 +91,15 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/orgs/{organization}/invitations/{invitation}/revoke",
             post(people::revoke_invitation),
+        )
+        .route(
+            "/orgs/{organization}/roles",
+            get(roles::page).post(roles::create),
+        )
+        .route("/orgs/{organization}/roles/{label}", post(roles::update))
+        .route(
+            "/orgs/{organization}/roles/{label}/delete",
+            post(roles::delete),
         )
         .route(
             "/orgs/{organization}/suborganizations",

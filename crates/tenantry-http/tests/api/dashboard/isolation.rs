@@ -19,6 +19,7 @@ struct Theirs {
     invitation: String,
     child: String,
     zone: String,
+    role: String,
 }
 
 async fn their_objects(api: &Api) -> (Theirs, String) {
@@ -65,6 +66,17 @@ async fn their_objects(api: &Api) -> (Theirs, String) {
         .key(&key)
         .expect(StatusCode::CREATED)
         .await;
+    let role = api
+        .post(
+            "/v1/organizations/roles",
+            json!({"name": "Their Role", "permissions": ["dns:read"]}),
+        )
+        .key(&key)
+        .expect(StatusCode::CREATED)
+        .await["label"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let theirs = Theirs {
         org,
         credential,
@@ -72,6 +84,7 @@ async fn their_objects(api: &Api) -> (Theirs, String) {
         invitation,
         child,
         zone: "theirs.example.".into(),
+        role,
     };
     (theirs, key)
 }
@@ -85,6 +98,7 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         invitation,
         child,
         zone,
+        role,
         ..
     } = theirs;
     vec![
@@ -112,6 +126,10 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         ("POST", format!("/people/{user}/role")),
         ("POST", format!("/people/{user}/remove")),
         ("POST", format!("/invitations/{invitation}/revoke")),
+        ("GET", "/roles".into()),
+        ("POST", "/roles".into()),
+        ("POST", format!("/roles/{role}")),
+        ("POST", format!("/roles/{role}/delete")),
         ("GET", "/suborganizations".into()),
         ("POST", "/suborganizations".into()),
         ("POST", format!("/suborganizations/{child}/status")),
@@ -170,6 +188,7 @@ async fn no_dashboard_route_reaches_another_tenant() {
                 .replace(&theirs.invitation, "{invitation}")
                 .replace(&theirs.child, "{child}")
                 .replace(&theirs.zone, "{zone}")
+                .replace(&format!("/roles/{}", theirs.role), "/roles/{label}")
         };
         let swept: Vec<String> = routes
             .iter()
@@ -187,6 +206,7 @@ async fn no_dashboard_route_reaches_another_tenant() {
                 || path.contains(&theirs.invitation)
                 || path.contains(&theirs.child)
                 || path.contains(&theirs.zone)
+                || path.contains(&format!("/roles/{}", theirs.role))
             {
                 targets.push(format!("/orgs/{home}{path}"));
             }
@@ -246,5 +266,11 @@ async fn no_dashboard_route_reaches_another_tenant() {
             .expect(StatusCode::OK)
             .await;
         assert_eq!(zones["pagination"]["total_items"], 1, "{zones}");
+        let role = api
+            .get(&format!("/v1/organizations/roles/{}", theirs.role))
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(role["permissions"], json!(["dns:read"]), "{role}");
     }
 }

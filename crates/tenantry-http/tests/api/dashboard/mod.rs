@@ -9,6 +9,7 @@ mod credentials;
 mod dns;
 mod isolation;
 mod people;
+mod roles;
 mod sessions;
 mod suborganizations;
 
