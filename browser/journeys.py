@@ -315,9 +315,25 @@ def edit_dns_records():
         browser.close()
 
 
+def make_a_custom_role():
+    browser = signed_in_admin("rory.roles", "roles")
+    try:
+        browser.driver.find_element(By.LINK_TEXT, "Roles").click()
+        browser.check("roles")
+        for permission in ("dns:read", "dns:manage"):
+            browser.find(f"input[name=permissions][value='{permission}']").click()
+        browser.submit({"#role-name": "Zone Editor"}, "role-created")
+        assert "created" in browser.find(".notice").text
+        row = browser.driver.find_element(By.XPATH, "//tr[contains(., 'Zone Editor')]")
+        assert "dns:manage" in row.text, row.text
+    finally:
+        browser.close()
+
+
 JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log,
             create_a_suborganization, create_a_credential_and_see_its_secret_once,
-            read_the_balance_and_transactions, add_and_invite_people, edit_dns_records]
+            read_the_balance_and_transactions, add_and_invite_people, edit_dns_records,
+            make_a_custom_role]
 
 if __name__ == "__main__":
     failed = 0
