@@ -29,19 +29,26 @@ impl Catalog {
     /// reseller's); were another tenant's zone below one (the API refuses it), it would never
     /// answer for names of the zone above it, which that zone's tenant keeps.
     pub fn zone_for(&self, name: &LowerName) -> Option<&ServedZone> {
-        let mut enclosing: Vec<&ServedZone> = Vec::new();
-        let mut candidate = name.clone();
-        loop {
-            if let Some(zone) = self.by_apex.get(&candidate) {
-                enclosing.push(zone);
-            }
-            if candidate.is_root() {
-                break;
-            }
-            candidate = candidate.base_name();
+        let closest = self.enclosing(name).next()?;
+        let topmost = self.enclosing(name).last()?;
+        if closest.tenant == topmost.tenant {
+            return Some(closest);
         }
-        let holder = enclosing.last()?.tenant;
-        enclosing.into_iter().find(|zone| zone.tenant == holder)
+        self.enclosing(name)
+            .find(|zone| zone.tenant == topmost.tenant)
+    }
+
+    /// The zones enclosing `name`, the closest first.
+    fn enclosing<'a>(&'a self, name: &LowerName) -> impl Iterator<Item = &'a ServedZone> {
+        let mut candidate = Some(name.clone());
+        std::iter::from_fn(move || {
+            let current = candidate.take()?;
+            if !current.is_root() {
+                candidate = Some(current.base_name());
+            }
+            Some(current)
+        })
+        .filter_map(|apex| self.by_apex.get(&apex).map(Arc::as_ref))
     }
 
     /// The records held at exactly `name`, in whichever zone.
@@ -128,10 +135,6 @@ impl Catalog {
         targets
     }
 
-    pub fn secondaries(&self) -> &[Secondary] {
-        &self.secondaries
-    }
-
     /// This catalog with `secondaries` in place of its own.
     pub fn with_secondaries(&self, secondaries: Vec<Secondary>) -> Catalog {
         Catalog {
@@ -148,14 +151,6 @@ impl Catalog {
 
     pub fn zone_ids(&self) -> impl Iterator<Item = &ZoneId> {
         self.apex_of.keys()
-    }
-
-    pub fn len(&self) -> usize {
-        self.by_apex.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.by_apex.is_empty()
     }
 
     /// This catalog without the zones `gone` and with `loaded` in place of what it held for

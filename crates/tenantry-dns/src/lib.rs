@@ -23,10 +23,8 @@ use hickory_server::Server;
 use tenantry_app::App;
 use tokio::net::{TcpListener, UdpSocket};
 
-pub use answer::{Answer, answer};
-pub use catalog::Catalog;
-pub use refresh::{REFRESH_EVERY, refresh};
-pub use zone::ServedZone;
+pub use refresh::REFRESH_EVERY;
+use refresh::refresh;
 
 use handler::Responder;
 

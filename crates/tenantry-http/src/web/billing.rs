@@ -16,7 +16,7 @@ use super::days::{self, NOT_A_DAY};
 use super::forms::FormErrors;
 use super::overview::{Frame, balance, when};
 use super::pager::Pager;
-use super::pages::{Feedback, PAGE_SIZE, organization};
+use super::pages::{Feedback, PAGE_SIZE, organization, organization_page};
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
@@ -152,10 +152,10 @@ pub(crate) async fn page(
     Path(reference): Path<String>,
     Query(params): Query<BillingParams>,
 ) -> Response {
-    match organization(&state, &reference).await {
-        Ok(id) => billing_page(&state, &person, id, params, Feedback::default()).await,
-        Err(err) => render::refusal(&err, true),
-    }
+    organization_page(&state, &reference, async |id| {
+        billing_page(&state, &person, id, params, Feedback::default()).await
+    })
+    .await
 }
 
 /// `GET /orgs/{organization}/billing/statement?start_date=…&end_date=…`: the CSV file, or

@@ -18,7 +18,7 @@ use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName};
 use super::forms::Submitted;
 use super::overview::{Frame, when};
 use super::pager::Pager;
-use super::pages::{Feedback, PAGE_SIZE, ShownAt, organization, post};
+use super::pages::{Feedback, PAGE_SIZE, ShownAt, organization, organization_page, post};
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
@@ -126,13 +126,11 @@ pub(crate) async fn page(
     Path(reference): Path<String>,
     Query(params): Query<ListParams>,
 ) -> Response {
-    match organization(&state, &reference).await {
-        Ok(id) => {
-            let shown = Feedback::notice(notice_of(&params.done));
-            list_page(&state, &person, id, &params, shown).await
-        }
-        Err(err) => render::refusal(&err, true),
-    }
+    organization_page(&state, &reference, async |id| {
+        let shown = Feedback::notice(notice_of(&params.done));
+        list_page(&state, &person, id, &params, shown).await
+    })
+    .await
 }
 
 /// `POST /orgs/{organization}/dns`: creates a zone (charged when zones are priced).
@@ -289,13 +287,11 @@ pub(crate) async fn zone(
     Path((reference, raw)): Path<(String, String)>,
     Query(params): Query<ZoneParams>,
 ) -> Response {
-    match organization(&state, &reference).await {
-        Ok(id) => {
-            let shown = Feedback::notice(notice_of(&params.done));
-            zone_page(&state, &person, id, &raw, Some(&params), shown).await
-        }
-        Err(err) => render::refusal(&err, true),
-    }
+    organization_page(&state, &reference, async |id| {
+        let shown = Feedback::notice(notice_of(&params.done));
+        zone_page(&state, &person, id, &raw, Some(&params), shown).await
+    })
+    .await
 }
 
 /// The rrset form as the API's one-operation `PATCH …/rrsets` body: one record per line.

@@ -34,6 +34,19 @@ pub(crate) async fn organization(
         .await
 }
 
+/// A page of the organization `reference`: `show` renders it for the organization's id; one
+/// that does not exist (or is out of reach, as the use case decides) is the "not found" page.
+pub(crate) async fn organization_page(
+    state: &AppState,
+    reference: &str,
+    show: impl AsyncFnOnce(OrganizationId) -> Response,
+) -> Response {
+    match organization(state, reference).await {
+        Ok(id) => show(id).await,
+        Err(err) => render::refusal(&err, true),
+    }
+}
+
 /// An id from a path: a malformed one is "not found", like one that does not exist.
 pub(crate) fn id_or_not_found<T: FromStr>(raw: &str, kind: NotFoundKind) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::not_found(kind, raw))

@@ -15,7 +15,7 @@ use tenantry_core::{OrganizationId, Permission};
 
 use super::forms::Submitted;
 use super::overview::Frame;
-use super::pages::{Feedback, ShownAt, organization, post};
+use super::pages::{Feedback, ShownAt, organization_page, post};
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
@@ -143,13 +143,11 @@ pub(crate) async fn page(
     Path(reference): Path<String>,
     Query(params): Query<Params>,
 ) -> Response {
-    match organization(&state, &reference).await {
-        Ok(id) => {
-            let shown = Feedback::notice(notice_of(&params.done));
-            roles_page(&state, &person, id, &params.edit, shown).await
-        }
-        Err(err) => render::refusal(&err, true),
-    }
+    organization_page(&state, &reference, async |id| {
+        let shown = Feedback::notice(notice_of(&params.done));
+        roles_page(&state, &person, id, &params.edit, shown).await
+    })
+    .await
 }
 
 /// The form as the API's body: its name, description and the boxes checked.

@@ -14,7 +14,7 @@ use tenantry_core::{OrgStatus, OrganizationId};
 use super::forms::Submitted;
 use super::overview::{Frame, when};
 use super::pager::Pager;
-use super::pages::{Feedback, PAGE_SIZE, ShownAt, id_or_not_found, organization, post};
+use super::pages::{Feedback, PAGE_SIZE, ShownAt, id_or_not_found, organization_page, post};
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
@@ -138,13 +138,11 @@ pub(crate) async fn page(
     Path(reference): Path<String>,
     Query(params): Query<ListParams>,
 ) -> Response {
-    match organization(&state, &reference).await {
-        Ok(id) => {
-            let shown = Feedback::notice(notice_of(&params.done));
-            list_page(&state, &person, id, &params, shown).await
-        }
-        Err(err) => render::refusal(&err, true),
-    }
+    organization_page(&state, &reference, async |id| {
+        let shown = Feedback::notice(notice_of(&params.done));
+        list_page(&state, &person, id, &params, shown).await
+    })
+    .await
 }
 
 /// `POST /orgs/{organization}/suborganizations`: creates one under this organization.
