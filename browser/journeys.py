@@ -6,8 +6,11 @@ critical accessibility violation fails it. The server and the bootstrap output c
 browser/run.sh.
 """
 
+import email
 import json
+import mailbox
 import os
+import re
 import sys
 import time
 import urllib.request
@@ -22,6 +25,7 @@ BASE = os.environ["BASE"]
 BOOT = json.load(open(os.environ["BOOT"]))
 SCREENSHOTS = os.environ["SCREENSHOTS"]
 AXE = open(os.environ["AXE"]).read()
+MAILDIR = os.environ["MAILDIR"]
 PASSWORD = "lantern-orbit-42"
 
 
@@ -330,10 +334,124 @@ def make_a_custom_role():
         browser.close()
 
 
+def invite_through_mail_and_join_in_a_second_browser():
+    admin = signed_in_admin("ivy.invites", "invite-mail")
+    try:
+        admin.driver.find_element(By.LINK_TEXT, "People").click()
+        admin.check("people")
+        admin.submit({"invite_email": "newcomer@elsewhere.example", "invite_role": "viewer"},
+                     "people-invited")
+        assert "invitation is on its way" in admin.find(".notice").text
+    finally:
+        admin.close()
+    link = invitation_link("newcomer@elsewhere.example")
+    newcomer = Browser("invite-accept")
+    try:
+        newcomer.open(link[len(BASE):])
+        assert "Join Reseller" in newcomer.find("h1").text, newcomer.find("h1").text
+        newcomer.submit({"name": "Nia Newcomer", "password": PASSWORD}, "joined")
+        assert "/sign-in" in newcomer.driver.current_url, newcomer.driver.current_url
+        newcomer.submit({"login": "newcomer@elsewhere.example", "password": PASSWORD},
+                        "newcomer-overview")
+        assert newcomer.find("h1").text == "Reseller", newcomer.find("h1").text
+        assert "viewer" in newcomer.find(".lede").text, newcomer.find(".lede").text
+    finally:
+        newcomer.close()
+
+
+def invitation_link(address, wait_seconds=15):
+    """The invitation link of the mail the SMTP sink received for `address`."""
+    deadline = time.time() + wait_seconds
+    while time.time() < deadline:
+        for message in mailbox.Maildir(MAILDIR, create=False):
+            if address not in message.get("To", ""):
+                continue
+            parsed = email.message_from_bytes(message.as_bytes())
+            for part in parsed.walk():
+                if part.get_content_type() == "text/plain":
+                    text = part.get_payload(decode=True).decode()
+                    found = re.search(r"https?://\S+/invitations/[A-Za-z0-9_-]+", text)
+                    if found:
+                        return found.group(0)
+        time.sleep(0.2)
+    raise AssertionError(f"no invitation mail for {address} reached the SMTP sink")
+
+
+def offer_priced_domains():
+    """The operator offers .test at 4.00 EUR a year; three-letter names are premium (x10)."""
+    operator = BOOT["operator_api_key"]
+    api("PUT", "/v1/tlds/test", {"periods": [1, 2], "grace_days": 30, "redemption_days": 30,
+                                 "premium_max_length": 3, "premium_multiplier": 10},
+        key=operator)
+    prices = [{"product_action": action, "price": "4.00", "currency": "EUR",
+               "product_class": "test"} for action in ("create", "renew", "restore")]
+    api("PUT", "/v1/pricing/product-type/domain", {"prices": prices}, key=operator)
+
+
+def balance_of_the_organization():
+    details = api("GET", f"/v1/organizations/{BOOT['organization_id']}", key=BOOT["api_key"])
+    return f"{details['account_balance']} EUR"
+
+
+def register_a_domain_and_watch_the_balance_drop():
+    offer_priced_domains()
+    browser = signed_in_admin("dom.domains", "domains")
+    try:
+        browser.driver.find_element(By.LINK_TEXT, "Contacts").click()
+        browser.check("contacts")
+        browser.submit({"first_name": "Ada", "last_name": "Lovelace",
+                        "email": "ada@reseller.example", "phone": "+44.2079460000",
+                        "street": "1 Analytical Row", "city": "London",
+                        "postal_code": "SW1A 1AA", "country": "GB"}, "contact-created")
+        assert "contact is created" in browser.find(".notice").text
+        browser.driver.find_element(By.LINK_TEXT, "Domains").click()
+        browser.check("domains")
+        browser.submit({"check": "journey.test"}, "availability")
+        before = balance_of_the_organization()
+        browser.driver.find_element(By.LINK_TEXT, "Register…").click()
+        browser.check("register")
+        assert browser.find("#price").text == "4.00 EUR", browser.find("#price").text
+        assert browser.find("#balance").text == before, browser.find("#balance").text
+        Select(browser.find("#contact-registrant")).select_by_index(0)
+        browser.find("form.narrow button[type='submit']").click()
+        browser.driver.switch_to.alert.accept()
+        browser.check("registered")
+        assert "is registered" in browser.find(".notice").text
+        assert browser.find("h1").text == "journey.test", browser.find("h1").text
+        browser.driver.find_element(By.LINK_TEXT, "Billing").click()
+        browser.check("billing-after")
+        whole, cents = before.split()[0].split(".")
+        expected = int(whole) * 100 + int(cents) - 400
+        assert browser.find("#balance").text == f"{expected // 100}.{expected % 100:02d} EUR", (
+            browser.find("#balance").text)
+    finally:
+        browser.close()
+
+
+def see_the_insufficient_funds_message():
+    offer_priced_domains()
+    browser = signed_in_admin("ina.funds", "insufficient-funds")
+    try:
+        # abc.test is premium: 40.00 EUR, more than the account holds.
+        browser.open(f"/orgs/{BOOT['organization_id']}/domains/register?name=abc.test")
+        before = browser.find("#balance").text
+        assert browser.find("#price").text == "40.00 EUR", browser.find("#price").text
+        Select(browser.find("#contact-registrant")).select_by_index(0)
+        browser.find("form.narrow button[type='submit']").click()
+        browser.driver.switch_to.alert.accept()
+        browser.check("refused")
+        error = browser.find(".error").text
+        assert "cannot cover 40.00 EUR" in error, error
+        assert balance_of_the_organization() == before, "nothing was charged"
+    finally:
+        browser.close()
+
+
 JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log,
             create_a_suborganization, create_a_credential_and_see_its_secret_once,
             read_the_balance_and_transactions, add_and_invite_people, edit_dns_records,
-            make_a_custom_role]
+            make_a_custom_role, invite_through_mail_and_join_in_a_second_browser,
+            register_a_domain_and_watch_the_balance_drop, see_the_insufficient_funds_message]
 
 if __name__ == "__main__":
     failed = 0

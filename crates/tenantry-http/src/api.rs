@@ -3,11 +3,11 @@
 
 mod audit;
 pub(crate) mod billing;
-mod contacts;
+pub(crate) mod contacts;
 pub(crate) mod credentials;
 pub(crate) mod dns;
 mod dns_secondaries;
-mod domains;
+pub(crate) mod domains;
 mod events;
 mod ip_restrictions;
 mod me;

@@ -84,7 +84,7 @@ impl From<ContactRecord> for ContactWire {
 
 impl ContactFields {
     /// The checked contact, or a 422 listing every field refused.
-    fn checked(self) -> Result<ContactCreate, ApiError> {
+    pub(crate) fn checked(self) -> Result<ContactCreate, ApiError> {
         let mut check = Check::default();
         let text = |check: &mut Check, field: &str, raw: String| {
             check.text(field, Some(raw), TEXT_MAX).unwrap_or_default()

@@ -51,13 +51,18 @@ impl Submitted {
 
     /// The fields `names` that are filled in, as the API's JSON body of type `T`.
     pub(crate) fn api_body<T: DeserializeOwned>(&self, names: &[&str]) -> Result<T, AppError> {
-        let object: Map<String, Value> = names
+        crate::extract::typed_body(Value::Object(self.api_object(names)))
+    }
+
+    /// The fields `names` that are filled in, as a JSON object of strings (for a body with
+    /// other values too).
+    pub(crate) fn api_object(&self, names: &[&str]) -> Map<String, Value> {
+        names
             .iter()
             .map(|name| (*name, self.get(name).trim()))
             .filter(|(_, value)| !value.is_empty())
             .map(|(name, value)| (name.to_owned(), Value::String(value.to_owned())))
-            .collect();
-        crate::extract::typed_body(Value::Object(object))
+            .collect()
     }
 }
 

@@ -12,11 +12,14 @@ mod account_links;
 mod assets;
 mod audit;
 mod billing;
+mod contacts;
 mod cookies;
 mod credentials;
 mod csrf;
 mod days;
 mod dns;
+mod domain_registration;
+mod domains;
 mod forms;
 mod invitations;
 mod overview;
@@ -75,6 +78,31 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/orgs/{organization}/dns/{zone}/delete", post(dns::delete))
         .route("/orgs/{organization}/dns/{zone}/export", get(dns::export))
+        .route(
+            "/orgs/{organization}/contacts",
+            get(contacts::page).post(contacts::create),
+        )
+        .route(
+            "/orgs/{organization}/contacts/{contact}/delete",
+            post(contacts::delete),
+        )
+        .route("/orgs/{organization}/domains", get(domains::page))
+        .route(
+            "/orgs/{organization}/domains/register",
+            get(domain_registration::form).post(domain_registration::register),
+        )
+        .route(
+            "/orgs/{organization}/domains/{domain}",
+            get(domains::domain),
+        )
+        .route(
+            "/orgs/{organization}/domains/{domain}/renew",
+            post(domains::renew),
+        )
+        .route(
+            "/orgs/{organization}/domains/{domain}/auto-renew",
+            post(domains::auto_renew),
+        )
         .route(
             "/orgs/{organization}/people",
             get(people::page).post(people::create),

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 use tenantry_app::domains::{DomainCreate, DomainUpdate, TransferIn};
+use tenantry_core::billing::Minor;
 
 use super::wire::{DomainWire, contacts, money, nameservers, period_years, renewal_mode};
 use crate::AppState;
@@ -35,23 +36,19 @@ fn statuses(check: &mut Check, raw: &Value, field: &str) -> Vec<String> {
     }
 }
 
-pub(crate) async fn create(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    OrgContext(context): OrgContext,
-    JsonBody(body): JsonBody<Value>,
-) -> Result<(StatusCode, Json<DomainWire>), ApiError> {
+/// The registration a `DomainCreate` body asks for (the dashboard's form is read as one too).
+pub(crate) fn domain_create_of(body: &Value) -> Result<DomainCreate, ApiError> {
     let mut check = Check::default();
-    let name = required(&mut check, &body, "name").and_then(|v| {
+    let name = required(&mut check, body, "name").and_then(|v| {
         v.as_str().map(str::to_owned).or_else(|| {
             check.fail("name", "a domain name");
             None
         })
     });
-    let mode = required(&mut check, &body, "renewal_mode")
+    let mode = required(&mut check, body, "renewal_mode")
         .and_then(|v| renewal_mode(&mut check, v.as_str().unwrap_or_default()));
-    let contacts = required(&mut check, &body, "contacts").map(|v| contacts(&mut check, &v));
-    let years = required(&mut check, &body, "period").and_then(|v| period_years(&mut check, &v));
+    let contacts = required(&mut check, body, "contacts").map(|v| contacts(&mut check, &v));
+    let years = required(&mut check, body, "period").and_then(|v| period_years(&mut check, &v));
     let nameservers = match body.get("nameservers") {
         Some(v) if !v.is_null() => nameservers(&mut check, v),
         _ => Vec::new(),
@@ -66,31 +63,30 @@ pub(crate) async fn create(
     };
     let expected = money(&mut check, "expected_price", body.get("expected_price"));
     check.finish()?;
-    let domain = state
-        .app
-        .domain_register(
-            &actor,
-            context,
-            DomainCreate {
-                name: name.unwrap_or_default(),
-                period_years: years.unwrap_or_default(),
-                renewal_mode: mode.unwrap_or_default(),
-                contacts: contacts.unwrap_or_default(),
-                nameservers,
-                create_zone,
-                expected_price: expected,
-            },
-        )
-        .await?;
+    Ok(DomainCreate {
+        name: name.unwrap_or_default(),
+        period_years: years.unwrap_or_default(),
+        renewal_mode: mode.unwrap_or_default(),
+        contacts: contacts.unwrap_or_default(),
+        nameservers,
+        create_zone,
+        expected_price: expected,
+    })
+}
+
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    OrgContext(context): OrgContext,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<(StatusCode, Json<DomainWire>), ApiError> {
+    let create = domain_create_of(&body)?;
+    let domain = state.app.domain_register(&actor, context, create).await?;
     Ok((StatusCode::CREATED, Json(domain.into())))
 }
 
-pub(crate) async fn update(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    Path(reference): Path<String>,
-    JsonBody(body): JsonBody<Value>,
-) -> Result<Json<DomainWire>, ApiError> {
+/// The change a `DomainUpdate` body asks for.
+pub(crate) fn domain_update_of(body: &Value) -> Result<DomainUpdate, ApiError> {
     let mut check = Check::default();
     if !body.is_object() {
         check.fail("body", "an object");
@@ -115,6 +111,16 @@ pub(crate) async fn update(
         update.remove_statuses = statuses(&mut check, &changes["remove"], "status_changes.remove");
     }
     check.finish()?;
+    Ok(update)
+}
+
+pub(crate) async fn update(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<DomainWire>, ApiError> {
+    let update = domain_update_of(&body)?;
     Ok(Json(
         state
             .app
@@ -133,15 +139,18 @@ pub(crate) async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub(crate) async fn renew(
-    State(state): State<AppState>,
-    Caller(actor): Caller,
-    Path(reference): Path<String>,
-    JsonBody(body): JsonBody<Value>,
-) -> Result<Json<Value>, ApiError> {
+/// What a renewal body asks for.
+pub(crate) struct Renewal {
+    pub years: i64,
+    pub current_expiry: time::Date,
+    pub expected_price: Option<Minor>,
+}
+
+/// The renewal a `{"period", "current_expiry_date", "expected_price"}` body asks for.
+pub(crate) fn renewal_of(body: &Value) -> Result<Renewal, ApiError> {
     let mut check = Check::default();
-    let years = required(&mut check, &body, "period").and_then(|v| period_years(&mut check, &v));
-    let current = required(&mut check, &body, "current_expiry_date").and_then(|v| {
+    let years = required(&mut check, body, "period").and_then(|v| period_years(&mut check, &v));
+    let current = required(&mut check, body, "current_expiry_date").and_then(|v| {
         let text = v.as_str().unwrap_or_default();
         let date = text.get(..10).and_then(|d| {
             time::Date::parse(d, time::macros::format_description!("[year]-[month]-[day]")).ok()
@@ -153,15 +162,28 @@ pub(crate) async fn renew(
     });
     let expected = money(&mut check, "expected_price", body.get("expected_price"));
     check.finish()?;
-    let years = years.unwrap_or_default();
+    Ok(Renewal {
+        years: years.unwrap_or_default(),
+        current_expiry: current.expect("checked above"),
+        expected_price: expected,
+    })
+}
+
+pub(crate) async fn renew(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+    Path(reference): Path<String>,
+    JsonBody(body): JsonBody<Value>,
+) -> Result<Json<Value>, ApiError> {
+    let renewal = renewal_of(&body)?;
     let renewed = state
         .app
         .domain_renew(
             &actor,
             &reference,
-            years,
-            current.expect("checked above"),
-            expected,
+            renewal.years,
+            renewal.current_expiry,
+            renewal.expected_price,
         )
         .await?;
     Ok(Json(json!({

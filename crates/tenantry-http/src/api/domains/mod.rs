@@ -1,7 +1,7 @@
 //! `/v1/domains…`: registering and managing domains (the reference's paths and shapes), and
 //! `/v1/tlds…`: the TLD catalogue, which the operator keeps and everyone reads.
 
-mod changes;
+pub(crate) mod changes;
 mod reads;
 mod tlds;
 pub(crate) mod wire;

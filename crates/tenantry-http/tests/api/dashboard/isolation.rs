@@ -20,6 +20,8 @@ struct Theirs {
     child: String,
     zone: String,
     role: String,
+    contact: String,
+    domain: String,
 }
 
 async fn their_objects(api: &Api) -> (Theirs, String) {
@@ -77,6 +79,15 @@ async fn their_objects(api: &Api) -> (Theirs, String) {
         .as_str()
         .unwrap()
         .to_owned();
+    crate::domains::offer_test_tld(api).await;
+    let contact = crate::domains::contact(api, &key).await;
+    api.post(
+        "/v1/domains",
+        crate::domains::registration("theirs.test", &contact),
+    )
+    .key(&key)
+    .expect(StatusCode::CREATED)
+    .await;
     let theirs = Theirs {
         org,
         credential,
@@ -85,6 +96,8 @@ async fn their_objects(api: &Api) -> (Theirs, String) {
         child,
         zone: "theirs.example.".into(),
         role,
+        contact,
+        domain: "theirs.test".into(),
     };
     (theirs, key)
 }
@@ -99,6 +112,8 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         child,
         zone,
         role,
+        contact,
+        domain,
         ..
     } = theirs;
     vec![
@@ -109,6 +124,9 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
             "GET",
             "/billing/statement?start_date=2026-01-01&end_date=2026-12-31".into(),
         ),
+        ("GET", "/contacts".into()),
+        ("POST", "/contacts".into()),
+        ("POST", format!("/contacts/{contact}/delete")),
         ("GET", "/credentials".into()),
         ("POST", "/credentials".into()),
         ("POST", format!("/credentials/{credential}/rotate")),
@@ -120,6 +138,12 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         ("POST", format!("/dns/{zone}/rrsets/remove")),
         ("POST", format!("/dns/{zone}/delete")),
         ("GET", format!("/dns/{zone}/export")),
+        ("GET", "/domains".into()),
+        ("GET", "/domains/register?name=free.test".into()),
+        ("POST", "/domains/register".into()),
+        ("GET", format!("/domains/{domain}")),
+        ("POST", format!("/domains/{domain}/renew")),
+        ("POST", format!("/domains/{domain}/auto-renew")),
         ("GET", "/people".into()),
         ("POST", "/people".into()),
         ("POST", "/people/invite".into()),
@@ -170,6 +194,10 @@ async fn no_dashboard_route_reaches_another_tenant() {
             ("username", "sneaky"),
             ("email", "sneaky@elsewhere.example"),
             ("api_key_name", "sneaky"),
+            ("renewal_mode", "expire"),
+            ("years", "1"),
+            ("current_expiry_date", "2030-01-01"),
+            ("expected_price", "0.00"),
         ];
 
         let routes = organization_routes(&theirs);
@@ -189,6 +217,8 @@ async fn no_dashboard_route_reaches_another_tenant() {
                 .replace(&theirs.child, "{child}")
                 .replace(&theirs.zone, "{zone}")
                 .replace(&format!("/roles/{}", theirs.role), "/roles/{label}")
+                .replace(&theirs.contact, "{contact}")
+                .replace(&theirs.domain, "{domain}")
         };
         let swept: Vec<String> = routes
             .iter()
@@ -207,6 +237,8 @@ async fn no_dashboard_route_reaches_another_tenant() {
                 || path.contains(&theirs.child)
                 || path.contains(&theirs.zone)
                 || path.contains(&format!("/roles/{}", theirs.role))
+                || path.contains(&theirs.contact)
+                || path.contains(&theirs.domain)
             {
                 targets.push(format!("/orgs/{home}{path}"));
             }
@@ -226,6 +258,16 @@ async fn no_dashboard_route_reaches_another_tenant() {
         }
 
         // Nothing of theirs changed.
+        let domain = api
+            .get("/v1/domains/theirs.test")
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(domain["renewal_mode"], "renew", "{domain}");
+        api.get(&format!("/v1/contacts/{}", theirs.contact))
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
         let credentials = api
             .get("/v1/auth/client_credentials?status=active")
             .key(&their_key)

@@ -7,6 +7,7 @@ mod billing;
 mod browser;
 mod credentials;
 mod dns;
+mod domains;
 mod isolation;
 mod people;
 mod roles;
