@@ -157,6 +157,11 @@ pub(crate) fn require_verified_address(actor: &Actor) -> Result<()> {
 }
 
 impl App {
+    /// Whether a person may sign up on their own here; refused in the policy's words.
+    pub fn sign_up_admitted(&self) -> Result<()> {
+        self.sign_up_policy.admit(false)
+    }
+
     /// Signs a person up on their own, as the policy allows; answers alike whether the
     /// address has an account.
     pub async fn sign_up(&self, request: SignUpRequest, meta: &RequestMeta) -> Result<()> {

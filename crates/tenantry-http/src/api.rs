@@ -9,7 +9,7 @@ pub(crate) mod dns;
 mod dns_secondaries;
 pub(crate) mod domains;
 mod events;
-mod ip_restrictions;
+pub(crate) mod ip_restrictions;
 mod me;
 pub(crate) mod organizations;
 pub(crate) mod roles;

@@ -5,7 +5,7 @@
 mod api;
 mod auth_limit;
 mod control_chars;
-mod dg;
+pub(crate) mod dg;
 mod endpoint;
 mod errors;
 mod extract;

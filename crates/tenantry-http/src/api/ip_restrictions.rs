@@ -68,6 +68,16 @@ fn network(check: &mut Check, raw: &str) -> Option<IpNetwork> {
     check.value("ip_network", raw, str::parse)
 }
 
+impl CreateBody {
+    /// The network the body names, or a 422 naming `ip_network`.
+    pub(crate) fn network(&self) -> Result<IpNetwork, ApiError> {
+        let mut check = Check::default();
+        let network = network(&mut check, &self.ip_network);
+        check.finish()?;
+        Ok(network.expect("checked above"))
+    }
+}
+
 pub(crate) async fn list(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -93,10 +103,7 @@ pub(crate) async fn create(
     OrgContext(context): OrgContext,
     JsonBody(body): JsonBody<CreateBody>,
 ) -> Result<Json<IpRestrictionWire>, ApiError> {
-    let mut check = Check::default();
-    let network = network(&mut check, &body.ip_network);
-    check.finish()?;
-    let network = network.expect("checked above");
+    let network = body.network()?;
     let rule = state
         .app
         .ip_restriction_create(&actor, context, network)

@@ -22,6 +22,16 @@ pub(crate) struct OfferBody {
     email: String,
 }
 
+impl OfferBody {
+    /// The recipient's address, or a 422 naming `email`.
+    pub(crate) fn email(&self) -> Result<Email, ApiError> {
+        let mut check = Check::default();
+        let email = check.value("email", &self.email, Email::parse);
+        check.finish()?;
+        Ok(email.expect("checked above"))
+    }
+}
+
 #[derive(Serialize)]
 pub(crate) struct TransferWire {
     org_oid: OrganizationId,
@@ -107,11 +117,8 @@ pub(crate) async fn offer(
     Path(org_oid): Path<String>,
     JsonBody(body): JsonBody<OfferBody>,
 ) -> Result<(StatusCode, Json<TransferWire>), ApiError> {
-    let mut check = Check::default();
-    let email = check.value("email", &body.email, Email::parse);
-    check.finish()?;
+    let email = body.email()?;
     let organization = organization(&state, &org_oid).await?;
-    let email = email.expect("checked above");
     let view = state
         .app
         .ownership_transfer_offer(&actor, organization, email.as_str())

@@ -4,14 +4,14 @@
 //! table, so the guard, the OpenAPI document and the isolation sweep cover them.
 
 mod auth;
-mod danger_zone;
+pub(crate) mod danger_zone;
 mod domains;
 pub(crate) mod error;
 mod invitations;
 mod keys;
 mod members;
 mod orgs;
-mod signup;
+pub(crate) mod signup;
 
 use axum::http::Method;
 

@@ -33,32 +33,35 @@ pub(crate) async fn sign_up(
     ClientMeta(meta): ClientMeta,
     JsonBody(body): JsonBody<SignUpBody>,
 ) -> Result<(StatusCode, Json<SignUpAccepted>), ApiError> {
-    let mut check = Check::default();
-    let email = check.value("email", &body.email, Email::parse);
-    // Its length is the use case's rule.
-    let name = body.name;
-    if name.is_none() {
-        check.fail("name", "Field required");
-    }
-    check.finish()?;
-    let email = email.expect("checked above");
+    let request = body.request()?;
     let answer = SignUpAccepted {
-        email: email.as_str().to_lowercase(),
-        next: "Check your mailbox: a link confirms the address (or, if it has an account \
-               already, tells you so). You can sign in now.",
+        email: request.email.as_str().to_lowercase(),
+        next: NEXT,
     };
-    state
-        .app
-        .sign_up(
-            SignUpRequest {
-                email,
-                name: name.expect("checked above"),
-                password: body.password,
-            },
-            &meta,
-        )
-        .await?;
+    state.app.sign_up(request, &meta).await?;
     Ok((StatusCode::ACCEPTED, Json(answer)))
+}
+
+/// What happens after a sign-up, for a person reading the answer.
+pub(crate) const NEXT: &str = "Check your mailbox: a link confirms the address (or, if it has \
+    an account already, tells you so). You can sign in now.";
+
+impl SignUpBody {
+    /// The sign-up the body asks for, or a 422 naming each refused field.
+    pub(crate) fn request(self) -> Result<SignUpRequest, ApiError> {
+        let mut check = Check::default();
+        let email = check.value("email", &self.email, Email::parse);
+        // Its length is the use case's rule.
+        if self.name.is_none() {
+            check.fail("name", "Field required");
+        }
+        check.finish()?;
+        Ok(SignUpRequest {
+            email: email.expect("checked above"),
+            name: self.name.expect("checked above"),
+            password: self.password,
+        })
+    }
 }
 
 /// `POST /api/v1/auth/verify-email`: a new link for the signed-in person.

@@ -1,5 +1,6 @@
-//! The signed-in person's own account: their sessions (with a way to end any of them) and
-//! their password. The same use cases as `/v1/users/me/…`.
+//! The signed-in person's own account: their sessions (with a way to end any of them), their
+//! password, and whether two-factor sign-in is on (its enrolment: `totp_enrolment.rs`). The
+//! same use cases as `/v1/users/me/…`.
 
 use askama::Template;
 use axum::Form;
@@ -29,8 +30,19 @@ pub(crate) struct SessionRow {
 struct AccountPage {
     frame: Frame,
     sessions: Vec<SessionRow>,
-    notice: Option<&'static str>,
-    password_error: Option<String>,
+    /// Whether two-factor sign-in is on, and how many recovery codes are left.
+    totp: (bool, i64),
+    shown: AccountShown,
+}
+
+/// What the account page shows besides its data: the status, a notice after a change, and
+/// a refusal next to the form it answers.
+#[derive(Default)]
+pub(crate) struct AccountShown {
+    pub status: StatusCode,
+    pub notice: Option<&'static str>,
+    pub password_error: Option<String>,
+    pub totp_error: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -43,25 +55,25 @@ fn notice_of(done: &str) -> Option<&'static str> {
     match done {
         "password" => Some("Your password is changed. Your other sessions have ended."),
         "revoked" => Some("The session has ended."),
+        "totp-off" => Some("Two-factor sign-in is off: your password alone signs you in."),
         _ => None,
     }
 }
 
-async fn account_page(
+pub(crate) async fn account_page(
     state: &AppState,
     person: &SignedIn,
-    status: StatusCode,
-    notice: Option<&'static str>,
-    password_error: Option<String>,
+    shown: AccountShown,
 ) -> Response {
     let app = &state.app;
-    let shown = async {
+    let read = async {
         let sessions = app.session_list(&person.actor).await?;
         let reached = app.my_organizations(&person.actor).await?;
-        Ok::<_, AppError>((sessions, reached))
+        let totp = app.totp_status(&person.actor).await?;
+        Ok::<_, AppError>((sessions, reached, totp))
     };
-    match shown.await {
-        Ok((sessions, reached)) => {
+    match read.await {
+        Ok((sessions, reached, totp)) => {
             let home = person.actor.organization_id().to_string();
             let current = person.actor.session_id();
             let sessions = sessions
@@ -74,12 +86,12 @@ async fn account_page(
                 })
                 .collect();
             render::page_with(
-                status,
+                shown.status,
                 &AccountPage {
                     frame: Frame::new(person, &reached, &home),
                     sessions,
-                    notice,
-                    password_error,
+                    totp,
+                    shown,
                 },
             )
         }
@@ -93,14 +105,11 @@ pub(crate) async fn page(
     person: SignedIn,
     Query(params): Query<AccountParams>,
 ) -> Response {
-    account_page(
-        &state,
-        &person,
-        StatusCode::OK,
-        notice_of(&params.done),
-        None,
-    )
-    .await
+    let shown = AccountShown {
+        notice: notice_of(&params.done),
+        ..AccountShown::default()
+    };
+    account_page(&state, &person, shown).await
 }
 
 #[derive(Deserialize)]
@@ -139,7 +148,12 @@ pub(crate) async fn password(
                 AppError::Forbidden(..) | AppError::RateLimited(..) => render::words(&err),
                 _ => return render::refusal(&err, true),
             };
-            account_page(&state, &person, status, None, Some(words)).await
+            let shown = AccountShown {
+                status,
+                password_error: Some(words),
+                ..AccountShown::default()
+            };
+            account_page(&state, &person, shown).await
         }
     }
 }

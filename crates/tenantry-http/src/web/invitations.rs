@@ -34,7 +34,7 @@ struct InvitationPage {
 }
 
 /// The person signed in on this browser, if any.
-async fn signed_in(parts: &Parts, state: &AppState) -> Option<SignedIn> {
+pub(crate) async fn signed_in(parts: &Parts, state: &AppState) -> Option<SignedIn> {
     SignedIn::from_request_parts(&mut parts.clone(), state)
         .await
         .ok()

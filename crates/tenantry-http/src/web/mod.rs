@@ -16,13 +16,16 @@ mod contacts;
 mod cookies;
 mod credentials;
 mod csrf;
+mod danger_zone;
 mod days;
 mod dns;
 mod domain_registration;
 mod domains;
 mod forms;
 mod invitations;
+mod ip_restrictions;
 mod overview;
+mod ownership_offer;
 mod pager;
 mod pages;
 mod people;
@@ -30,7 +33,9 @@ mod render;
 mod roles;
 mod session;
 mod sign_in;
+mod sign_up;
 mod suborganizations;
+mod totp_enrolment;
 
 use axum::Router;
 use axum::extract::Request;
@@ -65,6 +70,19 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/orgs/{organization}/credentials/{credential}/revoke",
             post(credentials::revoke),
+        )
+        .route("/orgs/{organization}/danger-zone", get(danger_zone::page))
+        .route(
+            "/orgs/{organization}/danger-zone/ownership",
+            post(danger_zone::offer),
+        )
+        .route(
+            "/orgs/{organization}/danger-zone/ownership/withdraw",
+            post(danger_zone::withdraw),
+        )
+        .route(
+            "/orgs/{organization}/danger-zone/delete",
+            post(danger_zone::delete),
         )
         .route("/orgs/{organization}/dns", get(dns::page).post(dns::create))
         .route("/orgs/{organization}/dns/{zone}", get(dns::zone))
@@ -104,6 +122,14 @@ pub(crate) fn routes() -> Router<AppState> {
             post(domains::auto_renew),
         )
         .route(
+            "/orgs/{organization}/ip-restrictions",
+            get(ip_restrictions::page).post(ip_restrictions::create),
+        )
+        .route(
+            "/orgs/{organization}/ip-restrictions/{rule}/delete",
+            post(ip_restrictions::delete),
+        )
+        .route(
             "/orgs/{organization}/people",
             get(people::page).post(people::create),
         )
@@ -139,10 +165,17 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/account", get(account::page))
         .route("/account/password", post(account::password))
+        .route("/account/totp", post(totp_enrolment::enrol))
+        .route("/account/totp/confirm", post(totp_enrolment::confirm))
+        .route("/account/totp/disable", post(totp_enrolment::disable))
         .route("/account/sessions/{session}/revoke", post(account::revoke))
         .route(
             "/invitations/{token}",
             get(invitations::page).post(invitations::accept),
+        )
+        .route(
+            "/ownership-transfers/{token}",
+            get(ownership_offer::page).post(ownership_offer::accept),
         )
         .route(
             "/forgot-password",
@@ -158,6 +191,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/sign-in", get(sign_in::form).post(sign_in::submit))
         .route("/sign-in/code", post(sign_in::second_factor))
+        .route("/sign-up", get(sign_up::form).post(sign_up::submit))
         .route("/sign-out", post(sign_in::sign_out))
         .route("/assets/{file}", get(assets::serve))
         .layer(middleware::from_fn(secure_headers))

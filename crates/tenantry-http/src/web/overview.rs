@@ -30,6 +30,9 @@ pub(crate) struct Frame {
     pub current_name: String,
     /// Whether the current organization is top-level (only those have suborganizations).
     pub top_level: bool,
+    /// Whether the person is an owner of the current organization (only owners use its
+    /// danger zone).
+    pub owner: bool,
     pub switcher: Vec<Switch>,
 }
 
@@ -53,12 +56,14 @@ impl Frame {
         let top_level = reached.iter().any(|access| {
             access.organization.id.to_string() == current && access.organization.parent_id.is_none()
         });
+        let owner = switcher.iter().any(|s| s.current && s.role == "owner");
         Frame {
             person: person.actor.display_name(),
             csrf: person.csrf(),
             current_id: current.to_owned(),
             current_name,
             top_level,
+            owner,
             switcher,
         }
     }

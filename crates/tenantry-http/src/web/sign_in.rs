@@ -26,6 +26,8 @@ struct SignInPage<'a> {
     error: Option<&'a str>,
     /// Why the person is here: an account just made with an invitation, a new password.
     notice: Option<&'static str>,
+    /// Whether anyone may sign up here (then the page links to it).
+    sign_up: bool,
 }
 
 #[derive(Template)]
@@ -57,7 +59,13 @@ pub(crate) fn pre_session(parts: &Parts) -> (String, bool) {
     }
 }
 
-fn sign_in_page(parts: &Parts, status: StatusCode, login: &str, error: Option<&str>) -> Response {
+fn sign_in_page(
+    state: &AppState,
+    parts: &Parts,
+    status: StatusCode,
+    login: &str,
+    error: Option<&str>,
+) -> Response {
     let (secret, new) = pre_session(parts);
     let token = csrf::token_for(&secret);
     let mut response = render::page_with(
@@ -72,8 +80,10 @@ fn sign_in_page(parts: &Parts, status: StatusCode, login: &str, error: Option<&s
                      email address.",
                 ),
                 Some("reset=1") => Some("Your password is set. Sign in with it."),
+                Some("signed-up=1") => Some(crate::dg::signup::NEXT),
                 _ => None,
             },
+            sign_up: state.app.sign_up_admitted().is_ok(),
         },
     );
     if new {
@@ -94,7 +104,7 @@ pub(crate) async fn form(
     {
         return render::see("/");
     }
-    sign_in_page(&parts, StatusCode::OK, "", None)
+    sign_in_page(&state, &parts, StatusCode::OK, "", None)
 }
 
 #[derive(Deserialize)]
@@ -143,7 +153,7 @@ pub(crate) async fn submit(
             error: None,
         }),
         Err(err) => match failure(&err) {
-            Some((status, words)) => sign_in_page(&parts, status, login, Some(&words)),
+            Some((status, words)) => sign_in_page(&state, &parts, status, login, Some(&words)),
             None => render::refusal(&err, false),
         },
     }
@@ -182,7 +192,7 @@ pub(crate) async fn second_factor(
             },
         ),
         Err(err) => match failure(&err) {
-            Some((status, words)) => sign_in_page(&parts, status, "", Some(&words)),
+            Some((status, words)) => sign_in_page(&state, &parts, status, "", Some(&words)),
             None => render::refusal(&err, false),
         },
     }

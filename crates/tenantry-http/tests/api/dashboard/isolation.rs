@@ -22,6 +22,7 @@ struct Theirs {
     role: String,
     contact: String,
     domain: String,
+    rule: String,
 }
 
 async fn their_objects(api: &Api) -> (Theirs, String) {
@@ -88,6 +89,16 @@ async fn their_objects(api: &Api) -> (Theirs, String) {
     .key(&key)
     .expect(StatusCode::CREATED)
     .await;
+    // Everywhere: the rule changes nothing for their key, wherever the tests call from.
+    let rule = api
+        .post(
+            "/v1/organizations/ip-restrictions",
+            json!({"ip_network": "0.0.0.0/0"}),
+        )
+        .key(&key)
+        .expect(StatusCode::OK)
+        .await["ip_restriction_id"]
+        .to_string();
     let theirs = Theirs {
         org,
         credential,
@@ -98,6 +109,7 @@ async fn their_objects(api: &Api) -> (Theirs, String) {
         role,
         contact,
         domain: "theirs.test".into(),
+        rule,
     };
     (theirs, key)
 }
@@ -114,6 +126,7 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         role,
         contact,
         domain,
+        rule,
         ..
     } = theirs;
     vec![
@@ -131,6 +144,10 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         ("POST", "/credentials".into()),
         ("POST", format!("/credentials/{credential}/rotate")),
         ("POST", format!("/credentials/{credential}/revoke")),
+        ("GET", "/danger-zone".into()),
+        ("POST", "/danger-zone/ownership".into()),
+        ("POST", "/danger-zone/ownership/withdraw".into()),
+        ("POST", "/danger-zone/delete".into()),
         ("GET", "/dns".into()),
         ("POST", "/dns".into()),
         ("GET", format!("/dns/{zone}")),
@@ -144,6 +161,9 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         ("GET", format!("/domains/{domain}")),
         ("POST", format!("/domains/{domain}/renew")),
         ("POST", format!("/domains/{domain}/auto-renew")),
+        ("GET", "/ip-restrictions".into()),
+        ("POST", "/ip-restrictions".into()),
+        ("POST", format!("/ip-restrictions/{rule}/delete")),
         ("GET", "/people".into()),
         ("POST", "/people".into()),
         ("POST", "/people/invite".into()),
@@ -195,6 +215,9 @@ async fn no_dashboard_route_reaches_another_tenant() {
             ("email", "sneaky@elsewhere.example"),
             ("api_key_name", "sneaky"),
             ("renewal_mode", "expire"),
+            ("ip_network", "198.51.100.0/24"),
+            // Their organization's name, typed to confirm its deletion.
+            ("confirm_name", "Elsewhere"),
             ("years", "1"),
             ("current_expiry_date", "2030-01-01"),
             ("expected_price", "0.00"),
@@ -219,6 +242,10 @@ async fn no_dashboard_route_reaches_another_tenant() {
                 .replace(&format!("/roles/{}", theirs.role), "/roles/{label}")
                 .replace(&theirs.contact, "{contact}")
                 .replace(&theirs.domain, "{domain}")
+                .replace(
+                    &format!("/ip-restrictions/{}/", theirs.rule),
+                    "/ip-restrictions/{rule}/",
+                )
         };
         let swept: Vec<String> = routes
             .iter()
@@ -239,6 +266,7 @@ async fn no_dashboard_route_reaches_another_tenant() {
                 || path.contains(&format!("/roles/{}", theirs.role))
                 || path.contains(&theirs.contact)
                 || path.contains(&theirs.domain)
+                || path.contains(&format!("/ip-restrictions/{}/", theirs.rule))
             {
                 targets.push(format!("/orgs/{home}{path}"));
             }
@@ -258,6 +286,12 @@ async fn no_dashboard_route_reaches_another_tenant() {
         }
 
         // Nothing of theirs changed.
+        let rules = api
+            .get("/v1/organizations/ip-restrictions")
+            .key(&their_key)
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(rules.as_array().map(Vec::len), Some(1), "{rules}");
         let domain = api
             .get("/v1/domains/theirs.test")
             .key(&their_key)

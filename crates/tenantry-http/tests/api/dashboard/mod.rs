@@ -3,9 +3,11 @@
 //! organization answering "not found". The same pages in a real browser: `browser/`.
 
 mod account_links;
+mod account_security;
 mod billing;
 mod browser;
 mod credentials;
+mod danger_zone;
 mod dns;
 mod domains;
 mod isolation;
