@@ -44,13 +44,8 @@ USERS_PER_SUBORG=${USERS_PER_SUBORG:-100}
 SEED_TOP=${SEED_TOP:-10000}
 DOMAINS=${DOMAINS:-100000}
 
-command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 1; }
-command -v taskset >/dev/null || { echo "taskset is not installed (apt-get install util-linux)" >&2; exit 1; }
-# The server gets core 0 and wrk core 1; without both, the method does not hold.
-if ! taskset -c 0 true 2>/dev/null || ! taskset -c 1 true 2>/dev/null; then
-  echo "bench/run.sh needs cores 0 and 1 (server on 0, wrk on 1); this process may use: $(taskset -cp $$ | sed 's/.*: //')" >&2
-  exit 1
-fi
+source "$root/bench/lib.sh"
+require_two_cores
 cargo build --release --quiet -p tenantry
 cargo build --release --quiet --locked --example bare_axum -p tenantry-http
 bin=$root/target/release/tenantry
@@ -64,69 +59,13 @@ cleanup() {
   pkill -P $$ wrk 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
-  if [[ -n ${pg_data:-} ]]; then pg_as_owner "$pg_bin/pg_ctl" -D "$pg_data" stop -m fast >/dev/null 2>&1 || true; fi
+  stop_postgres
   rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Stops the server started last and forgets its pid, so the cleanup never signals a reused one.
-stop_last() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-pg_as_owner() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
-
-# Sets pg_url (and pg_bin, pg_data for the cleanup) in this shell, not a subshell.
-start_postgres() {
-  pg_bin=$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | sort | tail -1)")
-  local dir=$work/pg port
-  mkdir -p "$dir" && chmod 777 "$dir"
-  port=$(free_port)
-  pg_as_owner "$pg_bin/initdb" -A trust -U postgres -D "$dir/data" >/dev/null
-  # Pinned like the server: the database's CPU is part of each figure, never wrk's core's.
-  pg_as_owner taskset -c 0 "$pg_bin/pg_ctl" -w -D "$dir/data" -l "$dir/log" \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
-  pg_data=$dir/data
-  pg_url="postgres://postgres@127.0.0.1:$port/postgres"
-}
-
-# Refuses the invocation: a run with refused requests or socket errors measured those
-# failures, not its scenario, and the cleanup stops the servers.
-void() { # scenario why
-  echo "bench/run.sh: run refused, scenario $1: $2; no figure of this invocation counts" >&2
-  exit 1
-}
-
-declare -A rps p50 p99
-order=() # the scenarios run against the current server, in order
-run_wrk() { # name path script [extra env...]
-  local name=$1 path=$2 script=$3; shift 3
-  local out result r a b non2xx sockerr
-  if ! out=$(env BENCH_NAME="$name" "$@" taskset -c 1 wrk -t"$THREADS" -c"$CONNECTIONS" \
-    -d"$DURATION" --timeout "$TIMEOUT" --latency -s "$BENCH_LUA/$script" "$base$path" 2>&1); then
-    void "$stage/$name" "wrk failed: $out"
-  fi
-  result=$(grep '^RESULT' <<<"$out") || void "$stage/$name" "wrk printed no RESULT line: $out"
-  read -r _ _ r a b non2xx sockerr <<<"$result"
-  if [[ $non2xx != 0 || $sockerr != 0 ]]; then
-    void "$stage/$name" "$non2xx non-2xx answers and $sockerr socket errors (connect, read, write, timeout) in $r req/s"
-  fi
-  rps[$name]=$r p50[$name]=$a p99[$name]=$b
-  order+=("$name")
-}
-ratio() { python3 -c 'import sys; print(f"{float(sys.argv[1]) / float(sys.argv[2]):.2f}")' "$1" "$2"; }
-row() { printf '%-22s %10s %9s %9s %8s %8s\n' "$@"; }
-
-# The baseline, alone on core 0 and stopped before any Tenantry starts. Its requests carry an
-# API key header, as in Tenantry's /healthz run, so both send the same headers.
-stage=baseline
-port=$(free_port)
-base=http://127.0.0.1:$port
-taskset -c 0 "$bare_bin" "127.0.0.1:$port" >/dev/null &
-pids+=($!)
-until curl -fs "$base/healthz" >/dev/null; do sleep 0.2; done
-run_wrk bare_axum /healthz get.lua BENCH_API_KEY=opk_bare_axum_ignores_this_header
-stop_last
-echo "== bare axum GET /healthz: ${rps[bare_axum]} req/s, p50 ${p50[bare_axum]} ms, p99 ${p99[bare_axum]} ms"
+measure_bare_axum "$bare_bin"
 
 for engine in $engines; do
   stage=$engine order=()
@@ -248,13 +187,7 @@ for engine in $engines; do
   run_wrk domains_page_middle "/v1/domains?page=$middle_page&page_size=100" get.lua
   run_wrk domains_page_last "/v1/domains?page=$last_page&page_size=100" get.lua
 
-  row scenario req/s p50_ms p99_ms ×healthz ×axum
-  row bare_axum "${rps[bare_axum]}" "${p50[bare_axum]}" "${p99[bare_axum]}" \
-    "$(ratio "${rps[bare_axum]}" "${rps[healthz]}")" 1.00
-  for name in "${order[@]}"; do
-    row "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
-      "$(ratio "${rps[$name]}" "${rps[healthz]}")" "$(ratio "${rps[$name]}" "${rps[bare_axum]}")"
-  done
+  print_table
   echo "deep page / page 1 latency (p50): $(ratio "${p50[users_page_$deep]}" "${p50[users_page_1]}")"
   echo "PATCH of one rrset, 10,000 / 100 rrsets (p50): $(ratio "${p50[zone_patch_10000]}" "${p50[zone_patch_100]}")"
   echo "charged / free zone creations per second: $(ratio "${rps[zone_create_charged]}" "${rps[zone_create_free]}")"
@@ -262,8 +195,5 @@ for engine in $engines; do
   echo "domains, page $last_page / page 1 latency (p50): $(ratio "${p50[domains_page_last]}" "${p50[domains_page_1]}")"
 
   stop_last
-  if [[ $engine == postgres ]]; then
-    pg_as_owner "$pg_bin/pg_ctl" -D "$pg_data" stop -m fast >/dev/null
-    pg_data=""
-  fi
+  if [[ $engine == postgres ]]; then stop_postgres; fi
 done
