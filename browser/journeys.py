@@ -390,6 +390,13 @@ def offer_priced_domains():
     api("PUT", "/v1/pricing/product-type/domain", {"prices": prices}, key=operator)
 
 
+def moved(balance, cents):
+    """A balance shown as `12.50 EUR`, moved by `cents` (positive balances only)."""
+    whole, fraction = balance.split()[0].split(".")
+    total = int(whole) * 100 + int(fraction) + cents
+    return f"{total // 100}.{total % 100:02d} EUR"
+
+
 def balance_of_the_organization():
     details = api("GET", f"/v1/organizations/{BOOT['organization_id']}", key=BOOT["api_key"])
     return f"{details['account_balance']} EUR"
@@ -422,10 +429,7 @@ def register_a_domain_and_watch_the_balance_drop():
         assert browser.find("h1").text == "journey.test", browser.find("h1").text
         browser.driver.find_element(By.LINK_TEXT, "Billing").click()
         browser.check("billing-after")
-        whole, cents = before.split()[0].split(".")
-        expected = int(whole) * 100 + int(cents) - 400
-        assert browser.find("#balance").text == f"{expected // 100}.{expected % 100:02d} EUR", (
-            browser.find("#balance").text)
+        assert browser.find("#balance").text == moved(before, -400), browser.find("#balance").text
     finally:
         browser.close()
 
@@ -469,12 +473,32 @@ def turn_on_two_factor_with_the_qr_code():
         browser.close()
 
 
+def top_up_from_the_operator_console():
+    browser = Browser("operator-console")
+    try:
+        browser.open("/operator")
+        assert browser.driver.current_url.endswith("/operator/sign-in")
+        totp = pyotp.TOTP(BOOT["operator_totp_secret"])
+        browser.submit({"key": BOOT["operator_api_key"], "code": totp.now()}, "console")
+        browser.submit({"organization": BOOT["organization_id"]}, "console-found")
+        before = browser.find("#balance").text
+        browser.find("#amount").send_keys("10.00")
+        browser.find("#reference").send_keys("bank-transfer-42")
+        browser.find("form.narrow button[type='submit']").click()
+        browser.driver.switch_to.alert.accept()
+        browser.check("console-credited")
+        assert "topped up" in browser.find(".notice").text
+        assert browser.find("#balance").text == moved(before, 1000), browser.find("#balance").text
+    finally:
+        browser.close()
+
+
 JOURNEYS = [sign_in_with_a_second_factor, switch_organization, find_actions_in_the_audit_log,
             create_a_suborganization, create_a_credential_and_see_its_secret_once,
             read_the_balance_and_transactions, add_and_invite_people, edit_dns_records,
             make_a_custom_role, invite_through_mail_and_join_in_a_second_browser,
             register_a_domain_and_watch_the_balance_drop, see_the_insufficient_funds_message,
-            turn_on_two_factor_with_the_qr_code]
+            turn_on_two_factor_with_the_qr_code, top_up_from_the_operator_console]
 
 if __name__ == "__main__":
     failed = 0

@@ -38,6 +38,7 @@ pub mod invitations;
 pub mod ip_restrictions;
 pub mod memberships;
 pub mod ns1;
+pub mod operator_console;
 pub mod organization_deletion;
 pub mod organizations;
 pub mod overview;

@@ -358,7 +358,12 @@ impl App {
     }
 
     /// Counts a failed sign-in; the attempt that uses up the allowance is answered 429.
-    fn failed_sign_in(&self, login: &str, address: IpAddr, refusal: AppError) -> AppError {
+    pub(crate) fn failed_sign_in(
+        &self,
+        login: &str,
+        address: IpAddr,
+        refusal: AppError,
+    ) -> AppError {
         match self.sign_in_failures.record(login, address) {
             Some(wait) => {
                 tracing::warn!(%address, "failed sign-ins over the limit; the account waits");

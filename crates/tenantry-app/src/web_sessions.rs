@@ -29,7 +29,7 @@ pub const ABSOLUTE: Duration = Duration::hours(12);
 /// How long the second step of a sign-in may wait for its code.
 const SECOND_STEP: Duration = Duration::minutes(5);
 /// The idle expiry moves at most this often (one write), so a busy page is not a write each.
-const SLIDE_EVERY: Duration = Duration::minutes(1);
+pub(crate) const SLIDE_EVERY: Duration = Duration::minutes(1);
 
 pub(crate) const WEB_TOKEN_PREFIX: &str = "tws_";
 

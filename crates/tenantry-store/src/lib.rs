@@ -27,6 +27,7 @@ pub mod ip_restrictions;
 pub mod job_leases;
 pub mod mail_outbox;
 pub mod memberships;
+pub mod operator_sessions;
 pub mod operators;
 pub mod organizations;
 pub mod ownership_transfers;

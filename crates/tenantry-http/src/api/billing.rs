@@ -4,7 +4,7 @@
 mod plans;
 mod pricing;
 mod transactions;
-mod wallet;
+pub(crate) mod wallet;
 mod wire;
 
 pub(crate) use plans::{plan_change, plan_create, plan_get, plan_list, plan_update, plans_of};

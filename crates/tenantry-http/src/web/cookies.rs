@@ -1,6 +1,7 @@
-//! The dashboard's cookies: the session (`tenantry_session`) and, before a sign-in, the
-//! secret the sign-in form's CSRF token is made from (`tenantry_presession`). Both are
-//! `HttpOnly` and `SameSite=Lax`, and `Secure` when the request came over TLS.
+//! The dashboard's cookies: the session (`tenantry_session`), the operator console's session
+//! (`tenantry_operator`) and, before a sign-in, the secret the sign-in form's CSRF token is
+//! made from (`tenantry_presession`). All are `HttpOnly` and `SameSite=Lax`, and `Secure` when
+//! the request came over TLS.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
@@ -8,6 +9,7 @@ use axum::http::{HeaderMap, HeaderValue};
 
 pub(crate) const SESSION: &str = "tenantry_session";
 pub(crate) const PRE_SESSION: &str = "tenantry_presession";
+pub(crate) const OPERATOR: &str = "tenantry_operator";
 /// Secrets sealed for the next page to show once (`App::seal_shown_once`).
 pub(crate) const SHOWN_ONCE: &str = "tenantry_shown";
 

@@ -24,6 +24,7 @@ mod domains;
 mod forms;
 mod invitations;
 mod ip_restrictions;
+mod operator_console;
 mod overview;
 mod ownership_offer;
 mod pager;
@@ -32,6 +33,7 @@ mod people;
 mod render;
 mod roles;
 mod session;
+mod settings;
 mod sign_in;
 mod sign_up;
 mod suborganizations;
@@ -156,6 +158,10 @@ pub(crate) fn routes() -> Router<AppState> {
             post(roles::delete),
         )
         .route(
+            "/orgs/{organization}/settings",
+            get(settings::page).post(settings::save),
+        )
+        .route(
             "/orgs/{organization}/suborganizations",
             get(suborganizations::page).post(suborganizations::create),
         )
@@ -193,6 +199,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/sign-in/code", post(sign_in::second_factor))
         .route("/sign-up", get(sign_up::form).post(sign_up::submit))
         .route("/sign-out", post(sign_in::sign_out))
+        .route("/operator", get(operator_console::page))
+        .route(
+            "/operator/sign-in",
+            get(operator_console::sign_in_form).post(operator_console::sign_in),
+        )
+        .route("/operator/sign-out", post(operator_console::sign_out))
+        .route(
+            "/operator/orgs/{organization}/credits",
+            post(operator_console::credit),
+        )
         .route("/assets/{file}", get(assets::serve))
         .layer(middleware::from_fn(secure_headers))
 }

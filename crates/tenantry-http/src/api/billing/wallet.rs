@@ -47,17 +47,24 @@ pub(crate) struct CreditBody {
     reference: Option<String>,
 }
 
+impl CreditBody {
+    /// The amount and the payment's reference, or a 422 naming each refused field.
+    pub(crate) fn checked(self) -> Result<(Minor, Option<String>), ApiError> {
+        let mut check = Check::default();
+        let amount = self.amount.minor(&mut check, "amount", false);
+        let reference = check.text("reference", self.reference, TEXT_MAX);
+        check.finish()?;
+        Ok((amount.expect("checked"), reference))
+    }
+}
+
 pub(crate) async fn credit(
     State(state): State<AppState>,
     OperatorCaller(operator): OperatorCaller,
     PathId(organization): PathId<OrganizationId>,
     JsonBody(body): JsonBody<CreditBody>,
 ) -> Result<Json<MovementWire>, ApiError> {
-    let mut check = Check::default();
-    let amount = body.amount.minor(&mut check, "amount", false);
-    let reference = check.text("reference", body.reference, TEXT_MAX);
-    check.finish()?;
-    let amount = amount.expect("checked");
+    let (amount, reference) = body.checked()?;
     let moved = state
         .app
         .wallet_credit(&operator, organization, amount, reference)

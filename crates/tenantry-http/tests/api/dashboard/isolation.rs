@@ -174,6 +174,8 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         ("POST", "/roles".into()),
         ("POST", format!("/roles/{role}")),
         ("POST", format!("/roles/{role}/delete")),
+        ("GET", "/settings".into()),
+        ("POST", "/settings".into()),
         ("GET", "/suborganizations".into()),
         ("POST", "/suborganizations".into()),
         ("POST", format!("/suborganizations/{child}/status")),

@@ -11,6 +11,7 @@ mod danger_zone;
 mod dns;
 mod domains;
 mod isolation;
+mod operator_console;
 mod people;
 mod roles;
 mod sessions;
