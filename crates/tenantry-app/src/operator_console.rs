@@ -61,7 +61,7 @@ impl App {
                 Limit::FailedSignIns,
             ));
         }
-        let failed = |app: &App| app.failed_sign_in(CONSOLE_LOGIN, address, refused());
+        let failed = |app: &App| app.failed_sign_in(&[CONSOLE_LOGIN], address, refused());
         let operator = match self.authenticate_operator(key.trim(), meta).await {
             Ok(operator) => operator,
             Err(AppError::Unauthenticated(..)) => return Err(failed(self)),

@@ -239,10 +239,10 @@ impl App {
             Some(person) if password_ok => person,
             Some(person) => {
                 self.record_refused_sign_in(&person, "password", client_ip, request_id);
-                self.failed_sign_in(&person.id.to_string(), address, wrong_login());
-                return Err(self.failed_sign_in(login, address, wrong_login()));
+                let logins = [person.id.to_string(), login.to_owned()];
+                return Err(self.failed_sign_in(&logins, address, wrong_login()));
             }
-            None => return Err(self.failed_sign_in(login, address, wrong_login())),
+            None => return Err(self.failed_sign_in(&[login], address, wrong_login())),
         };
         let tx = self.network_checked(&person, client_ip).await?;
         Ok((person, tx))
@@ -298,8 +298,8 @@ impl App {
             Code::TotpInvalid,
             "The TOTP code is wrong, expired or used already".into(),
         );
-        let refused = self.failed_sign_in(&person.id.to_string(), address, refused);
-        Err(self.failed_sign_in(login, address, refused))
+        let logins = [person.id.to_string(), login.to_owned()];
+        Err(self.failed_sign_in(&logins, address, refused))
     }
 
     /// Opens a session for `person`, who proved who they are, and audits the sign-in.
@@ -354,23 +354,26 @@ impl App {
             Code::PasswordIncorrect,
             "The current password is not correct".into(),
         );
-        Err(self.failed_sign_in(&person.id.to_string(), address, refused))
+        Err(self.failed_sign_in(&[person.id.to_string()], address, refused))
     }
 
-    /// Counts a failed sign-in; the attempt that uses up the allowance is answered 429.
+    /// Counts one failed sign-in under each of `logins` (the login as typed, and the person
+    /// it names when known); the attempt that uses up an allowance is answered 429.
     pub(crate) fn failed_sign_in(
         &self,
-        login: &str,
+        logins: &[impl AsRef<str>],
         address: IpAddr,
         refusal: AppError,
     ) -> AppError {
-        match self.sign_in_failures.record(login, address) {
-            Some(wait) => {
+        metrics::counter!("tenantry_sign_in_failures_total").increment(1);
+        let mut answer = refusal;
+        for login in logins {
+            if let Some(wait) = self.sign_in_failures.record(login.as_ref(), address) {
                 tracing::warn!(%address, "failed sign-ins over the limit; the account waits");
-                AppError::RateLimited(wait.as_secs().max(1), Limit::FailedSignIns)
+                answer = AppError::RateLimited(wait.as_secs().max(1), Limit::FailedSignIns);
             }
-            None => refusal,
         }
+        answer
     }
 
     /// Audits a refused sign-in of a known user in the background, so the refusal takes as

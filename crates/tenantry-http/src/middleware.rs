@@ -1,5 +1,5 @@
-//! The middleware stack: request id → trace span and access log → panic guard → body limit →
-//! timeout.
+//! The middleware stack: request id → trace span and access log → request metrics → panic
+//! guard → body limit → timeout.
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -30,6 +30,7 @@ pub(crate) fn apply(router: Router) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, REQUEST_TIMEOUT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| Problem::internal().into_response()))
+        .layer(middleware::from_fn(record_metrics))
         .layer(middleware::from_fn(scope_request_id))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req
@@ -45,6 +46,33 @@ pub(crate) fn apply(router: Router) -> Router {
         .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros)))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+}
+
+/// `/metrics`: every answer counted by method, route (its template: ids and secrets never
+/// become labels) and status, and its latency by method and route.
+async fn record_metrics(request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = request.method().as_str().to_owned();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |route| route.as_str().to_owned());
+    let response = next.run(request).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!(
+        "tenantry_http_requests_total",
+        "method" => method.clone(),
+        "route" => route.clone(),
+        "status" => status,
+    )
+    .increment(1);
+    metrics::histogram!(
+        "tenantry_http_request_duration_seconds",
+        "method" => method,
+        "route" => route,
+    )
+    .record(started.elapsed().as_secs_f64());
+    response
 }
 
 /// The route parameters that carry a secret: a mailed link's token (an invitation, a password

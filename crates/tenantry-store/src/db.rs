@@ -174,6 +174,13 @@ fn create_private(path: &std::path::Path) -> Result<()> {
     }
 }
 
+/// A pool's connections right now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    pub size: u32,
+    pub idle: u32,
+}
+
 impl Db {
     /// Opens `sqlite://PATH` (created if missing, mode 0600) or `postgres://…`.
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Self> {
@@ -281,6 +288,19 @@ impl Db {
         let mut tx = self.begin_read().await?;
         on_tx!(tx, conn => sqlx::query("SELECT 1").execute(conn).await.map(|r| r.rows_affected()))?;
         Ok(())
+    }
+
+    /// The connections the database is reached through, and how many of them are idle
+    /// (SQLite: the readers' pool; its one writer is not pooled).
+    pub fn pool_stats(&self) -> PoolStats {
+        let (size, idle) = match &self.0 {
+            Backend::Sqlite { read, .. } => (read.size(), read.num_idle()),
+            Backend::Postgres(pool) => (pool.size(), pool.num_idle()),
+        };
+        PoolStats {
+            size,
+            idle: u32::try_from(idle).unwrap_or(u32::MAX),
+        }
     }
 
     pub async fn close(&self) {

@@ -95,6 +95,8 @@ impl WriterState {
             return;
         };
         let ended = run(&mut self.conn, sql).await;
+        // How many use cases one fsync served (`/metrics`).
+        metrics::histogram!("tenantry_group_commit_batch_size").record(batch.members as f64);
         let outcome = match (outcome, ended) {
             (Ok(()), Err(err)) => {
                 tracing::error!(error = %err, members = batch.members, "group commit failed");

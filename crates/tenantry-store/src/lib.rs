@@ -41,6 +41,6 @@ pub mod tokens;
 pub mod user_links;
 pub mod users;
 
-pub use db::{Db, DbOptions, Engine, Tx};
+pub use db::{Db, DbOptions, Engine, PoolStats, Tx};
 pub use error::{StoreError, Unique};
 pub use list::{Page, PageRequest, SortOrder};

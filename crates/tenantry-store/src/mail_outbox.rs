@@ -27,6 +27,7 @@ const CLAIM: &str = "UPDATE mail_outbox SET claimed_until = $3 \
     WHERE id = $1 AND (claimed_until IS NULL OR claimed_until < $2)";
 
 const SENT: &str = "DELETE FROM mail_outbox WHERE id = $1";
+const DEPTH: &str = "SELECT COUNT(*) FROM mail_outbox";
 
 const FAILED: &str = "UPDATE mail_outbox SET attempts = $2, next_attempt_on = $3, \
     claimed_until = NULL, last_error = $4 WHERE id = $1";
@@ -76,6 +77,15 @@ pub async fn claim(db: &Db, id: Uuid, now: OffsetDateTime, until: OffsetDateTime
 }
 
 /// Removes a message that was delivered.
+/// How many messages wait to be sent (sent ones leave the outbox).
+pub async fn depth(db: &Db) -> Result<i64> {
+    let mut tx = db.single_read().await?;
+    let depth = on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(DEPTH)
+        .fetch_one(conn)
+        .await)?;
+    Ok(depth)
+}
+
 pub async fn sent(db: &Db, id: Uuid) -> Result<()> {
     let mut tx = db.begin().await?;
     on_tx!(tx, conn => sqlx::query(SENT)

@@ -50,6 +50,38 @@ pub enum Command {
     /// Put a backup made by `tenantry backup` in place as the data directory's database and
     /// master key; the data directory must not have a database yet.
     Restore(RestoreArgs),
+    /// Recover from a lost bootstrap output: a new operator, an organization's credential, or
+    /// the organizations' ids. Secrets are printed once.
+    #[command(subcommand)]
+    Recover(RecoverCommand),
+}
+
+#[derive(Subcommand)]
+pub enum RecoverCommand {
+    /// Make a new platform operator with a fresh key and TOTP seed (remove the lost one with
+    /// it afterwards: `DELETE /v1/ops/operators/{id}`).
+    Operator {
+        /// The new operator's sign-in name.
+        #[arg(long, default_value = "recovery")]
+        username: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Issue a new admin API credential of an organization (its TypeID or slug).
+    Credential {
+        #[arg(long)]
+        organization: String,
+        /// The credential's name.
+        #[arg(long, default_value = "recovery")]
+        name: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// List every live organization: its TypeID, number, slug, parent and name.
+    Organizations {
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 #[derive(Args)]
@@ -93,6 +125,10 @@ pub struct ServeArgs {
     /// 127.0.0.1. `0.0.0.0:8081` serves every interface.
     #[arg(long, env = "TENANTRY_LISTEN", default_value = "127.0.0.1:8080", value_parser = listen_address)]
     pub listen: SocketAddr,
+    /// Serve Prometheus metrics at `/metrics` on this address (its own listener: bind it
+    /// where only the monitoring reaches). Off by default.
+    #[arg(long, env = "TENANTRY_METRICS_LISTEN", value_parser = listen_address)]
+    pub metrics_listen: Option<SocketAddr>,
     /// The name servers every zone delegates to (its apex NS; the first is the SOA's primary),
     /// comma-separated.
     #[arg(

@@ -14,6 +14,11 @@ use crate::cli::{BootstrapArgs, ServeArgs, StorageArgs};
 use crate::config::open_app;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    // Installed first, so every counter from the start reports to it.
+    let metrics_handle = match args.metrics_listen {
+        Some(_) => Some(crate::metrics::install()?),
+        None => None,
+    };
     let mut dns = DnsSettings::new(&args.nameservers, &args.hostmaster)
         .map_err(|why| anyhow::anyhow!("--nameservers / --hostmaster: {why}"))?;
     dns.journal_depth = args.dns_journal_depth;
@@ -58,6 +63,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         limit: args.rate_limit,
         period_seconds: args.rate_limit_period,
     };
+    let metrics_app = app.clone();
     let router = tenantry_http::router_with(app, limits);
     let listener = TcpListener::bind(args.listen)
         .await
@@ -90,6 +96,15 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
+    let metrics = match (args.metrics_listen, metrics_handle) {
+        (Some(address), Some(handle)) => Some(tokio::spawn(crate::metrics::serve(
+            address,
+            metrics_app,
+            handle,
+            stopped.clone(),
+        ))),
+        _ => None,
+    };
     let mut watch = stopped.clone();
     axum::serve(
         listener,
@@ -101,6 +116,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     .await?;
     if let Some(https) = https {
         https.await?.context("serving https")?;
+    }
+    if let Some(metrics) = metrics {
+        metrics.await??;
     }
     if let Some(name_server) = name_server {
         name_server.stop().await;

@@ -4,6 +4,8 @@ mod cli;
 mod commands;
 mod config;
 mod maintenance;
+mod metrics;
+mod recovery;
 mod tls;
 
 use std::io::IsTerminal;
@@ -31,5 +33,6 @@ async fn main() -> anyhow::Result<()> {
         cli::Command::Bootstrap(args) => commands::bootstrap(args).await,
         cli::Command::Backup(args) => maintenance::backup(args).await,
         cli::Command::Restore(args) => maintenance::restore(args).await,
+        cli::Command::Recover(what) => recovery::recover(what).await,
     }
 }

@@ -292,6 +292,115 @@ fn a_backup_taken_while_serving_restores_into_a_server_that_has_every_write() {
 }
 
 #[test]
+fn recovery_lists_the_organizations_and_issues_an_operator_and_a_credential_that_work() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(bootstrap(dir.path(), None).status.success());
+    let recover = |args: &[&str]| {
+        let out = tenantry(dir.path(), None)
+            .arg("recover")
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8(out.stdout).unwrap())
+    };
+    let field = |out: &str, name: &str| {
+        out.lines()
+            .find_map(|line| line.strip_prefix(name))
+            .map(|value| value.trim().to_owned())
+            .unwrap_or_else(|| panic!("{name} in {out}"))
+    };
+    let (ok, listed) = recover(&["organizations"]);
+    assert!(ok, "{listed}");
+    let reseller = listed
+        .lines()
+        .find(|line| line.ends_with("\tReseller"))
+        .unwrap_or_else(|| panic!("{listed}"));
+    let slug = reseller.split('\t').nth(2).unwrap();
+    let (ok, credential) = recover(&["credential", "--organization", slug]);
+    assert!(ok, "{credential}");
+    let key = field(&credential, "api_key ");
+    let (ok, operator) = recover(&["operator", "--username", "second-operator"]);
+    assert!(ok, "{operator}");
+    let operator_key = field(&operator, "operator_api_key ");
+    let (ok, _) = recover(&["credential", "--organization", "no-such-organization"]);
+    assert!(!ok, "an unknown organization gets no credential");
+
+    let server = Server::start(dir.path(), None);
+    let (status, users) = server.request("/v1/organizations/users", Some(&key));
+    assert_eq!(status, 200, "{users}");
+    let (status, operators) = server.call_with(
+        "GET",
+        "/v1/ops/operators",
+        None,
+        None,
+        &[("X-NSONE-Key", &operator_key)],
+    );
+    assert_eq!(status, 200, "{operators}");
+    assert!(operators.contains("second-operator"), "{operators}");
+    assert!(server.stop().success());
+}
+
+#[test]
+fn metrics_count_requests_by_route_and_status_on_their_own_listener() {
+    let dir = tempfile::tempdir().unwrap();
+    let boot: Value =
+        serde_json::from_slice(&bootstrap(dir.path(), None).stdout).expect("bootstrap JSON");
+    let key = boot["api_key"].as_str().unwrap();
+    let metrics_port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics_address = format!("127.0.0.1:{metrics_port}");
+    let server = Server::start_with(dir.path(), None, &["--metrics-listen", &metrics_address]);
+    assert_eq!(server.request("/v1/users/me", Some(key)).0, 200);
+    assert_eq!(server.request("/v1/users/me", Some("opk_wrong")).0, 401);
+    // A wrong password counts as a failed sign-in.
+    let (status, _) = server.call(
+        "POST",
+        "/v1/auth/token",
+        None,
+        Some(r#"{"grant_type":"password","username":"owner","password":"not-it"}"#),
+    );
+    assert_eq!(status, 401);
+    // The API's own listener has no /metrics.
+    assert_eq!(server.status("/metrics"), 404);
+
+    let scraper = Server {
+        child: Command::new("true").spawn().unwrap(),
+        base: format!("http://{metrics_address}"),
+    };
+    let (status, text) = scraper.request("/metrics", None);
+    assert_eq!(status, 200, "{text}");
+    let has = |needle: &str| text.lines().any(|line| line.starts_with(needle));
+    assert!(
+        has(r#"tenantry_http_requests_total{method="GET",route="/v1/users/me",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(
+        has(r#"tenantry_http_requests_total{method="GET",route="/v1/users/me",status="401"} 1"#),
+        "{text}"
+    );
+    assert!(
+        has(r#"tenantry_http_request_duration_seconds_bucket{method="GET",route="/v1/users/me""#),
+        "{text}"
+    );
+    // One wrong password is one failure, whatever the limits count it under.
+    assert!(
+        text.lines()
+            .any(|line| line == "tenantry_sign_in_failures_total 1"),
+        "{text}"
+    );
+    assert!(has("tenantry_db_connections "), "{text}");
+    assert!(has("tenantry_mail_outbox_depth "), "{text}");
+    assert!(has("tenantry_group_commit_batch_size_bucket"), "{text}");
+    // Ids and secrets never become labels: only route templates do.
+    assert!(!text.contains(key), "{text}");
+    drop(scraper);
+    assert!(server.stop().success());
+}
+
+#[test]
 fn serve_answers_the_seed_examples_and_stops_gracefully_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let boot: Value = serde_json::from_slice(&bootstrap(dir.path(), None).stdout).unwrap();

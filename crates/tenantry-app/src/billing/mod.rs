@@ -223,7 +223,16 @@ pub(crate) async fn charge_quoted(
         completed_on: Some(now),
     };
     let seen = match transactions::insert(tx, auth, &transaction).await {
-        Ok(()) => return Ok(transaction),
+        Ok(()) => {
+            // `/metrics`: a charge written, in its use case's transaction.
+            metrics::counter!(
+                "tenantry_charges_total",
+                "product_type" => transaction.product_type.as_str(),
+                "action" => transaction.action.as_str(),
+            )
+            .increment(1);
+            return Ok(transaction);
+        }
         Err(StoreError::InsufficientFunds(seen)) => seen,
         Err(other) => return Err(other.into()),
     };
