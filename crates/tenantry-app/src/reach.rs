@@ -2,7 +2,7 @@
 
 use crate::authz::Authorized;
 use crate::authz::require;
-use tenantry_core::{OrganizationId, Permission};
+use tenantry_core::{OrganizationId, Permission, Principal};
 use tenantry_store::Tx;
 use tenantry_store::organizations::{self, Organization};
 
@@ -34,6 +34,32 @@ pub(crate) async fn authorize_org(
         .map_err(|denied| AppError::from_denied(denied, NotFoundKind::Organization, id))?;
     check_joined_network(tx, actor, &org).await?;
     Ok((org, auth))
+}
+
+impl crate::app::App {
+    /// The caller acting inside `context` (`X-Organization-Context` on a route that names no
+    /// organization of its own): a caller whose whole reach is that organization (and its
+    /// suborganizations), with the role it holds there, so anything elsewhere is not found,
+    /// as if it did not exist. An organization out of reach is not found either; a person's
+    /// membership there is held to that organization's networks here, once.
+    pub async fn act_inside(&self, actor: Actor, context: OrganizationId) -> Result<Actor> {
+        let not_found = || AppError::not_found(NotFoundKind::Organization, context);
+        let mut tx = self.db.single_read().await?;
+        let org = organizations::get(&mut tx, context)
+            .await?
+            .ok_or_else(not_found)?;
+        let grant = actor
+            .principal
+            .grant_for(&org.scope())
+            .cloned()
+            .ok_or_else(not_found)?;
+        check_joined_network(&mut tx, &actor, &org).await?;
+        Ok(Actor {
+            principal: Principal::single(org.scope(), grant.role.clone(), grant.permissions),
+            role: grant.role,
+            ..actor
+        })
+    }
 }
 
 /// A person acting through a membership is bound by the IP restrictions of the organization

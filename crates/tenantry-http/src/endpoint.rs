@@ -3,18 +3,18 @@
 //! Every route is declared once, with what a caller needs to use it; the router, the
 //! permission check and the generated OpenAPI document all come from the same rows.
 
-use axum::extract::{Request, State};
+use axum::extract::{FromRequestParts, Request, State};
 use axum::handler::Handler;
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Extension, middleware};
-use tenantry_app::{Actor, AppError, OperatorActor};
+use tenantry_app::{Actor, AppError, FieldError, OperatorActor};
 use tenantry_core::Permission;
 
 use crate::AppState;
-use crate::extract::{authenticate, authenticate_operator};
+use crate::extract::{OrgContext, authenticate, authenticate_operator};
 use crate::idempotency;
 use crate::ns1::error::Ns1Error;
 use crate::problem::ApiError;
@@ -95,6 +95,10 @@ pub struct Endpoint {
     /// a rule of the resource can refuse the change, 400 for a DNS change the zone refuses).
     pub also: &'static [u16],
     pub dialect: Dialect,
+    /// Whether the handler reads `X-Organization-Context` itself (it takes the `OrgContext`
+    /// extractor: it lists or creates inside that organization). For any other row the guard
+    /// narrows the caller's reach to that organization (an operator's row refuses it).
+    pub scoped: bool,
 }
 
 /// A row and the handler serving it.
@@ -131,9 +135,17 @@ where
             success: StatusCode::from_u16(success).expect("a valid status"),
             also: &[],
             dialect: Dialect::Tenantry,
+            scoped: reads_org_context::<T>(),
         },
         handler: on(filter, handler),
     }
+}
+
+/// Whether a handler with the extractors `T` reads `X-Organization-Context`: decided from the
+/// handler's own signature, so no row is marked otherwise than it behaves (the tests below
+/// pin it on known rows).
+fn reads_org_context<T: 'static>() -> bool {
+    std::any::type_name::<T>().contains("OrgContext")
 }
 
 impl Bound {
@@ -165,6 +177,7 @@ impl Bound {
                 .route_layer(Extension(Rules {
                     access,
                     dialect: self.endpoint.dialect,
+                    scoped: self.endpoint.scoped,
                 })),
         };
         (self.endpoint, handler)
@@ -176,6 +189,19 @@ impl Bound {
 struct Rules {
     access: Access,
     dialect: Dialect,
+    scoped: bool,
+}
+
+/// `X-Organization-Context` sent to an operator's row: operators act on an organization
+/// through its path or on its behalf (`KEY!org_id`), so the header is refused, not ignored.
+fn context_not_taken() -> ApiError {
+    ApiError(AppError::Invalid(vec![FieldError {
+        loc: vec!["header".into(), "X-Organization-Context".into()],
+        msg: "an operator's route acts on no organization's behalf: name the organization in \
+              the path, or act on its behalf with KEY!org_id"
+            .into(),
+        kind: "value_error".into(),
+    }]))
 }
 
 fn refusal(err: ApiError, dialect: Dialect) -> Response {
@@ -199,16 +225,24 @@ pub(crate) struct AuthenticatedOperator(pub OperatorActor);
 /// through the idempotency layer.
 async fn guard(
     State(state): State<AppState>,
-    Extension(Rules { access, dialect }): Extension<Rules>,
+    Extension(Rules {
+        access,
+        dialect,
+        scoped,
+    }): Extension<Rules>,
     request: Request,
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
+    let context_sent = parts.headers.contains_key("x-organization-context");
     let scope = if access == Access::Operator {
         let operator = match authenticate_operator(&mut parts, &state).await {
             Ok(operator) => operator,
             Err(err) => return refusal(err, dialect),
         };
+        if context_sent {
+            return refusal(context_not_taken(), dialect);
+        }
         let scope = format!("operator:{}", operator.id());
         parts.extensions.insert(AuthenticatedOperator(operator));
         scope
@@ -216,6 +250,22 @@ async fn guard(
         let actor = match authenticate(&mut parts, &state).await {
             Ok(actor) => actor,
             Err(err) => return refusal(err, dialect),
+        };
+        // A row that takes no organization of its own acts inside the one the header names:
+        // the caller's reach is narrowed to it, so the header is never ignored.
+        let actor = match (
+            context_sent && !scoped,
+            OrgContext::from_request_parts(&mut parts, &state).await,
+        ) {
+            (false, _) => actor,
+            (true, Ok(OrgContext(Some(context)))) => {
+                match state.app.act_inside(actor, context).await {
+                    Ok(inside) => inside,
+                    Err(err) => return refusal(ApiError(err), dialect),
+                }
+            }
+            (true, Ok(OrgContext(None))) => actor,
+            (true, Err(err)) => return refusal(err, dialect),
         };
         if let Access::Requires(permission) = access
             && !actor.principal.holds_anywhere(permission)
@@ -229,4 +279,32 @@ async fn guard(
         scope
     };
     idempotency::run(&state, scope, Request::from_parts(parts, body), next).await
+}
+
+#[cfg(test)]
+mod tests {
+    /// The rows whose handlers take `OrgContext` are found from their signatures: pinned here
+    /// on rows of each kind, so a change in how the compiler names types cannot go unnoticed.
+    #[test]
+    fn the_rows_that_act_inside_another_organization_are_found_from_their_handlers() {
+        let scoped = |operation: &str| {
+            crate::api::endpoints()
+                .into_iter()
+                .find(|row| row.endpoint.operation_id == operation)
+                .unwrap_or_else(|| panic!("{operation} is a row"))
+                .endpoint
+                .scoped
+        };
+        for operation in ["list_zones", "create_zone", "list_contacts", "create_user"] {
+            assert!(scoped(operation), "{operation} takes the header");
+        }
+        for operation in [
+            "get_zone",
+            "get_current_user",
+            "list_organizations",
+            "get_domain",
+        ] {
+            assert!(!scoped(operation), "{operation} is narrowed by the guard");
+        }
+    }
 }

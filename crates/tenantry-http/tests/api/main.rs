@@ -23,6 +23,7 @@ mod mailbox;
 mod memberships;
 mod ns1;
 mod openapi;
+mod org_context;
 mod organizations;
 mod outage;
 mod personal_keys;
