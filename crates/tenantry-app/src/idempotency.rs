@@ -4,13 +4,18 @@
 
 use time::Duration;
 
-use tenantry_store::idempotency::{self, Claim};
+use tenantry_store::idempotency::{self, Claim, ClaimLimits};
 
 use crate::app::App;
 use crate::error::{AppError, Code, Result};
 
 /// How long a key is remembered.
 pub const IDEMPOTENCY_KEY_LIFETIME: Duration = Duration::hours(24);
+
+/// How long a claim may wait for its answer: twice the 30-second request timeout, after which
+/// its request is certainly gone (its process died, or the timeout dropped it) and a retry
+/// runs again instead of hearing "in use" for a day.
+pub const IDEMPOTENCY_CLAIM_ABANDONED: Duration = Duration::seconds(60);
 
 /// What to do with a keyed request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,7 +48,10 @@ impl App {
             key,
             fingerprint,
             now,
-            now - IDEMPOTENCY_KEY_LIFETIME,
+            ClaimLimits {
+                expired: now - IDEMPOTENCY_KEY_LIFETIME,
+                abandoned: now - IDEMPOTENCY_CLAIM_ABANDONED,
+            },
         )
         .await?;
         tx.commit().await?;
@@ -60,7 +68,7 @@ impl App {
             Claim::Taken { response: None, .. } => Err(AppError::Conflict(
                 Code::IdempotencyKeyInUse,
                 "The first request with this Idempotency-Key is still being processed; retry \
-                 shortly"
+                 shortly (a request that never finished frees its key after a minute)"
                     .into(),
             )),
             Claim::Taken {

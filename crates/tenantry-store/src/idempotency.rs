@@ -23,6 +23,7 @@ const CLAIM: &str = "INSERT INTO idempotency_keys (scope, key, fingerprint, stat
     response_sealed, created_on) VALUES ($1, $2, $3, NULL, NULL, $4) \
     ON CONFLICT (scope, key) DO UPDATE SET fingerprint = $3, status = NULL, \
     response_sealed = NULL, created_on = $4 WHERE idempotency_keys.created_on < $5 \
+    OR (idempotency_keys.status IS NULL AND idempotency_keys.created_on < $6) \
     RETURNING scope";
 
 const SELECT: &str = "SELECT fingerprint, status, response_sealed FROM idempotency_keys \
@@ -36,21 +37,31 @@ const RELEASE: &str =
 
 const PURGE: &str = "DELETE FROM idempotency_keys WHERE created_on < $1";
 
-/// Takes `key` for a request, unless a request since `expired_before` holds it.
+/// When a claim is taken over: a key's record is forgotten once made before `expired`, and a
+/// claim still without its answer once made before `abandoned` (its request died with its
+/// process).
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimLimits {
+    pub expired: OffsetDateTime,
+    pub abandoned: OffsetDateTime,
+}
+
+/// Takes `key` for a request, unless another holds it within `limits`.
 pub async fn claim(
     tx: &mut Tx,
     scope: &str,
     key: &str,
     fingerprint: &[u8],
     now: OffsetDateTime,
-    expired_before: OffsetDateTime,
+    limits: ClaimLimits,
 ) -> Result<Claim> {
     let claimed = on_tx!(tx, conn => sqlx::query_scalar::<_, String>(CLAIM)
         .bind(scope)
         .bind(key)
         .bind(fingerprint)
         .bind(now)
-        .bind(expired_before)
+        .bind(limits.expired)
+        .bind(limits.abandoned)
         .fetch_optional(conn)
         .await)?;
     if claimed.is_some() {

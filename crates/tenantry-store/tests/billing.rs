@@ -13,7 +13,7 @@ use tenantry_store::billing::prices::{self, Price, PriceScope};
 use tenantry_store::billing::transactions::{
     self, Transaction, TransactionFilter, TransactionOwner, TransactionSort,
 };
-use tenantry_store::idempotency::{self, Claim};
+use tenantry_store::idempotency::{self, Claim, ClaimLimits};
 use tenantry_store::{Db, PageRequest, SortOrder, StoreError};
 use time::{Duration, OffsetDateTime};
 
@@ -395,13 +395,17 @@ async fn idempotency_keys_replay_conflict_and_expire() {
             let db = t.db.clone();
             async move {
                 let mut tx = db.begin().await.unwrap();
+                let limits = ClaimLimits {
+                    expired: at - Duration::hours(24),
+                    abandoned: at - Duration::minutes(1),
+                };
                 let claim = idempotency::claim(
                     &mut tx,
                     "organization:a",
                     key,
                     fingerprint,
                     at,
-                    at - Duration::hours(24),
+                    limits,
                 )
                 .await
                 .unwrap();
@@ -422,6 +426,29 @@ async fn idempotency_keys_replay_conflict_and_expire() {
                 response: None
             }
         );
+        // A claim still without its answer a minute on is its request's no longer: taken over.
+        assert_eq!(
+            claim("k0", b"died", at).await,
+            Claim::Claimed,
+            "{:?}",
+            t.engine()
+        );
+        assert_eq!(
+            claim("k0", b"retried", at + Duration::seconds(30)).await,
+            Claim::Taken {
+                fingerprint: b"died".to_vec(),
+                response: None
+            }
+        );
+        assert_eq!(
+            claim("k0", b"retried", at + Duration::seconds(61)).await,
+            Claim::Claimed
+        );
+        let mut tx = t.db.begin().await.unwrap();
+        idempotency::release(&mut tx, "organization:a", "k0")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
         let mut tx = t.db.begin().await.unwrap();
         idempotency::finish(&mut tx, "organization:a", "k1", 201, b"sealed")
             .await
@@ -429,6 +456,14 @@ async fn idempotency_keys_replay_conflict_and_expire() {
         tx.commit().await.unwrap();
         assert_eq!(
             claim("k1", b"second", at).await,
+            Claim::Taken {
+                fingerprint: b"first".to_vec(),
+                response: Some((201, b"sealed".to_vec()))
+            }
+        );
+        // An answered key is kept for the day, however long ago it was answered.
+        assert_eq!(
+            claim("k1", b"second", at + Duration::hours(2)).await,
             Claim::Taken {
                 fingerprint: b"first".to_vec(),
                 response: Some((201, b"sealed".to_vec()))
