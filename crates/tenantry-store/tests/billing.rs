@@ -399,16 +399,10 @@ async fn idempotency_keys_replay_conflict_and_expire() {
                     expired: at - Duration::hours(24),
                     abandoned: at - Duration::minutes(1),
                 };
-                let claim = idempotency::claim(
-                    &mut tx,
-                    "organization:a",
-                    key,
-                    fingerprint,
-                    at,
-                    limits,
-                )
-                .await
-                .unwrap();
+                let claim =
+                    idempotency::claim(&mut tx, "organization:a", key, fingerprint, at, limits)
+                        .await
+                        .unwrap();
                 tx.commit().await.unwrap();
                 claim
             }

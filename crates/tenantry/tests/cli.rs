@@ -1,148 +1,16 @@
 //! The binary end to end: bootstrap, serve, the seed documents' curl examples, graceful
 //! shutdown, and several servers sharing one PostgreSQL.
 
+mod support;
+
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_tenantry");
-
-fn tenantry(data_dir: &Path, database_url: Option<&str>) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.env("TENANTRY_DATA_DIR", data_dir)
-        .env("TENANTRY_LOG", "warn");
-    // Every node sharing one database shares the master key; on SQLite it is the data
-    // directory's `master.key`.
-    if let Some(url) = database_url {
-        cmd.env("TENANTRY_MASTER_KEY", "11".repeat(32));
-        cmd.env("TENANTRY_DATABASE_URL", url);
-    }
-    cmd
-}
-
-fn bootstrap(data_dir: &Path, database_url: Option<&str>) -> Output {
-    tenantry(data_dir, database_url)
-        .args([
-            "bootstrap",
-            "--org-name",
-            "Reseller",
-            "--username",
-            "owner",
-            "--email",
-            "owner@reseller.example",
-            "--json",
-        ])
-        .output()
-        .unwrap()
-}
-
-/// A `serve` process, stopped with SIGTERM when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data_dir: &Path, database_url: Option<&str>) -> Server {
-        Server::start_with(data_dir, database_url, &[])
-    }
-
-    fn start_with(data_dir: &Path, database_url: Option<&str>, options: &[&str]) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = tenantry(data_dir, database_url)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .args(options)
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap();
-        let server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while server.status("/readyz") != 200 {
-            assert!(Instant::now() < deadline, "server did not become ready");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        server
-    }
-
-    fn status(&self, path: &str) -> u16 {
-        self.request(path, None).0
-    }
-
-    fn request(&self, path: &str, key: Option<&str>) -> (u16, String) {
-        self.call("GET", path, key, None)
-    }
-
-    fn call(
-        &self,
-        method: &str,
-        path: &str,
-        key: Option<&str>,
-        body: Option<&str>,
-    ) -> (u16, String) {
-        self.call_with(method, path, key, body, &[])
-    }
-
-    fn call_with(
-        &self,
-        method: &str,
-        path: &str,
-        key: Option<&str>,
-        body: Option<&str>,
-        headers: &[(&str, &str)],
-    ) -> (u16, String) {
-        let mut cmd = Command::new("curl");
-        for (name, value) in headers {
-            cmd.args(["--header", &format!("{name}: {value}")]);
-        }
-        cmd.args([
-            "--silent",
-            "--output",
-            "-",
-            "--write-out",
-            "\n%{http_code}",
-            "--request",
-            method,
-        ])
-        .arg(format!("{}{path}", self.base));
-        if let Some(body) = body {
-            cmd.args(["--header", "Content-Type: application/json", "--data", body]);
-        }
-        if let Some(key) = key {
-            cmd.args(["--header", &format!("X-Api-Key: {key}")]);
-        }
-        let out = String::from_utf8(cmd.output().unwrap().stdout).unwrap();
-        let (body, code) = out.rsplit_once('\n').unwrap_or(("", "0"));
-        (code.parse().unwrap_or(0), body.to_owned())
-    }
-
-    /// SIGTERM, then the exit status.
-    fn stop(mut self) -> std::process::ExitStatus {
-        Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .unwrap();
-        let status = self.child.wait().unwrap();
-        std::mem::forget(self);
-        status
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use support::{Server, TwoNodes, bootstrap, tenantry};
 
 #[test]
 fn bootstrap_prints_one_json_object_once_and_refuses_a_second_time() {
@@ -456,42 +324,6 @@ fn zones_get_the_name_servers_and_hostmaster_serve_was_given() {
         .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--nameservers"));
-}
-
-/// Two `serve` processes on one fresh PostgreSQL database, bootstrapped through the first.
-struct TwoNodes {
-    boot: Value,
-    a: Server,
-    b: Server,
-    dir_b: tempfile::TempDir,
-    url: String,
-    _database: tenantry_testkit::TestDb,
-    _dir_a: tempfile::TempDir,
-}
-
-impl TwoNodes {
-    /// `None` when PostgreSQL is not installed (and not required).
-    fn start() -> Option<TwoNodes> {
-        let database = tokio::runtime::Runtime::new()
-            .unwrap()
-            .block_on(tenantry_testkit::postgres())?;
-        let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let url = database.url.clone();
-        let boot = serde_json::from_slice(&bootstrap(dir_a.path(), Some(&url)).stdout).unwrap();
-        let (a, b) = (
-            Server::start(dir_a.path(), Some(&url)),
-            Server::start(dir_b.path(), Some(&url)),
-        );
-        Some(TwoNodes {
-            boot,
-            a,
-            b,
-            dir_b,
-            url,
-            _database: database,
-            _dir_a: dir_a,
-        })
-    }
 }
 
 #[test]
