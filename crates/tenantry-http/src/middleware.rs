@@ -1,5 +1,5 @@
-//! The middleware stack: request id → trace span and access log → request metrics → panic
-//! guard → body limit → timeout.
+//! The middleware stack: request id → trace span and access log → the request's id in scope
+//! and its metrics → panic guard → body limit → timeout.
 
 use std::borrow::Cow;
 use std::time::Duration;
@@ -30,8 +30,7 @@ pub(crate) fn apply(router: Router) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, REQUEST_TIMEOUT))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CatchPanicLayer::custom(|_| Problem::internal().into_response()))
-        .layer(middleware::from_fn(record_metrics))
-        .layer(middleware::from_fn(scope_request_id))
+        .layer(middleware::from_fn(per_request))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let id = req
                 .headers()
@@ -48,16 +47,24 @@ pub(crate) fn apply(router: Router) -> Router {
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
 }
 
-/// `/metrics`: every answer counted by method, route (its template: ids and secrets never
-/// become labels) and status, and its latency by method and route.
-async fn record_metrics(request: Request, next: Next) -> Response {
+/// What every request gets once routed, in one layer: its id in scope for the problem bodies
+/// made while it runs (`REQUEST_ID`), and for `/metrics` its answer counted by method, route
+/// (its template: ids and secrets never become labels) and status, and its latency by method
+/// and route.
+async fn per_request(request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     let method = request.method().as_str().to_owned();
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |route| route.as_str().to_owned());
-    let response = next.run(request).await;
+    let response = REQUEST_ID.scope(id, next.run(request)).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!(
         "tenantry_http_requests_total",
@@ -109,16 +116,6 @@ fn logged_path(req: &Request) -> Cow<'_, str> {
 }
 
 /// Makes the request id readable wherever a response is built (500 bodies show only it).
-async fn scope_request_id(request: Request, next: Next) -> Response {
-    let id = request
-        .extensions()
-        .get::<RequestId>()
-        .and_then(|id| id.header_value().to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    REQUEST_ID.scope(id, next.run(request)).await
-}
-
 #[cfg(test)]
 mod tests {
     use axum::body::{Body, to_bytes};
