@@ -1,6 +1,7 @@
-# Shared by the benchmarks (sourced): ports, the throwaway PostgreSQL cluster, wrk runs that
-# void the invocation on any failed request, and the bare axum baseline. Callers set `work`,
-# `pids` (the servers to stop), `THREADS`, `CONNECTIONS`, `DURATION`, `TIMEOUT`, `BENCH_LUA`.
+# Shared by the benchmarks (sourced): the release builds and a work directory cleaned up on
+# exit, ports, the throwaway PostgreSQL cluster, wrk runs that void the invocation on any
+# failed request, and the bare axum baseline. Callers set `root`, `THREADS`, `CONNECTIONS`,
+# `DURATION` and `TIMEOUT`, then call `prepare_bench`.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 pg_as_owner() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -97,4 +98,29 @@ print_table() {
     row "$name" "${rps[$name]}" "${p50[$name]}" "${p99[$name]}" \
       "$(ratio "${rps[$name]}" "${rps[healthz]}")" "$(ratio "${rps[$name]}" "${rps[bare_axum]}")"
   done
+}
+
+# Checks the cores, builds the release server and the bare axum baseline, and makes the work
+# directory; sets `bin`, `bare_bin`, `BENCH_LUA`, `work` and `pids`, and stops every server
+# (and the PostgreSQL cluster) on exit.
+prepare_bench() {
+  require_two_cores
+  cargo build --release --quiet -p tenantry
+  cargo build --release --quiet --locked --example bare_axum -p tenantry-http
+  bin=$root/target/release/tenantry
+  bare_bin=$root/target/release/examples/bare_axum
+  export BENCH_LUA=$root/bench/lua
+  work=$(mktemp -d)
+  chmod 755 "$work" # the PostgreSQL cluster runs as the postgres user
+  pids=()
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+}
+
+cleanup() {
+  pkill -P $$ wrk 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  stop_postgres
+  rm -rf "$work"
 }

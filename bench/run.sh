@@ -45,25 +45,7 @@ SEED_TOP=${SEED_TOP:-10000}
 DOMAINS=${DOMAINS:-100000}
 
 source "$root/bench/lib.sh"
-require_two_cores
-cargo build --release --quiet -p tenantry
-cargo build --release --quiet --locked --example bare_axum -p tenantry-http
-bin=$root/target/release/tenantry
-bare_bin=$root/target/release/examples/bare_axum
-export BENCH_LUA=$root/bench/lua
-
-work=$(mktemp -d)
-chmod 755 "$work" # the PostgreSQL cluster runs as the postgres user
-pids=()
-cleanup() {
-  pkill -P $$ wrk 2>/dev/null || true
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  stop_postgres
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+prepare_bench
 
 measure_bare_axum "$bare_bin"
 
