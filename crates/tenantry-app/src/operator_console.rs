@@ -25,7 +25,7 @@ use crate::totp::totp_step;
 use crate::web_sessions::{ABSOLUTE, IDLE, SLIDE_EVERY, WebSession};
 
 const CONSOLE_TOKEN_PREFIX: &str = "tos_";
-/// What the failure limits count an operator's console sign-ins under.
+/// What the failure limits count an operator's console sign-ins under, with the address.
 const CONSOLE_LOGIN: &str = "operator-console";
 
 fn refused() -> AppError {
@@ -55,13 +55,18 @@ impl App {
         meta: RequestMeta,
     ) -> Result<WebSession> {
         let address = meta.client_ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-        if let Some(wait) = self.sign_in_failures.wait(CONSOLE_LOGIN, address) {
+        if let Some(wait) = self
+            .sign_in_failures
+            .wait(&format!("{CONSOLE_LOGIN}@{address}"), address)
+        {
             return Err(AppError::RateLimited(
                 wait.as_secs().max(1),
                 Limit::FailedSignIns,
             ));
         }
-        let failed = |app: &App| app.failed_sign_in(&[CONSOLE_LOGIN], address, refused());
+        // Counted per address: a stranger's failures must not lock the operator out.
+        let login = format!("{CONSOLE_LOGIN}@{address}");
+        let failed = |app: &App| app.failed_sign_in(&[login.as_str()], address, refused());
         let operator = match self.authenticate_operator(key.trim(), meta).await {
             Ok(operator) => operator,
             Err(AppError::Unauthenticated(..)) => return Err(failed(self)),
@@ -130,6 +135,14 @@ impl App {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Forgets console sessions that ended or expired (housekeeping).
+    pub async fn operator_sessions_purge(&self) -> Result<u64> {
+        let mut tx = self.db.begin().await?;
+        let purged = operator_sessions::purge(&mut tx, self.clock.now()).await?;
+        tx.commit().await?;
+        Ok(purged)
     }
 
     /// An organization for the operator, who reaches them all, with its own account's balance.

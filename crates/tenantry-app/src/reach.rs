@@ -2,7 +2,7 @@
 
 use crate::authz::Authorized;
 use crate::authz::require;
-use tenantry_core::{OrganizationId, Permission, Principal};
+use tenantry_core::{Grant, OrganizationId, Permission, Principal};
 use tenantry_store::Tx;
 use tenantry_store::organizations::{self, Organization};
 
@@ -40,8 +40,10 @@ impl crate::app::App {
     /// The caller acting inside `context` (`X-Organization-Context` on a route that names no
     /// organization of its own): a caller whose whole reach is that organization (and its
     /// suborganizations), with the role it holds there, so anything elsewhere is not found,
-    /// as if it did not exist. An organization out of reach is not found either; a person's
-    /// membership there is held to that organization's networks here, once.
+    /// as if it did not exist. Its memberships of the organization's suborganizations stay,
+    /// so a role held there still decides there (never the wider one of the parent). An
+    /// organization out of reach is not found either; a person's membership there is held to
+    /// that organization's networks here, once.
     pub async fn act_inside(&self, actor: Actor, context: OrganizationId) -> Result<Actor> {
         let not_found = || AppError::not_found(NotFoundKind::Organization, context);
         let mut tx = self.db.single_read().await?;
@@ -54,8 +56,20 @@ impl crate::app::App {
             .cloned()
             .ok_or_else(not_found)?;
         check_joined_network(&mut tx, &actor, &org).await?;
+        let memberships = actor
+            .principal
+            .memberships
+            .iter()
+            .filter(|joined| joined.organization.parent_id == Some(org.id))
+            .cloned()
+            .collect();
+        let home = Grant {
+            organization: org.scope(),
+            role: grant.role.clone(),
+            permissions: grant.permissions,
+        };
         Ok(Actor {
-            principal: Principal::single(org.scope(), grant.role.clone(), grant.permissions),
+            principal: Principal { home, memberships },
             role: grant.role,
             ..actor
         })

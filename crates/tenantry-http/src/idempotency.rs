@@ -115,8 +115,9 @@ pub(crate) async fn run(state: &AppState, scope: String, request: Request, next:
                 .idempotency_finish(&scope, &key, parts.status.as_u16(), content_type, &body)
                 .await
             {
-                // The work is done and answered; a retry will be told the key is in use
-                // until it expires, rather than doing the work twice.
+                // The work is done and answered, but not kept: a retry within a minute is
+                // told the key is in use; a later one runs again (the claim is taken over as
+                // an abandoned one), so a client that retries then may see it done twice.
                 tracing::warn!(%err, "could not keep a response for its idempotency key");
             }
             Response::from_parts(parts, Body::from(body))

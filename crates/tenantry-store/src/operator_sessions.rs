@@ -47,6 +47,7 @@ const SELECT_OPEN: &str = "SELECT id, operator_id, created_on, idle_until, expir
 const SLIDE: &str = "UPDATE operator_sessions SET idle_until = $2 \
     WHERE id = $1 AND ended_on IS NULL";
 const END: &str = "UPDATE operator_sessions SET ended_on = $2 WHERE id = $1 AND ended_on IS NULL";
+const PURGE: &str = "DELETE FROM operator_sessions WHERE ended_on IS NOT NULL OR expires_on < $1";
 
 pub async fn insert(tx: &mut Tx, session: &OperatorSession, token_digest: &[u8]) -> Result<()> {
     on_tx!(tx, conn => sqlx::query(INSERT)
@@ -92,4 +93,13 @@ pub async fn end(tx: &mut Tx, id: Uuid, at: OffsetDateTime) -> Result<bool> {
         .await
         .map(|r| r.rows_affected()))?;
     Ok(ended > 0)
+}
+
+/// Forgets the sessions that ended or expired before `now`; returns how many.
+pub async fn purge(tx: &mut Tx, now: OffsetDateTime) -> Result<u64> {
+    Ok(on_tx!(tx, conn => sqlx::query(PURGE)
+        .bind(now)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?)
 }

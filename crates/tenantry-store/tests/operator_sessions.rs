@@ -1,5 +1,6 @@
 //! The operator console's sessions on SQLite and PostgreSQL: found by their token's digest
-//! while open, their idle expiry moved, ended once, and gone with their operator.
+//! while open, their idle expiry moved, ended once, purged once ended, and gone with their
+//! operator.
 
 use tenantry_core::OperatorId;
 use tenantry_store::operator_sessions::{self, OperatorSession};
@@ -92,6 +93,8 @@ async fn a_console_session_is_found_while_open_slid_ended_and_removed_with_its_o
                 .unwrap(),
             None
         );
+        // An ended session is purged; an open one that has not expired is not.
+        assert_eq!(operator_sessions::purge(&mut tx, now()).await.unwrap(), 1);
         // Another session of the operator goes with it.
         let other = OperatorSession {
             id: Uuid::now_v7(),

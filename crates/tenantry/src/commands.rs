@@ -15,8 +15,11 @@ use crate::config::open_app;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     // Installed first, so every counter from the start reports to it.
-    let metrics_handle = match args.metrics_listen {
-        Some(_) => Some(crate::metrics::install()?),
+    let metrics = match args.metrics_listen {
+        Some(address) => Some((
+            crate::metrics::install()?,
+            crate::metrics::bind(address).await?,
+        )),
         None => None,
     };
     let mut dns = DnsSettings::new(&args.nameservers, &args.hostmaster)
@@ -96,15 +99,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let metrics = match (args.metrics_listen, metrics_handle) {
-        (Some(address), Some(handle)) => Some(tokio::spawn(crate::metrics::serve(
-            address,
+    let metrics = metrics.map(|(handle, listener)| {
+        tokio::spawn(crate::metrics::serve(
+            listener,
             metrics_app,
             handle,
             stopped.clone(),
-        ))),
-        _ => None,
-    };
+        ))
+    });
     let mut watch = stopped.clone();
     axum::serve(
         listener,
@@ -175,6 +177,11 @@ async fn housekeeping(app: Arc<tenantry_app::App>) {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "expired mailed links removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired mailed links"),
+        }
+        match app.operator_sessions_purge().await {
+            Ok(0) => {}
+            Ok(removed) => tracing::info!(removed, "ended operator console sessions removed"),
+            Err(err) => tracing::warn!(%err, "could not remove ended operator console sessions"),
         }
     }
 }

@@ -68,17 +68,23 @@ async fn scrape(State(scrape): State<Scrape>) -> Response {
         .into_response()
 }
 
-/// Serves `GET /metrics` on `address` until `stopped` says so.
-pub async fn serve(
-    address: SocketAddr,
-    app: Arc<App>,
-    handle: PrometheusHandle,
-    mut stopped: tokio::sync::watch::Receiver<bool>,
-) -> anyhow::Result<()> {
+/// The metrics' listener, bound before the server answers anything, so a taken address
+/// stops `serve` at once instead of leaving it without metrics.
+pub async fn bind(address: SocketAddr) -> anyhow::Result<TcpListener> {
     let listener = TcpListener::bind(address)
         .await
         .with_context(|| format!("serving metrics on {address}"))?;
     tracing::info!(%address, "metrics at /metrics");
+    Ok(listener)
+}
+
+/// Serves `GET /metrics` on `listener` until `stopped` says so.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    handle: PrometheusHandle,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     let router = Router::new()
         .route("/metrics", get(scrape))
         .with_state(Scrape { app, handle });

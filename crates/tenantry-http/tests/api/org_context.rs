@@ -118,3 +118,51 @@ async fn by_id_rows_act_inside<'a>(api: &'a crate::support::Api) {
             .await;
     }
 }
+
+#[tokio::test]
+async fn inside_an_organization_a_role_held_in_its_suborganization_still_decides_there() {
+    for api in apis().await {
+        let (child, _) = suborg(&api, "Narrow Child").await;
+        // An admin at home in the parent who joined the child as a viewer only.
+        let user = crate::sign_in::person(&api, "narrow.admin", "admin").await;
+        let parent_admin = api
+            .t
+            .app
+            .authenticate(api.key(), tenantry_app::RequestMeta::default())
+            .await
+            .unwrap();
+        api.t
+            .app
+            .membership_put(
+                &parent_admin,
+                child.parse().unwrap(),
+                user.parse().unwrap(),
+                "viewer",
+            )
+            .await
+            .unwrap();
+        let token = crate::sign_in::sign_in(&api, "narrow.admin").await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let home = api.t.boot.organization_id.to_string();
+        let rename = json!({"name": "Renamed By A Viewer"});
+        for context in [None, Some(home.as_str())] {
+            let call = api
+                .patch(&format!("/v1/organizations/{child}"), rename.clone())
+                .anonymous()
+                .bearer(&token);
+            let call = match context {
+                Some(context) => call.header("x-organization-context", context),
+                None => call,
+            };
+            call.expect(StatusCode::FORBIDDEN).await;
+        }
+        api.get(&format!("/v1/organizations/{child}"))
+            .anonymous()
+            .bearer(&token)
+            .header("x-organization-context", &home)
+            .expect(StatusCode::OK)
+            .await;
+    }
+}
