@@ -98,6 +98,15 @@ pub(crate) async fn page(
     .await
 }
 
+/// `GET /dashboard/settings/danger-zone`, the address DomainGenius's documentation gives for
+/// passing an organization's ownership: the danger zone of the person's home organization.
+pub(crate) async fn documented_address(person: SignedIn) -> Response {
+    render::see(&format!(
+        "/orgs/{}/danger-zone",
+        person.actor.organization_id()
+    ))
+}
+
 /// `POST /orgs/{organization}/danger-zone/ownership`: offers the ownership to a member.
 pub(crate) async fn offer(
     State(state): State<AppState>,

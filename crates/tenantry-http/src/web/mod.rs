@@ -169,6 +169,10 @@ pub(crate) fn routes() -> Router<AppState> {
             "/orgs/{organization}/suborganizations/{child}/status",
             post(suborganizations::set_status),
         )
+        .route(
+            "/dashboard/settings/danger-zone",
+            get(danger_zone::documented_address),
+        )
         .route("/account", get(account::page))
         .route("/account/password", post(account::password))
         .route("/account/totp", post(totp_enrolment::enrol))

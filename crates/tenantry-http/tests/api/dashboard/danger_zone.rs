@@ -142,6 +142,11 @@ async fn an_organization_is_deleted_only_with_its_name_typed_again() {
         let mut browser = Browser::new(&api);
         browser.sign_in("web.leaver", PASSWORD).await;
         let zone = format!("/orgs/{org}/danger-zone");
+        // The address DomainGenius's documentation gives leads to the home organization's.
+        let documented = browser.get("/dashboard/settings/danger-zone").await;
+        assert_eq!(documented.status, StatusCode::SEE_OTHER);
+        let home_zone = format!("/orgs/{}/danger-zone", api.t.boot.organization_id);
+        assert_eq!(documented.location(), home_zone);
         let page = browser.get(&zone).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
         let csrf = page.field("csrf");
