@@ -12,9 +12,10 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
+use sha2::{Digest, Sha256};
 use tenantry_app::OperatorActor;
 use tenantry_app::person_organizations::OrganizationRef;
-use tenantry_app::{AppError, NotFoundKind};
+use tenantry_app::{AppError, IdempotencyOutcome, NotFoundKind};
 use tenantry_core::OrganizationId;
 
 use super::forms::{FormErrors, Submitted};
@@ -152,6 +153,9 @@ pub(crate) struct Found {
 #[template(path = "operator.html")]
 struct ConsolePage {
     csrf: String,
+    /// The top-up form's one-time key: sent twice (a double click, a resent form), the
+    /// credit is made once.
+    nonce: String,
     lookup: String,
     found: Option<Found>,
     notice: Option<&'static str>,
@@ -209,6 +213,7 @@ async fn console_page(
 fn empty_page(signed_in: &SignedInOperator) -> ConsolePage {
     ConsolePage {
         csrf: csrf::token_for(&signed_in.token),
+        nonce: tenantry_app::web_sessions::pre_session_secret(),
         lookup: String::new(),
         found: None,
         notice: None,
@@ -249,11 +254,41 @@ pub(crate) async fn credit(
         }
         let body: CreditBody = typed_body(body)?;
         let (amount, reference) = body.checked().map_err(|e| e.0)?;
-        state
+        // The form's one-time key, through the API's idempotency use cases: the same form
+        // sent again is the same credit, made once.
+        let scope = format!("operator-console:{}", signed_in.operator.id());
+        let nonce = sent.get("nonce");
+        if nonce.is_empty() {
+            return Err(AppError::invalid_field(
+                "nonce",
+                "reload the page and send it again",
+            ));
+        }
+        let fingerprint = Sha256::digest(format!("{id}\n{amount}\n{reference:?}")).to_vec();
+        if let IdempotencyOutcome::Replay { .. } = state
+            .app
+            .idempotency_begin(&scope, nonce, &fingerprint)
+            .await?
+        {
+            return Ok(id);
+        }
+        let credit = state
             .app
             .wallet_credit(&signed_in.operator, id, amount, reference)
-            .await?;
-        Ok::<_, AppError>(id)
+            .await;
+        match credit {
+            Ok(_) => {
+                let done = state.app.idempotency_finish(&scope, nonce, 303, "", b"");
+                if let Err(err) = done.await {
+                    tracing::warn!(%err, "a console top-up's key could not be kept");
+                }
+                Ok::<_, AppError>(id)
+            }
+            Err(err) => {
+                let _ = state.app.idempotency_release(&scope, nonce).await;
+                Err(err)
+            }
+        }
     };
     match credited.await {
         Ok(id) => render::see(&format!("/operator?organization={id}&done=credited")),

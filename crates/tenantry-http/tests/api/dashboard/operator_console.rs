@@ -74,21 +74,26 @@ async fn the_operator_signs_in_with_key_and_code_and_tops_an_account_up() {
         let csrf = found.field("csrf");
         let credits = format!("/operator/orgs/{org}/credits");
         let bad = console
-            .post(&credits, &[("csrf", &csrf), ("amount", "-5")])
+            .post(
+                &credits,
+                &[("csrf", &csrf), ("nonce", "first"), ("amount", "-5")],
+            )
             .await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.html);
         assert!(bad.html.contains("id=\"amount-error\""), "{}", bad.html);
-        let credited = console
-            .post(
-                &credits,
-                &[
-                    ("csrf", &csrf),
-                    ("amount", "25.00"),
-                    ("reference", "wire-7"),
-                ],
-            )
-            .await;
+        let nonce = found.field("nonce");
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("nonce", nonce.as_str()),
+            ("amount", "25.00"),
+            ("reference", "wire-7"),
+        ];
+        let credited = console.post(&credits, &form).await;
         assert_eq!(credited.status, StatusCode::SEE_OTHER, "{}", credited.html);
+        assert_eq!(balance(&api).await, "25.00");
+        // The same form sent again (a double click): the same answer, credited once.
+        let again = console.post(&credits, &form).await;
+        assert_eq!(again.status, StatusCode::SEE_OTHER, "{}", again.html);
         assert_eq!(balance(&api).await, "25.00");
         let shown = console.get(credited.location()).await;
         assert!(shown.html.contains("25.00 EUR"), "{}", shown.html);
