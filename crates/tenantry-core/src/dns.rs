@@ -2,6 +2,7 @@
 //! format.
 
 mod answers;
+pub mod dnssec;
 mod names;
 mod rdata;
 mod record_type;

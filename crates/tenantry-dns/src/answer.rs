@@ -6,6 +6,7 @@ use hickory_proto::op::ResponseCode;
 use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType as WireType};
 
 use crate::catalog::Catalog;
+use crate::proof;
 use crate::zone::{Node, ServedZone};
 
 /// How many CNAMEs one answer follows inside its zone before it stops (a loop ends there).
@@ -43,21 +44,29 @@ enum Step {
     Records(Vec<Record>, Option<LowerName>),
     NoData,
     NxDomain,
-    /// The name is at or under a delegation: its NS records and their addresses (glue).
-    Referral(Vec<Record>, Vec<Record>),
+    /// The name is at or under the delegation `.0`: its NS records and their addresses
+    /// (glue).
+    Referral(LowerName, Vec<Record>, Vec<Record>),
 }
 
-/// The answer to `qname`/`qtype`; `REFUSED` for a name in no served zone.
-pub fn answer(catalog: &Catalog, qname: &LowerName, qtype: WireType) -> Answer {
+/// The answer to `qname`/`qtype`; `REFUSED` for a name in no served zone. `dnssec_ok` (the
+/// asker's DO bit) adds, for a signed zone, the signatures and the NSEC records that prove
+/// a name or a type absent.
+pub fn answer(catalog: &Catalog, qname: &LowerName, qtype: WireType, dnssec_ok: bool) -> Answer {
     let Some(zone) = catalog.zone_for(qname) else {
         return Answer::new(ResponseCode::Refused, false);
     };
+    let signed = dnssec_ok && zone.is_signed();
     let mut answer = Answer::new(ResponseCode::NoError, true);
     let mut name = qname.clone();
     let mut visited = vec![name.clone()];
     loop {
-        match step(catalog, zone, &name, qtype) {
+        match step(catalog, zone, &name, qtype, signed) {
             Step::Records(records, next) => {
+                // Made from a wildcard: the proof that the name itself does not exist.
+                if signed && !zone.nodes.contains_key(&name) {
+                    answer.authorities.extend(proof::covering(zone, &name));
+                }
                 answer.answers.extend(records);
                 // Followed while it stays in this zone (not a child zone served apart), at
                 // most MAX_CHAIN times, and never to a name already answered (a loop).
@@ -75,15 +84,32 @@ pub fn answer(catalog: &Catalog, qname: &LowerName, qtype: WireType) -> Answer {
                     None => break,
                 }
             }
-            Step::NoData => answer.authorities.push(zone.negative_soa.clone()),
+            Step::NoData => {
+                answer.authorities.push(zone.negative_soa.clone());
+                if signed {
+                    answer
+                        .authorities
+                        .extend(proof::negative_soa_signatures(zone));
+                    answer.authorities.extend(proof::no_data(zone, &name));
+                }
+            }
             Step::NxDomain => {
                 answer.code = ResponseCode::NXDomain;
                 answer.authorities.push(zone.negative_soa.clone());
+                if signed {
+                    answer
+                        .authorities
+                        .extend(proof::negative_soa_signatures(zone));
+                    answer.authorities.extend(proof::no_name(zone, &name));
+                }
             }
-            Step::Referral(ns, glue) => {
+            Step::Referral(cut, ns, glue) => {
                 // Only the CNAMEs that led here are this zone's to vouch for.
                 answer.authoritative = !answer.answers.is_empty();
                 answer.authorities.extend(ns);
+                if signed {
+                    answer.authorities.extend(proof::delegation(zone, &cut));
+                }
                 answer.additionals.extend(glue);
             }
         }
@@ -99,7 +125,13 @@ pub fn answer(catalog: &Catalog, qname: &LowerName, qtype: WireType) -> Answer {
     answer
 }
 
-fn step(catalog: &Catalog, zone: &ServedZone, name: &LowerName, qtype: WireType) -> Step {
+fn step(
+    catalog: &Catalog,
+    zone: &ServedZone,
+    name: &LowerName,
+    qtype: WireType,
+    signed: bool,
+) -> Step {
     if let Some(cut) = delegation(zone, name) {
         // The parent side of a cut answers for the DS records it does not hold.
         if !(cut == *name && qtype == WireType::DS) {
@@ -108,11 +140,11 @@ fn step(catalog: &Catalog, zone: &ServedZone, name: &LowerName, qtype: WireType)
                 .unwrap_or_default()
                 .to_vec();
             let glue = addresses(zone, ns.iter().filter_map(target_of));
-            return Step::Referral(ns, glue);
+            return Step::Referral(cut, ns, glue);
         }
     }
     if let Some(node) = zone.nodes.get(name) {
-        return at_node(catalog, node, name, qtype, false);
+        return at_node(catalog, node, name, qtype, false, signed);
     }
     // No such name: a wildcard at its closest encloser answers for it (RFC 4592 §3.3.1).
     let mut child = name.clone();
@@ -122,7 +154,7 @@ fn step(catalog: &Catalog, zone: &ServedZone, name: &LowerName, qtype: WireType)
         encloser = child.base_name();
     }
     match zone.nodes.get(&child.into_wildcard()) {
-        Some(wildcard) => at_node(catalog, wildcard, name, qtype, true),
+        Some(wildcard) => at_node(catalog, wildcard, name, qtype, true, signed),
         None => Step::NxDomain,
     }
 }
@@ -144,13 +176,14 @@ fn delegation(zone: &ServedZone, name: &LowerName) -> Option<LowerName> {
 }
 
 /// What a node holds for the question, its records owned by `name` (the node's own name, or
-/// the name a wildcard answers for).
+/// the name a wildcard answers for), with their signatures when `signed`.
 fn at_node(
     catalog: &Catalog,
     node: &Node,
     name: &LowerName,
     qtype: WireType,
     synthesized: bool,
+    signed: bool,
 ) -> Step {
     let owned = |records: &[Record], ttl: Option<u32>| -> Vec<Record> {
         records
@@ -167,11 +200,18 @@ fn at_node(
             })
             .collect()
     };
+    let with_signatures = |rtype: WireType, records: &[Record]| -> Vec<Record> {
+        let mut out = owned(records, None);
+        if signed {
+            out.extend(owned(node.signatures(rtype), None));
+        }
+        out
+    };
     if qtype == WireType::ANY {
         let all: Vec<Record> = node
             .rrsets
             .iter()
-            .flat_map(|(_, records)| owned(records, None))
+            .flat_map(|(rtype, records)| with_signatures(*rtype, records))
             .collect();
         return if all.is_empty() {
             Step::NoData
@@ -180,7 +220,7 @@ fn at_node(
         };
     }
     if let Some(records) = node.records(qtype) {
-        return Step::Records(owned(records, None), None);
+        return Step::Records(with_signatures(qtype, records), None);
     }
     if let Some(alias) = &node.alias
         && matches!(qtype, WireType::A | WireType::AAAA)
@@ -197,7 +237,7 @@ fn at_node(
     }
     if let Some(cname) = node.records(WireType::CNAME) {
         let next = cname.first().and_then(target_of);
-        return Step::Records(owned(cname, None), next);
+        return Step::Records(with_signatures(WireType::CNAME, cname), next);
     }
     Step::NoData
 }

@@ -149,6 +149,14 @@ impl Catalog {
         self.by_apex.get(apex).map(|zone| zone.serial)
     }
 
+    /// Whether the signatures of the zone `id` have passed half their validity: it is
+    /// signed again.
+    pub fn signatures_due(&self, id: &ZoneId, now: u32) -> bool {
+        self.zone_by_id(id)
+            .and_then(|zone| zone.signed_at)
+            .is_some_and(|at| now.saturating_sub(at) >= crate::signing::VALIDITY / 2)
+    }
+
     pub fn zone_ids(&self) -> impl Iterator<Item = &ZoneId> {
         self.apex_of.keys()
     }

@@ -66,6 +66,7 @@ impl RequestHandler for Responder {
             let mut ours = Edns::new();
             ours.set_max_payload(asked.max_payload().clamp(512, MAX_UDP_PAYLOAD));
             ours.set_version(0);
+            ours.set_dnssec_ok(asked.flags().dnssec_ok);
             // An extended code (BADVERS) keeps its high bits here.
             ours.set_rcode_high(decided.code.high());
             ours
@@ -94,7 +95,11 @@ fn decide(catalog: &Catalog, request: &Request) -> Answer {
     if query.query_class() != DNSClass::IN {
         return refuse(ResponseCode::Refused);
     }
-    answer(catalog, query.name(), query.query_type())
+    let dnssec_ok = request
+        .edns
+        .as_ref()
+        .is_some_and(|edns| edns.flags().dnssec_ok);
+    answer(catalog, query.name(), query.query_type(), dnssec_ok)
 }
 
 impl Responder {

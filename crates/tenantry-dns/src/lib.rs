@@ -2,14 +2,18 @@
 //! memory over UDP and TCP. hickory-server reads and writes DNS messages; this crate decides
 //! the answers (`answer`) from a catalog of the stored zones (`catalog`, `zone`) that a
 //! refresher keeps equal to the store (`refresh`), transfers zones to the secondaries an
-//! operator allowed (`transfer`) and tells them of changes (`notify`). UDP is read and
-//! answered in a few loops of our own (`udp`), TCP by hickory-server's listener.
+//! operator allowed (`transfer`) and tells them of changes (`notify`). A signed zone is
+//! signed as it is loaded (`signing`), and its answers carry signatures and NSEC proofs
+//! (`proof`) when the asker sets the DO bit. UDP is read and answered in a few loops of our
+//! own (`udp`), TCP by hickory-server's listener.
 
 mod answer;
 mod catalog;
 mod handler;
 mod notify;
+mod proof;
 mod refresh;
+mod signing;
 mod transfer;
 mod tsig;
 mod udp;

@@ -32,9 +32,12 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .clone();
+    let now = unix_now();
     let changed: Vec<ZoneId> = serials
         .iter()
-        .filter(|(id, serial)| current.serial_of(id) != Some(*serial))
+        .filter(|(id, serial)| {
+            current.serial_of(id) != Some(*serial) || current.signatures_due(id, now)
+        })
         .map(|(id, _)| *id)
         .collect();
     let present: HashSet<&ZoneId> = serials.iter().map(|(id, _)| id).collect();
@@ -53,7 +56,7 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
         .iter()
         .filter_map(|zone| {
             let name = &zone.view.zone.name;
-            ServedZone::build(&zone.view, zone.tenant)
+            ServedZone::load(zone, now)
                 .inspect_err(|why| tracing::error!(zone = %name, %why, "a zone cannot be served"))
                 .ok()
         })
@@ -143,6 +146,14 @@ fn notify_secondaries(served: &Served, zones: &[ZoneId], from: IpAddr) {
             );
         }
     }
+}
+
+/// Seconds since the epoch, as signatures count time.
+fn unix_now() -> u32 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs());
+    u32::try_from(seconds).unwrap_or(u32::MAX)
 }
 
 /// A catalog with nothing in it yet.

@@ -32,6 +32,11 @@ pub(crate) async fn incremental(app: &App, zone: &ServedZone, serial: u32) -> Ve
     if SerialNumber::new(serial) >= ours {
         return vec![zone.soa.clone()];
     }
+    // The journal holds the stored records, not the signatures made from them: a signed
+    // zone is sent whole.
+    if zone.is_signed() {
+        return full(zone);
+    }
     let journal = match app.zone_journal(zone.id, i64::from(serial)).await {
         Ok(journal) => journal,
         Err(error) => {

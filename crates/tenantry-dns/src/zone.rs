@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
 use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType as WireType};
-use tenantry_app::dns::{RrsetView, ZoneView};
+use tenantry_app::dns::{RrsetView, ZoneToServe, ZoneView};
 use tenantry_core::dns::{RecordType, wire_rdata, wire_type};
 use tenantry_core::{OrganizationId, ZoneId};
 
@@ -16,6 +16,8 @@ pub(crate) struct Node {
     pub rrsets: Vec<(WireType, Vec<Record>)>,
     /// An ALIAS: A and AAAA queries are answered with its target's addresses.
     pub alias: Option<Alias>,
+    /// In a signed zone, the RRSIGs of each rrset, by the type they cover.
+    pub signatures: Vec<(WireType, Vec<Record>)>,
 }
 
 #[derive(Debug)]
@@ -30,6 +32,14 @@ impl Node {
             .iter()
             .find(|(t, _)| *t == rtype)
             .map(|(_, records)| records.as_slice())
+    }
+
+    /// The RRSIGs covering the rrset of `rtype` (none in an unsigned zone).
+    pub fn signatures(&self, rtype: WireType) -> &[Record] {
+        self.signatures
+            .iter()
+            .find(|(t, _)| *t == rtype)
+            .map_or(&[], |(_, records)| records.as_slice())
     }
 }
 
@@ -50,6 +60,10 @@ pub struct ServedZone {
     pub(crate) nodes: HashMap<LowerName, Node>,
     /// Names below the apex that hold NS records: the zone is not authoritative under them.
     pub(crate) cuts: HashSet<LowerName>,
+    /// In a signed zone, the names of its NSEC chain in canonical order (empty: unsigned).
+    pub(crate) nsec_chain: Vec<LowerName>,
+    /// When a signed zone was signed (seconds since the epoch).
+    pub(crate) signed_at: Option<u32>,
 }
 
 impl ServedZone {
@@ -82,18 +96,35 @@ impl ServedZone {
             negative_soa,
             nodes: zone.nodes,
             cuts: zone.cuts,
+            nsec_chain: Vec::new(),
+            signed_at: None,
         })
+    }
+
+    /// The zone as the store gives it, signed at `now` (seconds since the epoch) when it
+    /// has keys.
+    pub fn load(zone: &ZoneToServe, now: u32) -> Result<Self, String> {
+        let mut served = ServedZone::build(&zone.view, zone.tenant)?;
+        crate::signing::sign(&mut served, &zone.keys, now)?;
+        Ok(served)
+    }
+
+    pub fn is_signed(&self) -> bool {
+        self.signed_at.is_some()
     }
 }
 
 impl ServedZone {
-    /// Every record but the SOA, for a full transfer (ALIAS, no DNS type, is not sent).
+    /// Every record but the SOA, with the signatures of a signed zone, for a full transfer
+    /// (ALIAS, no DNS type, is not sent).
     pub(crate) fn records(&self) -> impl Iterator<Item = &Record> {
-        self.nodes
-            .values()
-            .flat_map(|node| node.rrsets.iter())
-            .filter(|(rtype, _)| *rtype != WireType::SOA)
-            .flat_map(|(_, records)| records.iter())
+        self.nodes.values().flat_map(|node| {
+            node.rrsets
+                .iter()
+                .filter(|(rtype, _)| *rtype != WireType::SOA)
+                .chain(node.signatures.iter())
+                .flat_map(|(_, records)| records.iter())
+        })
     }
 }
 

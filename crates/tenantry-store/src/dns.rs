@@ -122,7 +122,7 @@ const INSERT_ZONE: &str = "INSERT INTO dns_zones (id, organization_id, name, dns
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 const UPDATE_ZONE: &str = "UPDATE dns_zones SET serial = $3, updated_on = $4, soa_refresh = $5, \
-    soa_retry = $6, soa_expire = $7, soa_minimum = $8 \
+    soa_retry = $6, soa_expire = $7, soa_minimum = $8, dnssec_status = $10 \
     WHERE id = $1 AND organization_id = $2 AND serial = $9";
 
 /// A timer as its column holds it (`MAX_TIMER` fits an `i32`).
@@ -209,6 +209,7 @@ pub async fn update_zone(
         .bind(stored(zone.timers.expire))
         .bind(stored(zone.timers.negative_ttl))
         .bind(previous)
+        .bind(&zone.dnssec_status)
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))?;
@@ -263,6 +264,21 @@ pub async fn rrsets_at(tx: &mut Tx, zone: ZoneId, name: &str) -> Result<Vec<Rrse
         .fetch_all(conn)
         .await)?;
     Ok(rows.into_iter().map(RrsetRow::into_rrset).collect())
+}
+
+/// The names of the signed zones unchanged since `before`: their secondaries hold signatures
+/// that age (the platform's job renews them; no caller).
+pub async fn signed_zones_unchanged_since(
+    tx: &mut Tx,
+    before: OffsetDateTime,
+) -> Result<Vec<String>> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(
+        "SELECT name FROM dns_zones WHERE dnssec_status = 'enabled' AND updated_on < $1 \
+         ORDER BY name",
+    )
+    .bind(before)
+    .fetch_all(conn)
+    .await)?)
 }
 
 /// The rrsets of several zones (for a page of zones), by zone.

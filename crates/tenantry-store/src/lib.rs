@@ -16,6 +16,7 @@ pub mod billing;
 pub mod contacts;
 pub mod credentials;
 pub mod dns;
+pub mod dns_keys;
 pub mod dns_transfers;
 pub mod domains;
 pub mod events;

@@ -54,6 +54,16 @@ impl TestDb {
     }
 }
 
+impl Drop for TestDb {
+    /// A PostgreSQL test database is dropped with its test: a suite creates hundreds, and
+    /// each holds several megabytes of catalogs until the cluster goes.
+    fn drop(&mut self) {
+        if self._dir.is_none() {
+            postgres::drop_database_soon(self.url.clone());
+        }
+    }
+}
+
 pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}", dir.path().join("tenantry.db").display());

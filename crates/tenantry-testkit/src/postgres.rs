@@ -48,6 +48,30 @@ async fn database_in(admin: &str) -> String {
     format!("{base}/{name}")
 }
 
+/// Drops the database at `url` on a thread of its own (a `Drop` cannot wait on the test's
+/// runtime), ending its remaining connections. Nothing waits for it: if the process ends
+/// first, the whole cluster goes with it.
+pub(crate) fn drop_database_soon(url: String) {
+    let Some((base, name)) = url.rsplit_once('/') else {
+        return;
+    };
+    let admin = format!("{base}/postgres");
+    let statement = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        runtime.block_on(async {
+            if let Ok(mut conn) = PgConnection::connect(&admin).await {
+                let _ = sqlx::query(&statement).execute(&mut conn).await;
+            }
+        });
+    });
+}
+
 fn find_bin_dir() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH").and_then(|paths| {
         std::env::split_paths(&paths)

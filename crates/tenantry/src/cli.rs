@@ -54,6 +54,37 @@ pub enum Command {
     /// the organizations' ids. Secrets are printed once.
     #[command(subcommand)]
     Recover(RecoverCommand),
+    /// A signed zone's DNSSEC keys: list them with the DS records for the parent, and roll
+    /// them over (add the successor, later retire the old key).
+    #[command(subcommand)]
+    Dnssec(DnssecCommand),
+}
+
+#[derive(Subcommand)]
+pub enum DnssecCommand {
+    /// The zone's keys (tag, role, DNSKEY) and the DS records its parent must publish.
+    Keys {
+        /// The zone's name, e.g. `example.com`.
+        zone: String,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Publish a new key beside the old ones; it signs at once.
+    AddKey {
+        zone: String,
+        /// A key signing key (its DS goes to the parent) instead of a zone signing key.
+        #[arg(long)]
+        ksk: bool,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
+    /// Retire the key with this tag (never the last key of its kind).
+    RetireKey {
+        zone: String,
+        key_tag: u16,
+        #[command(flatten)]
+        storage: StorageArgs,
+    },
 }
 
 #[derive(Subcommand)]

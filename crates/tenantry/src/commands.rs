@@ -178,6 +178,11 @@ async fn housekeeping(app: Arc<tenantry_app::App>) {
             Ok(removed) => tracing::info!(removed, "expired mailed links removed"),
             Err(err) => tracing::warn!(%err, "could not remove expired mailed links"),
         }
+        match app.dnssec_renew_signatures().await {
+            Ok(0) => {}
+            Ok(renewed) => tracing::info!(renewed, "signed zones renewed for their secondaries"),
+            Err(err) => tracing::warn!(%err, "could not renew the signed zones' signatures"),
+        }
         match app.operator_sessions_purge().await {
             Ok(0) => {}
             Ok(removed) => tracing::info!(removed, "ended operator console sessions removed"),

@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod config;
+mod dnssec;
 mod maintenance;
 mod metrics;
 mod recovery;
@@ -39,5 +40,6 @@ async fn main() -> anyhow::Result<()> {
         cli::Command::Backup(args) => maintenance::backup(args).await,
         cli::Command::Restore(args) => maintenance::restore(args).await,
         cli::Command::Recover(what) => recovery::recover(what).await,
+        cli::Command::Dnssec(what) => dnssec::run(what).await,
     }
 }

@@ -209,6 +209,64 @@ fn recovery_lists_the_organizations_and_issues_an_operator_and_a_credential_that
 }
 
 #[test]
+fn dnssec_keys_roll_over_from_the_command_line_while_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let boot: Value = serde_json::from_slice(&bootstrap(dir.path(), None).stdout).unwrap();
+    let key = boot["api_key"].as_str();
+    let server = Server::start(dir.path(), None);
+    let body = r#"{"name": "rolled.example", "dnssec_status": "enabled"}"#;
+    let (status, created) = server.call("POST", "/v1/dns", key, Some(body));
+    assert_eq!(status, 201, "{created}");
+    let dnssec = |args: &[&str]| {
+        let out = tenantry(dir.path(), None)
+            .arg("dnssec")
+            .args(args)
+            .output()
+            .unwrap();
+        (out.status.success(), String::from_utf8(out.stdout).unwrap())
+    };
+    let tags = |out: &str, role: &str| -> Vec<String> {
+        out.lines()
+            .filter_map(|line| line.strip_prefix("key "))
+            .filter(|line| line.split('\t').nth(1) == Some(role))
+            .map(|line| line.split('\t').next().unwrap().to_owned())
+            .collect()
+    };
+    let (ok, listed) = dnssec(&["keys", "rolled.example"]);
+    assert!(ok, "{listed}");
+    assert!(
+        listed.starts_with("rolled.example. dnssec enabled\n"),
+        "{listed}"
+    );
+    assert_eq!(listed.lines().filter(|l| l.starts_with("ds ")).count(), 2);
+    let old_zsk = tags(&listed, "zsk").pop().unwrap();
+    let ksk = tags(&listed, "ksk").pop().unwrap();
+
+    let (ok, added) = dnssec(&["add-key", "rolled.example"]);
+    assert!(ok, "{added}");
+    assert_eq!(tags(&added, "zsk").len(), 2, "{added}");
+    let (status, zone) = server.request("/v1/dns/rolled.example", key);
+    assert_eq!(status, 200);
+    assert_eq!(
+        zone.matches(" 3 13 ").count(),
+        3,
+        "three DNSKEYs served: {zone}"
+    );
+
+    let (ok, retired) = dnssec(&["retire-key", "rolled.example", &old_zsk]);
+    assert!(ok, "{retired}");
+    assert_eq!(tags(&retired, "zsk").len(), 1);
+    assert!(!tags(&retired, "zsk").contains(&old_zsk));
+    let (ok, _) = dnssec(&["retire-key", "rolled.example", &ksk]);
+    assert!(!ok, "the last key signing key stays");
+    let (status, _) = server.call("POST", "/v1/dns", key, Some(r#"{"name": "plain.example"}"#));
+    assert_eq!(status, 201);
+    let (ok, _) = dnssec(&["add-key", "plain.example"]);
+    assert!(!ok, "an unsigned zone has no keys to roll");
+    assert!(server.stop().success());
+}
+
+#[test]
 fn metrics_count_requests_by_route_and_status_on_their_own_listener() {
     let dir = tempfile::tempdir().unwrap();
     let boot: Value =
@@ -334,6 +392,7 @@ fn several_servers_share_one_postgresql() {
         b,
         dir_b,
         url,
+        _database,
         ..
     }) = TwoNodes::start()
     else {
@@ -352,7 +411,14 @@ fn several_servers_share_one_postgresql() {
 
 #[test]
 fn a_revocation_through_one_node_applies_on_another_within_a_second() {
-    let Some(TwoNodes { boot, a, b, .. }) = TwoNodes::start() else {
+    let Some(TwoNodes {
+        boot,
+        a,
+        b,
+        _database,
+        ..
+    }) = TwoNodes::start()
+    else {
         return;
     };
     let admin = boot["api_key"].as_str().unwrap();
@@ -398,7 +464,14 @@ fn a_revocation_through_one_node_applies_on_another_within_a_second() {
 
 #[test]
 fn two_nodes_charging_one_account_at_once_spend_exactly_its_balance() {
-    let Some(TwoNodes { boot, a, b, .. }) = TwoNodes::start() else {
+    let Some(TwoNodes {
+        boot,
+        a,
+        b,
+        _database,
+        ..
+    }) = TwoNodes::start()
+    else {
         return;
     };
     let text = |key: &str| boot[key].as_str().unwrap().to_owned();

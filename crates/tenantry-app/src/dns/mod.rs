@@ -3,7 +3,9 @@
 //! NS are the server's.
 
 mod changes;
+mod dnssec;
 mod export;
+mod key_rollover;
 mod secondaries;
 mod serving;
 mod settings;
@@ -11,6 +13,8 @@ mod tsig_keys;
 mod working;
 mod zones;
 
+pub use dnssec::{SigningKeyMaterial, ZoneDnssec};
+pub use key_rollover::KeyRole;
 pub use secondaries::SecondaryCreate;
 pub use serving::ZoneToServe;
 pub use settings::{DEFAULT_JOURNAL_DEPTH, DnsSettings};
@@ -32,8 +36,8 @@ pub struct RrsetInput {
     pub records: Vec<String>,
 }
 
-/// A zone to create: its name, its first rrsets, and what the client asked for beyond them
-/// (refused: the server does not sign zones or offer vanity name server sets).
+/// A zone to create: its name, its first rrsets, whether it is signed, and what the client
+/// asked for beyond them (a vanity name server set, refused: the server offers none).
 #[derive(Debug, Clone)]
 pub struct ZoneCreate {
     pub name: ZoneName,

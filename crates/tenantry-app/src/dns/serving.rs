@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use tenantry_core::{OrganizationId, ZoneId};
 use tenantry_store::dns::{self, Rrset};
 
-use super::ZoneView;
+use super::{SigningKeyMaterial, ZoneView};
 use crate::app::App;
 use crate::error::Result;
 
@@ -17,6 +17,8 @@ use crate::error::Result;
 pub struct ZoneToServe {
     pub view: ZoneView,
     pub tenant: OrganizationId,
+    /// The keys a signed zone is signed with (none: served unsigned).
+    pub keys: Vec<SigningKeyMaterial>,
 }
 
 impl App {
@@ -49,11 +51,16 @@ impl App {
         for (zone, rrset) in dns::rrsets_of_zones(&mut tx, &found).await? {
             by_zone.entry(zone).or_default().push(rrset);
         }
+        let mut keys: BTreeMap<ZoneId, Vec<SigningKeyMaterial>> = BTreeMap::new();
+        for (zone, key) in self.signing_keys(&mut tx, &found).await? {
+            keys.entry(zone).or_default().push(key);
+        }
         Ok(zones
             .into_iter()
             .map(|(zone, tenant)| {
                 let rrsets = by_zone.remove(&zone.id).unwrap_or_default();
                 ZoneToServe {
+                    keys: keys.remove(&zone.id).unwrap_or_default(),
                     view: self.view(zone, rrsets),
                     tenant,
                 }

@@ -22,6 +22,8 @@ pub(super) struct ZoneChange {
     pub added: Vec<Rrset>,
     /// The SOA timers before the change.
     pub timers_before: SoaTimers,
+    /// The audit event's action.
+    pub action: &'static str,
 }
 
 impl ZoneChange {
@@ -32,6 +34,7 @@ impl ZoneChange {
             removed: Vec::new(),
             added: Vec::new(),
             timers_before,
+            action: "dns_zone.updated",
         }
     }
 }
@@ -118,7 +121,8 @@ impl Working {
     }
 
     /// The rules a zone keeps after any change, for every name it touched: a CNAME stands
-    /// alone at its name, and a CNAME or ALIAS rrset holds one record.
+    /// alone at its name, a CNAME or ALIAS rrset holds one record, and a signed zone holds
+    /// no ALIAS.
     pub fn check(&self) -> Result<()> {
         let mut problems: BTreeMap<&'static str, BTreeMap<String, Vec<String>>> = BTreeMap::new();
         for name in &self.names {
@@ -129,6 +133,16 @@ impl Working {
                 .map(|(_, r)| r)
                 .collect();
             let has = |t: RecordType| here.iter().any(|r| r.rtype == t.as_str());
+            if has(RecordType::Alias) && self.zone.dnssec_status == super::dnssec::ENABLED {
+                problems.entry("alias_conflicts").or_default().insert(
+                    name.clone(),
+                    vec![
+                        "ALIAS records cannot be used in DNSSEC-enabled zones: their answers \
+                         are made at query time and cannot be signed"
+                            .into(),
+                    ],
+                );
+            }
             if has(RecordType::Cname) && here.len() > 1 {
                 problems.entry("cname_conflicts").or_default().insert(
                     name.clone(),

@@ -76,7 +76,7 @@ impl App {
             id: ZoneId::generate(),
             organization_id: organization,
             name: name.as_str().to_owned(),
-            dnssec_status: "disabled".into(),
+            dnssec_status: super::dnssec::DISABLED.into(),
             serial: next_serial(None, now.date()),
             timers,
             created_on: now,
@@ -229,7 +229,7 @@ impl App {
             auth,
             actor,
             now,
-            "dns_zone.updated",
+            change.action,
             target(zone),
             change.audit,
         )
@@ -303,14 +303,6 @@ impl App {
             vanity_nameserver_set_id,
             timers,
         } = create;
-        if dnssec {
-            return Err(AppError::BadRequest(
-                Code::Dns,
-                "DNSSEC signing is not offered by this server; create the zone with DNSSEC \
-                 disabled"
-                    .into(),
-            ));
-        }
         if vanity_nameserver_set_id.is_some() {
             return Err(AppError::BadRequest(
                 Code::Dns,
@@ -333,13 +325,21 @@ impl App {
         let mut tx = self.db.begin().await?;
         let (org, auth) = authorize_org(&mut tx, actor, acting, DNS_MANAGE).await?;
         zone_admitted(actor, name.as_str())?;
-        let (zone, mut working) = self
+        let (mut zone, mut working) = self
             .start_zone(&mut tx, &auth, org.id, &name, timers, now)
             .await?;
         for input in rrsets {
             refuse_protected(&zone, &input.name, input.rtype)?;
             working.put(stored(input));
         }
+        let signed = if dnssec {
+            Some(
+                self.sign_new_zone(&mut tx, &auth, &mut zone, &mut working, now)
+                    .await?,
+            )
+        } else {
+            None
+        };
         working.check()?;
         let change = working.write(&mut tx, &auth).await?;
         let mut changes = vec![
@@ -358,7 +358,10 @@ impl App {
                 ttl: Some(self.dns.ttl),
             },
         ];
-        for rrset in working.created() {
+        for rrset in working
+            .created()
+            .filter(|rrset| rrset.rtype != RecordType::Dnskey.as_str())
+        {
             for rdata in &rrset.records {
                 changes.push(Change {
                     action: "create_record",
@@ -368,6 +371,9 @@ impl App {
                     ttl: Some(rrset.ttl),
                 });
             }
+        }
+        if let Some(keys) = signed {
+            changes.extend(self.key_changes("create_record", &zone, &keys)?);
         }
         record(
             &mut tx,
@@ -392,13 +398,15 @@ impl App {
     }
 
     /// Sets the SOA timers `changes` names (the others stay), raising the serial when the
-    /// SOA changes; authorized like any change of the zone (`dns:manage`, not in an inactive
-    /// organization) even when nothing changes.
+    /// SOA changes, and signs the zone or stops signing it when `dnssec` says so (NS1's zone
+    /// settings, which clients send back as they read them); authorized like any change of
+    /// the zone (`dns:manage`, not in an inactive organization) even when nothing changes.
     pub async fn zone_set_timers(
         &self,
         actor: &Actor,
         name: &ZoneName,
         changes: SoaTimers,
+        dnssec: Option<bool>,
     ) -> Result<ZoneView> {
         let now = self.clock.now();
         let mut tx = self.db.begin().await?;
@@ -415,6 +423,10 @@ impl App {
             let change = ZoneChange::of_settings(audit, zone.timers);
             zone.timers = timers;
             self.zone_changed(&mut tx, &auth, actor, &mut zone, change, now)
+                .await?;
+        }
+        if let Some(on) = dnssec {
+            self.switch_dnssec(&mut tx, &auth, actor, &mut zone, on, now)
                 .await?;
         }
         let rrsets = dns::rrsets(&mut tx, zone.id).await?;

@@ -57,6 +57,8 @@ zone "{zone}" {{
     type secondary;
     primaries {{ {ip} port {primary_port} key "{key_name}"; }};
     file "{dir}/{zone}.db";
+    // Text, not BIND's raw default, so other tools (dnssec-verify) can read it.
+    masterfile-format text;
     allow-notify {{ 127.0.0.1; }};
 }};
 "#,
@@ -81,6 +83,11 @@ zone "{zone}" {{
             address: SocketAddr::from(([127, 0, 0, 1], port)),
             dir,
         }
+    }
+
+    /// Where named keeps the zone `zone` (without its final dot) it transferred.
+    pub fn zone_file(&self, zone: &str) -> PathBuf {
+        self.dir.path().join(format!("{zone}.db"))
     }
 
     /// What named has logged so far.

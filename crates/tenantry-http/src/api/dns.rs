@@ -1,6 +1,7 @@
 //! `/v1/dns…`: zones and their rrsets. Bodies become canonical rrsets in `input`, answers
 //! take their shapes in `wire`.
 
+pub(crate) mod dnssec;
 mod input;
 pub(crate) use input::{RrsetOpsBody, rrset_ops};
 mod wire;

@@ -272,8 +272,8 @@ fn refuse_settings(body: &Ns1Body, settings: &DnsSettings) -> Result<(), Ns1Erro
     Ok(())
 }
 
-/// `POST /v1/zones/{zone}`: the zone's own SOA timers are its only settings (see
-/// `refuse_settings` for the server's).
+/// `POST /v1/zones/{zone}`: the zone's own SOA timers and whether it is signed are its only
+/// settings (see `refuse_settings` for the server's).
 pub(crate) async fn update(
     State(state): State<AppState>,
     Caller(actor): Caller,
@@ -283,7 +283,12 @@ pub(crate) async fn update(
     refuse_settings(&body, state.app.dns_settings())?;
     let view = state
         .app
-        .zone_set_timers(&actor, &zone_name(&zone)?, timers(&body)?)
+        .zone_set_timers(
+            &actor,
+            &zone_name(&zone)?,
+            timers(&body)?,
+            body.flag("dnssec")?,
+        )
         .await?;
     Ok(Json(zone_json(&view, true)))
 }

@@ -72,6 +72,11 @@ fn notice_of(done: &str) -> Option<&'static str> {
         "deleted" => Some("The zone is deleted: its records are no longer served."),
         "saved" => Some("The rrset is saved and served within a second."),
         "removed" => Some("The rrset is removed."),
+        "signed" => Some(
+            "The zone is signed and served with its signatures within a second. Publish its DS \
+             records at the registry.",
+        ),
+        "unsigned" => Some("The zone is no longer signed."),
         _ => None,
     }
 }
@@ -198,6 +203,9 @@ struct ZonePage {
     serial: i64,
     rows: Vec<RrsetRow>,
     types: Vec<&'static str>,
+    /// Whether the zone is signed, and the DS records its parent must publish.
+    signed: bool,
+    ds_records: Vec<String>,
     shown: Feedback,
 }
 
@@ -227,11 +235,13 @@ async fn zone_page(
     mut shown: Feedback,
 ) -> Response {
     let loaded = async {
-        let (_, view) = zone_of(state, person, id, raw).await?;
-        Ok::<_, AppError>((view, Frame::load(&state.app, person, id).await?))
+        let (name, view) = zone_of(state, person, id, raw).await?;
+        let dnssec = state.app.zone_dnssec(&person.actor, &name).await?;
+        let frame = Frame::load(&state.app, person, id).await?;
+        Ok::<_, AppError>((view, dnssec, frame))
     };
     match loaded.await {
-        Ok((view, frame)) => {
+        Ok((view, dnssec, frame)) => {
             let zone = view.zone.name.clone();
             let rows: Vec<RrsetRow> = view
                 .rrsets
@@ -261,6 +271,8 @@ async fn zone_page(
                         .filter(|t| !t.is_servers_own())
                         .map(|t| t.as_str())
                         .collect(),
+                    signed: dnssec.dnssec_status == "enabled",
+                    ds_records: dnssec.ds_records,
                     shown,
                 },
             )
@@ -403,6 +415,23 @@ pub(crate) async fn delete(
     let act = async |id: OrganizationId, zone: ZoneName, _: &Submitted| {
         state.app.zone_delete(&person.actor, &zone).await?;
         Ok(render::see(&format!("/orgs/{id}/dns?done=deleted")))
+    };
+    zone_button(&state, &person, &reference, &raw, sent, act).await
+}
+
+/// `POST /orgs/{organization}/dns/{zone}/dnssec`: signs the zone (`sign=on`) or stops
+/// signing it, through the API's use case.
+pub(crate) async fn set_dnssec(
+    State(state): State<AppState>,
+    person: SignedIn,
+    Path((reference, raw)): Path<(String, String)>,
+    Form(sent): Form<Submitted>,
+) -> Response {
+    let act = async |id: OrganizationId, zone: ZoneName, sent: &Submitted| {
+        let on = sent.get("sign") == "on";
+        state.app.zone_set_dnssec(&person.actor, &zone, on).await?;
+        let done = if on { "signed" } else { "unsigned" };
+        Ok(render::see(&format!("/orgs/{id}/dns/{zone}?done={done}")))
     };
     zone_button(&state, &person, &reference, &raw, sent, act).await
 }

@@ -97,6 +97,10 @@ pub(crate) fn routes() -> Router<AppState> {
             post(dns::remove_rrset),
         )
         .route("/orgs/{organization}/dns/{zone}/delete", post(dns::delete))
+        .route(
+            "/orgs/{organization}/dns/{zone}/dnssec",
+            post(dns::set_dnssec),
+        )
         .route("/orgs/{organization}/dns/{zone}/export", get(dns::export))
         .route(
             "/orgs/{organization}/contacts",

@@ -382,7 +382,8 @@ fn case(operation_id: &str) -> Option<Case> {
         "create_contact" => (Context, |n| contact_body(&format!("swept-{n}@example.com"))),
         "get_contact" | "delete_contact" => (Named, no_body),
         "create_zone" => (Context, |n| json!({"name": format!("sweep-{n}.example")})),
-        "get_zone" | "delete_zone" | "export_zone" => (Named, no_body),
+        "get_zone" | "delete_zone" | "export_zone" | "get_zone_dnssec" | "enable_dnssec"
+        | "disable_dnssec" => (Named, no_body),
         "patch_zone_rrsets" => (
             Named,
             |_| json!({"ops": [{"op": "upsert", "rrset": {"name": "www", "type": "A", "ttl": 300, "records": [{"rdata": "192.0.2.1"}]}}]}),
@@ -484,6 +485,8 @@ fn case(operation_id: &str) -> Option<Case> {
             StatusCode::UNPROCESSABLE_ENTITY,
             "ERROR_VERIFICATION_LINK_INVALID",
         )),
+        // The sweep's zones are unsigned.
+        "disable_dnssec" => Some((StatusCode::BAD_REQUEST, "ERROR_DNS")),
         // No catalogued TLD is `.nowhere`.
         "create_domain" => Some((StatusCode::BAD_REQUEST, "ERROR_TLD_NOT_AVAILABLE")),
         // The expiry named is never a domain's.

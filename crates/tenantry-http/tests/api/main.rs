@@ -12,6 +12,7 @@ mod danger_zone;
 mod dashboard;
 mod dns;
 mod dns_secondaries;
+mod dnssec;
 mod domaingenius;
 mod domains;
 mod errors;

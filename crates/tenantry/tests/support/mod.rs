@@ -153,6 +153,8 @@ pub struct TwoNodes {
     pub b: Server,
     pub dir_b: tempfile::TempDir,
     pub url: String,
+    /// The database goes with this value: a test binds it (`_database`) for as long as the
+    /// nodes run.
     pub _database: tenantry_testkit::TestDb,
     pub _dir_a: tempfile::TempDir,
 }

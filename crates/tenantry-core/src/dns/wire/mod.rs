@@ -5,6 +5,8 @@
 //! encoder as the data of an unknown type (its two numbers, then the target's bytes, as
 //! RFC 3597 carries any type).
 
+use hickory_proto::dnssec::rdata::{DNSKEY, DNSSECRData};
+use hickory_proto::dnssec::{Algorithm, PublicKeyBuf};
 use hickory_proto::rr::rdata::{NULL, TXT};
 use hickory_proto::rr::{RData, RecordType as WireType};
 use hickory_proto::serialize::binary::BinEncoder;
@@ -50,9 +52,29 @@ pub fn wire_rdata(rtype: RecordType, canonical: &str) -> Result<RData, String> {
         RecordType::Uri => return uri(canonical),
         // hickory's text reader takes a `\DDD` escape for a character, not a byte.
         RecordType::Txt => return txt(canonical),
+        // hickory reads no DNSKEY from text (it expects to make them itself).
+        RecordType::Dnskey => return dnskey(canonical),
         _ => {}
     }
     RData::try_from_str(wire, canonical).map_err(|e| format!("{rtype} {canonical:?}: {e}"))
+}
+
+/// `flags 3 algorithm base64-key` (RFC 4034 §2.2), as the server writes its own keys.
+fn dnskey(canonical: &str) -> Result<RData, String> {
+    let bad = || format!("DNSKEY {canonical:?}: expected flags, 3, algorithm and a key");
+    let fields: Vec<&str> = canonical.split_whitespace().collect();
+    let [flags, "3", algorithm, key @ ..] = fields.as_slice() else {
+        return Err(bad());
+    };
+    let flags: u16 = flags.parse().map_err(|_| bad())?;
+    let algorithm: u8 = algorithm.parse().map_err(|_| bad())?;
+    let key = data_encoding::BASE64
+        .decode(key.concat().as_bytes())
+        .map_err(|_| bad())?;
+    let public = PublicKeyBuf::new(key, Algorithm::from_u8(algorithm));
+    Ok(RData::DNSSEC(DNSSECRData::DNSKEY(DNSKEY::with_flags(
+        flags, public,
+    ))))
 }
 
 /// Each quoted string, its escapes resolved by our reader, one character-string.

@@ -209,3 +209,63 @@ async fn another_tenant_s_zone_is_not_found_in_the_dashboard() {
             .await;
     }
 }
+
+#[tokio::test]
+async fn a_zone_is_signed_and_unsigned_from_its_page_with_its_ds_shown() {
+    for api in apis().await {
+        person(&api, "web.dnssec", "admin").await;
+        let home = api.t.boot.organization_id.to_string();
+        let mut browser = Browser::new(&api);
+        browser.sign_in("web.dnssec", PASSWORD).await;
+        let list = format!("/orgs/{home}/dns");
+        let csrf = browser.get(&list).await.field("csrf");
+        browser
+            .post(&list, &[("csrf", &csrf), ("name", "signed-web.example")])
+            .await;
+        let zone_page = format!("/orgs/{home}/dns/signed-web.example.");
+        let page = browser.get(&zone_page).await;
+        assert!(page.html.contains("Sign this zone"), "{}", page.html);
+
+        let signed = browser
+            .post(
+                &format!("{zone_page}/dnssec"),
+                &[("csrf", &csrf), ("sign", "on")],
+            )
+            .await;
+        assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.html);
+        let page = browser.get(signed.location()).await;
+        assert!(page.html.contains("The zone is signed"), "{}", page.html);
+        let dnssec = api
+            .get("/v1/dns/signed-web.example/dnssec")
+            .expect(StatusCode::OK)
+            .await;
+        for ds in dnssec["ds_records"].as_array().unwrap() {
+            assert!(page.html.contains(ds.as_str().unwrap()), "{}", page.html);
+        }
+        assert!(
+            page.html.contains("DNSKEY"),
+            "the keys are among the rrsets"
+        );
+
+        // Asked again (an old page sent twice): the API's refusal, on the page.
+        let again = browser
+            .post(
+                &format!("{zone_page}/dnssec"),
+                &[("csrf", &csrf), ("sign", "on")],
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::BAD_REQUEST, "{}", again.html);
+        assert!(again.html.contains("already enabled"), "{}", again.html);
+
+        let unsigned = browser
+            .post(
+                &format!("{zone_page}/dnssec"),
+                &[("csrf", &csrf), ("sign", "off")],
+            )
+            .await;
+        assert_eq!(unsigned.status, StatusCode::SEE_OTHER, "{}", unsigned.html);
+        let page = browser.get(unsigned.location()).await;
+        assert!(page.html.contains("no longer signed"), "{}", page.html);
+        assert!(page.html.contains("Sign this zone"));
+    }
+}

@@ -154,6 +154,7 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         ("POST", format!("/dns/{zone}/rrsets")),
         ("POST", format!("/dns/{zone}/rrsets/remove")),
         ("POST", format!("/dns/{zone}/delete")),
+        ("POST", format!("/dns/{zone}/dnssec")),
         ("GET", format!("/dns/{zone}/export")),
         ("GET", "/domains".into()),
         ("GET", "/domains/register?name=free.test".into()),

@@ -1,0 +1,172 @@
+//! DNSSEC key rollover by the platform's operator, from the command line (`tenantry dnssec`):
+//! a new key is published beside the old ones (and signs with them at once), and an old key
+//! is retired once caches and the parent have moved on. The operator decides the timing:
+//! for a zone signing key, retire the old one after the DNSKEY TTL plus the largest TTL of
+//! the zone; for a key signing key, after the parent publishes the new DS and the old DS's
+//! TTL has passed. Each step raises the serial, so secondaries transfer it.
+
+use tenantry_core::dns::dnssec::{self, KSK_FLAGS, ZSK_FLAGS};
+use tenantry_core::dns::{RecordType, ZoneName};
+use tenantry_store::dns::{self, Rrset, Zone};
+use tenantry_store::dns_keys::{self, StoredZoneKey};
+use tenantry_store::{Tx, operators, organizations};
+
+use super::ZoneDnssec;
+use super::working::Working;
+use super::zones::{DNS_MANAGE, zone_in_reach};
+use crate::actor::{Actor, RequestMeta};
+use crate::app::App;
+use crate::authz::Authorized;
+use crate::error::{AppError, Code, NotFoundKind, Result};
+use crate::operators::OperatorActor;
+
+/// Which kind of key a rollover adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRole {
+    /// Signs the DNSKEY rrset; its digest is the parent's DS.
+    KeySigning,
+    /// Signs everything else.
+    ZoneSigning,
+}
+
+impl KeyRole {
+    fn flags(self) -> u16 {
+        match self {
+            KeyRole::KeySigning => KSK_FLAGS,
+            KeyRole::ZoneSigning => ZSK_FLAGS,
+        }
+    }
+}
+
+impl App {
+    /// The platform's operator acting inside the organization that holds the zone `name`:
+    /// whoever runs the command line holds the database and the master key.
+    async fn operator_of_zone(&self, name: &ZoneName) -> Result<Actor> {
+        let mut tx = self.db.begin_read().await?;
+        let operator = operators::list(&mut tx)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Operator, "any"))?;
+        let zone = dns::zone_by_name(&mut tx, name.as_str())
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Zone, name.as_str()))?;
+        let org = organizations::get(&mut tx, zone.organization_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(NotFoundKind::Zone, name.as_str()))?;
+        Ok(OperatorActor::new(operator.id, RequestMeta::default()).in_org(&org))
+    }
+
+    /// The zone's keys and DS records, for the operator.
+    pub async fn dnssec_keys(&self, name: &ZoneName) -> Result<ZoneDnssec> {
+        let actor = self.operator_of_zone(name).await?;
+        self.zone_dnssec(&actor, name).await
+    }
+
+    /// Publishes a new key of `role` in the signed zone `name`; it signs at once.
+    pub async fn dnssec_add_key(&self, name: &ZoneName, role: KeyRole) -> Result<ZoneDnssec> {
+        let actor = self.operator_of_zone(name).await?;
+        let now = self.clock.now();
+        let mut tx = self.db.begin().await?;
+        let (mut zone, auth) = zone_in_reach(&mut tx, &actor, name, DNS_MANAGE).await?;
+        let mut keys = signed_keys(&mut tx, &zone).await?;
+        let (key, pkcs8) = dnssec::generate(role.flags()).map_err(AppError::Internal)?;
+        let stored = StoredZoneKey {
+            key,
+            private_sealed: self.secret_box.seal(&pkcs8),
+            created_on: now,
+        };
+        dns_keys::insert_zone_key(&mut tx, &auth, &zone, &stored).await?;
+        keys.push(stored);
+        self.publish_keys(
+            &mut tx,
+            &auth,
+            &actor,
+            &mut zone,
+            &keys,
+            "dns_zone.dnssec_key_added",
+        )
+        .await?;
+        tx.commit().await?;
+        self.zone_dnssec(&actor, name).await
+    }
+
+    /// Retires the key tagged `key_tag` from the signed zone `name`. The last key signing
+    /// key and the last zone signing key stay: retiring either would leave the zone unsigned
+    /// (disabling DNSSEC does that).
+    pub async fn dnssec_retire_key(&self, name: &ZoneName, key_tag: u16) -> Result<ZoneDnssec> {
+        let actor = self.operator_of_zone(name).await?;
+        let mut tx = self.db.begin().await?;
+        let (mut zone, auth) = zone_in_reach(&mut tx, &actor, name, DNS_MANAGE).await?;
+        let mut keys = signed_keys(&mut tx, &zone).await?;
+        let position = keys
+            .iter()
+            .position(|k| k.key.key_tag == key_tag)
+            .ok_or_else(|| {
+                AppError::BadRequest(
+                    Code::Dns,
+                    format!("The zone {} has no key tagged {key_tag}", zone.name),
+                )
+            })?;
+        let retired = keys.remove(position);
+        if !keys.iter().any(|k| k.key.flags == retired.key.flags) {
+            return Err(AppError::BadRequest(
+                Code::Dns,
+                format!(
+                    "The key {key_tag} is the zone's last of its kind; add its successor first"
+                ),
+            ));
+        }
+        dns_keys::delete_zone_key(&mut tx, &auth, &zone, &retired.key).await?;
+        self.publish_keys(
+            &mut tx,
+            &auth,
+            &actor,
+            &mut zone,
+            &keys,
+            "dns_zone.dnssec_key_retired",
+        )
+        .await?;
+        tx.commit().await?;
+        self.zone_dnssec(&actor, name).await
+    }
+
+    /// Writes the DNSKEY rrset of `keys` and raises the serial.
+    async fn publish_keys(
+        &self,
+        tx: &mut Tx,
+        auth: &Authorized,
+        actor: &Actor,
+        zone: &mut Zone,
+        keys: &[StoredZoneKey],
+        action: &'static str,
+    ) -> Result<()> {
+        let mut working = Working::new(zone.clone());
+        working.load(tx, &zone.name).await?;
+        working.put(Rrset {
+            name: zone.name.clone(),
+            rtype: RecordType::Dnskey.as_str().to_owned(),
+            ttl: self.dns.ttl,
+            records: keys.iter().map(|k| k.key.dnskey_text()).collect(),
+        });
+        let mut change = working.write(tx, auth).await?;
+        change.action = action;
+        self.zone_changed(tx, auth, actor, zone, change, self.clock.now())
+            .await
+    }
+}
+
+/// The keys of a signed zone; an unsigned zone has none to roll.
+async fn signed_keys(tx: &mut Tx, zone: &Zone) -> Result<Vec<StoredZoneKey>> {
+    if zone.dnssec_status != super::dnssec::ENABLED {
+        return Err(AppError::BadRequest(
+            Code::Dns,
+            format!("DNSSEC is not enabled for the zone {}", zone.name),
+        ));
+    }
+    Ok(dns_keys::keys_of_zones(tx, &[zone.id])
+        .await?
+        .into_iter()
+        .map(|(_, stored)| stored)
+        .collect())
+}
