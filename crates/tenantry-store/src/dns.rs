@@ -151,6 +151,14 @@ const DELETE_RRSET: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1 AND name =
 
 const DELETE_ORG_ZONES: &str = "DELETE FROM dns_zones WHERE organization_id = $1";
 
+/// Keeps the serials of the zones a deletion is about to remove (`$1`, `$2`: the zone or the
+/// organization the deletion names; the same condition as the deletion's).
+const RETIRE_SERIALS: &str = "INSERT INTO dns_retired_serials (name, serial) \
+    SELECT name, serial FROM dns_zones WHERE organization_id = $1 AND (id = $2 OR $2 IS NULL) \
+    ON CONFLICT (name) DO UPDATE SET serial = excluded.serial";
+
+const SELECT_RETIRED_SERIAL: &str = "SELECT serial FROM dns_retired_serials WHERE name = $1";
+
 const DELETE_RRSETS: &str = "DELETE FROM dns_rrsets WHERE zone_id = $1";
 
 fn checked(auth: &dyn Proof, zone: &Zone, action: Permission) -> Result<()> {
@@ -219,6 +227,7 @@ pub async fn update_zone(
 /// Removes a zone with all its rrsets.
 pub async fn delete_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<()> {
     checked(auth, zone, DNS_DELETE)?;
+    retire_serials(tx, zone.organization_id, Some(zone.id)).await?;
     on_tx!(tx, conn => sqlx::query(DELETE_ZONE)
         .bind(zone.id.uuid())
         .bind(zone.organization_id.uuid())
@@ -226,6 +235,30 @@ pub async fn delete_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Records the serials of the organization's zone `zone` (or of all its zones) before they
+/// are deleted.
+async fn retire_serials(
+    tx: &mut Tx,
+    organization: OrganizationId,
+    zone: Option<ZoneId>,
+) -> Result<()> {
+    on_tx!(tx, conn => sqlx::query(RETIRE_SERIALS)
+        .bind(organization.uuid())
+        .bind(zone.map(|z| z.uuid()))
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// The last serial of a deleted zone named `name`, if one was.
+pub async fn retired_serial(tx: &mut Tx, name: &str) -> Result<Option<i64>> {
+    Ok(on_tx!(tx, conn => sqlx::query_scalar(SELECT_RETIRED_SERIAL)
+        .bind(name)
+        .fetch_optional(conn)
+        .await)?)
 }
 
 /// A zone's rrsets, ordered by name and type.
@@ -435,6 +468,7 @@ pub async fn delete_rrsets(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result
 /// is deleted), freeing the names.
 pub async fn delete_all_zones(tx: &mut Tx, auth: &dyn Proof) -> Result<u64> {
     let organization = proven(auth, ORG_DELETE)?;
+    retire_serials(tx, organization, None).await?;
     let deleted = on_tx!(tx, conn => sqlx::query(DELETE_ORG_ZONES)
         .bind(organization.uuid())
         .execute(conn)

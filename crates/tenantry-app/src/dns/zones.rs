@@ -72,12 +72,14 @@ impl App {
         timers: SoaTimers,
         now: time::OffsetDateTime,
     ) -> Result<(Zone, Working)> {
+        // A name made again starts above its last zone's serial, which secondaries may hold.
+        let previous = dns::retired_serial(tx, name.as_str()).await?;
         let zone = Zone {
             id: ZoneId::generate(),
             organization_id: organization,
             name: name.as_str().to_owned(),
             dnssec_status: super::dnssec::DISABLED.into(),
-            serial: next_serial(None, now.date()),
+            serial: next_serial(previous, now.date()),
             timers,
             created_on: now,
             updated_on: now,

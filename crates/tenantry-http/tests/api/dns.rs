@@ -687,3 +687,44 @@ async fn a_body_with_anything_after_its_json_value_is_refused_and_nothing_happen
         assert_eq!(found["pagination"]["total_items"], 0);
     }
 }
+
+#[tokio::test]
+async fn a_zone_made_again_starts_above_the_serial_its_secondaries_hold() {
+    for api in apis().await {
+        create(&api, json!({"name": "again.example"})).await;
+        for address in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
+            let (status, _) = patch_rrsets(&api, "again.example", json!([
+                {"op": "upsert", "rrset": {"name": "www", "type": "A", "ttl": 60, "records": [{"rdata": address}]}}
+            ])).await;
+            assert_eq!(status, StatusCode::NO_CONTENT);
+        }
+        let old = serial(&zone(&api, "again.example").await);
+        api.delete("/v1/dns/again.example")
+            .expect(StatusCode::NO_CONTENT)
+            .await;
+        create(&api, json!({"name": "again.example"})).await;
+        let new = serial(&zone(&api, "again.example").await);
+        assert!(new > old, "{:?}: {new} after {old}", api.engine());
+
+        // The same when the zones go with their organization.
+        let (org, key) = suborg(&api, "Leaving").await;
+        api.post("/v1/dns", json!({"name": "leaving.example"}))
+            .key(&key)
+            .expect(StatusCode::CREATED)
+            .await;
+        let (status, _) = api
+            .patch("/v1/dns/leaving.example/rrsets", json!({"ops": [
+                {"op": "upsert", "rrset": {"name": "www", "type": "A", "ttl": 60, "records": [{"rdata": "192.0.2.9"}]}}
+            ]}))
+            .key(&key)
+            .send()
+            .await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        let old = serial(&zone(&api, "leaving.example").await);
+        api.delete(&format!("/v1/organizations/{org}"))
+            .expect(StatusCode::NO_CONTENT)
+            .await;
+        create(&api, json!({"name": "leaving.example"})).await;
+        assert!(serial(&zone(&api, "leaving.example").await) > old);
+    }
+}
