@@ -1,6 +1,7 @@
 //! NOTIFY (RFC 1996): after a zone changes, each secondary configured to hear of it is told,
 //! so that it transfers the change at once instead of at its next refresh. A secondary that
-//! does not answer is asked again, three times in all, a second apart.
+//! does not answer is asked again, three times in all, a second apart; at most `IN_FLIGHT`
+//! are sent at once.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -8,14 +9,23 @@ use std::time::Duration;
 use hickory_proto::op::{Message, MessageType, OpCode, Query};
 use hickory_proto::rr::{Name, Record, RecordType as WireType};
 use tokio::net::UdpSocket;
+use tokio::sync::Semaphore;
 
 const ATTEMPTS: usize = 3;
 const WAIT: Duration = Duration::from_secs(1);
+
+/// How many NOTIFYs are in flight at once, each with a socket of its own: a change of many
+/// zones at once (an organization's import, a restart of the database) queues the rest
+/// rather than opening thousands of sockets.
+static IN_FLIGHT: Semaphore = Semaphore::const_new(64);
 
 /// Tells `target` that `zone` is now at `soa`'s serial, in the background, from `from` (the
 /// address the name server listens on: secondaries accept NOTIFY from their primary).
 pub(crate) fn send(zone: Name, soa: Record, from: IpAddr, target: SocketAddr) {
     tokio::spawn(async move {
+        let Ok(_permit) = IN_FLIGHT.acquire().await else {
+            return;
+        };
         match notify(&zone, soa, from, target).await {
             Ok(()) => tracing::debug!(%zone, %target, "NOTIFY acknowledged"),
             Err(why) => tracing::warn!(%zone, %target, %why, "NOTIFY not acknowledged"),
