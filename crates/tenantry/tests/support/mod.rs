@@ -165,6 +165,11 @@ impl TwoNodes {
         let database = tokio::runtime::Runtime::new()
             .unwrap()
             .block_on(tenantry_testkit::postgres())?;
+        Some(TwoNodes::on(database))
+    }
+
+    /// Two nodes on `database`.
+    pub fn on(database: tenantry_testkit::TestDb) -> TwoNodes {
         let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
         let url = database.url.clone();
         let boot = serde_json::from_slice(&bootstrap(dir_a.path(), Some(&url)).stdout).unwrap();
@@ -172,7 +177,7 @@ impl TwoNodes {
             Server::start(dir_a.path(), Some(&url)),
             Server::start(dir_b.path(), Some(&url)),
         );
-        Some(TwoNodes {
+        TwoNodes {
             boot,
             a,
             b,
@@ -180,6 +185,6 @@ impl TwoNodes {
             url,
             _database: database,
             _dir_a: dir_a,
-        })
+        }
     }
 }
