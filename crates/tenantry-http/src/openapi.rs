@@ -11,6 +11,7 @@ use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::path::{
     HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder};
 use utoipa::openapi::security::{SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
@@ -124,6 +125,7 @@ fn operation(endpoint: &Endpoint) -> Operation {
                 .name(name)
                 .parameter_in(ParameterIn::Path)
                 .required(Required::True)
+                .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
                 .build(),
         );
     }
