@@ -53,8 +53,8 @@ pub(crate) fn endpoints() -> Vec<Bound> {
     const WALLET_REFUNDS: &str = "/v1/organizations/{organization_id}/billing/wallet/refunds";
     const WALLET_ADJUSTMENTS: &str = "/v1/organizations/{organization_id}/billing/wallet/adjustments";
     vec![
-        row(get.clone(), "/healthz", "healthz", OPS, "Liveness", Access::Public, 200, health::healthz),
-        row(get.clone(), "/readyz", "readyz", OPS, "Readiness (the database answers)", Access::Public, 200, health::readyz),
+        row(get.clone(), "/healthz", "healthz", OPS, "Liveness", Access::Public, 200, health::healthz).produces(None),
+        row(get.clone(), "/readyz", "readyz", OPS, "Readiness (the database answers)", Access::Public, 200, health::readyz).produces(None),
         row(get.clone(), "/v1/openapi.json", "openapi", OPS, "This API's OpenAPI description", Access::Public, 200, openapi::document),
         row(get.clone(), "/v1/organizations", "list_organizations", ORG, "List suborganizations", ORG_READ, 200, org::list),
         row(post.clone(), "/v1/organizations", "create_organization", ORG, "Create a suborganization", ORG_MANAGE, 200, org::create).also(&[409]),
@@ -116,7 +116,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(patch.clone(), "/v1/dns/{zone_name}/rrsets", "patch_zone_rrsets", DNS, "Upsert or remove rrsets", DNS_MANAGE, 204, dns::patch_rrsets).also(&[400, 409]),
         row(put.clone(), "/v1/dns/{zone_name}/rrsets", "replace_zone_rrsets", DNS, "Replace every rrset the server does not own", DNS_MANAGE, 204, dns::replace_rrsets).also(&[400, 409]),
         row(patch.clone(), "/v1/dns/{zone_name}/records", "patch_zone_records", DNS, "Add or remove single records", DNS_MANAGE, 204, dns::patch_records).also(&[400, 409]),
-        row(get.clone(), "/v1/dns/{zone_name}/export", "export_zone", DNS, "The zone as an RFC 1035 master file", DNS_READ, 200, dns::export),
+        row(get.clone(), "/v1/dns/{zone_name}/export", "export_zone", DNS, "The zone as an RFC 1035 master file", DNS_READ, 200, dns::export).produces(Some("text/plain")),
         row(get.clone(), "/v1/dns/{zone_name}/dnssec", "get_zone_dnssec", DNS, "The zone's DNSSEC keys and the DS records for its parent", DNS_READ, 200, dns::dnssec::get_one),
         row(post.clone(), "/v1/dns/{zone_name}/dnssec/enable", "enable_dnssec", DNS, "Sign the zone: make its keys and publish its DNSKEY rrset", DNS_MANAGE, 200, dns::dnssec::enable).also(&[400, 409]),
         row(post.clone(), "/v1/dns/{zone_name}/dnssec/disable", "disable_dnssec", DNS, "Stop signing the zone and remove its keys", DNS_MANAGE, 200, dns::dnssec::disable).also(&[400, 409]),
@@ -128,7 +128,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(delete.clone(), "/v1/dns-tsig-keys/{tsig_key_name}", "delete_dns_tsig_key", DNS, "Remove a TSIG key no secondary uses (operator)", OPERATOR, 204, dns_secondaries::tsig_key_remove).also(&[409]),
         row(get.clone(), "/v1/organizations/{organization_id}/transactions", "list_transactions", BILLING, "Billing transactions", ORG_READ, 200, billing::transaction_list),
         row(get.clone(), "/v1/organizations/{organization_id}/transactions/{transaction_id}", "get_transaction", BILLING, "A billing transaction", ORG_READ, 200, billing::transaction_get),
-        row(get.clone(), "/v1/organizations/{organization_id}/billing/statement", "get_statement", BILLING, "The transactions of a date range as CSV", ORG_READ, 200, billing::statement),
+        row(get.clone(), "/v1/organizations/{organization_id}/billing/statement", "get_statement", BILLING, "The transactions of a date range as CSV", ORG_READ, 200, billing::statement).produces(Some("text/csv")),
         row(get.clone(), ORG_PRICING, "get_organization_pricing", PRICING, "The prices the organization pays for a product type", ORG_READ, 200, billing::org_pricing),
         row(put.clone(), ORG_PRICING, "set_organization_pricing", PRICING, "Replace the organization's price overrides (operator)", OPERATOR, 200, billing::overrides_put),
         row(get.clone(), "/v1/pricing/product-type/{product_type}", "get_price_list", PRICING, "The list prices of a product type (operator)", OPERATOR, 200, billing::price_list_get),

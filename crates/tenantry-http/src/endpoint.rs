@@ -99,6 +99,8 @@ pub struct Endpoint {
     /// extractor: it lists or creates inside that organization). For any other row the guard
     /// narrows the caller's reach to that organization (an operator's row refuses it).
     pub scoped: bool,
+    /// The media type of the success answer's body (`None`: no body).
+    pub produces: Option<&'static str>,
 }
 
 /// A row and the handler serving it.
@@ -136,6 +138,7 @@ where
             also: &[],
             dialect: Dialect::Tenantry,
             scoped: reads_org_context::<T>(),
+            produces: (success != 204).then_some("application/json"),
         },
         handler: on(filter, handler),
     }
@@ -158,6 +161,12 @@ impl Bound {
     /// Marks a row of the DomainGenius dialect.
     pub(crate) fn domaingenius(mut self) -> Self {
         self.endpoint.dialect = Dialect::DomainGenius;
+        self
+    }
+
+    /// The media type of the success answer's body, where it is not JSON (`None`: no body).
+    pub(crate) fn produces(mut self, media_type: Option<&'static str>) -> Self {
+        self.endpoint.produces = media_type;
         self
     }
 

@@ -19,7 +19,7 @@ use utoipa::openapi::{
     ResponseBuilder,
 };
 
-use crate::endpoint::{Access, Endpoint};
+use crate::endpoint::{Access, Dialect, Endpoint};
 
 /// The document, built once from the table.
 pub(crate) async fn document() -> Json<Value> {
@@ -52,7 +52,8 @@ fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The error statuses an endpoint documents: what its access kind can answer, plus 409 where
-/// a rule can refuse the change.
+/// a rule can refuse the change, and 503 while the database does not answer. NS1's dialect
+/// says "invalid" with a 400 where the others send 422.
 fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
     let mut statuses = match endpoint.access {
         Access::Public if endpoint.operation_id == "issue_token" => vec![
@@ -65,7 +66,19 @@ fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
             (422, "Malformed request"),
             (429, "Too many failed attempts from this address"),
         ],
-        Access::Public => vec![],
+        Access::Public if matches!(endpoint.operation_id, "healthz" | "readyz" | "openapi") => {
+            vec![]
+        }
+        Access::Public => {
+            let mut public = vec![
+                (422, "Malformed request"),
+                (429, "Too many attempts from this address"),
+            ];
+            if path_parameters(endpoint.path).next().is_some() {
+                public.push((404, "Unknown, used or expired link"));
+            }
+            public
+        }
         Access::Operator => vec![
             (401, "Missing, malformed or unknown operator key"),
             (404, "Not found"),
@@ -103,22 +116,52 @@ fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
             other => (*other, "See the API documentation"),
         });
     }
-    statuses.sort_unstable();
+    if endpoint.dialect == Dialect::Ns1 {
+        for status in &mut statuses {
+            if status.0 == 422 {
+                *status = (400, "Malformed request (\"invalid: …\")");
+            }
+        }
+    }
+    if !matches!(endpoint.operation_id, "healthz" | "openapi") {
+        statuses.push((503, "The database does not answer; retry after Retry-After"));
+    }
+    statuses.sort_unstable_by_key(|(status, _)| *status);
+    statuses.dedup_by_key(|(status, _)| *status);
     statuses
 }
 
+/// How a dialect's errors come: their media type and the schema (a component) of their body.
+fn error_body(dialect: Dialect) -> (&'static str, &'static str) {
+    match dialect {
+        Dialect::Tenantry => ("application/problem+json", "Problem"),
+        Dialect::Ns1 => ("application/json", "Ns1Error"),
+        Dialect::DomainGenius => ("application/json", "DomainGeniusError"),
+    }
+}
+
+/// A content object: a body of `schema` (none: any body).
+fn content(schema: Option<Value>) -> utoipa::openapi::Content {
+    let object = match schema {
+        Some(schema) => json!({ "schema": schema }),
+        None => json!({}),
+    };
+    serde_json::from_value(object).expect("a content object")
+}
+
 fn operation(endpoint: &Endpoint) -> Operation {
-    let problem = json!({"$ref": "#/components/schemas/Problem"});
+    let (error_type, error_schema) = error_body(endpoint.dialect);
+    let error_schema = json!({ "$ref": format!("#/components/schemas/{error_schema}") });
+    let mut success = ResponseBuilder::new()
+        .description(endpoint.success.canonical_reason().unwrap_or("Success"));
+    if let Some(media_type) = endpoint.produces {
+        success = success.content(media_type, content(None));
+    }
     let mut builder = OperationBuilder::new()
         .operation_id(Some(endpoint.operation_id))
         .summary(Some(endpoint.summary))
         .tag(endpoint.tag)
-        .response(
-            endpoint.success.as_u16().to_string(),
-            ResponseBuilder::new()
-                .description(endpoint.success.canonical_reason().unwrap_or("Success"))
-                .build(),
-        );
+        .response(endpoint.success.as_u16().to_string(), success.build());
     for name in path_parameters(endpoint.path) {
         builder = builder.parameter(
             ParameterBuilder::new()
@@ -130,13 +173,11 @@ fn operation(endpoint: &Endpoint) -> Operation {
         );
     }
     for (status, description) in error_statuses(endpoint) {
-        let content: utoipa::openapi::Content =
-            serde_json::from_value(json!({"schema": problem})).expect("a content object");
         builder = builder.response(
             status.to_string(),
             ResponseBuilder::new()
                 .description(description)
-                .content("application/problem+json", content)
+                .content(error_type, content(Some(error_schema.clone())))
                 .build(),
         );
     }
@@ -171,13 +212,41 @@ pub(crate) fn describe(endpoints: &[Endpoint]) -> OpenApi {
             "type": {"type": "string"}, "title": {"type": "string"},
             "status": {"type": "integer"}, "code": {"type": "string"},
             "detail": {"type": "string"},
-            "errors": {"type": "array", "items": {"type": "object"}}
+            "errors": {
+                "description": "The fields that did not validate (a list), or the rules of \
+                    the zone a change breaks (an object by rule)",
+                "oneOf": [{"type": "array", "items": {"type": "object"}}, {"type": "object"}]
+            }
         },
         "required": ["type", "title", "status"]
     }))
     .expect("a schema object");
+    let ns1_error: utoipa::openapi::schema::Schema = serde_json::from_value(json!({
+        "type": "object",
+        "description": "NS1's error body.",
+        "properties": {"message": {"type": "string"}},
+        "required": ["message"]
+    }))
+    .expect("a schema object");
+    let domaingenius_error: utoipa::openapi::schema::Schema = serde_json::from_value(json!({
+        "type": "object",
+        "description": "DomainGenius's error body; `code` is the stable reason (ERROR_…).",
+        "properties": {"error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"}, "message": {"type": "string"},
+                "status": {"type": "integer"},
+                "fields": {"type": "array", "items": {"type": "object"}}
+            },
+            "required": ["code", "message", "status"]
+        }},
+        "required": ["error"]
+    }))
+    .expect("a schema object");
     let components = ComponentsBuilder::new()
         .schema("Problem", problem)
+        .schema("Ns1Error", ns1_error)
+        .schema("DomainGeniusError", domaingenius_error)
         .security_scheme(
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("X-Api-Key"))),
