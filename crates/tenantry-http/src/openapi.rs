@@ -54,7 +54,7 @@ fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
 /// The error statuses an endpoint documents: what its access kind can answer, plus 409 where
 /// a rule can refuse the change, and 503 while the database does not answer. NS1's dialect
 /// says "invalid" with a 400 where the others send 422.
-fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
+pub(crate) fn error_statuses(endpoint: &Endpoint) -> Vec<(u16, &'static str)> {
     let mut statuses = match endpoint.access {
         Access::Public if endpoint.operation_id == "issue_token" => vec![
             (401, "Wrong client secret"),

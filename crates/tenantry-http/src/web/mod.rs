@@ -9,6 +9,7 @@
 
 mod account;
 mod account_links;
+mod api_reference;
 mod assets;
 mod audit;
 mod billing;
@@ -54,6 +55,7 @@ pub(crate) use cookies::OverTls;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(overview::home))
+        .route("/docs", get(api_reference::page))
         .route("/orgs/{organization}", get(overview::page))
         .route("/orgs/{organization}/audit", get(audit::page))
         .route("/orgs/{organization}/billing", get(billing::page))

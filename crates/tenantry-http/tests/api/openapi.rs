@@ -116,3 +116,18 @@ fn permissions_match_the_opusdns_description_wherever_it_names_them() {
     // this many at least (organizations, users, roles, IP restrictions) must have matched.
     assert!(compared >= 17, "only {compared} endpoints compared");
 }
+
+/// `/docs`: the reference page, public, lists every operation of the table.
+#[tokio::test]
+async fn the_reference_page_lists_every_operation() {
+    let api = apis().await.remove(0);
+    let mut browser = crate::dashboard::Browser::new(&api);
+    let page = browser.get("/docs").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    for endpoint in tenantry_http::endpoints() {
+        let shown = format!("{} {}", endpoint.method, endpoint.path);
+        assert!(page.html.contains(&shown), "{shown} is not on the page");
+    }
+    assert!(page.html.contains("dns:manage"));
+    assert!(page.html.contains("href=\"/v1/openapi.json\""));
+}
