@@ -4,13 +4,15 @@
 //! the bucket belongs to. NS1's clients pace themselves by these headers and turn a 429 into
 //! a rate-limit error. Buckets live in each process (a per-node limit).
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock, DefaultClock};
@@ -54,6 +56,26 @@ type Limiter = RateLimiter<
 pub(crate) struct RequestLimiter {
     settings: RateLimitSettings,
     buckets: Limiter,
+    /// Each refusal as sent, by dialect (NS1 or not) and wait: made once through the error
+    /// registry, then copied, so a refusal costs less than a served request.
+    refusals: Mutex<HashMap<(bool, u64), Refusal>>,
+}
+
+/// A refusal's status, headers and body.
+#[derive(Clone)]
+struct Refusal {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Refusal {
+    fn response(&self) -> Response {
+        let mut response = Response::new(Body::from(self.body.clone()));
+        *response.status_mut() = self.status;
+        *response.headers_mut() = self.headers.clone();
+        response
+    }
 }
 
 impl RequestLimiter {
@@ -66,7 +88,47 @@ impl RequestLimiter {
         RequestLimiter {
             settings,
             buckets: RateLimiter::keyed(quota).with_middleware::<StateInformationMiddleware>(),
+            refusals: Mutex::default(),
         }
+    }
+
+    /// The refusal of a request to `path` that may retry after `wait` seconds.
+    async fn refusal(&self, path: &str, wait: u64) -> Response {
+        let ns1 = is_ns1_path(path);
+        let known = self
+            .refusals
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(&(ns1, wait))
+            .cloned();
+        if let Some(refusal) = known {
+            return refusal.response();
+        }
+        let refused = AppError::RateLimited(wait, Limit::Requests);
+        let response = if ns1 {
+            Ns1Error::from(refused).into_response()
+        } else {
+            ApiError(refused).into_response()
+        };
+        let (parts, body) = response.into_parts();
+        let Ok(body) = axum::body::to_bytes(body, usize::MAX).await else {
+            return (StatusCode::TOO_MANY_REQUESTS, parts.headers).into_response();
+        };
+        let refusal = Refusal {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        };
+        let response = refusal.response();
+        let mut refusals = self
+            .refusals
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Waits run up to the period: a bounded set, but never let it grow without end.
+        if refusals.len() < 4096 {
+            refusals.insert((ns1, wait), refusal);
+        }
+        response
     }
 }
 
@@ -141,12 +203,7 @@ pub(crate) async fn limit_requests(
                 .wait_time_from(limiter.buckets.clock().now())
                 .as_secs()
                 .max(1);
-            let refused = AppError::RateLimited(wait, Limit::Requests);
-            let mut response = if is_ns1_path(request.uri().path()) {
-                Ns1Error::from(refused).into_response()
-            } else {
-                ApiError(refused).into_response()
-            };
+            let mut response = limiter.refusal(request.uri().path(), wait).await;
             set_headers(response.headers_mut(), by, limiter.settings, 0);
             response
         }

@@ -371,6 +371,22 @@ async fn past_its_limit_a_credential_is_refused_with_429_until_the_period_refill
         .await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
         assert_eq!(problem["code"], "ERROR_RATE_LIMITED");
+        // A refusal made again (from the limiter's copy) is the same answer.
+        let (again_status, again_headers, again) = send_raw(
+            &router,
+            Method::GET,
+            "/v1/dns",
+            &[("x-api-key", api.key())],
+            None,
+        )
+        .await;
+        assert_eq!((again_status, &again), (status, &problem));
+        assert_eq!(again_headers["content-type"], "application/problem+json");
+        assert!(again_headers.contains_key("retry-after"));
+        assert_eq!(
+            rate_limit_headers(&again_headers),
+            (2, 60, 0, "key".to_owned())
+        );
         // A quota says so, not "failed authentications".
         assert!(
             problem["detail"]
