@@ -315,6 +315,14 @@ def edit_dns_records():
         browser.driver.switch_to.alert.accept()
         browser.check("rrset-removed")
         assert "removed" in browser.find(".notice").text
+        # Signing: the DS records for the registry appear on the page.
+        browser.driver.find_element(By.XPATH, "//button[text()='Sign this zone']").click()
+        browser.check("zone-signed")
+        assert "signed" in browser.find(".notice").text
+        dnssec = api("GET", "/v1/dns/journey.example/dnssec", key=BOOT["api_key"])
+        page = browser.find("main").text
+        for ds in dnssec["ds_records"]:
+            assert ds in page, (ds, page)
     finally:
         browser.close()
 
