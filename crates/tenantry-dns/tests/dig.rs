@@ -8,6 +8,7 @@ mod support;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use support::callers;
 use support::dig::{Dig, dig_available};
 use support::zone::{ZONE, api_serial, rrset, served_zone};
 use tenantry_app::dns::RrsetOp;
@@ -24,10 +25,7 @@ async fn dig_reads_every_answer_the_zone_gives() {
     for test in tenantry_testkit::apps().await {
         let engine = test.database.engine();
         let app: Arc<App> = test.app.clone();
-        let actor = app
-            .authenticate(&test.boot.api_key, RequestMeta::default())
-            .await
-            .unwrap();
+        let (actor, _) = callers(&test).await;
         served_zone(&app, &actor).await;
         let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
             .await

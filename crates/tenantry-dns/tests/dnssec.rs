@@ -11,25 +11,15 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use support::bind::{Named, free_port, named_available};
+use support::callers;
 use support::dig::{Dig, dig_available};
-use tenantry_app::dns::{KeyRole, RrsetInput, SecondaryCreate, TsigAlgorithm, ZoneCreate};
-use tenantry_app::{Actor, App, RequestMeta};
-use tenantry_core::dns::{RecordType, ZoneName, canonical_rdata};
+use support::zone::rrset_in as rrset;
+use tenantry_app::dns::{KeyRole, SecondaryCreate, TsigAlgorithm, ZoneCreate};
+use tenantry_app::{Actor, App};
+use tenantry_core::dns::{RecordType, ZoneName};
 use tenantry_dns::{NameServer, REFRESH_EVERY};
 
 const SIGNED: &str = "signed.example.";
-
-fn rrset(zone: &ZoneName, name: &str, rtype: RecordType, records: &[&str]) -> RrsetInput {
-    RrsetInput {
-        name: format!("{name}{SIGNED}"),
-        rtype,
-        ttl: 300,
-        records: records
-            .iter()
-            .map(|raw| canonical_rdata(rtype, raw, zone).unwrap())
-            .collect(),
-    }
-}
 
 /// A signed zone with each shape an answer can take: data, a wildcard, an empty
 /// non-terminal (`a.b.`), a CNAME, a delegation with glue.
@@ -103,10 +93,7 @@ async fn a_signed_zone_validates_from_its_ds() {
     for test in tenantry_testkit::apps().await {
         let engine = test.database.engine();
         let app = test.app.clone();
-        let actor = app
-            .authenticate(&test.boot.api_key, RequestMeta::default())
-            .await
-            .unwrap();
+        let (actor, _) = callers(&test).await;
         signed_zone(&app, &actor).await;
         let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
             .await
@@ -261,14 +248,7 @@ async fn bind_pulls_the_signed_zone_and_dnssec_verify_accepts_it() {
     for test in tenantry_testkit::apps().await {
         let engine = test.database.engine();
         let app = test.app.clone();
-        let actor = app
-            .authenticate(&test.boot.api_key, RequestMeta::default())
-            .await
-            .unwrap();
-        let operator = app
-            .authenticate_operator(&test.boot.operator_api_key, RequestMeta::default())
-            .await
-            .unwrap();
+        let (actor, operator) = callers(&test).await;
         signed_zone(&app, &actor).await;
         let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
             .await

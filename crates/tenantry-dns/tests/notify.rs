@@ -4,8 +4,10 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
+mod support;
+
 use hickory_proto::op::{Message, MessageType, OpCode};
-use tenantry_app::RequestMeta;
+use support::callers;
 use tenantry_app::dns::{SecondaryCreate, ZoneCreate};
 use tenantry_core::dns::ZoneName;
 use tenantry_dns::NameServer;
@@ -19,14 +21,7 @@ async fn every_zone_of_a_mass_change_is_notified() {
     for test in tenantry_testkit::apps().await {
         let engine = test.database.engine();
         let app = test.app.clone();
-        let actor = app
-            .authenticate(&test.boot.api_key, RequestMeta::default())
-            .await
-            .unwrap();
-        let operator = app
-            .authenticate_operator(&test.boot.operator_api_key, RequestMeta::default())
-            .await
-            .unwrap();
+        let (actor, operator) = callers(&test).await;
         // A secondary that acknowledges every NOTIFY and notes its zone.
         let secondary = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         app.dns_secondary_create(

@@ -11,26 +11,13 @@ mod support;
 use std::time::{Duration, Instant};
 
 use support::bind::{Named, free_port, named_available};
+use support::callers;
 use support::dig::{Dig, dig_available};
 use support::zone::{ZONE, api_serial, rrset, served_zone};
 use tenantry_app::dns::{RrsetOp, SecondaryCreate, TsigAlgorithm};
-use tenantry_app::{Actor, App, OperatorActor, RequestMeta};
+use tenantry_app::{Actor, App};
 use tenantry_core::dns::{RecordType, ZoneName};
 use tenantry_dns::{NameServer, REFRESH_EVERY};
-
-async fn callers(test: &tenantry_testkit::TestApp) -> (Actor, OperatorActor) {
-    let actor = test
-        .app
-        .authenticate(&test.boot.api_key, RequestMeta::default())
-        .await
-        .unwrap();
-    let operator = test
-        .app
-        .authenticate_operator(&test.boot.operator_api_key, RequestMeta::default())
-        .await
-        .unwrap();
-    (actor, operator)
-}
 
 fn key_name() -> ZoneName {
     ZoneName::parse("xfer.tenantry.").unwrap()

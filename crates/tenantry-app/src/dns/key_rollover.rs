@@ -29,6 +29,12 @@ pub enum KeyRole {
     ZoneSigning,
 }
 
+/// What a rollover step did to the key list.
+enum KeyEdit {
+    Added(StoredZoneKey),
+    Retired(tenantry_core::dns::dnssec::ZoneKey),
+}
+
 impl KeyRole {
     fn flags(self) -> u16 {
         match self {
@@ -65,68 +71,67 @@ impl App {
 
     /// Publishes a new key of `role` in the signed zone `name`; it signs at once.
     pub async fn dnssec_add_key(&self, name: &ZoneName, role: KeyRole) -> Result<ZoneDnssec> {
-        let actor = self.operator_of_zone(name).await?;
-        let now = self.clock.now();
-        let mut tx = self.db.begin().await?;
-        let (mut zone, auth) = zone_in_reach(&mut tx, &actor, name, DNS_MANAGE).await?;
-        let mut keys = signed_keys(&mut tx, &zone).await?;
-        let (key, pkcs8) = dnssec::generate(role.flags()).map_err(AppError::Internal)?;
-        let stored = StoredZoneKey {
-            key,
-            private_sealed: self.secret_box.seal(&pkcs8),
-            created_on: now,
+        let add = |_: &Zone, keys: &mut Vec<StoredZoneKey>| {
+            let (key, pkcs8) = dnssec::generate(role.flags()).map_err(AppError::Internal)?;
+            let stored = StoredZoneKey {
+                key,
+                private_sealed: self.secret_box.seal(&pkcs8),
+                created_on: self.clock.now(),
+            };
+            keys.push(stored.clone());
+            Ok(KeyEdit::Added(stored))
         };
-        dns_keys::insert_zone_key(&mut tx, &auth, &zone, &stored).await?;
-        keys.push(stored);
-        self.publish_keys(
-            &mut tx,
-            &auth,
-            &actor,
-            &mut zone,
-            &keys,
-            "dns_zone.dnssec_key_added",
-        )
-        .await?;
-        tx.commit().await?;
-        self.zone_dnssec(&actor, name).await
+        self.edit_keys(name, "dns_zone.dnssec_key_added", add).await
     }
 
     /// Retires the key tagged `key_tag` from the signed zone `name`. The last key signing
     /// key and the last zone signing key stay: retiring either would leave the zone unsigned
     /// (disabling DNSSEC does that).
     pub async fn dnssec_retire_key(&self, name: &ZoneName, key_tag: u16) -> Result<ZoneDnssec> {
+        let retire = |zone: &Zone, keys: &mut Vec<StoredZoneKey>| {
+            let position = keys
+                .iter()
+                .position(|k| k.key.key_tag == key_tag)
+                .ok_or_else(|| {
+                    AppError::BadRequest(
+                        Code::Dns,
+                        format!("The zone {} has no key tagged {key_tag}", zone.name),
+                    )
+                })?;
+            let retired = keys.remove(position);
+            if !keys.iter().any(|k| k.key.flags == retired.key.flags) {
+                return Err(AppError::BadRequest(
+                    Code::Dns,
+                    format!(
+                        "The key {key_tag} is the zone's last of its kind; add its successor \
+                         first"
+                    ),
+                ));
+            }
+            Ok(KeyEdit::Retired(retired.key))
+        };
+        self.edit_keys(name, "dns_zone.dnssec_key_retired", retire)
+            .await
+    }
+
+    /// One rollover step on the signed zone `name`, as the operator: `edit` changes the key
+    /// list, which is stored and published in one transaction, audited as `action`.
+    async fn edit_keys(
+        &self,
+        name: &ZoneName,
+        action: &'static str,
+        edit: impl FnOnce(&Zone, &mut Vec<StoredZoneKey>) -> Result<KeyEdit>,
+    ) -> Result<ZoneDnssec> {
         let actor = self.operator_of_zone(name).await?;
         let mut tx = self.db.begin().await?;
         let (mut zone, auth) = zone_in_reach(&mut tx, &actor, name, DNS_MANAGE).await?;
         let mut keys = signed_keys(&mut tx, &zone).await?;
-        let position = keys
-            .iter()
-            .position(|k| k.key.key_tag == key_tag)
-            .ok_or_else(|| {
-                AppError::BadRequest(
-                    Code::Dns,
-                    format!("The zone {} has no key tagged {key_tag}", zone.name),
-                )
-            })?;
-        let retired = keys.remove(position);
-        if !keys.iter().any(|k| k.key.flags == retired.key.flags) {
-            return Err(AppError::BadRequest(
-                Code::Dns,
-                format!(
-                    "The key {key_tag} is the zone's last of its kind; add its successor first"
-                ),
-            ));
+        match edit(&zone, &mut keys)? {
+            KeyEdit::Added(key) => dns_keys::insert_zone_key(&mut tx, &auth, &zone, &key).await?,
+            KeyEdit::Retired(key) => dns_keys::delete_zone_key(&mut tx, &auth, &zone, &key).await?,
         }
-        dns_keys::delete_zone_key(&mut tx, &auth, &zone, &retired.key).await?;
-        self.publish_keys(
-            &mut tx,
-            &auth,
-            &actor,
-            &mut zone,
-            &keys,
-            "dns_zone.dnssec_key_retired",
-        )
-        .await?;
+        self.publish_keys(&mut tx, &auth, &actor, &mut zone, &keys, action)
+            .await?;
         tx.commit().await?;
         self.zone_dnssec(&actor, name).await
     }

@@ -8,8 +8,13 @@ use tenantry_core::dns::{RecordType, ZoneName, canonical_rdata};
 pub const ZONE: &str = "served.example.";
 
 pub fn rrset(zone: &ZoneName, name: &str, rtype: RecordType, records: &[&str]) -> RrsetInput {
+    rrset_in(zone, name, rtype, records)
+}
+
+/// An rrset of `zone` at `name` (relative, with its final dot: `www.`; empty for the apex).
+pub fn rrset_in(zone: &ZoneName, name: &str, rtype: RecordType, records: &[&str]) -> RrsetInput {
     RrsetInput {
-        name: format!("{name}{ZONE}"),
+        name: format!("{name}{}", zone.as_str()),
         rtype,
         ttl: 300,
         records: records
