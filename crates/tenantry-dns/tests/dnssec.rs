@@ -10,14 +10,14 @@ mod support;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use support::bind::{Named, free_port, named_available};
+use support::bind::{allowed_secondary, named_available};
 use support::callers;
 use support::dig::{Dig, dig_available};
 use support::zone::rrset_in as rrset;
-use tenantry_app::dns::{KeyRole, SecondaryCreate, TsigAlgorithm, ZoneCreate};
+use tenantry_app::dns::{KeyRole, ZoneCreate};
 use tenantry_app::{Actor, App};
 use tenantry_core::dns::{RecordType, ZoneName};
-use tenantry_dns::{NameServer, REFRESH_EVERY};
+use tenantry_dns::NameServer;
 
 const SIGNED: &str = "signed.example.";
 
@@ -253,30 +253,14 @@ async fn bind_pulls_the_signed_zone_and_dnssec_verify_accepts_it() {
         let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
-        let port = free_port();
-        let key_name = ZoneName::parse("signed-xfer.tenantry.").unwrap();
-        let key = app
-            .dns_tsig_key_create(&operator, &key_name, TsigAlgorithm::HmacSha256)
-            .await
-            .unwrap();
-        app.dns_secondary_create(
+        let named = allowed_secondary(
+            &app,
             &operator,
-            SecondaryCreate {
-                organization_id: None,
-                network: "127.0.0.1".parse().unwrap(),
-                notify: None,
-                tsig_key: Some(key_name),
-            },
-        )
-        .await
-        .unwrap();
-        tokio::time::sleep(REFRESH_EVERY * 3).await;
-        let named = Named::secondary_of(
             server.address(),
             SIGNED.trim_end_matches('.'),
-            port,
-            (&key.key.name, &key.secret),
-        );
+            false,
+        )
+        .await;
         let bind = Dig::new(named.address);
         bind.within(Duration::from_secs(10), Instant::now(), |bind| {
             bind.ask(SIGNED, "SOA", &[]).status == "NOERROR"

@@ -10,7 +10,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use support::bind::{Named, free_port, named_available};
+use support::bind::{allowed_secondary, named_available};
 use support::callers;
 use support::dig::{Dig, dig_available};
 use support::zone::{ZONE, api_serial, rrset, served_zone};
@@ -175,31 +175,14 @@ async fn bind_as_secondary_pulls_the_zone_then_each_change_after_notify() {
         let server = NameServer::start(app.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
-        // Allowed before BIND asks (a refused first transfer would wait for its retry timer),
-        // with a TSIG key that BIND signs its queries and transfers with.
-        let port = free_port();
-        let key = app
-            .dns_tsig_key_create(&operator, &key_name(), TsigAlgorithm::HmacSha256)
-            .await
-            .unwrap();
-        app.dns_secondary_create(
+        let named = allowed_secondary(
+            &app,
             &operator,
-            SecondaryCreate {
-                organization_id: None,
-                network: "127.0.0.1".parse().unwrap(),
-                notify: Some(([127, 0, 0, 1], port).into()),
-                tsig_key: Some(key_name()),
-            },
-        )
-        .await
-        .unwrap();
-        tokio::time::sleep(REFRESH_EVERY * 3).await;
-        let named = Named::secondary_of(
             server.address(),
             ZONE.trim_end_matches('.'),
-            port,
-            (&key.key.name, &key.secret),
-        );
+            true,
+        )
+        .await;
         let tenantry = Dig::new(server.address());
         let bind = Dig::new(named.address);
 

@@ -106,3 +106,35 @@ impl Drop for Named {
         let _ = self.child.wait();
     }
 }
+
+/// A BIND secondary of `zone` (without its final dot) pulling from `server`, allowed first
+/// (a refused first transfer would wait for BIND's retry timer) with a new TSIG key that BIND
+/// signs its queries and transfers with; sent NOTIFY when `notified`.
+pub async fn allowed_secondary(
+    app: &tenantry_app::App,
+    operator: &tenantry_app::OperatorActor,
+    server: SocketAddr,
+    zone: &str,
+    notified: bool,
+) -> Named {
+    use tenantry_app::dns::{SecondaryCreate, TsigAlgorithm};
+    let port = free_port();
+    let key_name = tenantry_core::dns::ZoneName::parse(&format!("xfer.{zone}.tenantry.")).unwrap();
+    let key = app
+        .dns_tsig_key_create(operator, &key_name, TsigAlgorithm::HmacSha256)
+        .await
+        .unwrap();
+    app.dns_secondary_create(
+        operator,
+        SecondaryCreate {
+            organization_id: None,
+            network: "127.0.0.1".parse().unwrap(),
+            notify: notified.then(|| SocketAddr::from(([127, 0, 0, 1], port))),
+            tsig_key: Some(key_name),
+        },
+    )
+    .await
+    .unwrap();
+    tokio::time::sleep(tenantry_dns::REFRESH_EVERY * 3).await;
+    Named::secondary_of(server, zone, port, (&key.key.name, &key.secret))
+}
