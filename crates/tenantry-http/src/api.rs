@@ -69,7 +69,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(post.clone(), "/v1/contacts", "create_contact", CONTACTS, "Create a contact (immutable once made)", CONTACTS_MANAGE, 201, contacts::create),
         row(get.clone(), "/v1/contacts", "list_contacts", CONTACTS, "List contacts", CONTACTS_READ, 200, contacts::list),
         row(get.clone(), CONTACT, "get_contact", CONTACTS, "A contact", CONTACTS_READ, 200, contacts::get_one),
-        row(delete.clone(), CONTACT, "delete_contact", CONTACTS, "Delete a contact", CONTACTS_DELETE, 204, contacts::remove),
+        row(delete.clone(), CONTACT, "delete_contact", CONTACTS, "Delete a contact no domain uses", CONTACTS_DELETE, 204, contacts::remove).also(&[409]),
         row(post.clone(), "/v1/organizations/ip-restrictions", "create_ip_restriction", IPS, "Allow a network", ORG_MANAGE, 200, ip_restrictions::create).also(&[409]),
         row(get.clone(), "/v1/organizations/ip-restrictions/{ip_restriction_id}", "get_ip_restriction", IPS, "Get an IP restriction", ORG_READ, 200, ip_restrictions::get_one),
         row(patch.clone(), "/v1/organizations/ip-restrictions/{ip_restriction_id}", "update_ip_restriction", IPS, "Change an IP restriction", ORG_MANAGE, 200, ip_restrictions::update).also(&[409]),
