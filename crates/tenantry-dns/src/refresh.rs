@@ -50,17 +50,24 @@ pub async fn refresh(app: &App, served: &Served) -> Result<Vec<ZoneId>, AppError
     if changed.is_empty() && gone.is_empty() && !reconfigured {
         return Ok(Vec::new());
     }
-    let loaded: Vec<ServedZone> = app
-        .zones_to_serve(&changed)
-        .await?
-        .iter()
-        .filter_map(|zone| {
-            let name = &zone.view.zone.name;
-            ServedZone::load(zone, now)
-                .inspect_err(|why| tracing::error!(zone = %name, %why, "a zone cannot be served"))
-                .ok()
-        })
-        .collect();
+    let to_serve = app.zones_to_serve(&changed).await?;
+    // Off the runtime's threads: signing thousands of zones (at start, or when their
+    // signatures come due together) takes seconds that queries must not wait behind.
+    let loaded: Vec<ServedZone> = tokio::task::spawn_blocking(move || {
+        to_serve
+            .iter()
+            .filter_map(|zone| {
+                let name = &zone.view.zone.name;
+                ServedZone::load(zone, now)
+                    .inspect_err(
+                        |why| tracing::error!(zone = %name, %why, "a zone cannot be served"),
+                    )
+                    .ok()
+            })
+            .collect()
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("loading the zones: {e}")))?;
     let ids = loaded.iter().map(|zone| zone.id).collect();
     let next = Arc::new(
         current
