@@ -32,6 +32,12 @@ pub struct ZoneDnssec {
     pub ds_records: Vec<String>,
 }
 
+impl ZoneDnssec {
+    pub fn is_signed(&self) -> bool {
+        self.dnssec_status == ENABLED
+    }
+}
+
 /// A key the name server signs with: the private key opened from its seal.
 pub struct SigningKeyMaterial {
     pub key: ZoneKey,
@@ -68,22 +74,36 @@ impl App {
         zone: &Zone,
         now: time::OffsetDateTime,
     ) -> Result<(Vec<StoredZoneKey>, Rrset)> {
-        let mut stored = Vec::new();
-        for flags in [KSK_FLAGS, ZSK_FLAGS] {
-            let (key, pkcs8) = dnssec::generate(flags).map_err(AppError::Internal)?;
-            stored.push(StoredZoneKey {
-                key,
-                private_sealed: self.secret_box.seal(&pkcs8),
-                created_on: now,
-            });
-        }
-        let rrset = Rrset {
+        let stored = [KSK_FLAGS, ZSK_FLAGS]
+            .into_iter()
+            .map(|flags| self.sealed_key(flags, now))
+            .collect::<Result<Vec<_>>>()?;
+        let rrset = self.dnskey_rrset(zone, &stored);
+        Ok((stored, rrset))
+    }
+
+    /// A new key of `flags`, its private half sealed with the master key.
+    pub(super) fn sealed_key(
+        &self,
+        flags: u16,
+        now: time::OffsetDateTime,
+    ) -> Result<StoredZoneKey> {
+        let (key, pkcs8) = dnssec::generate(flags).map_err(AppError::Internal)?;
+        Ok(StoredZoneKey {
+            key,
+            private_sealed: self.secret_box.seal(&pkcs8),
+            created_on: now,
+        })
+    }
+
+    /// The apex DNSKEY rrset that publishes `keys`.
+    pub(super) fn dnskey_rrset(&self, zone: &Zone, keys: &[StoredZoneKey]) -> Rrset {
+        Rrset {
             name: zone.name.clone(),
             rtype: RecordType::Dnskey.as_str().to_owned(),
             ttl: self.dns.ttl,
-            records: stored.iter().map(|s| s.key.dnskey_text()).collect(),
-        };
-        Ok((stored, rrset))
+            records: keys.iter().map(|k| k.key.dnskey_text()).collect(),
+        }
     }
 
     /// Signs a zone being created: its row says so, its keys are stored, and its DNSKEY

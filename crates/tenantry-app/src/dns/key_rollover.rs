@@ -5,9 +5,9 @@
 //! the zone; for a key signing key, after the parent publishes the new DS and the old DS's
 //! TTL has passed. Each step raises the serial, so secondaries transfer it.
 
-use tenantry_core::dns::dnssec::{self, KSK_FLAGS, ZSK_FLAGS};
-use tenantry_core::dns::{RecordType, ZoneName};
-use tenantry_store::dns::{self, Rrset, Zone};
+use tenantry_core::dns::ZoneName;
+use tenantry_core::dns::dnssec::{KSK_FLAGS, ZSK_FLAGS};
+use tenantry_store::dns::{self, Zone};
 use tenantry_store::dns_keys::{self, StoredZoneKey};
 use tenantry_store::{Tx, operators, organizations};
 
@@ -72,12 +72,7 @@ impl App {
     /// Publishes a new key of `role` in the signed zone `name`; it signs at once.
     pub async fn dnssec_add_key(&self, name: &ZoneName, role: KeyRole) -> Result<ZoneDnssec> {
         let add = |_: &Zone, keys: &mut Vec<StoredZoneKey>| {
-            let (key, pkcs8) = dnssec::generate(role.flags()).map_err(AppError::Internal)?;
-            let stored = StoredZoneKey {
-                key,
-                private_sealed: self.secret_box.seal(&pkcs8),
-                created_on: self.clock.now(),
-            };
+            let stored = self.sealed_key(role.flags(), self.clock.now())?;
             keys.push(stored.clone());
             Ok(KeyEdit::Added(stored))
         };
@@ -148,12 +143,7 @@ impl App {
     ) -> Result<()> {
         let mut working = Working::new(zone.clone());
         working.load(tx, &zone.name).await?;
-        working.put(Rrset {
-            name: zone.name.clone(),
-            rtype: RecordType::Dnskey.as_str().to_owned(),
-            ttl: self.dns.ttl,
-            records: keys.iter().map(|k| k.key.dnskey_text()).collect(),
-        });
+        working.put(self.dnskey_rrset(zone, keys));
         let mut change = working.write(tx, auth).await?;
         change.action = action;
         self.zone_changed(tx, auth, actor, zone, change, self.clock.now())

@@ -271,7 +271,7 @@ async fn zone_page(
                         .filter(|t| !t.is_servers_own())
                         .map(|t| t.as_str())
                         .collect(),
-                    signed: dnssec.dnssec_status == "enabled",
+                    signed: dnssec.is_signed(),
                     ds_records: dnssec.ds_records,
                     shown,
                 },
