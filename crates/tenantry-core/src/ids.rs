@@ -13,6 +13,8 @@ use uuid::Uuid;
 /// The kind of object an id names; its prefix is what appears on the wire.
 pub trait IdKind: Send + Sync + 'static {
     const PREFIX: &'static str;
+    /// The id's name in the OpenAPI document (`OrganizationId`).
+    const SCHEMA_NAME: &'static str;
 }
 
 pub struct Id<K> {
@@ -141,6 +143,7 @@ macro_rules! id_kinds {
         pub enum $kind {}
         impl IdKind for $kind {
             const PREFIX: &'static str = $prefix;
+            const SCHEMA_NAME: &'static str = stringify!($alias);
         }
         pub type $alias = Id<$kind>;
     )*};

@@ -9,6 +9,7 @@ pub mod ns1;
 pub mod permission;
 pub mod perms;
 pub mod role;
+mod schema;
 pub mod values;
 pub mod zone_lists;
 

@@ -12,11 +12,13 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use axum::{Extension, middleware};
 use tenantry_app::{Actor, AppError, FieldError, OperatorActor};
 use tenantry_core::Permission;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{OrgContext, authenticate, authenticate_operator};
 use crate::idempotency;
 use crate::ns1::error::Ns1Error;
+use crate::openapi::{BodySchema, QueryParameter};
 use crate::problem::ApiError;
 
 /// What a caller needs to use an endpoint.
@@ -101,6 +103,16 @@ pub struct Endpoint {
     pub scoped: bool,
     /// The media type of the success answer's body (`None`: no body).
     pub produces: Option<&'static str>,
+    /// The body the handler reads.
+    pub request: Option<BodySchema>,
+    /// The media types the body may come in.
+    pub consumes: &'static [&'static str],
+    /// The JSON body of the success answer.
+    pub response: Option<BodySchema>,
+    /// The query parameters the handler reads.
+    pub query: &'static [QueryParameter],
+    /// The handler's extractors, as Rust names them (the tests check the rows against them).
+    pub extractors: &'static str,
 }
 
 /// A row and the handler serving it.
@@ -139,6 +151,11 @@ where
             dialect: Dialect::Tenantry,
             scoped: reads_org_context::<T>(),
             produces: (success != 204).then_some("application/json"),
+            request: None,
+            consumes: &["application/json"],
+            response: None,
+            query: &[],
+            extractors: std::any::type_name::<T>(),
         },
         handler: on(filter, handler),
     }
@@ -167,6 +184,30 @@ impl Bound {
     /// The media type of the success answer's body, where it is not JSON (`None`: no body).
     pub(crate) fn produces(mut self, media_type: Option<&'static str>) -> Self {
         self.endpoint.produces = media_type;
+        self
+    }
+
+    /// The JSON body the handler reads, from its wire type.
+    pub(crate) fn body<B: ToSchema>(mut self) -> Self {
+        self.endpoint.request = Some(BodySchema::of::<B>());
+        self
+    }
+
+    /// The body the handler reads, from its wire type, in the media types it takes.
+    pub(crate) fn body_as<B: ToSchema>(mut self, media_types: &'static [&'static str]) -> Self {
+        self.endpoint.consumes = media_types;
+        self.body::<B>()
+    }
+
+    /// The JSON body of the success answer, from its wire type.
+    pub(crate) fn answers<W: ToSchema>(mut self) -> Self {
+        self.endpoint.response = Some(BodySchema::of::<W>());
+        self
+    }
+
+    /// The query parameters the handler reads.
+    pub(crate) fn query(mut self, parameters: &'static [QueryParameter]) -> Self {
+        self.endpoint.query = parameters;
         self
     }
 

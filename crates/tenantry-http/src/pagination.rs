@@ -2,6 +2,9 @@
 
 use serde::Serialize;
 use tenantry_app::{Page, PageRequest, SortOrder};
+use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema};
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{PartialSchema, ToSchema};
 
 use crate::query::QueryParams;
 
@@ -46,7 +49,7 @@ pub(crate) fn sort_order(query: &mut QueryParams, default: SortOrder) -> SortOrd
         .unwrap_or(default)
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct Pagination {
     total_pages: u64,
     total_items: u64,
@@ -60,6 +63,30 @@ pub(crate) struct Pagination {
 pub(crate) struct Paginated<T> {
     results: Vec<T>,
     pagination: Pagination,
+}
+
+/// Written out rather than derived: a derived generic schema does not name its item type
+/// among the schemas it refers to, so the document would lack it.
+impl<T: ToSchema> utoipa::PartialSchema for Paginated<T> {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .property(
+                "results",
+                ArrayBuilder::new().items(Ref::from_schema_name(T::name())),
+            )
+            .property("pagination", Ref::from_schema_name(Pagination::name()))
+            .required("results")
+            .required("pagination")
+            .into()
+    }
+}
+
+impl<T: ToSchema> ToSchema for Paginated<T> {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((T::name().into_owned(), T::schema()));
+        T::schemas(schemas);
+        schemas.push((Pagination::name().into_owned(), Pagination::schema()));
+    }
 }
 
 pub(crate) fn paginated<T, W>(page: Page<T>, to_wire: impl FnMut(T) -> W) -> Paginated<W> {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tenantry_app::{AuditEvent, AuditFilter, AuditQuery, SortOrder};
 use tenantry_core::{AuditEventId, OrganizationId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, OperatorCaller, PathId};
@@ -15,7 +16,38 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{parse_time, time};
 
-#[derive(Serialize)]
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the audit trail.
+pub(crate) const TRAIL_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param("action", Text, "Only this action (`user.created`)"),
+    param("actor_id", Text, "Only this actor's actions"),
+    param("target_id", Text, "Only actions on this object"),
+    param("created_after", Time, "Created at or after"),
+    param("created_before", Time, "Created before"),
+];
+
+/// The audit trail's parameters with the organization to read (the caller's own unless given).
+pub(crate) const ORGANIZATION_TRAIL_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param("action", Text, "Only this action (`user.created`)"),
+    param("actor_id", Text, "Only this actor's actions"),
+    param("target_id", Text, "Only actions on this object"),
+    param("created_after", Time, "Created at or after"),
+    param("created_before", Time, "Created before"),
+    param(
+        "organization_id",
+        Text,
+        "The organization whose trail to read",
+    ),
+];
+
+#[derive(ToSchema, Serialize)]
 pub(crate) struct AuditEventWire {
     audit_event_id: AuditEventId,
     organization_id: Option<OrganizationId>,

@@ -1,11 +1,11 @@
 //! Billing endpoints: transactions and statements, prices, plans, and the operator's wallet
 //! operations.
 
-mod plans;
-mod pricing;
-mod transactions;
+pub(crate) mod plans;
+pub(crate) mod pricing;
+pub(crate) mod transactions;
 pub(crate) mod wallet;
-mod wire;
+pub(crate) mod wire;
 
 pub(crate) use plans::{plan_change, plan_create, plan_get, plan_list, plan_update, plans_of};
 pub(crate) use pricing::{org_pricing, overrides_put, price_list_get, price_list_put};

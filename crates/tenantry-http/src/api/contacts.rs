@@ -8,6 +8,7 @@ use tenantry_app::SortOrder;
 use tenantry_app::contacts::{ContactCreate, ContactFilter, ContactRecord, ContactSort};
 use tenantry_core::values::{CountryCode, Email, Phone, postal_code};
 use tenantry_core::{ContactId, OrganizationId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, OrgContext, PathId, PathIdName};
@@ -15,6 +16,27 @@ use crate::pagination::{Paginated, page_request, paginated, sort_order};
 use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, parse_time, time};
+
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the contact list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param(
+        "sort_by",
+        OneOf(&["first_name", "last_name", "email", "created_on"]),
+        "Sort key",
+    ),
+    param("search", Text, "Part of the name, email or organization"),
+    param("first_name", Text, "First name"),
+    param("last_name", Text, "Last name"),
+    param("email", Text, "Email address"),
+    param("country", Text, "ISO 3166-1 alpha-2 country"),
+    param("created_after", Time, "Created at or after"),
+    param("created_before", Time, "Created before"),
+];
 
 const MAX_CONTACT_PAGE_SIZE: u64 = 1000;
 
@@ -26,7 +48,7 @@ impl PathIdName for ContactId {
 }
 
 /// The fields of the reference's `ContactCreate`, which its `ContactResponse` repeats.
-#[derive(Serialize, Deserialize)]
+#[derive(ToSchema, Serialize, Deserialize)]
 pub(crate) struct ContactFields {
     first_name: String,
     last_name: String,
@@ -44,7 +66,7 @@ pub(crate) struct ContactFields {
 }
 
 /// The reference's `ContactResponse`.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct ContactWire {
     contact_id: ContactId,
     organization_id: OrganizationId,
@@ -52,6 +74,7 @@ pub(crate) struct ContactWire {
     fields: ContactFields,
     created_on: String,
     /// Registry-specific attribute sets are not offered; always empty.
+    #[schema(value_type = Vec<Object>, max_items = 0)]
     attribute_sets: [(); 0],
 }
 

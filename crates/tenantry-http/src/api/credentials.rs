@@ -10,6 +10,7 @@ use tenantry_app::credentials::{
 };
 use tenantry_core::{ApiKeyId, OrganizationId};
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, OrgContext, PathId};
@@ -18,10 +19,23 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, opt_time, parse_time, time};
 
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, param};
+
+/// The query parameters of the credential list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    param(
+        "status",
+        OneOf(&["active", "expired", "revoked"]),
+        "Only credentials in this state",
+    ),
+];
+
 /// The spec caps credential listings at 100 per page.
 const MAX_CREDENTIAL_PAGE_SIZE: u64 = 100;
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct CredentialWire {
     api_key_id: ApiKeyId,
     organization_id: OrganizationId,
@@ -55,7 +69,7 @@ impl CredentialWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct IssuedWire {
     api_key: String,
     client_id: OrganizationId,
@@ -75,7 +89,7 @@ impl IssuedWire {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct CredentialCreateBody {
     api_key_name: Option<String>,
     api_key_description: Option<String>,
@@ -169,7 +183,7 @@ pub(crate) async fn remove(
 
 /// How long the old secret keeps working: `overlap_seconds` from now (0 for a leaked
 /// secret), or until `old_expires_at` (the use case bounds both).
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RotateBody {
     overlap_seconds: Option<i64>,
     old_expires_at: Option<String>,

@@ -2,9 +2,9 @@
 //! take their shapes in `wire`.
 
 pub(crate) mod dnssec;
-mod input;
+pub(crate) mod input;
 pub(crate) use input::{RrsetOpsBody, rrset_ops};
-mod wire;
+pub(crate) mod wire;
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -15,6 +15,7 @@ use serde_json::{Map, Value, json};
 use tenantry_app::dns::{ZoneCreate, ZoneFilter, ZoneSort};
 use tenantry_app::{AppError, NotFoundKind, SortOrder};
 use tenantry_core::dns::{SoaTimers, ZoneName};
+use utoipa::ToSchema;
 
 use self::input::{RecordOpsBody, ReplaceBody, RrsetBody, record_ops, rrsets};
 use self::wire::{ChangesWire, ZoneWire};
@@ -25,6 +26,32 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, parse_time};
 
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the zone list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param(
+        "sort_by",
+        OneOf(&["name", "created_on", "updated_on", "dnssec_status"]),
+        "Sort key",
+    ),
+    param("search", Text, "Part of the zone's name"),
+    param("name", Text, "The zone's name"),
+    param("suffix", Text, "Zones whose name ends so"),
+    param(
+        "dnssec_status",
+        OneOf(&["enabled", "disabled"]),
+        "Signed or not",
+    ),
+    param("created_after", Time, "Created at or after"),
+    param("created_before", Time, "Created before"),
+    param("updated_after", Time, "Changed at or after"),
+    param("updated_before", Time, "Changed before"),
+];
+
 const MAX_ZONE_PAGE_SIZE: u64 = 1000;
 
 /// A zone name from the path, with or without the trailing dot; one that cannot be a zone
@@ -33,7 +60,7 @@ fn zone_name(raw: &str) -> Result<ZoneName, ApiError> {
     ZoneName::parse(raw).map_err(|_| ApiError(AppError::not_found(NotFoundKind::Zone, raw)))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct ZoneCreateBody {
     name: String,
     dnssec_status: Option<String>,

@@ -12,6 +12,7 @@ use tenantry_app::dns::{Secondary, SecondaryCreate, TsigAlgorithm, TsigKeyInfo};
 use tenantry_core::dns::ZoneName;
 use tenantry_core::values::{IpNetwork, ValueError};
 use tenantry_core::{OrganizationId, SecondaryId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{JsonBody, OperatorCaller, PathId, PathIdName, path_value};
@@ -22,7 +23,7 @@ impl PathIdName for SecondaryId {
     const NAME: &'static str = "secondary_id";
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct SecondaryWire {
     secondary_id: SecondaryId,
     /// `null`: every organization's zones.
@@ -46,7 +47,7 @@ impl From<Secondary> for SecondaryWire {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SecondaryCreateBody {
     organization_id: Option<String>,
@@ -113,7 +114,7 @@ pub(crate) async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct TsigKeyWire {
     name: String,
     algorithm: &'static str,
@@ -134,7 +135,7 @@ impl From<TsigKeyInfo> for TsigKeyWire {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TsigKeyCreateBody {
     name: String,

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use tenantry_app::SortOrder;
 use tenantry_app::events::{Event, EventFilter};
 use tenantry_core::EventId;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::endpoint::needs::{EVENTS_MANAGE, EVENTS_READ};
@@ -19,6 +20,20 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::time;
 
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the event list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param("object_type", Text, "Only events about this kind of object"),
+    param("object_id", Text, "Only events about this object"),
+    param("type", Text, "Only this type"),
+    param("subtype", Text, "Only this subtype"),
+    param("acknowledged", Boolean, "Acknowledged or not"),
+];
+
 impl PathIdName for EventId {
     const NAME: &'static str = "event_id";
 }
@@ -28,14 +43,14 @@ pub(crate) fn endpoints() -> Vec<Bound> {
     const EVENTS: &str = "events";
     const ONE: &str = "/v1/events/{event_id}";
     vec![
-        row(Method::GET, "/v1/events", "list_events", EVENTS, "The organization's events (filters: object_type, object_id, type, subtype, acknowledged)", EVENTS_READ, 200, list),
-        row(Method::GET, ONE, "get_event", EVENTS, "One event", EVENTS_READ, 200, get_one),
-        row(Method::PATCH, ONE, "acknowledge_event", EVENTS, "Acknowledge an event", EVENTS_MANAGE, 200, acknowledge),
+        row(Method::GET, "/v1/events", "list_events", EVENTS, "The organization's events (filters: object_type, object_id, type, subtype, acknowledged)", EVENTS_READ, 200, list).query(LIST_QUERY).answers::<Paginated<EventWire>>(),
+        row(Method::GET, ONE, "get_event", EVENTS, "One event", EVENTS_READ, 200, get_one).answers::<EventWire>(),
+        row(Method::PATCH, ONE, "acknowledge_event", EVENTS, "Acknowledge an event", EVENTS_MANAGE, 200, acknowledge).body::<serde_json::Value>().answers::<EventWire>(),
     ]
 }
 
 /// The reference's `EventResponse`.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct EventWire {
     event_id: EventId,
     object_type: String,

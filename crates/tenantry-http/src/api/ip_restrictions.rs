@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use tenantry_app::ip_restrictions::{IpRestrictionRecord, IpRestrictionUpdate};
 use tenantry_core::OrganizationId;
 use tenantry_core::values::IpNetwork;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, OrgContext, PathId, PathIdName};
@@ -31,7 +32,7 @@ impl PathIdName for RuleId {
     const NAME: &'static str = "ip_restriction_id";
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct IpRestrictionWire {
     ip_restriction_id: i64,
     organization_id: OrganizationId,
@@ -52,12 +53,14 @@ impl From<IpRestrictionRecord> for IpRestrictionWire {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
+#[schema(as = IpRestrictionCreateBody)]
 pub(crate) struct CreateBody {
     ip_network: String,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
+#[schema(as = IpRestrictionUpdateBody)]
 pub(crate) struct UpdateBody {
     ip_network: Option<String>,
     #[serde(default, deserialize_with = "nullable")]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use tenantry_app::memberships::OrganizationAccess;
 use tenantry_app::sign_in::SessionRecord;
 use tenantry_core::{OrganizationId, SessionId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, path_value};
@@ -22,7 +23,7 @@ pub(crate) async fn logout(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct OrganizationAccessWire {
     organization_id: OrganizationId,
     name: String,
@@ -54,7 +55,7 @@ pub(crate) async fn organizations(
     Ok(Json(organizations.into_iter().map(Into::into).collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PasswordChangeBody {
     current_password: String,
@@ -73,13 +74,13 @@ pub(crate) async fn password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct TotpEnrolmentWire {
     secret: String,
     otpauth_uri: String,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PasswordBody {
     password: String,
@@ -100,13 +101,13 @@ pub(crate) async fn totp_enrol(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TotpCodeBody {
     code: String,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct RecoveryCodesWire {
     recovery_codes: Vec<String>,
 }
@@ -120,7 +121,7 @@ pub(crate) async fn totp_confirm(
     Ok(Json(RecoveryCodesWire { recovery_codes }))
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct TotpStatusWire {
     enabled: bool,
     recovery_codes_left: i64,
@@ -137,7 +138,7 @@ pub(crate) async fn totp_status(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct TotpDisableBody {
     password: String,
@@ -156,7 +157,7 @@ pub(crate) async fn totp_disable(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct SessionWire {
     session_id: SessionId,
     client_ip: Option<String>,

@@ -13,6 +13,7 @@ use tenantry_app::organizations::{
 };
 use tenantry_core::values::{CountryCode, Currency, Locale};
 use tenantry_core::{OrgStatus, OrganizationId};
+use utoipa::ToSchema;
 
 use super::billing::BillingDataWire;
 use super::users::{UserCreateBody, UserWire};
@@ -23,7 +24,27 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, nullable, opt_time, time};
 
-#[derive(Serialize)]
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the suborganization list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param(
+        "sort_by",
+        OneOf(&["created_on", "name", "country_code"]),
+        "Sort key",
+    ),
+    param("search", Text, "Part of the name"),
+    param("country_code", Text, "ISO 3166-1 alpha-2 country"),
+];
+
+/// The query parameters of the attribute reads.
+pub(crate) const ATTRIBUTES_QUERY: &[QueryParameter] =
+    &[param("keys", Text, "Only these keys (repeatable)")];
+
+#[derive(ToSchema, Serialize)]
 pub(crate) struct AttributeWire {
     organization_attribute_id: i64,
     key: String,
@@ -48,7 +69,7 @@ impl From<AttributeRecord> for AttributeWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct OrganizationWire {
     organization_id: OrganizationId,
     org_id: i64,
@@ -119,7 +140,7 @@ impl From<OrganizationDetails> for OrganizationWire {
 }
 
 /// `OrganizationWithBillingData`: an organization with its paying account's billing facts.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct OrganizationWithBillingWire {
     #[serde(flatten)]
     organization: OrganizationWire,
@@ -146,6 +167,14 @@ enum TaxRate {
     Text(String),
 }
 
+impl utoipa::PartialSchema for TaxRate {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::number_or_decimal_text("A percentage: a number or a decimal string")
+    }
+}
+
+impl ToSchema for TaxRate {}
+
 impl TaxRate {
     fn into_decimal(self, check: &mut Check) -> Option<String> {
         let text = match self {
@@ -159,7 +188,7 @@ impl TaxRate {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct AttributeBody {
     key: String,
     #[serde(default)]
@@ -185,7 +214,7 @@ fn attribute_inputs(bodies: Vec<AttributeBody>, check: &mut Check) -> Vec<Attrib
         .collect()
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct OrganizationCreateBody {
     name: String,
     address_1: Option<String>,
@@ -269,7 +298,7 @@ impl OrganizationCreateBody {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct OrganizationPatchBody {
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -499,7 +528,7 @@ pub(crate) async fn remove(
 }
 
 /// Both documented shapes: a bare array, or `{"attributes": [...]}`.
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(untagged)]
 pub(crate) enum AttributesBody {
     Bare(Vec<AttributeBody>),

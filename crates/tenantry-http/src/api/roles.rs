@@ -6,13 +6,14 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tenantry_app::roles::{RoleCreate, RoleDefinition, RoleUpdate};
 use tenantry_core::Permission;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, OrgContext};
 use crate::problem::ApiError;
 use crate::wire::{Check, nullable, opt_time};
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct RoleWire {
     label: String,
     name: String,
@@ -37,19 +38,19 @@ impl From<RoleDefinition> for RoleWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct PermissionsWire {
     permissions: Vec<Permission>,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RoleCreateBody {
     name: String,
     description: Option<String>,
     permissions: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RoleUpdateBody {
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]

@@ -5,18 +5,18 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use tenantry_app::sign_in::{PasswordGrant, UserTokens};
 use tenantry_app::{AppError, FieldError};
 use tenantry_core::OrganizationId;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{ClientIp, limited};
 use crate::problem::ApiError;
 
-#[derive(Deserialize)]
-struct TokenRequest {
+#[derive(ToSchema, Deserialize)]
+pub(crate) struct TokenRequest {
     grant_type: Option<String>,
     client_id: Option<String>,
     client_secret: Option<String>,
@@ -27,7 +27,7 @@ struct TokenRequest {
     refresh_token: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct TokenResponse {
     access_token: String,
     token_type: &'static str,
@@ -35,13 +35,22 @@ pub(crate) struct TokenResponse {
 }
 
 /// The reference's `UserTokenResponse`.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct UserTokenResponse {
     access_token: String,
     token_type: &'static str,
     expires_in: i64,
     refresh_token: String,
     refresh_expires_in: i64,
+}
+
+/// A grant's answer: a user's pair of tokens (password and refresh grants), or a
+/// credential's access token (client credentials).
+#[derive(ToSchema, Serialize)]
+#[serde(untagged)]
+pub(crate) enum GrantedTokens {
+    User(UserTokenResponse),
+    Client(TokenResponse),
 }
 
 impl From<UserTokens> for UserTokenResponse {
@@ -106,7 +115,7 @@ pub(crate) async fn grant(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
-) -> Result<Response, ApiError> {
+) -> Result<Json<GrantedTokens>, ApiError> {
     let request = parse(&headers, &body)?;
     let request_id = headers
         .get("x-request-id")
@@ -130,7 +139,7 @@ pub(crate) async fn grant(
                 .app
                 .password_grant(grant, Some(ip), request_id)
                 .await?;
-            Ok(Json(UserTokenResponse::from(tokens)).into_response())
+            Ok(Json(GrantedTokens::User(tokens.into())))
         }
         Some("refresh_token") => {
             let mut errors = Vec::new();
@@ -142,7 +151,7 @@ pub(crate) async fn grant(
                 .app
                 .refresh_grant(&refresh, Some(ip), request_id)
                 .await?;
-            Ok(Json(UserTokenResponse::from(tokens)).into_response())
+            Ok(Json(GrantedTokens::User(tokens.into())))
         }
         Some(_) => Err(ApiError(AppError::Invalid(vec![field_error(
             "grant_type",
@@ -168,7 +177,7 @@ async fn client_credentials(
     state: &AppState,
     ip: std::net::IpAddr,
     request: TokenRequest,
-) -> Result<Response, ApiError> {
+) -> Result<Json<GrantedTokens>, ApiError> {
     let mut errors = Vec::new();
     let client_id = match request
         .client_id
@@ -199,10 +208,9 @@ async fn client_credentials(
         state.app.token_grant(client_id, &secret, Some(ip)),
     )
     .await?;
-    Ok(Json(TokenResponse {
+    Ok(Json(GrantedTokens::Client(TokenResponse {
         access_token: grant.access_token,
         token_type: "Bearer",
         expires_in: grant.expires_in,
-    })
-    .into_response())
+    })))
 }

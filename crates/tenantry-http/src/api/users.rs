@@ -11,6 +11,7 @@ use tenantry_app::users::{
 };
 use tenantry_core::values::{Email, Locale, Phone, Username};
 use tenantry_core::{BuiltinRole, OrganizationId, Permission, UserId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, OrgContext, PathId};
@@ -19,7 +20,29 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, nullable, time};
 
-#[derive(Serialize)]
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the user list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param(
+        "sort_by",
+        OneOf(&["created_on", "username", "email"]),
+        "Sort key",
+    ),
+    param("search", Text, "Part of the username, email or name"),
+];
+
+/// The query parameters of a user's read.
+pub(crate) const ONE_QUERY: &[QueryParameter] = &[param(
+    "attributes",
+    Text,
+    "Attributes to include (repeatable)",
+)];
+
+#[derive(ToSchema, Serialize)]
 pub(crate) struct UserWire {
     user_id: UserId,
     organization_id: OrganizationId,
@@ -84,14 +107,14 @@ impl UserWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 struct OrganizationSummary {
     organization_id: OrganizationId,
     currency: Option<String>,
     parent_organization_id: Option<OrganizationId>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct UserProfileWire {
     #[serde(flatten)]
     user: UserWire,
@@ -115,14 +138,14 @@ impl From<UserProfile> for UserProfileWire {
 }
 
 /// `user_attributes` as the spec's `[{key, value}]` list or as a plain object.
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 #[serde(untagged)]
 pub(crate) enum UserAttributesBody {
     List(Vec<KeyValue>),
     Map(Map<String, Value>),
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct KeyValue {
     key: String,
     #[serde(default)]
@@ -140,7 +163,7 @@ impl UserAttributesBody {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct UserCreateBody {
     username: String,
     email: Option<String>,
@@ -206,7 +229,7 @@ impl UserCreateBody {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct UserPatchBody {
     username: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -367,17 +390,20 @@ pub(crate) async fn list(
     })))
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
+#[schema(as = UserRoleWire)]
 pub(crate) struct RoleWire {
     role: String,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
+#[schema(as = UserPermissionsWire)]
 pub(crate) struct PermissionsWire {
     permissions: Vec<Permission>,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
+#[schema(as = UserRoleBody)]
 pub(crate) struct RoleBody {
     role: String,
 }

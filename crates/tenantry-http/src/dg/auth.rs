@@ -4,17 +4,18 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{ClientMeta, JsonBody};
 use crate::problem::ApiError;
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct ResetRequestBody {
     email: String,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct ResetBody {
     password: String,
 }

@@ -11,13 +11,14 @@ use tenantry_app::ownership_transfers::TransferView;
 use tenantry_app::person_organizations::OrganizationRef;
 use tenantry_core::values::Email;
 use tenantry_core::{BillingTransactionId, OrganizationId, UserId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, ClientMeta, JsonBody};
 use crate::problem::ApiError;
 use crate::wire::{Check, time};
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct OfferBody {
     email: String,
 }
@@ -32,7 +33,7 @@ impl OfferBody {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct TransferWire {
     org_oid: OrganizationId,
     from_user_oid: UserId,
@@ -58,13 +59,14 @@ impl From<TransferView> for TransferWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
+#[schema(as = DgOwnershipAccepted)]
 pub(crate) struct Accepted {
     org_oid: OrganizationId,
     role: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct RefundMovement {
     transaction_oid: BillingTransactionId,
     amount: String,
@@ -72,14 +74,14 @@ pub(crate) struct RefundMovement {
     payment_reference: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct RefundWire {
     currency: &'static str,
     total: String,
     refunds: Vec<RefundMovement>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct Deleted {
     org_oid: OrganizationId,
     /// `null` for an organization billed through its parent.

@@ -7,15 +7,24 @@ use serde::Deserialize;
 use tenantry_app::SortOrder;
 use tenantry_app::domains::{DomainFilter, DomainSort};
 use tenantry_app::person_organizations::OrganizationRef;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::api::DomainWire;
 use crate::extract::{Caller, JsonBody};
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind, QueryParameter, param};
 use crate::pagination::{Paginated, page_request, paginated};
 use crate::problem::ApiError;
 use crate::query::QueryParams;
 
-#[derive(Deserialize)]
+/// The query parameters of the domain list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    param("search", QueryKind::Text, "Part of the name"),
+];
+
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct MoveBody {
     /// The organization to move to: its TypeID or slug.
     to: String,

@@ -11,14 +11,23 @@ use tenantry_app::invitations::{Acceptance, InvitationStatus, InvitationView};
 use tenantry_app::person_organizations::OrganizationRef;
 use tenantry_core::values::Email;
 use tenantry_core::{InvitationId, OrganizationId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, ClientMeta, JsonBody, authenticate, path_value};
+use crate::openapi::{QueryKind, QueryParameter, param};
 use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, time};
 
-#[derive(Serialize)]
+/// The query parameters of the invitation list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[param(
+    "status",
+    QueryKind::OneOf(&["pending", "accepted", "revoked", "expired"]),
+    "Only invitations in this state",
+)];
+
+#[derive(ToSchema, Serialize)]
 pub(crate) struct InvitationWire {
     invitation_oid: InvitationId,
     org_oid: OrganizationId,
@@ -45,25 +54,26 @@ impl From<InvitationView> for InvitationWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct InvitationList {
     invitations: Vec<InvitationWire>,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct InviteBody {
     email: String,
     role: String,
 }
 
 /// A sign-up through the link, for an address without an account.
-#[derive(Deserialize, Default)]
+#[derive(ToSchema, Deserialize, Default)]
 pub(crate) struct AcceptBody {
     name: Option<String>,
     password: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
+#[schema(as = DgInvitationAccepted)]
 pub(crate) struct Accepted {
     org_oid: OrganizationId,
 }

@@ -7,6 +7,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tenantry_app::personal_keys::PersonalKeyView;
 use tenantry_core::SessionId;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, path_value};
@@ -16,13 +17,14 @@ use crate::wire::{Check, time};
 /// A key's name: 1 to 100 characters.
 const NAME_MAX: usize = 100;
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct KeyBody {
     name: Option<String>,
     expires_in_days: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
+#[schema(as = DgKeyWire)]
 pub(crate) struct KeyWire {
     key_oid: SessionId,
     name: String,
@@ -42,7 +44,7 @@ impl From<PersonalKeyView> for KeyWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct NewKeyWire {
     #[serde(flatten)]
     key: KeyWire,
@@ -50,7 +52,7 @@ pub(crate) struct NewKeyWire {
     key_secret: String,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct KeyList {
     keys: Vec<KeyWire>,
 }

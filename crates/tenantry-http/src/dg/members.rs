@@ -8,6 +8,7 @@ use tenantry_app::SortOrder;
 use tenantry_app::person_organizations::OrganizationRef;
 use tenantry_app::users::{OrganizationUser, UserListFilter, UserSort};
 use tenantry_core::{OrganizationId, UserId};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, path_value};
@@ -16,10 +17,15 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::time;
 
+use crate::openapi::{PAGE, PAGE_SIZE, QueryParameter};
+
+/// The query parameters of the member list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[PAGE, PAGE_SIZE];
+
 const MAX_MEMBER_PAGE_SIZE: u64 = 1000;
 
 /// A person of the organization, with the role held there.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct MemberWire {
     user_oid: UserId,
     username: String,
@@ -52,7 +58,8 @@ impl From<OrganizationUser> for MemberWire {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
+#[schema(as = DgMemberRoleBody)]
 pub(crate) struct RoleBody {
     role: String,
 }

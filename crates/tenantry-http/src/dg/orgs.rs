@@ -10,18 +10,27 @@ use tenantry_app::organizations::Organization;
 use tenantry_app::person_organizations::{HeldOrganization, OrganizationRef, SlugCheck};
 use tenantry_core::OrganizationId;
 use tenantry_core::values::Slug;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody};
+use crate::openapi::{QueryKind, QueryParameter, param};
 use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, time};
+
+/// The query parameters of the slug check.
+pub(crate) const SLUG_QUERY: &[QueryParameter] = &[param(
+    "slug",
+    QueryKind::Text,
+    "The slug to check (required)",
+)];
 
 /// An organization's name: 1 to 255 characters, as in the Tenantry API.
 const NAME_MAX: usize = 255;
 
 /// An organization as DomainGenius shows it.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct OrgWire {
     oid: OrganizationId,
     slug: String,
@@ -56,7 +65,7 @@ impl From<HeldOrganization> for OrgWire {
 }
 
 /// One entry of the switcher: the organization and how the caller reaches it.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct SwitcherEntry {
     #[serde(flatten)]
     org: OrgWire,
@@ -64,12 +73,12 @@ pub(crate) struct SwitcherEntry {
     access: &'static str,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct OrgList {
     orgs: Vec<SwitcherEntry>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct SlugCheckWire {
     slug: String,
     available: bool,
@@ -88,13 +97,15 @@ impl From<SlugCheck> for SlugCheckWire {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
+#[schema(as = DgOrgCreateBody)]
 pub(crate) struct CreateBody {
     name: String,
     slug: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
+#[schema(as = DgOrgUpdateBody)]
 pub(crate) struct UpdateBody {
     name: Option<String>,
     slug: Option<String>,

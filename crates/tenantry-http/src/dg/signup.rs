@@ -7,13 +7,14 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tenantry_app::sign_up::SignUpRequest;
 use tenantry_core::values::Email;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, ClientMeta, JsonBody};
 use crate::problem::ApiError;
 use crate::wire::Check;
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct SignUpBody {
     email: String,
     password: String,
@@ -21,7 +22,7 @@ pub(crate) struct SignUpBody {
 }
 
 /// The same answer whether the address had an account or not.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct SignUpAccepted {
     email: String,
     /// What happens next, for a person reading the answer.

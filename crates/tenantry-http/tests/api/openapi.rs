@@ -131,3 +131,21 @@ async fn the_reference_page_lists_every_operation() {
     assert!(page.html.contains("dns:manage"));
     assert!(page.html.contains("href=\"/v1/openapi.json\""));
 }
+
+/// The document is pinned in `docs/openapi.json`, so a change to any operation, body or
+/// parameter shows in review. `TENANTRY_BLESS_OPENAPI=1` writes the new document there.
+#[test]
+fn the_document_matches_its_snapshot() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/openapi.json");
+    let document = serde_json::to_string_pretty(&tenantry_http::openapi_document()).unwrap() + "\n";
+    if std::env::var_os("TENANTRY_BLESS_OPENAPI").is_some() {
+        std::fs::write(path, &document).unwrap();
+        return;
+    }
+    let pinned = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        pinned == document,
+        "the OpenAPI document changed: review it, then run the tests with \
+         TENANTRY_BLESS_OPENAPI=1 to update docs/openapi.json"
+    );
+}

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use tenantry_app::billing::{PlanChoice, PlanCreate, PlanPatch};
 use tenantry_core::values::Currency;
 use tenantry_core::{OrganizationId, PlanId};
+use utoipa::ToSchema;
 
 use super::wire::{AmountInput, PeriodWire, PlanWire};
 use crate::AppState;
@@ -17,7 +18,7 @@ use crate::wire::Check;
 
 const NAME_MAX: usize = 100;
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct PlanCreateBody {
     name: String,
     plan_level: i32,
@@ -48,7 +49,7 @@ pub(crate) async fn plan_create(
     Ok((StatusCode::CREATED, Json(plan.into())))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct PlanPatchBody {
     name: Option<String>,
     plan_level: Option<i32>,
@@ -107,7 +108,7 @@ pub(crate) async fn plan_get(
     Ok(Json(state.app.plan_get(&operator, plan).await?.into()))
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct PlanChoiceWire {
     plans: Vec<PlanWire>,
     current_plan: Option<PlanWire>,
@@ -133,7 +134,7 @@ pub(crate) async fn plans_of(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct PlanChangeBody {
     plan_id: PlanId,
 }

@@ -7,6 +7,7 @@ use tenantry_app::billing::PriceInput;
 use tenantry_core::OrganizationId;
 use tenantry_core::billing::{Action, ProductType};
 use tenantry_core::values::Currency;
+use utoipa::ToSchema;
 
 use super::wire::{AmountInput, PeriodWire, PricesWire};
 use crate::AppState;
@@ -15,7 +16,15 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::Check;
 
-#[derive(Deserialize)]
+use crate::openapi::{QueryKind::*, QueryParameter, param};
+
+/// The query parameters of an organization's prices.
+pub(crate) const PRICES_QUERY: &[QueryParameter] = &[
+    param("product_action", Text, "Only this action"),
+    param("product_class", Text, "Only this class (a TLD)"),
+];
+
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct PriceBody {
     product_action: String,
     product_class: Option<String>,
@@ -24,7 +33,7 @@ pub(crate) struct PriceBody {
     period: Option<PeriodWire>,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct PricesBody {
     prices: Vec<PriceBody>,
 }

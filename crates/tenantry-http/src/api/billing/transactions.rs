@@ -19,6 +19,44 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{opt_time, parse_time, time};
 
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the transaction list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param(
+        "sort_by",
+        OneOf(&[
+            "product_type",
+            "action",
+            "status",
+            "created_on",
+            "completed_on",
+        ]),
+        "Sort key",
+    ),
+    param("action", Text, "Only this action (`domain_register`)"),
+    param("status", Text, "Only this status"),
+    param("product_type", Text, "Only this product type"),
+    param(
+        "product_reference",
+        Text,
+        "Only this product (a domain or zone name)",
+    ),
+    param("created_after", Time, "Created at or after"),
+    param("created_before", Time, "Created before"),
+    param("completed_after", Time, "Completed at or after"),
+    param("completed_before", Time, "Completed before"),
+];
+
+/// The query parameters of a statement.
+pub(crate) const STATEMENT_QUERY: &[QueryParameter] = &[
+    param("start_date", Date, "First day (inclusive)"),
+    param("end_date", Date, "Last day (inclusive)"),
+];
+
 pub(crate) async fn transaction_list(
     State(state): State<AppState>,
     Caller(actor): Caller,

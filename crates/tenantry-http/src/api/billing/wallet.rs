@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use tenantry_app::billing::{Account, AccountTerms, WalletMovement};
 use tenantry_core::billing::{BillingModel, MAX_MINOR, Minor};
 use tenantry_core::{BillingTransactionId, OrganizationId};
+use utoipa::ToSchema;
 
 use super::wire::{AmountInput, TransactionWire};
 use crate::AppState;
@@ -17,7 +18,7 @@ use crate::wire::{Check, time};
 const TEXT_MAX: usize = 500;
 
 /// The answer to a credit, refund or adjustment.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct MovementWire {
     /// The id the historical wallet-credit response called `credit_id`.
     credit_id: String,
@@ -41,7 +42,7 @@ impl From<WalletMovement> for MovementWire {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct CreditBody {
     amount: AmountInput,
     reference: Option<String>,
@@ -72,7 +73,7 @@ pub(crate) async fn credit(
     Ok(Json(moved.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RefundBody {
     billing_transaction_id: BillingTransactionId,
     amount: Option<AmountInput>,
@@ -104,7 +105,7 @@ pub(crate) async fn refund(
     Ok(Json(moved.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct AdjustmentBody {
     /// Signed: negative takes money off the balance.
     amount: AmountInput,
@@ -133,14 +134,14 @@ pub(crate) async fn adjust(
     Ok(Json(moved.into()))
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct TermsBody {
     billing_model: String,
     /// Whole units of the account's currency; required for postpaid, and 0 if omitted.
     credit_limit: Option<u64>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct AccountWire {
     organization_id: String,
     currency: &'static str,

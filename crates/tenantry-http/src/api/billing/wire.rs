@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use tenantry_app::billing::{BillingView, Plan, Price, Transaction};
 use tenantry_core::billing::{Minor, PeriodUnit};
+use utoipa::ToSchema;
 
 use crate::wire::{Check, opt_time, time};
 
@@ -14,6 +15,16 @@ pub(crate) enum AmountInput {
     Number(serde_json::Number),
     Text(String),
 }
+
+impl utoipa::PartialSchema for AmountInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::number_or_decimal_text(
+            "An amount: a decimal string (\"12.50\") or a number",
+        )
+    }
+}
+
+impl ToSchema for AmountInput {}
 
 impl AmountInput {
     /// The amount in minor units; `signed` admits a sign.
@@ -26,7 +37,7 @@ impl AmountInput {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(ToSchema, Debug, Serialize, Deserialize)]
 pub(crate) struct PeriodWire {
     pub value: u32,
     pub unit: String,
@@ -57,7 +68,7 @@ impl PeriodWire {
 }
 
 /// `PriceInfo`.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct PriceWire {
     product_type: &'static str,
     product_action: &'static str,
@@ -80,7 +91,7 @@ impl From<Price> for PriceWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct PricesWire {
     pub prices: Vec<PriceWire>,
 }
@@ -94,7 +105,7 @@ impl PricesWire {
 }
 
 /// `BillingPlan`, with the operator's bookkeeping.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct PlanWire {
     plan_id: String,
     name: String,
@@ -125,7 +136,7 @@ impl From<Plan> for PlanWire {
 
 /// `BillingTransactionResponse`, plus whose purchase it was, how it moved the balance, and
 /// the operator's reason or reference.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct TransactionWire {
     billing_transaction_id: String,
     organization_id: String,
@@ -177,7 +188,7 @@ impl From<Transaction> for TransactionWire {
 }
 
 /// `billing_metadata`; every field is null when the caller may not see the paying account.
-#[derive(Serialize, Default)]
+#[derive(ToSchema, Serialize, Default)]
 pub(crate) struct BillingMetadataWire {
     billing_model: Option<&'static str>,
     /// Whole units of the account's currency, as the OpusDNS description types it.
@@ -186,7 +197,7 @@ pub(crate) struct BillingMetadataWire {
 }
 
 /// The billing members of `OrganizationWithBillingData`.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct BillingDataWire {
     account_balance: Option<String>,
     billing_metadata: BillingMetadataWire,

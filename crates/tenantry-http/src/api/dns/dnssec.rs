@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use data_encoding::BASE64;
 use serde::Serialize;
 use tenantry_app::dns::ZoneDnssec;
+use utoipa::ToSchema;
 
 use super::wire::ChangesWire;
 use super::zone_name;
@@ -43,7 +44,8 @@ pub(crate) async fn get_one(
     Ok(Json(dnssec.into()))
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
+#[schema(as = DnssecKeyWire)]
 pub(crate) struct KeyWire {
     key_tag: u16,
     flags: u16,
@@ -55,7 +57,7 @@ pub(crate) struct KeyWire {
     dnskey: String,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct DnssecWire {
     zone_name: String,
     dnssec_status: String,

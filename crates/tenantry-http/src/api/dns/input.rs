@@ -5,18 +5,19 @@
 use serde::Deserialize;
 use tenantry_app::dns::{RecordOp, RrsetInput, RrsetOp};
 use tenantry_core::dns::{ProtectedReason, RecordType, ZoneName, canonical_rdata};
+use utoipa::ToSchema;
 
 use crate::problem::ApiError;
 use crate::wire::Check;
 
 const MAX_TTL: i64 = 2_147_483_647;
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RecordBody {
     rdata: String,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RrsetBody {
     name: String,
     #[serde(rename = "type")]
@@ -161,13 +162,13 @@ fn patch_op(op: &str, check: &mut Check) -> Option<bool> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RrsetOpBody {
     op: String,
     rrset: RrsetBody,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RrsetOpsBody {
     ops: Vec<RrsetOpBody>,
 }
@@ -212,12 +213,12 @@ pub(crate) fn rrset_ops(zone: &ZoneName, body: RrsetOpsBody) -> Result<Vec<Rrset
 
 /// `rrsets` is required: emptying a zone takes an explicit `"rrsets": []`, never a body that
 /// lacks the field or misspells it.
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct ReplaceBody {
     pub(super) rrsets: Vec<RrsetBody>,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct OneRecordBody {
     name: String,
     #[serde(rename = "type")]
@@ -226,13 +227,13 @@ pub(crate) struct OneRecordBody {
     rdata: String,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RecordOpBody {
     op: String,
     record: OneRecordBody,
 }
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct RecordOpsBody {
     ops: Vec<RecordOpBody>,
 }

@@ -4,17 +4,18 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tenantry_app::dns::{RrsetView, ZoneChanges, ZoneView};
 use tenantry_core::dns::ZoneName;
+use utoipa::ToSchema;
 
 use crate::wire::time;
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct RecordWire {
     rdata: String,
     protected: bool,
     protected_reason: Option<&'static str>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct RrsetWire {
     name: String,
     #[serde(rename = "type")]
@@ -47,7 +48,7 @@ impl From<RrsetView> for RrsetWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct ZoneWire {
     dns_zone_id: tenantry_core::ZoneId,
     name: String,
@@ -80,7 +81,7 @@ impl From<ZoneView> for ZoneWire {
     }
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct ChangeWire {
     action: &'static str,
     rrset_name: Option<String>,
@@ -89,7 +90,7 @@ pub(crate) struct ChangeWire {
     ttl: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct ChangesWire {
     zone_name: String,
     changeset_id: String,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tenantry_app::SortOrder;
 use tenantry_app::domains::{CheckResult, DomainFilter, DomainSort};
+use utoipa::ToSchema;
 
 use super::wire::DomainWire;
 use crate::AppState;
@@ -15,9 +16,48 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::parse_time;
 
+use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+
+/// The query parameters of the domain list.
+pub(crate) const LIST_QUERY: &[QueryParameter] = &[
+    PAGE,
+    PAGE_SIZE,
+    SORT_ORDER,
+    param(
+        "sort_by",
+        OneOf(&[
+            "name",
+            "created_on",
+            "updated_on",
+            "expires_on",
+            "registered_on",
+        ]),
+        "Sort key",
+    ),
+    param("search", Text, "Part of the name"),
+    param("name", Text, "The domain's name"),
+    param("sld", Text, "Second-level label"),
+    param("tld", Text, "Top-level domain"),
+    param("is_premium", Boolean, "Premium or not"),
+    param("transfer_lock", Boolean, "Locked or not"),
+    param("created_after", Time, "Created at or after"),
+    param("created_before", Time, "Created before"),
+    param("expires_after", Time, "Expiring at or after"),
+    param("expires_before", Time, "Expiring before"),
+    param("registered_after", Time, "Registered at or after"),
+    param("registered_before", Time, "Registered before"),
+];
+
+/// The query parameters of an availability check.
+pub(crate) const AVAILABILITY_QUERY: &[QueryParameter] = &[param(
+    "domains",
+    Text,
+    "A name to check (repeatable, at most 50)",
+)];
+
 const MAX_DOMAIN_PAGE_SIZE: u64 = 1000;
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct CheckWire {
     results: Vec<Value>,
 }

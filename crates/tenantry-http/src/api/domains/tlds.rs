@@ -5,13 +5,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use tenantry_app::domains::{TldInput, TldRules};
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{Caller, JsonBody, OperatorCaller};
 use crate::problem::ApiError;
 use crate::wire::time;
 
-#[derive(Deserialize)]
+#[derive(ToSchema, Deserialize)]
 pub(crate) struct TldBody {
     periods: Vec<i64>,
     #[serde(default = "default_grace")]
@@ -38,7 +39,7 @@ fn one() -> i64 {
     1
 }
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct TldWire {
     tld: String,
     periods: Vec<i64>,

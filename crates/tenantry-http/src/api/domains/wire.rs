@@ -6,10 +6,11 @@ use serde_json::Value;
 use tenantry_app::domains::{CONTACT_ROLES, Domain, DomainState, Nameserver};
 use tenantry_core::billing::Minor;
 use tenantry_core::{ContactId, DomainId, OrganizationId};
+use utoipa::ToSchema;
 
 use crate::wire::{Check, time};
 
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct DomainContactWire {
     contact_id: ContactId,
     contact_type: String,
@@ -17,7 +18,7 @@ pub(crate) struct DomainContactWire {
 
 /// The reference's `DomainResponse` (its optional parts this platform has no use for are
 /// `null` or empty), plus `state`, where the domain is in its life here.
-#[derive(Serialize)]
+#[derive(ToSchema, Serialize)]
 pub(crate) struct DomainWire {
     domain_id: DomainId,
     name: String,
@@ -34,6 +35,7 @@ pub(crate) struct DomainWire {
     registry_statuses: Vec<String>,
     statuses: Vec<String>,
     contacts: Vec<DomainContactWire>,
+    #[schema(value_type = Vec<Object>, max_items = 0)]
     hosts: [(); 0],
     nameservers: Value,
     auth_code: Option<String>,

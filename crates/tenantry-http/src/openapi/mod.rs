@@ -2,6 +2,8 @@
 //! its parameters, success and error statuses, and the permission it needs as
 //! `x-required-permissions`, as in the OpusDNS description.
 
+mod body;
+
 use std::sync::OnceLock;
 
 use axum::Json;
@@ -11,12 +13,19 @@ use utoipa::openapi::extensions::Extensions;
 use utoipa::openapi::path::{
     HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
 };
-use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder};
 use utoipa::openapi::security::{SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{
     ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder, PathsBuilder, Required,
-    ResponseBuilder,
+    ResponseBuilder, request_body::RequestBodyBuilder,
+};
+
+use body::Referenced;
+pub(crate) use body::{
+    BodySchema, PAGE, PAGE_SIZE, QueryKind, QueryParameter, SORT_ORDER, number_or_decimal_text,
+    param,
 };
 
 use crate::endpoint::{Access, Dialect, Endpoint};
@@ -140,28 +149,56 @@ fn error_body(dialect: Dialect) -> (&'static str, &'static str) {
     }
 }
 
-/// A content object: a body of `schema` (none: any body).
-fn content(schema: Option<Value>) -> utoipa::openapi::Content {
-    let object = match schema {
-        Some(schema) => json!({ "schema": schema }),
-        None => json!({}),
+/// The schema of a query parameter's value.
+fn query_schema(kind: QueryKind) -> utoipa::openapi::schema::Schema {
+    let schema = match kind {
+        QueryKind::Integer => json!({"type": "integer"}),
+        QueryKind::Text => json!({"type": "string"}),
+        QueryKind::Boolean => json!({"type": "boolean"}),
+        QueryKind::Time => json!({"type": "string", "format": "date-time"}),
+        QueryKind::Date => json!({"type": "string", "format": "date"}),
+        QueryKind::OneOf(words) => json!({"type": "string", "enum": words}),
     };
-    serde_json::from_value(object).expect("a content object")
+    serde_json::from_value(schema).expect("a schema object")
 }
 
-fn operation(endpoint: &Endpoint) -> Operation {
+/// A content object: a body of `schema` (none: any body).
+fn content(schema: Option<RefOr<Schema>>) -> utoipa::openapi::Content {
+    ContentBuilder::new().schema(schema).build()
+}
+
+fn operation(endpoint: &Endpoint, referenced: &mut Referenced) -> Operation {
     let (error_type, error_schema) = error_body(endpoint.dialect);
-    let error_schema = json!({ "$ref": format!("#/components/schemas/{error_schema}") });
+    let error_schema = RefOr::Ref(Ref::from_schema_name(error_schema));
+    let mut body_schema = |body: Option<BodySchema>| body.map(|body| (body.schema)(referenced));
     let mut success = ResponseBuilder::new()
         .description(endpoint.success.canonical_reason().unwrap_or("Success"));
     if let Some(media_type) = endpoint.produces {
-        success = success.content(media_type, content(None));
+        success = success.content(media_type, content(body_schema(endpoint.response)));
     }
     let mut builder = OperationBuilder::new()
         .operation_id(Some(endpoint.operation_id))
         .summary(Some(endpoint.summary))
         .tag(endpoint.tag)
         .response(endpoint.success.as_u16().to_string(), success.build());
+    if let Some(request) = body_schema(endpoint.request) {
+        let mut body = RequestBodyBuilder::new().required(Some(Required::True));
+        for media_type in endpoint.consumes {
+            body = body.content(*media_type, content(Some(request.clone())));
+        }
+        builder = builder.request_body(Some(body.build()));
+    }
+    for parameter in endpoint.query {
+        builder = builder.parameter(
+            ParameterBuilder::new()
+                .name(parameter.name)
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(parameter.description))
+                .schema(Some(query_schema(parameter.kind)))
+                .build(),
+        );
+    }
     for name in path_parameters(endpoint.path) {
         builder = builder.parameter(
             ParameterBuilder::new()
@@ -199,10 +236,14 @@ fn operation(endpoint: &Endpoint) -> Operation {
 /// The OpenAPI document of `endpoints`.
 pub(crate) fn describe(endpoints: &[Endpoint]) -> OpenApi {
     let mut paths = PathsBuilder::new();
+    let mut referenced = Referenced::new();
     for endpoint in endpoints {
         paths = paths.path(
             endpoint.path,
-            PathItem::new(http_method(&endpoint.method), operation(endpoint)),
+            PathItem::new(
+                http_method(&endpoint.method),
+                operation(endpoint, &mut referenced),
+            ),
         );
     }
     let problem: utoipa::openapi::schema::Schema = serde_json::from_value(json!({
@@ -243,7 +284,20 @@ pub(crate) fn describe(endpoints: &[Endpoint]) -> OpenApi {
         "required": ["error"]
     }))
     .expect("a schema object");
-    let components = ComponentsBuilder::new()
+    let mut components = ComponentsBuilder::new();
+    let mut named = std::collections::BTreeMap::new();
+    for (name, schema) in referenced {
+        if let Some(earlier) = named.insert(name.clone(), schema.clone()) {
+            assert!(
+                earlier == schema,
+                "two wire types share the schema name {name}: rename one"
+            );
+        }
+    }
+    for (name, schema) in named {
+        components = components.schema(name, schema);
+    }
+    let components = components
         .schema("Problem", problem)
         .schema("Ns1Error", ns1_error)
         .schema("DomainGeniusError", domaingenius_error)
@@ -281,4 +335,65 @@ pub(crate) fn describe(endpoints: &[Endpoint]) -> OpenApi {
             SecurityRequirement::new("bearer", Vec::<String>::new()),
         ]))
         .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::endpoint::Dialect;
+
+    /// A row describes the body its handler reads, and no other: the schema's type is found
+    /// among the handler's extractors, and a handler reading a JSON body has a schema.
+    #[test]
+    fn every_json_body_a_handler_reads_is_described_from_its_type() {
+        for row in crate::endpoints() {
+            // A handler taking raw bytes reads them itself (the token grant: a form or JSON).
+            let reads_json = row.extractors.contains("JsonBody<");
+            let reads_bytes = row.extractors.ends_with("Bytes)");
+            match row.request {
+                Some(body) => assert!(
+                    row.extractors.contains(body.type_name) || reads_bytes,
+                    "{} describes {} but reads {}",
+                    row.operation_id,
+                    body.type_name,
+                    row.extractors
+                ),
+                None => assert!(
+                    !reads_json,
+                    "{} reads a JSON body without a schema",
+                    row.operation_id
+                ),
+            }
+        }
+    }
+
+    /// A handler reading the query string declares its parameters, and one that does not
+    /// declares none.
+    #[test]
+    fn every_handler_reading_the_query_declares_its_parameters() {
+        let mismatched: Vec<&str> = crate::endpoints()
+            .iter()
+            .filter(|row| row.extractors.contains("QueryParams") == row.query.is_empty())
+            .map(|row| row.operation_id)
+            .collect();
+        assert!(
+            mismatched.is_empty(),
+            "query parameters undeclared or surplus: {mismatched:?}"
+        );
+    }
+
+    /// Every JSON answer has a schema, except NS1's, whose bodies are built as JSON values
+    /// and described in docs/NS1.md.
+    #[test]
+    fn every_json_answer_is_described() {
+        let undescribed: Vec<&str> = crate::endpoints()
+            .iter()
+            .filter(|row| row.dialect != Dialect::Ns1 && row.produces == Some("application/json"))
+            .filter(|row| row.response.is_none())
+            .map(|row| row.operation_id)
+            .collect();
+        assert!(
+            undescribed.is_empty(),
+            "JSON answers without a schema: {undescribed:?}"
+        );
+    }
 }
