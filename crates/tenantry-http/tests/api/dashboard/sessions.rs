@@ -446,3 +446,79 @@ async fn a_person_ends_their_sessions_and_changes_their_password() {
         assert!(!browser.cookies.contains_key("tenantry_session"));
     }
 }
+
+/// Over TLS (the HTTPS listener's copy of the router) the session cookie is also `Secure`.
+#[tokio::test]
+async fn the_session_cookie_is_secure_over_tls() {
+    for mut api in apis().await {
+        api.router = tenantry_http::over_tls(api.router.clone());
+        person(&api, "web.tls", "viewer").await;
+        let mut browser = Browser::new(&api);
+        let signed_in = browser.sign_in("web.tls", PASSWORD).await;
+        assert_eq!(
+            signed_in.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            signed_in.html
+        );
+        let cookie = signed_in
+            .headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("tenantry_session="))
+            .unwrap();
+        assert!(
+            cookie.contains("Secure") && cookie.contains("HttpOnly"),
+            "{cookie}"
+        );
+    }
+}
+
+/// Wrong passwords count alike through the API's grant and the dashboard's form: guessing in
+/// one blocks the other, in both directions.
+#[tokio::test]
+async fn failed_sign_ins_through_the_api_and_the_dashboard_share_one_limit() {
+    for api in apis().await {
+        person(&api, "web.shared.api", "viewer").await;
+        person(&api, "web.shared.web", "viewer").await;
+
+        let mut refused = false;
+        for _ in 0..30 {
+            let (status, _) = crate::sign_in::grant(
+                &api,
+                json!({"grant_type": "password", "username": "web.shared.api", "password": "wrong-guess"}),
+            )
+            .send()
+            .await;
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                refused = true;
+                break;
+            }
+        }
+        assert!(refused, "the API's grant stops guessing");
+        let blocked = Browser::new(&api).sign_in("web.shared.api", PASSWORD).await;
+        assert_eq!(
+            blocked.status,
+            StatusCode::TOO_MANY_REQUESTS,
+            "{}",
+            blocked.html
+        );
+
+        let mut guess = Browser::new(&api);
+        let mut refused = false;
+        for _ in 0..30 {
+            if guess.sign_in("web.shared.web", "wrong-guess").await.status
+                == StatusCode::TOO_MANY_REQUESTS
+            {
+                refused = true;
+                break;
+            }
+        }
+        assert!(refused, "the dashboard's form stops guessing");
+        let (status, _) = crate::sign_in::password_grant(&api, "web.shared.web")
+            .send()
+            .await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    }
+}
