@@ -11,6 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use tenantry_app::AppError;
+use tenantry_app::domains::CONTACT_ROLES;
 use tenantry_core::OrganizationId;
 
 use super::domains::{PriceShown, contact_names, expected_of, price_shown};
@@ -23,7 +24,7 @@ use crate::AppState;
 use crate::api::domains::changes::domain_create_of;
 
 /// The roles a registration names contacts for; the registrant is required.
-const ROLES: &[&str] = &["registrant", "admin", "tech", "billing"];
+const ROLES: &[&str] = &CONTACT_ROLES;
 
 #[derive(Template)]
 #[template(path = "domain_register.html")]

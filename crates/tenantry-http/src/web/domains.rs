@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 use tenantry_app::contacts::{ContactFilter, ContactSort};
-use tenantry_app::domains::{Domain, DomainFilter, DomainPrice, DomainSort};
+use tenantry_app::domains::{CONTACT_ROLES, Domain, DomainFilter, DomainPrice, DomainSort};
 use tenantry_app::{AppError, PageRequest, SortOrder};
 use tenantry_core::OrganizationId;
 
@@ -217,8 +217,34 @@ struct DomainPage {
     statuses: Vec<String>,
     nameservers: Vec<String>,
     contacts: Vec<(String, String)>,
+    /// The contact roles a domain names, the contacts to choose from, and the chosen one's id
+    /// by role, for the contacts and name servers form.
+    roles: &'static [&'static str],
+    choices: Vec<(String, String)>,
+    chosen: Vec<(String, String)>,
     renew: Option<RenewOffer>,
     shown: Feedback,
+}
+
+impl DomainPage {
+    /// The contact chosen for `role`: as sent, after a refusal, else as held.
+    fn chosen_for(&self, role: &str) -> &str {
+        if self.shown.status.is_client_error() {
+            return self.shown.sent.get(role);
+        }
+        self.chosen
+            .iter()
+            .find(|(held, _)| held == role)
+            .map_or("", |(_, id)| id)
+    }
+
+    /// The name servers, one per line: as sent, after a refusal, else as held.
+    fn nameserver_lines(&self) -> String {
+        if self.shown.status.is_client_error() {
+            return self.shown.sent.get("nameservers").to_owned();
+        }
+        self.nameservers.join("\n")
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -233,6 +259,7 @@ fn notice_of(done: &str) -> Option<&'static str> {
         "registered" => Some("The domain is registered and charged to the account."),
         "renewed" => Some("The domain is renewed and charged to the account."),
         "auto-renew" => Some("Automatic renewal is changed."),
+        "settings" => Some("The contacts and name servers are changed."),
         _ => None,
     }
 }
@@ -268,7 +295,7 @@ pub(crate) async fn contact_names(
         .collect())
 }
 
-async fn domain_page(
+pub(crate) async fn domain_page(
     state: &AppState,
     person: &SignedIn,
     id: OrganizationId,
@@ -336,6 +363,13 @@ async fn domain_page(
                 .iter()
                 .map(|(role, contact)| (role.clone(), name_of(&contact.to_string())))
                 .collect(),
+            roles: &CONTACT_ROLES,
+            chosen: domain
+                .contacts
+                .iter()
+                .map(|(role, contact)| (role.clone(), contact.to_string()))
+                .collect(),
+            choices: names,
             renew,
             name: domain.name,
             shown,

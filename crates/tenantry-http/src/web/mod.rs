@@ -21,6 +21,7 @@ mod danger_zone;
 mod days;
 mod dns;
 mod domain_registration;
+mod domain_settings;
 mod domains;
 mod forms;
 mod invitations;
@@ -128,6 +129,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(
             "/orgs/{organization}/domains/{domain}/auto-renew",
             post(domains::auto_renew),
+        )
+        .route(
+            "/orgs/{organization}/domains/{domain}/settings",
+            post(domain_settings::settings),
         )
         .route(
             "/orgs/{organization}/ip-restrictions",

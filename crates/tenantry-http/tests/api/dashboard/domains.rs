@@ -4,7 +4,7 @@
 //! next to it) and a contact in use refused deletion.
 
 use axum::http::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::domains::{balance, ready};
 use crate::sign_in::{PASSWORD, person};
@@ -156,6 +156,97 @@ async fn a_domain_is_found_registered_at_its_price_and_renewed_from_the_dashboar
         assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.html);
         assert!(again.html.contains("renewed meanwhile"), "{}", again.html);
         assert_eq!(balance(&api).await, "1.00");
+
+        // Contacts and name servers, read as the API's update: saved, then a bad host is
+        // refused next to the form with what was typed kept.
+        let second = api
+            .post(
+                "/v1/contacts",
+                json!({"first_name": "Grace", "last_name": "Hopper", "email": "grace@example.com",
+                "phone": "+1.2025550100", "street": "1 Navy Way", "city": "Arlington",
+                "postal_code": "22201", "country": "US", "disclose": false}),
+            )
+            .expect(StatusCode::CREATED)
+            .await["contact_id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let settings = format!("{domain_page}/settings");
+        let saved = browser
+            .post(
+                &settings,
+                &[
+                    ("csrf", &csrf),
+                    ("registrant", &contact),
+                    ("admin", &second),
+                    ("tech", ""),
+                    ("billing", ""),
+                    ("nameservers", "ns1.example.net\r\n ns2.example.net \r\n"),
+                ],
+            )
+            .await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);
+        let read = api
+            .get("/v1/domains/web-journey.test")
+            .expect(StatusCode::OK)
+            .await;
+        let hosts: Vec<&str> = read["nameservers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|ns| ns["hostname"].as_str().unwrap())
+            .collect();
+        assert_eq!(hosts, ["ns1.example.net", "ns2.example.net"], "{read}");
+        let roles: Vec<(&str, &str)> = read["contacts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["contact_type"].as_str().unwrap(),
+                    c["contact_id"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert!(roles.contains(&("admin", second.as_str())), "{read}");
+        let shown = browser.get(&format!("{domain_page}?done=settings")).await;
+        assert!(shown.html.contains("Grace Hopper"), "{}", shown.html);
+        assert!(
+            shown.html.contains("name servers are changed"),
+            "{}",
+            shown.html
+        );
+        let refused = browser
+            .post(
+                &settings,
+                &[
+                    ("csrf", &csrf),
+                    ("registrant", &contact),
+                    ("nameservers", "not a host!"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            refused.html
+        );
+        assert!(
+            refused.html.contains("id=\"nameservers-error\""),
+            "{}",
+            refused.html
+        );
+        assert!(
+            refused.html.contains("not a host!</textarea>"),
+            "{}",
+            refused.html
+        );
+        let unchanged = api
+            .get("/v1/domains/web-journey.test")
+            .expect(StatusCode::OK)
+            .await;
+        assert_eq!(unchanged["nameservers"], read["nameservers"]);
 
         // A name the organization does not hold is not found.
         let missing = browser.get(&format!("{list}/nothing-here.test")).await;

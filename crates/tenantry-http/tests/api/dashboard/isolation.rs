@@ -162,6 +162,7 @@ fn organization_routes(theirs: &Theirs) -> Vec<(&'static str, String)> {
         ("GET", format!("/domains/{domain}")),
         ("POST", format!("/domains/{domain}/renew")),
         ("POST", format!("/domains/{domain}/auto-renew")),
+        ("POST", format!("/domains/{domain}/settings")),
         ("GET", "/ip-restrictions".into()),
         ("POST", "/ip-restrictions".into()),
         ("POST", format!("/ip-restrictions/{rule}/delete")),
