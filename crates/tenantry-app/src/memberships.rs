@@ -259,21 +259,31 @@ impl App {
     /// each joined one, and the suborganizations of either, with the role held there.
     pub async fn my_organizations(&self, actor: &Actor) -> Result<Vec<OrganizationAccess>> {
         let mut read = self.db.begin_read().await?;
-        let grants = std::iter::once((&actor.principal.home, Reach::Home)).chain(
-            actor
-                .principal
-                .memberships
-                .iter()
-                .map(|grant| (grant, Reach::Membership)),
-        );
+        let grants: Vec<(OrganizationId, Reach)> =
+            std::iter::once((actor.principal.home.organization.id, Reach::Home))
+                .chain(
+                    actor
+                        .principal
+                        .memberships
+                        .iter()
+                        .map(|grant| (grant.organization.id, Reach::Membership)),
+                )
+                .collect();
+        let ids: Vec<OrganizationId> = grants.iter().map(|(id, _)| *id).collect();
+        // One read for every grant (the switcher is on every dashboard page).
+        let found = organizations::live_with_children(&mut read, &ids).await?;
         let mut reached = Vec::new();
-        for (grant, reach) in grants {
-            let Some(org) = organizations::get(&mut read, grant.organization.id).await? else {
+        for (id, reach) in grants {
+            let Some(org) = found.iter().find(|org| org.id == id) else {
                 continue;
             };
-            let children = organizations::live_children(&mut read, org.id).await?;
-            reached.push((org, reach));
-            reached.extend(children.into_iter().map(|child| (child, Reach::Parent)));
+            reached.push((org.clone(), reach));
+            reached.extend(
+                found
+                    .iter()
+                    .filter(|child| child.parent_id == Some(id))
+                    .map(|child| (child.clone(), Reach::Parent)),
+            );
         }
         // Each organization once, with the role of the grant that decides there (one in the
         // organization itself wins over its parent's).

@@ -110,7 +110,7 @@ pub struct Endpoint {
     /// The JSON body of the success answer.
     pub response: Option<BodySchema>,
     /// The query parameters the handler reads.
-    pub query: &'static [QueryParameter],
+    pub query: Vec<QueryParameter>,
     /// The handler's extractors, as Rust names them (the tests check the rows against them).
     pub extractors: &'static str,
 }
@@ -154,7 +154,7 @@ where
             request: None,
             consumes: &["application/json"],
             response: None,
-            query: &[],
+            query: Vec::new(),
             extractors: std::any::type_name::<T>(),
         },
         handler: on(filter, handler),
@@ -205,9 +205,9 @@ impl Bound {
         self
     }
 
-    /// The query parameters the handler reads.
-    pub(crate) fn query(mut self, parameters: &'static [QueryParameter]) -> Self {
-        self.endpoint.query = parameters;
+    /// Query parameters the handler reads (added to any declared before).
+    pub(crate) fn query(mut self, parameters: &[QueryParameter]) -> Self {
+        self.endpoint.query.extend_from_slice(parameters);
         self
     }
 

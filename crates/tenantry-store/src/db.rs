@@ -123,6 +123,8 @@ pub(crate) enum TxInner {
 /// One database transaction; a use case opens one, and commits it or drops it (rollback).
 pub struct Tx {
     pub(crate) inner: TxInner,
+    /// What to do once the transaction has committed, never if it rolls back.
+    committed: Vec<Box<dyn FnOnce() + Send + Sync>>,
 }
 
 /// The connection a transaction holds, by engine.
@@ -241,7 +243,7 @@ impl Db {
                 TxInner::Postgres(Handle::Tx(patiently(pool, || pool.begin()).await?))
             }
         };
-        Ok(Tx { inner })
+        Ok(Tx::over(inner))
     }
 
     /// A transaction that only reads; on SQLite it runs beside the writer.
@@ -252,7 +254,7 @@ impl Db {
                 TxInner::Postgres(Handle::Tx(patiently(pool, || pool.begin()).await?))
             }
         };
-        Ok(Tx { inner })
+        Ok(Tx::over(inner))
     }
 
     /// A connection for one single-statement read, outside any transaction. Only for use
@@ -264,7 +266,7 @@ impl Db {
                 TxInner::Postgres(Handle::Conn(patiently(pool, || pool.acquire()).await?))
             }
         };
-        Ok(Tx { inner })
+        Ok(Tx::over(inner))
     }
 
     /// Writes a consistent copy of the embedded database, as of one moment, to `path`, a new
@@ -315,12 +317,29 @@ impl Db {
 }
 
 impl Tx {
+    fn over(inner: TxInner) -> Tx {
+        Tx {
+            inner,
+            committed: Vec::new(),
+        }
+    }
+
+    /// Runs `then` once the transaction has committed (a counter of what it wrote), and
+    /// never if it rolls back.
+    pub fn after_commit(&mut self, then: impl FnOnce() + Send + Sync + 'static) {
+        self.committed.push(Box::new(then));
+    }
+
     pub async fn commit(self) -> Result<()> {
         match self.inner {
             TxInner::SqliteWrite(lease) => lease.commit().await,
             TxInner::Sqlite(handle) => handle.commit().await,
             TxInner::Postgres(handle) => handle.commit().await,
+        }?;
+        for then in self.committed {
+            then();
         }
+        Ok(())
     }
 }
 

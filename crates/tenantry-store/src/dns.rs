@@ -14,7 +14,8 @@ use uuid::Uuid;
 use crate::db::{Tx, on_tx};
 use crate::error::{Result, classify};
 use crate::list::{
-    Page, PageRequest, SortOrder, contains_pattern, fetch_all_built, page_built, time_ranges,
+    IDS_PER_STATEMENT, Page, PageRequest, SortOrder, contains_pattern, fetch_all_built, page_built,
+    time_ranges,
 };
 use crate::proof::{proven, proven_for};
 
@@ -334,9 +335,6 @@ pub async fn rrsets_of_zones(tx: &mut Tx, zones: &[ZoneId]) -> Result<Vec<(ZoneI
     }
     Ok(rrsets)
 }
-
-/// How many zone ids one statement binds: well inside both engines' limits on bound values.
-const IDS_PER_STATEMENT: usize = 500;
 
 /// Every zone on the platform with its serial, whichever organization holds it: what the
 /// name server compares with what it serves. A served zone is public (any resolver may ask

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::db::{Tx, on_tx};
 use crate::dns::Zone;
 use crate::error::Result;
-use crate::list::fetch_all_built;
+use crate::list::{IDS_PER_STATEMENT, fetch_all_built};
 use crate::proof::proven_for;
 
 /// A key as stored: its public half and the sealed private key.
@@ -42,9 +42,6 @@ const DELETE_KEYS: &str = "DELETE FROM dns_zone_keys WHERE zone_id = $1";
 
 const DELETE_KEY: &str =
     "DELETE FROM dns_zone_keys WHERE zone_id = $1 AND flags = $2 AND key_tag = $3";
-
-/// How many zone ids one statement binds.
-const IDS_PER_STATEMENT: usize = 500;
 
 pub async fn insert_zone_key(
     tx: &mut Tx,

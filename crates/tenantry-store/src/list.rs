@@ -91,6 +91,9 @@ impl<T> Page<T> {
     }
 }
 
+/// How many ids one statement binds: well inside both engines' limits on bound values.
+pub(crate) const IDS_PER_STATEMENT: usize = 500;
+
 /// Runs a sea-query SELECT on the transaction's engine, decoding rows as `$row`.
 macro_rules! fetch_all_built {
     ($tx:expr, $query:expr, $row:ty) => {{

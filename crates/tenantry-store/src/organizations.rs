@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use crate::db::{Tx, on_tx, parse_stored};
 use crate::error::{Result, classify};
-use crate::list::{Page, PageRequest, SortOrder, contains_pattern, page_built};
+use crate::list::{
+    IDS_PER_STATEMENT, Page, PageRequest, SortOrder, contains_pattern, fetch_all_built, page_built,
+};
 use crate::proof::{proven, proven_for};
 
 /// The profile fields a client sets; `PATCH` rewrites them together.
@@ -278,6 +280,34 @@ pub async fn live_children(tx: &mut Tx, parent: OrganizationId) -> Result<Vec<Or
         .fetch_all(conn)
         .await)?;
     rows.into_iter().map(OrganizationRow::into_record).collect()
+}
+
+/// The live organizations among `ids`, with the live children of each of them: every
+/// organization a person's grants reach, in one statement per 500 grants rather than two per
+/// grant. Ordered by `org_id`.
+pub async fn live_with_children(tx: &mut Tx, ids: &[OrganizationId]) -> Result<Vec<Organization>> {
+    let mut found = Vec::new();
+    for chunk in ids.chunks(IDS_PER_STATEMENT) {
+        let uuids = || chunk.iter().map(|id| id.uuid());
+        let mut query = Query::select();
+        query
+            .columns(COLUMNS.map(Alias::new))
+            .from(Alias::new("organizations"))
+            .and_where(Expr::col(Alias::new("deleted_on")).is_null())
+            .cond_where(
+                sea_query::Cond::any()
+                    .add(Expr::col(Alias::new("id")).is_in(uuids()))
+                    .add(Expr::col(Alias::new("parent_id")).is_in(uuids())),
+            )
+            .order_by(Alias::new("org_id"), sea_query::Order::Asc);
+        let rows = fetch_all_built!(tx, query, OrganizationRow)?;
+        for row in rows {
+            found.push(row.into_record()?);
+        }
+    }
+    found.sort_by_key(|org: &Organization| org.org_id);
+    found.dedup_by_key(|org| org.id);
+    Ok(found)
 }
 
 /// Takes the next NS1 `org_id`; the counter row serializes concurrent creations.

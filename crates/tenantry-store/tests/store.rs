@@ -220,6 +220,67 @@ async fn suborganizations_list_by_search_country_and_sort() {
     }
 }
 
+/// The organizations a person's grants reach, read at once: each live granted organization
+/// and its live children, by `org_id`, each once; a deleted child and unrelated ones left out.
+#[tokio::test]
+async fn granted_organizations_come_with_their_live_children_in_one_read() {
+    for t in tenantry_testkit::engines().await {
+        let reseller = new_org(&t.db, None, "Reseller", None).await;
+        let first = new_org(&t.db, Some(reseller.id), "First", None).await;
+        let gone = new_org(&t.db, Some(reseller.id), "Gone", None).await;
+        let other = new_org(&t.db, None, "Other reseller", None).await;
+        let joined = new_org(&t.db, Some(other.id), "Joined", None).await;
+        new_org(&t.db, Some(other.id), "Not joined", None).await;
+        let grandchild = new_org(&t.db, Some(joined.id), "Below joined", None).await;
+        let mut tx = t.db.begin().await.unwrap();
+        organizations::mark_deleted(&mut tx, &auth(gone.id), now())
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let mut tx = t.db.begin_read().await.unwrap();
+        let found = organizations::live_with_children(
+            &mut tx,
+            &[joined.id, reseller.id, first.id, OrganizationId::generate()],
+        )
+        .await
+        .unwrap();
+        let ids: Vec<OrganizationId> = found.iter().map(|o| o.id).collect();
+        assert_eq!(
+            ids,
+            [reseller.id, first.id, joined.id, grandchild.id],
+            "{:?}",
+            t.engine()
+        );
+    }
+}
+
+/// What a transaction asks to run after its commit runs once it has committed, and never when
+/// it is dropped (rolled back): counters of what was written count only what stays.
+#[tokio::test]
+async fn after_commit_runs_only_for_a_committed_transaction() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    for t in tenantry_testkit::engines().await {
+        let ran = Arc::new(AtomicUsize::new(0));
+        let count = |ran: &Arc<AtomicUsize>| {
+            let ran = ran.clone();
+            move || {
+                ran.fetch_add(1, Ordering::SeqCst);
+            }
+        };
+        let mut dropped = t.db.begin().await.unwrap();
+        dropped.after_commit(count(&ran));
+        drop(dropped);
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "{:?}", t.engine());
+        let mut committed = t.db.begin().await.unwrap();
+        committed.after_commit(count(&ran));
+        assert_eq!(ran.load(Ordering::SeqCst), 0, "not before the commit");
+        committed.commit().await.unwrap();
+        assert_eq!(ran.load(Ordering::SeqCst), 1, "{:?}", t.engine());
+    }
+}
+
 #[tokio::test]
 async fn credential_status_filters_follow_revocation_and_expiry() {
     for t in tenantry_testkit::engines().await {

@@ -289,6 +289,37 @@ fn metrics_count_requests_by_route_and_status_on_their_own_listener() {
         Some(r#"{"grant_type":"password","username":"owner","password":"not-it"}"#),
     );
     assert_eq!(status, 401);
+    // One charged zone; the next is refused for want of money and counts no charge.
+    let operator = boot["operator_api_key"].as_str().unwrap();
+    let organization = boot["organization_id"].as_str().unwrap();
+    let prices = r#"{"prices":[{"product_action":"create","price":"1.00","currency":"EUR"}]}"#;
+    let (status, text) = server.call(
+        "PUT",
+        "/v1/pricing/product-type/zones",
+        Some(operator),
+        Some(prices),
+    );
+    assert_eq!(status, 200, "{text}");
+    let credits = format!("/v1/organizations/{organization}/billing/wallet/credits");
+    let (status, text) = server.call(
+        "POST",
+        &credits,
+        Some(operator),
+        Some(r#"{"amount":"1.50"}"#),
+    );
+    assert!(status < 300, "{status} {text}");
+    let zone = |name: &str| {
+        server
+            .call(
+                "POST",
+                "/v1/dns",
+                Some(key),
+                Some(&format!(r#"{{"name":"{name}"}}"#)),
+            )
+            .0
+    };
+    assert_eq!(zone("charged.example"), 201);
+    assert_eq!(zone("refused.example"), 402);
     // The API's own listener has no /metrics.
     assert_eq!(server.status("/metrics"), 404);
 
@@ -315,6 +346,10 @@ fn metrics_count_requests_by_route_and_status_on_their_own_listener() {
     assert!(
         text.lines()
             .any(|line| line == "tenantry_sign_in_failures_total 1"),
+        "{text}"
+    );
+    assert!(
+        has(r#"tenantry_charges_total{product_type="zones",action="create"} 1"#),
         "{text}"
     );
     assert!(has("tenantry_db_connections "), "{text}");

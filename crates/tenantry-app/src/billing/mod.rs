@@ -224,13 +224,14 @@ pub(crate) async fn charge_quoted(
     };
     let seen = match transactions::insert(tx, auth, &transaction).await {
         Ok(()) => {
-            // `/metrics`: a charge written, in its use case's transaction.
-            metrics::counter!(
-                "tenantry_charges_total",
-                "product_type" => transaction.product_type.as_str(),
-                "action" => transaction.action.as_str(),
-            )
-            .increment(1);
+            // `/metrics`: a charge written, counted once its use case's transaction commits.
+            let labels = [
+                ("product_type", transaction.product_type.as_str().to_owned()),
+                ("action", transaction.action.as_str().to_owned()),
+            ];
+            tx.after_commit(move || {
+                metrics::counter!("tenantry_charges_total", &labels).increment(1);
+            });
             return Ok(transaction);
         }
         Err(StoreError::InsufficientFunds(seen)) => seen,

@@ -30,22 +30,12 @@ pub(crate) const TRAIL_QUERY: &[QueryParameter] = &[
     param("created_before", Time, "Created before"),
 ];
 
-/// The audit trail's parameters with the organization to read (the caller's own unless given).
-pub(crate) const ORGANIZATION_TRAIL_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
-    param("action", Text, "Only this action (`user.created`)"),
-    param("actor_id", Text, "Only this actor's actions"),
-    param("target_id", Text, "Only actions on this object"),
-    param("created_after", Time, "Created at or after"),
-    param("created_before", Time, "Created before"),
-    param(
-        "organization_id",
-        Text,
-        "The organization whose trail to read",
-    ),
-];
+/// The parameter of the trail that reads another organization's (the caller's own unless given).
+pub(crate) const ORGANIZATION: QueryParameter = param(
+    "organization_id",
+    Text,
+    "The organization whose trail to read",
+);
 
 #[derive(ToSchema, Serialize)]
 pub(crate) struct AuditEventWire {

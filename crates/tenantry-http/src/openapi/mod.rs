@@ -188,7 +188,7 @@ fn operation(endpoint: &Endpoint, referenced: &mut Referenced) -> Operation {
         }
         builder = builder.request_body(Some(body.build()));
     }
-    for parameter in endpoint.query {
+    for parameter in &endpoint.query {
         builder = builder.parameter(
             ParameterBuilder::new()
                 .name(parameter.name)
