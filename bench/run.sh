@@ -23,8 +23,9 @@
 # wrk run per scenario. The token grant and the first Bearer call use the bootstrap
 # credential's OAuth client secret; the password grant and the second Bearer call use a person
 # (role viewer) created with a password during setup, the Bearer call with the access token of
-# one password grant. Then charged domain registrations, and the domain list's first, middle
-# and last page of 100 over DOMAINS domains. Environment knobs: DURATION (10s), CONNECTIONS (32),
+# one password grant. The first page (10) of the suborganization list, and the users' lists.
+# Then charged domain registrations, and the domain list's first, middle and last page of 100
+# over DOMAINS domains. Environment knobs: DURATION (10s), CONNECTIONS (32),
 # THREADS (2), TIMEOUT (10s, wrk's per-request timeout), SUBORGS (1000), USERS_PER_SUBORG
 # (100), SEED_TOP (10000), DOMAINS (100000).
 set -euo pipefail
@@ -109,6 +110,7 @@ for engine in $engines; do
   run_wrk users_me_person /v1/users/me get_bearer.lua BENCH_TOKEN="$person_token"
   run_wrk password_grant /v1/auth/token password_grant.lua \
     BENCH_USERNAME="$person" BENCH_PASSWORD="$person_password"
+  run_wrk organizations_page_1 "/v1/organizations?page=1" get.lua
   run_wrk users_page_1 "/v1/organizations/users?page=1" get.lua
   run_wrk "users_page_$deep" "/v1/organizations/users?page=$deep" get.lua
   run_wrk create_user / create_users.lua BENCH_PREFIX=measure BENCH_TOTAL=0
