@@ -3,7 +3,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
 use tenantry_app::ns1::{
     Ns1KeyCreate, Ns1KeyUpdate, Ns1UserCreate, Ns1UserUpdate, TeamChange, TeamIpList,
 };
@@ -11,11 +10,13 @@ use tenantry_core::values::{Email, Username};
 
 use super::body::Ns1Body;
 use super::error::Ns1Error;
-use super::wire::{access_change, key_json, team_json, user_json};
+use super::wire::{
+    Ns1Empty, Ns1KeyWire, Ns1TeamWire, Ns1UserWire, access_change, key_json, team_json, user_json,
+};
 use crate::AppState;
 use crate::extract::Caller;
 
-type Answer = Result<Json<Value>, Ns1Error>;
+type Answer<T> = Result<Json<T>, Ns1Error>;
 
 fn email(body: &Ns1Body) -> Result<Option<Email>, Ns1Error> {
     body.text("email")?
@@ -24,16 +25,19 @@ fn email(body: &Ns1Body) -> Result<Option<Email>, Ns1Error> {
         .map_err(|e| Ns1Error::bad_request(format!("invalid: email {e}")))
 }
 
-pub(crate) async fn users_list(State(state): State<AppState>, Caller(actor): Caller) -> Answer {
+pub(crate) async fn users_list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+) -> Answer<Vec<Ns1UserWire>> {
     let users = state.app.ns1_user_list(&actor).await?;
-    Ok(Json(Value::Array(users.iter().map(user_json).collect())))
+    Ok(Json(users.iter().map(user_json).collect()))
 }
 
 pub(crate) async fn user_create(
     State(state): State<AppState>,
     Caller(actor): Caller,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1UserWire> {
     let username = Username::parse(&body.required_text("username")?)
         .map_err(|e| Ns1Error::bad_request(format!("invalid: username {e}")))?;
     let create = Ns1UserCreate {
@@ -51,7 +55,7 @@ pub(crate) async fn user_get(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(username): Path<String>,
-) -> Answer {
+) -> Answer<Ns1UserWire> {
     let user = state
         .app
         .ns1_user_get(&actor, &username)
@@ -65,7 +69,7 @@ pub(crate) async fn user_update(
     Caller(actor): Caller,
     Path(username): Path<String>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1UserWire> {
     if body
         .text("username")?
         .is_some_and(|u| !u.eq_ignore_ascii_case(&username))
@@ -85,9 +89,9 @@ pub(crate) async fn user_delete(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(username): Path<String>,
-) -> Answer {
+) -> Answer<Ns1Empty> {
     state.app.ns1_user_delete(&actor, &username).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }
 
 /// A team body's fields: `name`, `permissions`, and named IP lists.
@@ -116,16 +120,19 @@ fn team_change(body: &Ns1Body) -> Result<TeamChange, Ns1Error> {
     })
 }
 
-pub(crate) async fn teams_list(State(state): State<AppState>, Caller(actor): Caller) -> Answer {
+pub(crate) async fn teams_list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+) -> Answer<Vec<Ns1TeamWire>> {
     let teams = state.app.ns1_team_list(&actor).await?;
-    Ok(Json(Value::Array(teams.iter().map(team_json).collect())))
+    Ok(Json(teams.iter().map(team_json).collect()))
 }
 
 pub(crate) async fn team_create(
     State(state): State<AppState>,
     Caller(actor): Caller,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1TeamWire> {
     let team = state
         .app
         .ns1_team_create(&actor, team_change(&body)?)
@@ -137,7 +144,7 @@ pub(crate) async fn team_get(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<Ns1TeamWire> {
     Ok(Json(team_json(&state.app.ns1_team_get(&actor, &id).await?)))
 }
 
@@ -146,7 +153,7 @@ pub(crate) async fn team_update(
     Caller(actor): Caller,
     Path(id): Path<String>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1TeamWire> {
     let team = state
         .app
         .ns1_team_update(&actor, &id, team_change(&body)?)
@@ -158,9 +165,9 @@ pub(crate) async fn team_delete(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<Ns1Empty> {
     state.app.ns1_team_delete(&actor, &id).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }
 
 /// Keys with an expiry (`expiry_duration`) carry rotating `nss_…` secrets in NS1; Tenantry
@@ -174,16 +181,19 @@ fn refuse_expiry(body: &Ns1Body) -> Result<(), Ns1Error> {
     Ok(())
 }
 
-pub(crate) async fn keys_list(State(state): State<AppState>, Caller(actor): Caller) -> Answer {
+pub(crate) async fn keys_list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+) -> Answer<Vec<Ns1KeyWire>> {
     let keys = state.app.ns1_key_list(&actor).await?;
-    Ok(Json(Value::Array(keys.iter().map(key_json).collect())))
+    Ok(Json(keys.iter().map(key_json).collect()))
 }
 
 pub(crate) async fn key_create(
     State(state): State<AppState>,
     Caller(actor): Caller,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1KeyWire> {
     refuse_expiry(&body)?;
     let create = Ns1KeyCreate {
         name: body.required_text("name")?,
@@ -198,7 +208,7 @@ pub(crate) async fn key_get(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<Ns1KeyWire> {
     Ok(Json(key_json(&state.app.ns1_key_get(&actor, &id).await?)))
 }
 
@@ -207,7 +217,7 @@ pub(crate) async fn key_update(
     Caller(actor): Caller,
     Path(id): Path<String>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1KeyWire> {
     refuse_expiry(&body)?;
     let update = Ns1KeyUpdate {
         name: body.text("name")?,
@@ -222,7 +232,7 @@ pub(crate) async fn key_delete(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<Ns1Empty> {
     state.app.ns1_key_delete(&actor, &id).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }

@@ -4,17 +4,19 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Uri;
-use serde_json::{Value, json};
 use tenantry_app::ns1::OperatorCreate;
 use tenantry_core::values::{Email, Username};
 
 use super::body::Ns1Body;
 use super::error::Ns1Error;
-use super::wire::{issued_operator_json, operator_json, org_json};
+use super::wire::{
+    Ns1Empty, Ns1InviteTokenWire, Ns1IssuedOperatorWire, Ns1OperatorWire, Ns1OrgWire,
+    issued_operator_json, operator_json, org_json,
+};
 use crate::AppState;
 use crate::extract::OperatorCaller;
 
-type Answer = Result<Json<Value>, Ns1Error>;
+type Answer<T> = Result<Json<T>, Ns1Error>;
 
 fn operator_create(body: &Ns1Body) -> Result<OperatorCreate, Ns1Error> {
     let username = body.required_text("user")?;
@@ -36,7 +38,10 @@ fn operator_create(body: &Ns1Body) -> Result<OperatorCreate, Ns1Error> {
     })
 }
 
-pub(crate) async fn bootstrap(State(state): State<AppState>, body: Ns1Body) -> Answer {
+pub(crate) async fn bootstrap(
+    State(state): State<AppState>,
+    body: Ns1Body,
+) -> Answer<Ns1IssuedOperatorWire> {
     let issued = state
         .app
         .operator_bootstrap(operator_create(&body)?)
@@ -47,18 +52,16 @@ pub(crate) async fn bootstrap(State(state): State<AppState>, body: Ns1Body) -> A
 pub(crate) async fn operators_list(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
-) -> Answer {
+) -> Answer<Vec<Ns1OperatorWire>> {
     let operators = state.app.operator_list(&caller).await?;
-    Ok(Json(Value::Array(
-        operators.iter().map(operator_json).collect(),
-    )))
+    Ok(Json(operators.iter().map(operator_json).collect()))
 }
 
 pub(crate) async fn operator_create_handler(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1IssuedOperatorWire> {
     let issued = state
         .app
         .operator_create(&caller, operator_create(&body)?)
@@ -70,7 +73,7 @@ pub(crate) async fn operator_get(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<Ns1OperatorWire> {
     Ok(Json(operator_json(
         &state.app.operator_get(&caller, &id).await?,
     )))
@@ -81,7 +84,7 @@ pub(crate) async fn operator_update(
     OperatorCaller(caller): OperatorCaller,
     Path(id): Path<String>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1OperatorWire> {
     let email = body
         .text("email")?
         .map(|e| Email::parse(&e))
@@ -98,9 +101,9 @@ pub(crate) async fn operator_delete(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
     Path(id): Path<String>,
-) -> Answer {
+) -> Answer<Ns1Empty> {
     state.app.operator_delete(&caller, &id).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }
 
 fn org_number(raw: &str) -> Result<i64, Ns1Error> {
@@ -115,16 +118,16 @@ fn org_number(raw: &str) -> Result<i64, Ns1Error> {
 pub(crate) async fn orgs_list(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
-) -> Answer {
+) -> Answer<Vec<Ns1OrgWire>> {
     let orgs = state.app.ops_org_list(&caller).await?;
-    Ok(Json(Value::Array(orgs.iter().map(org_json).collect())))
+    Ok(Json(orgs.iter().map(org_json).collect()))
 }
 
 pub(crate) async fn org_create(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1OrgWire> {
     let org = state
         .app
         .ops_org_create(&caller, &body.required_text("name")?)
@@ -136,7 +139,7 @@ pub(crate) async fn org_get(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
     Path(org_id): Path<String>,
-) -> Answer {
+) -> Answer<Ns1OrgWire> {
     let org = state.app.ops_org_get(&caller, org_number(&org_id)?).await?;
     Ok(Json(org_json(&org)))
 }
@@ -146,7 +149,7 @@ pub(crate) async fn org_update(
     OperatorCaller(caller): OperatorCaller,
     Path(org_id): Path<String>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1OrgWire> {
     let org_id = org_number(&org_id)?;
     let org = match body.text("name")? {
         Some(name) => state.app.ops_org_rename(&caller, org_id, &name).await?,
@@ -161,7 +164,7 @@ pub(crate) async fn org_delete(
     OperatorCaller(caller): OperatorCaller,
     Path(org_id): Path<String>,
     uri: Uri,
-) -> Answer {
+) -> Answer<Ns1Empty> {
     let token = form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.into_owned());
@@ -169,25 +172,30 @@ pub(crate) async fn org_delete(
         .app
         .ops_org_delete(&caller, org_number(&org_id)?, token.as_deref())
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }
 
 pub(crate) async fn password_reset(
     State(state): State<AppState>,
     OperatorCaller(caller): OperatorCaller,
     Path((org_id, username)): Path<(String, String)>,
-) -> Answer {
+) -> Answer<Ns1InviteTokenWire> {
     let token = state
         .app
         .ops_password_reset(&caller, org_number(&org_id)?, &username)
         .await?;
-    Ok(Json(json!({ "invite_token": token })))
+    Ok(Json(Ns1InviteTokenWire {
+        invite_token: token,
+    }))
 }
 
 /// `POST /v1/account/invite` with `{"invite_token", "password"}`: the user sets a password
 /// with the token an operator issued (NS1's portal does this; Tenantry has no portal yet).
 /// The token travels in the body, never in a logged path.
-pub(crate) async fn invite_redeem(State(state): State<AppState>, body: Ns1Body) -> Answer {
+pub(crate) async fn invite_redeem(
+    State(state): State<AppState>,
+    body: Ns1Body,
+) -> Answer<Ns1Empty> {
     state
         .app
         .password_set_with_invite(
@@ -195,5 +203,5 @@ pub(crate) async fn invite_redeem(State(state): State<AppState>, body: Ns1Body) 
             &body.required_text("password")?,
         )
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }

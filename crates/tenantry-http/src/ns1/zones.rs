@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use serde_json::{Value, json};
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use tenantry_app::dns::{
     DnsSettings, RrsetEdit, RrsetInput, RrsetView, ZoneCreate, ZoneFilter, ZoneSort, ZoneView,
@@ -15,10 +15,14 @@ use tenantry_core::ns1::short_id;
 
 use super::body::Ns1Body;
 use super::error::Ns1Error;
+use super::wire::Ns1Empty;
+use super::zone_wire::{
+    Ns1AnswerWire, Ns1PrimaryWire, Ns1RecordSummaryWire, Ns1RecordWire, Ns1ZoneWire,
+};
 use crate::AppState;
 use crate::extract::Caller;
 
-type Answer = Result<Json<Value>, Ns1Error>;
+type Answer<T> = Result<Json<T>, Ns1Error>;
 
 /// A zone named in the path or body; a name that cannot be a zone is not found, as in NS1.
 fn zone_name(raw: &str) -> Result<ZoneName, Ns1Error> {
@@ -62,7 +66,7 @@ fn zone_ttl(view: &ZoneView) -> u32 {
         .map_or(3600, |r| r.ttl)
 }
 
-fn zone_json(view: &ZoneView, with_records: bool) -> Value {
+fn zone_json(view: &ZoneView, with_records: bool) -> Ns1ZoneWire {
     let zone = &view.zone;
     let (hostmaster, serial, refresh, retry, expiry, nx_ttl) = soa_fields(view).unwrap_or_default();
     let apex_ns = view
@@ -76,31 +80,32 @@ fn zone_json(view: &ZoneView, with_records: bool) -> Value {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    let mut out = json!({
-        "id": short_id(zone.id.uuid()),
-        "zone": bare(&zone.name),
-        "ttl": zone_ttl(view),
-        "nx_ttl": nx_ttl,
-        "refresh": refresh,
-        "retry": retry,
-        "expiry": expiry,
-        "serial": serial,
-        "hostmaster": hostmaster,
-        "dns_servers": apex_ns,
-        "dnssec": zone.dnssec_status == "enabled",
-        "primary": {"enabled": false, "secondaries": []},
-        "meta": {},
-        "link": null,
-    });
-    if with_records {
-        out["records"] = view
-            .rrsets
-            .iter()
-            .filter(|r| r.rtype != "SOA")
-            .map(|r| record_summary(&zone.name, r))
-            .collect();
+    Ns1ZoneWire {
+        id: short_id(zone.id.uuid()),
+        zone: bare(&zone.name).to_owned(),
+        ttl: zone_ttl(view),
+        nx_ttl,
+        refresh,
+        retry,
+        expiry,
+        serial,
+        hostmaster,
+        dns_servers: apex_ns,
+        dnssec: zone.dnssec_status == "enabled",
+        primary: Ns1PrimaryWire {
+            enabled: false,
+            secondaries: Vec::new(),
+        },
+        meta: Map::new(),
+        link: None,
+        records: with_records.then(|| {
+            view.rrsets
+                .iter()
+                .filter(|r| r.rtype != "SOA")
+                .map(|r| record_summary(&zone.name, r))
+                .collect()
+        }),
     }
-    out
 }
 
 fn rtype_of(view: &RrsetView) -> Option<RecordType> {
@@ -115,7 +120,7 @@ fn answers(view: &RrsetView) -> Vec<Vec<Value>> {
         .collect()
 }
 
-fn record_summary(zone: &str, view: &RrsetView) -> Value {
+fn record_summary(zone: &str, view: &RrsetView) -> Ns1RecordSummaryWire {
     let short: Vec<String> = answers(view)
         .iter()
         .map(|fields| {
@@ -126,35 +131,38 @@ fn record_summary(zone: &str, view: &RrsetView) -> Value {
                 .join(" ")
         })
         .collect();
-    json!({
-        "id": derived_id(&[zone, &view.name, &view.rtype]),
-        "domain": bare(&view.name),
-        "type": view.rtype,
-        "ttl": view.ttl,
-        "short_answers": short,
-        "link": null,
-    })
+    Ns1RecordSummaryWire {
+        id: derived_id(&[zone, &view.name, &view.rtype]),
+        domain: bare(&view.name).to_owned(),
+        rtype: view.rtype.clone(),
+        ttl: view.ttl,
+        short_answers: short,
+        link: None,
+    }
 }
 
-fn record_json(zone: &str, view: &RrsetView) -> Value {
+fn record_json(zone: &str, view: &RrsetView) -> Ns1RecordWire {
     let id = derived_id(&[zone, &view.name, &view.rtype]);
-    let answers: Vec<Value> = answers(view)
+    let answers = answers(view)
         .into_iter()
         .enumerate()
-        .map(|(i, answer)| json!({"id": derived_id(&[&id, &i.to_string()]), "answer": answer}))
+        .map(|(i, answer)| Ns1AnswerWire {
+            id: derived_id(&[&id, &i.to_string()]),
+            answer,
+        })
         .collect();
-    json!({
-        "id": id,
-        "zone": bare(zone),
-        "domain": bare(&view.name),
-        "type": view.rtype,
-        "ttl": view.ttl,
-        "answers": answers,
-        "filters": [],
-        "meta": {},
-        "regions": {},
-        "link": null,
-    })
+    Ns1RecordWire {
+        id,
+        zone: bare(zone).to_owned(),
+        domain: bare(&view.name).to_owned(),
+        rtype: view.rtype.clone(),
+        ttl: view.ttl,
+        answers,
+        filters: Vec::new(),
+        meta: Map::new(),
+        regions: Map::new(),
+        link: None,
+    }
 }
 
 /// Every zone, by name.
@@ -162,7 +170,10 @@ fn all_zones() -> ZoneFilter {
     ZoneFilter::every(ZoneSort::Name, SortOrder::Asc)
 }
 
-pub(crate) async fn list(State(state): State<AppState>, Caller(actor): Caller) -> Answer {
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Caller(actor): Caller,
+) -> Answer<Vec<Ns1ZoneWire>> {
     let mut out = Vec::new();
     let mut page = 1;
     loop {
@@ -181,14 +192,14 @@ pub(crate) async fn list(State(state): State<AppState>, Caller(actor): Caller) -
         }
         page += 1;
     }
-    Ok(Json(Value::Array(out)))
+    Ok(Json(out))
 }
 
 pub(crate) async fn get_one(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(zone): Path<String>,
-) -> Answer {
+) -> Answer<Ns1ZoneWire> {
     let view = state.app.zone_get(&actor, &zone_name(&zone)?).await?;
     Ok(Json(zone_json(&view, true)))
 }
@@ -201,7 +212,7 @@ pub(crate) async fn create(
     Caller(actor): Caller,
     Path(zone): Path<String>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1ZoneWire> {
     let name = zone_name(&body.text("zone")?.unwrap_or(zone))?;
     refuse_settings(&body, state.app.dns_settings())?;
     state
@@ -279,7 +290,7 @@ pub(crate) async fn update(
     Caller(actor): Caller,
     Path(zone): Path<String>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1ZoneWire> {
     refuse_settings(&body, state.app.dns_settings())?;
     let view = state
         .app
@@ -297,9 +308,9 @@ pub(crate) async fn remove(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path(zone): Path<String>,
-) -> Answer {
+) -> Answer<Ns1Empty> {
     state.app.zone_delete(&actor, &zone_name(&zone)?).await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }
 
 /// The zone, the record's absolute owner name and its type, from the path.
@@ -363,7 +374,7 @@ async fn read_record(
     zone: &ZoneName,
     name: &str,
     rtype: RecordType,
-) -> Answer {
+) -> Answer<Ns1RecordWire> {
     let view = state.app.zone_get(actor, zone).await?;
     let rrset = view
         .rrsets
@@ -377,7 +388,7 @@ pub(crate) async fn record_get(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path((zone, domain, rtype)): Path<(String, String, String)>,
-) -> Answer {
+) -> Answer<Ns1RecordWire> {
     let (zone, name, rtype) = record_path(&zone, &domain, &rtype)?;
     read_record(&state, &actor, &zone, &name, rtype).await
 }
@@ -387,7 +398,7 @@ pub(crate) async fn record_create(
     Caller(actor): Caller,
     Path((zone, domain, rtype)): Path<(String, String, String)>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1RecordWire> {
     let (zone, name, rtype) = record_path(&zone, &domain, &rtype)?;
     let records = records_of(&body, &zone, rtype)?
         .filter(|r| !r.is_empty())
@@ -412,7 +423,7 @@ pub(crate) async fn record_update(
     Caller(actor): Caller,
     Path((zone, domain, rtype)): Path<(String, String, String)>,
     body: Ns1Body,
-) -> Answer {
+) -> Answer<Ns1RecordWire> {
     let (zone, name, rtype) = record_path(&zone, &domain, &rtype)?;
     let records = records_of(&body, &zone, rtype)?;
     if records.as_ref().is_some_and(Vec::is_empty) {
@@ -434,11 +445,11 @@ pub(crate) async fn record_delete(
     State(state): State<AppState>,
     Caller(actor): Caller,
     Path((zone, domain, rtype)): Path<(String, String, String)>,
-) -> Answer {
+) -> Answer<Ns1Empty> {
     let (zone, name, rtype) = record_path(&zone, &domain, &rtype)?;
     state
         .app
         .zone_edit_rrset(&actor, &zone, RrsetEdit::Delete { name, rtype })
         .await?;
-    Ok(Json(json!({})))
+    Ok(Json(Ns1Empty {}))
 }
