@@ -29,6 +29,16 @@ impl Page {
             .unwrap_or_default()
     }
 
+    /// The `Set-Cookie` header that sets the session cookie, with its attributes.
+    pub(crate) fn session_cookie(&self) -> String {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .map(|c| c.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("tenantry_session="))
+            .expect("the answer sets the session cookie")
+    }
+
     /// The value of the form field `name` (hidden fields: the CSRF token, the ticket).
     pub(crate) fn field(&self, name: &str) -> String {
         let marker = format!("name=\"{name}\" value=\"");

@@ -37,13 +37,7 @@ async fn a_person_signs_in_sees_their_organization_and_signs_out() {
 
         let signed_in = browser.sign_in("web.person", PASSWORD).await;
         assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
-        let cookie = signed_in
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .map(|c| c.to_str().unwrap().to_owned())
-            .find(|c| c.starts_with("tenantry_session="))
-            .unwrap();
+        let cookie = signed_in.session_cookie();
         assert!(
             cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
             "{cookie}"
@@ -461,13 +455,7 @@ async fn the_session_cookie_is_secure_over_tls() {
             "{}",
             signed_in.html
         );
-        let cookie = signed_in
-            .headers
-            .get_all("set-cookie")
-            .iter()
-            .map(|c| c.to_str().unwrap().to_owned())
-            .find(|c| c.starts_with("tenantry_session="))
-            .unwrap();
+        let cookie = signed_in.session_cookie();
         assert!(
             cookie.contains("Secure") && cookie.contains("HttpOnly"),
             "{cookie}"
