@@ -570,6 +570,58 @@ async fn audit_lists_cover_suborganizations_only_when_asked() {
     }
 }
 
+/// A reseller with more suborganizations than one statement binds (500) still reads its
+/// trail with theirs, newest first: the suborganizations are then a subquery.
+#[tokio::test]
+async fn the_audit_list_of_a_reseller_with_many_suborganizations_covers_them_all() {
+    for t in tenantry_testkit::engines().await {
+        let parent = new_org(&t.db, None, "Reseller", None).await;
+        let mut children = Vec::new();
+        for i in 0..501 {
+            children.push(new_org(&t.db, Some(parent.id), &format!("Customer {i}"), None).await);
+        }
+        let mut tx = t.db.begin().await.unwrap();
+        for (i, org) in [parent.id, children[0].id, children[500].id]
+            .into_iter()
+            .enumerate()
+        {
+            let event = AuditEvent {
+                id: AuditEventId::generate(),
+                organization_id: Some(org),
+                actor_kind: "api_key".into(),
+                actor_id: "api_key_x".into(),
+                action: "user.created".into(),
+                target_kind: "user".into(),
+                target_id: format!("user_{i}"),
+                changes: json!({}),
+                request_id: None,
+                client_ip: None,
+                created_on: now() + Duration::seconds(i as i64),
+            };
+            audit::append(&mut tx, &auth(org), &event).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        let mut tx = t.db.begin_read().await.unwrap();
+        let page = PageRequest {
+            page: 1,
+            page_size: 10,
+        };
+        let trail = audit::list(
+            &mut tx,
+            &auth(parent.id),
+            true,
+            &AuditFilter::default(),
+            SortOrder::Desc,
+            page,
+        )
+        .await
+        .unwrap();
+        let targets: Vec<&str> = trail.items.iter().map(|e| e.target_id.as_str()).collect();
+        assert_eq!(targets, ["user_2", "user_1", "user_0"], "{:?}", t.engine());
+        assert_eq!(trail.total_items, 3);
+    }
+}
+
 /// Overlapping use cases (whose commits SQLite groups into one) each commit or roll back on
 /// their own, and a committed one is readable by anyone as soon as its commit returns.
 #[tokio::test]
