@@ -26,6 +26,7 @@ use crate::endpoint::needs::{
     ORG_READ, USERS_DELETE, USERS_MANAGE, USERS_READ,
 };
 use crate::endpoint::{Access, Bound, row};
+use crate::openapi::SORTED_PAGES;
 use crate::pagination::Paginated;
 use crate::{health, openapi};
 
@@ -57,9 +58,9 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(get.clone(), "/healthz", "healthz", OPS, "Liveness", Access::Public, 200, health::healthz).produces(None),
         row(get.clone(), "/readyz", "readyz", OPS, "Readiness (the database answers)", Access::Public, 200, health::readyz).produces(None),
         row(get.clone(), "/v1/openapi.json", "openapi", OPS, "This API's OpenAPI description", Access::Public, 200, openapi::document).answers::<serde_json::Value>(),
-        row(get.clone(), "/v1/organizations", "list_organizations", ORG, "List suborganizations", ORG_READ, 200, org::list).query(org::LIST_QUERY).answers::<Paginated<organizations::OrganizationWire>>(),
+        row(get.clone(), "/v1/organizations", "list_organizations", ORG, "List suborganizations", ORG_READ, 200, org::list).query(SORTED_PAGES).query(org::LIST_QUERY).answers::<Paginated<organizations::OrganizationWire>>(),
         row(post.clone(), "/v1/organizations", "create_organization", ORG, "Create a suborganization", ORG_MANAGE, 200, org::create).also(&[409]).body::<organizations::OrganizationCreateBody>().answers::<organizations::OrganizationWire>(),
-        row(get.clone(), "/v1/organizations/users", "list_organization_users", USERS, "List the organization's users", ORG_READ, 200, users::list).query(users::LIST_QUERY).answers::<Paginated<users::UserWire>>(),
+        row(get.clone(), "/v1/organizations/users", "list_organization_users", USERS, "List the organization's users", ORG_READ, 200, users::list).query(SORTED_PAGES).query(users::LIST_QUERY).answers::<Paginated<users::UserWire>>(),
         row(get.clone(), "/v1/organizations/roles", "list_roles", ROLES, "List built-in and custom roles", ORG_READ, 200, roles::list).answers::<Vec<roles::RoleWire>>(),
         row(post.clone(), "/v1/organizations/roles", "create_role", ROLES, "Create a custom role", ORG_MANAGE, 201, roles::create).also(&[409]).body::<roles::RoleCreateBody>().answers::<roles::RoleWire>(),
         row(get.clone(), "/v1/organizations/roles/{label}", "get_role", ROLES, "Get a role", ORG_READ, 200, roles::get_one).answers::<roles::RoleWire>(),
@@ -68,7 +69,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(get.clone(), "/v1/organizations/role-permissions", "list_role_permissions", ROLES, "Permissions a custom role may hold", ORG_READ, 200, roles::grantable).answers::<roles::PermissionsWire>(),
         row(get.clone(), "/v1/organizations/ip-restrictions", "list_ip_restrictions", IPS, "List IP restrictions", ORG_READ, 200, ip_restrictions::list).answers::<Vec<ip_restrictions::IpRestrictionWire>>(),
         row(post.clone(), "/v1/contacts", "create_contact", CONTACTS, "Create a contact (immutable once made)", CONTACTS_MANAGE, 201, contacts::create).body::<contacts::ContactFields>().answers::<contacts::ContactWire>(),
-        row(get.clone(), "/v1/contacts", "list_contacts", CONTACTS, "List contacts", CONTACTS_READ, 200, contacts::list).query(contacts::LIST_QUERY).answers::<Paginated<contacts::ContactWire>>(),
+        row(get.clone(), "/v1/contacts", "list_contacts", CONTACTS, "List contacts", CONTACTS_READ, 200, contacts::list).query(SORTED_PAGES).query(contacts::LIST_QUERY).answers::<Paginated<contacts::ContactWire>>(),
         row(get.clone(), CONTACT, "get_contact", CONTACTS, "A contact", CONTACTS_READ, 200, contacts::get_one).answers::<contacts::ContactWire>(),
         row(delete.clone(), CONTACT, "delete_contact", CONTACTS, "Delete a contact no domain uses", CONTACTS_DELETE, 204, contacts::remove).also(&[409]),
         row(post.clone(), "/v1/organizations/ip-restrictions", "create_ip_restriction", IPS, "Allow a network", ORG_MANAGE, 200, ip_restrictions::create).also(&[409]).body::<ip_restrictions::CreateBody>().answers::<ip_restrictions::IpRestrictionWire>(),
@@ -107,9 +108,9 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(get.clone(), "/v1/auth/client_credentials/introspect", "introspect_credential", AUTH, "The calling credential", Access::Authenticated, 200, credentials::introspect).answers::<credentials::CredentialWire>(),
         row(delete.clone(), "/v1/auth/client_credentials/{api_key_id}", "revoke_credential", AUTH, "Revoke an API credential", KEYS_DELETE, 204, credentials::remove),
         row(post.clone(), "/v1/auth/client_credentials/{api_key_id}/rotate", "rotate_credential", AUTH, "New secrets; the old ones end at a chosen time", KEYS_MANAGE, 200, credentials::rotate).also(&[409]).body::<credentials::RotateBody>().answers::<credentials::IssuedWire>(),
-        row(get.clone(), "/v1/audit-logs", "list_audit_events", "audit", "The audit trail", AUDIT_READ, 200, audit::list).query(audit::TRAIL_QUERY).query(&[audit::ORGANIZATION]).answers::<Paginated<audit::AuditEventWire>>(),
-        row(get.clone(), "/v1/organizations/{organization_id}/audit-logs", "operator_list_audit_events", "audit", "Any organization's audit trail, deleted ones included (operators)", OPERATOR, 200, audit::operator_list).query(audit::TRAIL_QUERY).answers::<Paginated<audit::AuditEventWire>>(),
-        row(get.clone(), "/v1/dns", "list_zones", DNS, "List zones with their rrsets", DNS_READ, 200, dns::list).query(dns::LIST_QUERY).answers::<Paginated<dns::wire::ZoneWire>>(),
+        row(get.clone(), "/v1/audit-logs", "list_audit_events", "audit", "The audit trail", AUDIT_READ, 200, audit::list).query(SORTED_PAGES).query(audit::TRAIL_QUERY).query(&[audit::ORGANIZATION]).answers::<Paginated<audit::AuditEventWire>>(),
+        row(get.clone(), "/v1/organizations/{organization_id}/audit-logs", "operator_list_audit_events", "audit", "Any organization's audit trail, deleted ones included (operators)", OPERATOR, 200, audit::operator_list).query(SORTED_PAGES).query(audit::TRAIL_QUERY).answers::<Paginated<audit::AuditEventWire>>(),
+        row(get.clone(), "/v1/dns", "list_zones", DNS, "List zones with their rrsets", DNS_READ, 200, dns::list).query(SORTED_PAGES).query(dns::LIST_QUERY).answers::<Paginated<dns::wire::ZoneWire>>(),
         row(post.clone(), "/v1/dns", "create_zone", DNS, "Create a zone (charged when zones are priced)", DNS_MANAGE, 201, dns::create).also(&[400, 402, 409]).body::<dns::ZoneCreateBody>().answers::<dns::wire::ChangesWire>(),
         row(get.clone(), "/v1/dns/summary", "get_zones_summary", DNS, "Count zones by DNSSEC status", DNS_READ, 200, dns::summary).answers::<serde_json::Value>(),
         row(get.clone(), ZONE, "get_zone", DNS, "A zone with its rrsets", DNS_READ, 200, dns::get_one).answers::<dns::wire::ZoneWire>(),
@@ -127,7 +128,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(get.clone(), "/v1/dns-tsig-keys", "list_dns_tsig_keys", DNS, "The TSIG keys that sign zone transfers, without secrets (operator)", OPERATOR, 200, dns_secondaries::tsig_key_list).answers::<Vec<dns_secondaries::TsigKeyWire>>(),
         row(post.clone(), "/v1/dns-tsig-keys", "create_dns_tsig_key", DNS, "Make a TSIG key; its secret is shown this once (operator)", OPERATOR, 201, dns_secondaries::tsig_key_create).also(&[409]).body::<dns_secondaries::TsigKeyCreateBody>().answers::<dns_secondaries::TsigKeyWire>(),
         row(delete.clone(), "/v1/dns-tsig-keys/{tsig_key_name}", "delete_dns_tsig_key", DNS, "Remove a TSIG key no secondary uses (operator)", OPERATOR, 204, dns_secondaries::tsig_key_remove).also(&[409]),
-        row(get.clone(), "/v1/organizations/{organization_id}/transactions", "list_transactions", BILLING, "Billing transactions", ORG_READ, 200, billing::transaction_list).query(billing::transactions::LIST_QUERY).answers::<Paginated<billing::wire::TransactionWire>>(),
+        row(get.clone(), "/v1/organizations/{organization_id}/transactions", "list_transactions", BILLING, "Billing transactions", ORG_READ, 200, billing::transaction_list).query(SORTED_PAGES).query(billing::transactions::LIST_QUERY).answers::<Paginated<billing::wire::TransactionWire>>(),
         row(get.clone(), "/v1/organizations/{organization_id}/transactions/{transaction_id}", "get_transaction", BILLING, "A billing transaction", ORG_READ, 200, billing::transaction_get).answers::<billing::wire::TransactionWire>(),
         row(get.clone(), "/v1/organizations/{organization_id}/billing/statement", "get_statement", BILLING, "The transactions of a date range as CSV", ORG_READ, 200, billing::statement).query(billing::transactions::STATEMENT_QUERY).produces(Some("text/csv")),
         row(get.clone(), ORG_PRICING, "get_organization_pricing", PRICING, "The prices the organization pays for a product type", ORG_READ, 200, billing::org_pricing).query(billing::pricing::PRICES_QUERY).answers::<billing::wire::PricesWire>(),

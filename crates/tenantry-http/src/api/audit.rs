@@ -16,18 +16,15 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{parse_time, time};
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{CREATED_AFTER, CREATED_BEFORE, QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the audit trail.
 pub(crate) const TRAIL_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param("action", Text, "Only this action (`user.created`)"),
     param("actor_id", Text, "Only this actor's actions"),
     param("target_id", Text, "Only actions on this object"),
-    param("created_after", Time, "Created at or after"),
-    param("created_before", Time, "Created before"),
+    CREATED_AFTER,
+    CREATED_BEFORE,
 ];
 
 /// The parameter of the trail that reads another organization's (the caller's own unless given).

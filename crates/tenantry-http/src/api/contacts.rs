@@ -17,13 +17,10 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, parse_time, time};
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{CREATED_AFTER, CREATED_BEFORE, QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the contact list.
 pub(crate) const LIST_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param(
         "sort_by",
         OneOf(&["first_name", "last_name", "email", "created_on"]),
@@ -34,8 +31,8 @@ pub(crate) const LIST_QUERY: &[QueryParameter] = &[
     param("last_name", Text, "Last name"),
     param("email", Text, "Email address"),
     param("country", Text, "ISO 3166-1 alpha-2 country"),
-    param("created_after", Time, "Created at or after"),
-    param("created_before", Time, "Created before"),
+    CREATED_AFTER,
+    CREATED_BEFORE,
 ];
 
 const MAX_CONTACT_PAGE_SIZE: u64 = 1000;

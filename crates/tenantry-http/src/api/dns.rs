@@ -26,13 +26,10 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, parse_time};
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{CREATED_AFTER, CREATED_BEFORE, QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the zone list.
 pub(crate) const LIST_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param(
         "sort_by",
         OneOf(&["name", "created_on", "updated_on", "dnssec_status"]),
@@ -46,8 +43,8 @@ pub(crate) const LIST_QUERY: &[QueryParameter] = &[
         OneOf(&["enabled", "disabled"]),
         "Signed or not",
     ),
-    param("created_after", Time, "Created at or after"),
-    param("created_before", Time, "Created before"),
+    CREATED_AFTER,
+    CREATED_BEFORE,
     param("updated_after", Time, "Changed at or after"),
     param("updated_before", Time, "Changed before"),
 ];

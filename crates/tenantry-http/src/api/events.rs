@@ -15,18 +15,16 @@ use crate::AppState;
 use crate::endpoint::needs::{EVENTS_MANAGE, EVENTS_READ};
 use crate::endpoint::{Bound, row};
 use crate::extract::{Caller, JsonBody, OrgContext, PathId, PathIdName};
+use crate::openapi::SORTED_PAGES;
 use crate::pagination::{Paginated, page_request, paginated, sort_order};
 use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::time;
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the event list.
 pub(crate) const LIST_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param("object_type", Text, "Only events about this kind of object"),
     param("object_id", Text, "Only events about this object"),
     param("type", Text, "Only this type"),
@@ -43,7 +41,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
     const EVENTS: &str = "events";
     const ONE: &str = "/v1/events/{event_id}";
     vec![
-        row(Method::GET, "/v1/events", "list_events", EVENTS, "The organization's events (filters: object_type, object_id, type, subtype, acknowledged)", EVENTS_READ, 200, list).query(LIST_QUERY).answers::<Paginated<EventWire>>(),
+        row(Method::GET, "/v1/events", "list_events", EVENTS, "The organization's events (filters: object_type, object_id, type, subtype, acknowledged)", EVENTS_READ, 200, list).query(SORTED_PAGES).query(LIST_QUERY).answers::<Paginated<EventWire>>(),
         row(Method::GET, ONE, "get_event", EVENTS, "One event", EVENTS_READ, 200, get_one).answers::<EventWire>(),
         row(Method::PATCH, ONE, "acknowledge_event", EVENTS, "Acknowledge an event", EVENTS_MANAGE, 200, acknowledge).body::<serde_json::Value>().answers::<EventWire>(),
     ]

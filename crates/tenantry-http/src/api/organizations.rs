@@ -24,13 +24,10 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, nullable, opt_time, time};
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the suborganization list.
 pub(crate) const LIST_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param(
         "sort_by",
         OneOf(&["created_on", "name", "country_code"]),

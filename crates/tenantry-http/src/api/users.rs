@@ -20,13 +20,10 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{Check, nullable, time};
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the user list.
 pub(crate) const LIST_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param(
         "sort_by",
         OneOf(&["created_on", "username", "email"]),

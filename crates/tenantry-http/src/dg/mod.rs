@@ -20,6 +20,7 @@ use crate::endpoint::needs::{
     USERS_READ,
 };
 use crate::endpoint::{Access, Bound, row};
+use crate::openapi::SORTED_PAGES;
 use crate::pagination::Paginated;
 
 #[rustfmt::skip]
@@ -56,7 +57,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(M::GET, "/api/v1/orgs/{org_oid}/members", "dg_list_members", MEMBERS, "The organization's people and their roles there", USERS_READ, 200, members::list).query(members::LIST_QUERY).answers::<Paginated<members::MemberWire>>(),
         row(M::PATCH, MEMBER, "dg_set_member_role", MEMBERS, "Change a member's role", USERS_MANAGE, 204, members::set_role).also(&[409, 422]).body::<members::RoleBody>(),
         row(M::POST, "/api/v1/orgs/{org_oid}/members", "dg_invite_member", MEMBERS, "Invite an address with a role (mailed a link valid seven days)", USERS_MANAGE, 201, invitations::invite).also(&[409, 422]).body::<invitations::InviteBody>().answers::<invitations::InvitationWire>(),
-        row(M::GET, "/api/v1/orgs/{org_oid}/audit-logs", "dg_list_audit_events", ORGS, "The organization's audit trail", AUDIT_READ, 200, members::audit).query(crate::api::audit::TRAIL_QUERY).answers::<Paginated<crate::api::AuditEventWire>>(),
+        row(M::GET, "/api/v1/orgs/{org_oid}/audit-logs", "dg_list_audit_events", ORGS, "The organization's audit trail", AUDIT_READ, 200, members::audit).query(SORTED_PAGES).query(crate::api::audit::TRAIL_QUERY).answers::<Paginated<crate::api::AuditEventWire>>(),
         row(M::GET, "/api/v1/orgs/{org_oid}/invitations", "dg_list_invitations", MEMBERS, "The organization's invitations (status filter)", USERS_READ, 200, invitations::list).query(invitations::LIST_QUERY).answers::<invitations::InvitationList>(),
         row(M::POST, "/api/v1/orgs/{org_oid}/invitations/{invitation_oid}/resend", "dg_resend_invitation", MEMBERS, "Send an invitation again (a new link, seven more days)", USERS_MANAGE, 200, invitations::resend).also(&[409]).answers::<invitations::InvitationWire>(),
         row(M::DELETE, "/api/v1/orgs/{org_oid}/invitations/{invitation_oid}", "dg_revoke_invitation", MEMBERS, "Revoke a pending invitation", USERS_MANAGE, 204, invitations::revoke).also(&[409]),

@@ -82,6 +82,15 @@ pub(crate) const SORT_ORDER: QueryParameter = param(
     "Sort direction",
 );
 
+/// The page and sort direction every sorted list reads (`pagination.rs`).
+pub(crate) const SORTED_PAGES: &[QueryParameter] = &[PAGE, PAGE_SIZE, SORT_ORDER];
+
+/// The creation window of the lists that filter by it.
+pub(crate) const CREATED_AFTER: QueryParameter =
+    param("created_after", QueryKind::Time, "Created at or after");
+pub(crate) const CREATED_BEFORE: QueryParameter =
+    param("created_before", QueryKind::Time, "Created before");
+
 /// A value sent as a JSON number or as a decimal string (amounts, rates).
 pub(crate) fn number_or_decimal_text(description: &str) -> RefOr<Schema> {
     serde_json::from_value(serde_json::json!({

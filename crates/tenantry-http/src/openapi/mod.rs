@@ -24,8 +24,8 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr};
 
 use body::Referenced;
 pub(crate) use body::{
-    BodySchema, PAGE, PAGE_SIZE, QueryKind, QueryParameter, SORT_ORDER, number_or_decimal_text,
-    param,
+    BodySchema, CREATED_AFTER, CREATED_BEFORE, PAGE, PAGE_SIZE, QueryKind, QueryParameter,
+    SORTED_PAGES, number_or_decimal_text, param,
 };
 
 use crate::endpoint::{Access, Dialect, Endpoint};

@@ -19,13 +19,10 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::{opt_time, parse_time, time};
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{CREATED_AFTER, CREATED_BEFORE, QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the transaction list.
 pub(crate) const LIST_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param(
         "sort_by",
         OneOf(&[
@@ -45,8 +42,8 @@ pub(crate) const LIST_QUERY: &[QueryParameter] = &[
         Text,
         "Only this product (a domain or zone name)",
     ),
-    param("created_after", Time, "Created at or after"),
-    param("created_before", Time, "Created before"),
+    CREATED_AFTER,
+    CREATED_BEFORE,
     param("completed_after", Time, "Completed at or after"),
     param("completed_before", Time, "Completed before"),
 ];

@@ -10,6 +10,7 @@ use axum::http::Method;
 
 use crate::endpoint::needs::{DOMAINS_DELETE, DOMAINS_MANAGE, DOMAINS_READ, OPERATOR};
 use crate::endpoint::{Access, Bound, row};
+use crate::openapi::SORTED_PAGES;
 use crate::pagination::Paginated;
 
 #[rustfmt::skip]
@@ -22,7 +23,7 @@ pub(crate) fn endpoints() -> Vec<Bound> {
         row(M::GET, "/v1/domains/check", "check_domains", DOMAINS, "Whether names can be registered, premium or not, with the premium price", DOMAINS_READ, 200, reads::check).query(reads::AVAILABILITY_QUERY).also(&[502]).answers::<reads::CheckWire>(),
         row(M::GET, "/v1/domains/summary", "domain_summary", DOMAINS, "Counts of the organization's domains by state and TLD, and how many expire soon", DOMAINS_READ, 200, reads::summary).answers::<serde_json::Value>(),
         row(M::POST, "/v1/domains", "create_domain", DOMAINS, "Register a domain (charged; 402 when the account cannot cover it)", DOMAINS_MANAGE, 201, changes::create).also(&[400, 402, 409, 422, 502]).body::<serde_json::Value>().answers::<wire::DomainWire>(),
-        row(M::GET, "/v1/domains", "list_domains", DOMAINS, "List the organization's domains", DOMAINS_READ, 200, reads::list).query(reads::LIST_QUERY).answers::<Paginated<wire::DomainWire>>(),
+        row(M::GET, "/v1/domains", "list_domains", DOMAINS, "List the organization's domains", DOMAINS_READ, 200, reads::list).query(SORTED_PAGES).query(reads::LIST_QUERY).answers::<Paginated<wire::DomainWire>>(),
         row(M::GET, ONE, "get_domain", DOMAINS, "A domain, by id or name", DOMAINS_READ, 200, reads::get_one).answers::<wire::DomainWire>(),
         row(M::PATCH, ONE, "update_domain", DOMAINS, "Change contacts, name servers, renewal mode or client statuses", DOMAINS_MANAGE, 200, changes::update).also(&[409, 422]).body::<serde_json::Value>().answers::<wire::DomainWire>(),
         row(M::DELETE, ONE, "delete_domain", DOMAINS, "Delete a domain: it enters its redemption period", DOMAINS_DELETE, 204, changes::remove).also(&[409, 502]),

@@ -16,13 +16,10 @@ use crate::problem::ApiError;
 use crate::query::QueryParams;
 use crate::wire::parse_time;
 
-use crate::openapi::{PAGE, PAGE_SIZE, QueryKind::*, QueryParameter, SORT_ORDER, param};
+use crate::openapi::{CREATED_AFTER, CREATED_BEFORE, QueryKind::*, QueryParameter, param};
 
 /// The query parameters of the domain list.
 pub(crate) const LIST_QUERY: &[QueryParameter] = &[
-    PAGE,
-    PAGE_SIZE,
-    SORT_ORDER,
     param(
         "sort_by",
         OneOf(&[
@@ -40,8 +37,8 @@ pub(crate) const LIST_QUERY: &[QueryParameter] = &[
     param("tld", Text, "Top-level domain"),
     param("is_premium", Boolean, "Premium or not"),
     param("transfer_lock", Boolean, "Locked or not"),
-    param("created_after", Time, "Created at or after"),
-    param("created_before", Time, "Created before"),
+    CREATED_AFTER,
+    CREATED_BEFORE,
     param("expires_after", Time, "Expiring at or after"),
     param("expires_before", Time, "Expiring before"),
     param("registered_after", Time, "Registered at or after"),
