@@ -1,11 +1,12 @@
-//! `POST /orgs/{organization}/domains/{domain}/settings`: a domain's contacts by role and its
-//! name servers, read as the API's `PATCH /v1/domains/{domain}` body, so a refusal comes in the
-//! API's words next to the form.
+//! The forms that change a domain, each read as the API's `PATCH /v1/domains/{domain}` body so
+//! a refusal comes in the API's words: automatic renewal on or off, and the contacts by role
+//! with the name servers.
 
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
+use tenantry_app::AppError;
 use tenantry_app::domains::CONTACT_ROLES;
 use tenantry_core::OrganizationId;
 
@@ -35,6 +36,52 @@ fn update_body(sent: &Submitted) -> Value {
     json!({"contacts": contacts, "nameservers": nameservers})
 }
 
+/// Applies the API's update `body` to `domain`, then goes back to its page, told `done`.
+async fn updated(
+    state: &AppState,
+    person: &SignedIn,
+    id: OrganizationId,
+    domain: &str,
+    body: &Value,
+    done: &str,
+) -> Result<Response, AppError> {
+    let update = domain_update_of(body).map_err(|e| e.0)?;
+    let found = state.app.domain_of(&person.actor, id, domain).await?;
+    state
+        .app
+        .domain_update(&person.actor, &found.id.to_string(), update)
+        .await?;
+    Ok(render::see(&format!(
+        "/orgs/{id}/domains/{}?done={done}",
+        found.name
+    )))
+}
+
+/// `POST /orgs/{organization}/domains/{domain}/auto-renew`: renews automatically, or not.
+pub(crate) async fn auto_renew(
+    State(state): State<AppState>,
+    person: SignedIn,
+    Path((reference, domain)): Path<(String, String)>,
+    Form(sent): Form<Submitted>,
+) -> Response {
+    let act = async |id: OrganizationId, sent: &Submitted| {
+        let body = json!({"renewal_mode": sent.get("renewal_mode")});
+        updated(&state, &person, id, &domain, &body, "auto-renew").await
+    };
+    let again = async |id, shown| domain_page(&state, &person, id, &domain, None, shown).await;
+    post(
+        &state,
+        &person,
+        &reference,
+        sent,
+        ShownAt::Alert,
+        act,
+        again,
+    )
+    .await
+}
+
+/// `POST /orgs/{organization}/domains/{domain}/settings`: the contacts and name servers.
 pub(crate) async fn settings(
     State(state): State<AppState>,
     person: SignedIn,
@@ -46,16 +93,7 @@ pub(crate) async fn settings(
         fields: &["contacts", "nameservers"],
     };
     let act = async |id: OrganizationId, sent: &Submitted| {
-        let update = domain_update_of(&update_body(sent)).map_err(|e| e.0)?;
-        let found = state.app.domain_of(&person.actor, id, &domain).await?;
-        state
-            .app
-            .domain_update(&person.actor, &found.id.to_string(), update)
-            .await?;
-        Ok(render::see(&format!(
-            "/orgs/{id}/domains/{}?done=settings",
-            found.name
-        )))
+        updated(&state, &person, id, &domain, &update_body(sent), "settings").await
     };
     let again = async |id, shown| domain_page(&state, &person, id, &domain, None, shown).await;
     post(&state, &person, &reference, sent, at, act, again).await

@@ -1,7 +1,6 @@
 //! An organization's domains: the list (searchable, by pages) with an availability search
 //! whose available names lead to the registration page (`domain_registration.rs`); a domain's
-//! page with its details, automatic renewal switched on or off (read as the API's `PATCH`
-//! body) and a renewal at the price shown (read as the API's renewal body, the shown net as
+//! page with its details and a renewal at the price shown (read as the API's renewal body, the shown net as
 //! its `expected_price`, so no other price is charged).
 
 use askama::Template;
@@ -22,7 +21,7 @@ use super::pages::{Feedback, PAGE_SIZE, ShownAt, organization_page, post};
 use super::render;
 use super::session::SignedIn;
 use crate::AppState;
-use crate::api::domains::changes::{domain_update_of, renewal_of};
+use crate::api::domains::changes::renewal_of;
 
 /// The most contacts a page offers to choose from.
 pub(crate) const CONTACT_CHOICES: u64 = 200;
@@ -429,37 +428,4 @@ pub(crate) async fn renew(
     let years = sent.get("years").parse().ok();
     let again = async |id, shown| domain_page(&state, &person, id, &domain, years, shown).await;
     post(&state, &person, &reference, sent, at, act, again).await
-}
-
-/// `POST /orgs/{organization}/domains/{domain}/auto-renew`: renews automatically, or not.
-pub(crate) async fn auto_renew(
-    State(state): State<AppState>,
-    person: SignedIn,
-    Path((reference, domain)): Path<(String, String)>,
-    Form(sent): Form<Submitted>,
-) -> Response {
-    let act = async |id: OrganizationId, sent: &Submitted| {
-        let update = domain_update_of(&json!({"renewal_mode": sent.get("renewal_mode")}))
-            .map_err(|e| e.0)?;
-        let found = state.app.domain_of(&person.actor, id, &domain).await?;
-        state
-            .app
-            .domain_update(&person.actor, &found.id.to_string(), update)
-            .await?;
-        Ok(render::see(&format!(
-            "/orgs/{id}/domains/{}?done=auto-renew",
-            found.name
-        )))
-    };
-    let again = async |id, shown| domain_page(&state, &person, id, &domain, None, shown).await;
-    post(
-        &state,
-        &person,
-        &reference,
-        sent,
-        ShownAt::Alert,
-        act,
-        again,
-    )
-    .await
 }

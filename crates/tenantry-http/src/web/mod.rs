@@ -128,7 +128,7 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route(
             "/orgs/{organization}/domains/{domain}/auto-renew",
-            post(domains::auto_renew),
+            post(domain_settings::auto_renew),
         )
         .route(
             "/orgs/{organization}/domains/{domain}/settings",
