@@ -206,7 +206,7 @@ impl App {
 
     /// Reads a credential, its organization and its creator's profile.
     async fn load_authentication(&self, id: ApiKeyId) -> Result<Option<Authentication>> {
-        let mut tx = self.db.single_read().await?;
+        let mut tx = self.db.read().await?;
         let Some((credential, organization)) = credentials::get_with_org_scope(&mut tx, id).await?
         else {
             return Ok(None);

@@ -44,7 +44,7 @@ impl App {
         organization_id: Option<OrganizationId>,
         keys: &[String],
     ) -> Result<Vec<Attribute>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let id = organization_id.unwrap_or(actor.organization_id());
         let (org, auth) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
         let all = visible(actor, &org, attributes::list(&mut tx, &auth).await?);

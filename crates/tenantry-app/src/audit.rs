@@ -101,7 +101,7 @@ impl App {
         organization: OrganizationId,
         query: AuditQuery,
     ) -> Result<Page<AuditEvent>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         organizations::get_even_deleted(&mut tx, organization)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, organization))?;
@@ -119,7 +119,7 @@ impl App {
 
     /// The events of the caller's organization and, for a parent, of its suborganizations.
     pub async fn audit_list(&self, actor: &Actor, query: AuditQuery) -> Result<Page<AuditEvent>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (auth, include_children) = match query.organization_id {
             Some(id) => (
                 authorize_org(&mut tx, actor, id, AUDIT_READ).await?.1,

@@ -91,7 +91,7 @@ impl App {
     }
 
     pub async fn contact_get(&self, actor: &Actor, id: ContactId) -> Result<Contact> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(contact_in_reach(&mut tx, actor, id, CONTACTS_READ).await?.0)
     }
 
@@ -103,7 +103,7 @@ impl App {
         filter: ContactFilter,
         page: PageRequest,
     ) -> Result<Page<Contact>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), CONTACTS_READ).await?;
         Ok(contacts::list(&mut tx, &auth, &filter, page).await?)

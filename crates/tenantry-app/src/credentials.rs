@@ -171,7 +171,7 @@ impl App {
         status: Option<CredentialStatus>,
         page: PageRequest,
     ) -> Result<Page<Credential>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), KEYS_READ).await?;
         Ok(credentials::list(&mut tx, &auth, status, self.clock.now(), page).await?)
@@ -316,7 +316,7 @@ impl App {
                 "Introspection needs an API key".into(),
             ));
         };
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         credentials::get(&mut tx, id)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Credential, id))

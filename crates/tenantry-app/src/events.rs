@@ -99,14 +99,14 @@ impl App {
         filter: EventFilter,
         page: PageRequest,
     ) -> Result<Page<Event>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), EVENTS_READ).await?;
         Ok(events::list(&mut tx, &auth, &filter, page).await?)
     }
 
     pub async fn event_get(&self, actor: &Actor, id: EventId) -> Result<Event> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) = event_in_reach(&mut tx, actor, id, EVENTS_READ).await?;
         events::get(&mut tx, &auth, id)
             .await?

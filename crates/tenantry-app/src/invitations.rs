@@ -233,7 +233,7 @@ impl App {
         organization: OrganizationId,
         status: Option<InvitationStatus>,
     ) -> Result<Vec<InvitationView>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, organization, USERS_READ).await?;
         self.invitations_of(&mut tx, &auth, status).await
     }
@@ -245,7 +245,7 @@ impl App {
         actor: &Actor,
         organization: OrganizationId,
     ) -> Result<Option<Vec<InvitationView>>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let Ok(auth) = proof_of(actor, &org.scope(), USERS_READ) else {
             return Ok(None);
@@ -356,7 +356,7 @@ impl App {
     /// may read this much, and nothing else.
     pub async fn invitation_preview(&self, token: &str) -> Result<InvitationPreview> {
         let now = self.clock.now();
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let invitation = invitations::by_token(&mut tx, &sha256(token))
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Invitation, "link"))?;

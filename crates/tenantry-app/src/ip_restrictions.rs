@@ -88,7 +88,7 @@ impl App {
         actor: &Actor,
         context: Option<OrganizationId>,
     ) -> Result<Vec<IpRestriction>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
         Ok(ip_restrictions::list(&mut tx, &auth).await?)
     }
@@ -116,7 +116,7 @@ impl App {
         context: Option<OrganizationId>,
         id: i64,
     ) -> Result<IpRestriction> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(Self::rule_in_reach(&mut tx, actor, context, id, ORG_READ)
             .await?
             .0)

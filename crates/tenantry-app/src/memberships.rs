@@ -220,7 +220,7 @@ impl App {
     ) -> Result<()> {
         if self.is_home_of(organization, user).await? {
             // Told only to a caller who may remove people there.
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             authorize_org(&mut tx, actor, organization, USERS_DELETE).await?;
             return Err(AppError::Conflict(
                 Code::HomeOrganization,
@@ -249,7 +249,7 @@ impl App {
     /// Whether `organization` is `user`'s home organization (a look-up before the use case
     /// that then authorizes).
     async fn is_home_of(&self, organization: OrganizationId, user: UserId) -> Result<bool> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(users::get(&mut tx, user)
             .await?
             .is_some_and(|u| u.organization_id == organization))
@@ -258,7 +258,7 @@ impl App {
     /// Every organization the caller can act in: home (or a credential's own organization),
     /// each joined one, and the suborganizations of either, with the role held there.
     pub async fn my_organizations(&self, actor: &Actor) -> Result<Vec<OrganizationAccess>> {
-        let mut read = self.db.begin_read().await?;
+        let mut read = self.db.read().await?;
         let grants: Vec<(OrganizationId, Reach)> =
             std::iter::once((actor.principal.home.organization.id, Reach::Home))
                 .chain(

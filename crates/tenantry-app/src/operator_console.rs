@@ -112,7 +112,7 @@ impl App {
         }
         let now = self.clock.now();
         let digest = sha256(token);
-        let mut read = self.db.single_read().await?;
+        let mut read = self.db.read().await?;
         let session = operator_sessions::open_by_digest(&mut read, &digest)
             .await?
             .filter(|s| now < s.idle_until && now < s.expires_on)
@@ -151,7 +151,7 @@ impl App {
         _operator: &OperatorActor,
         id: OrganizationId,
     ) -> Result<ConsoleOrganization> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let organization = organizations::get(&mut tx, id)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::Organization, id))?;

@@ -74,7 +74,7 @@ impl App {
             )
         };
         let id = parse_key::<OperatorKind>(key, "opo").ok_or_else(refused)?;
-        let mut tx = self.db.single_read().await?;
+        let mut tx = self.db.read().await?;
         let operator = operators::get_by_key_digest(&mut tx, &sha256(key))
             .await?
             .filter(|operator| operator.id == id)
@@ -106,7 +106,7 @@ impl App {
         operator: OperatorActor,
         org_id: i64,
     ) -> Result<Actor> {
-        let mut tx = self.db.single_read().await?;
+        let mut tx = self.db.read().await?;
         let org = organizations::get_by_org_id(&mut tx, org_id)
             .await?
             .ok_or_else(|| {

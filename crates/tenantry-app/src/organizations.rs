@@ -328,7 +328,7 @@ impl App {
         filter: OrganizationFilter,
         page: PageRequest,
     ) -> Result<Page<Organization>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let parent = parent.unwrap_or(actor.organization_id());
         let (parent, _) = authorize_org(&mut tx, actor, parent, ORG_READ).await?;
         Ok(organizations::list_children(&mut tx, parent.id, &filter, page).await?)
@@ -339,7 +339,7 @@ impl App {
         actor: &Actor,
         id: OrganizationId,
     ) -> Result<OrganizationDetails> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, auth) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
         details(&mut tx, actor, org, &auth).await
     }

@@ -44,7 +44,7 @@ impl App {
         actor: &Actor,
         id: OrganizationId,
     ) -> Result<Overview> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (organization, _) = authorize_org(&mut tx, actor, id, ORG_READ).await?;
         let scope = organization.scope();
         let role = actor

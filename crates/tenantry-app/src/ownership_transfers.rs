@@ -182,7 +182,7 @@ impl App {
         actor: &Actor,
         organization: OrganizationId,
     ) -> Result<TransferView> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, read) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let transfer = ownership_transfers::open(&mut tx, &read)
             .await?

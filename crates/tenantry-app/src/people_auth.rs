@@ -58,7 +58,7 @@ fn refused() -> AppError {
 
 impl App {
     async fn load_person(&self, digest: &[u8]) -> Result<Option<PersonAuthentication>> {
-        let mut tx = self.db.single_read().await?;
+        let mut tx = self.db.read().await?;
         let Some(token) = sessions::access_token(&mut tx, digest).await? else {
             return Ok(None);
         };

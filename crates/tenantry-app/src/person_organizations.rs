@@ -97,7 +97,7 @@ fn held_with_role(actor: &Actor, organization: Organization) -> HeldOrganization
 impl App {
     /// Whether `raw` can be a new organization's slug, and a free one if not.
     pub async fn slug_check(&self, raw: &str) -> Result<SlugCheck> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (slug, reason) = match Slug::parse(raw) {
             Ok(slug) => {
                 let taken = organizations::slug_taken(&mut tx, slug.as_str()).await?;
@@ -193,7 +193,7 @@ impl App {
     /// The id of the live organization `reference` names, for a use case that then authorizes
     /// on it (so an organization out of reach still answers as not found).
     pub async fn organization_id_of(&self, reference: &OrganizationRef) -> Result<OrganizationId> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         resolve(&mut tx, reference).await
     }
 
@@ -203,7 +203,7 @@ impl App {
         actor: &Actor,
         reference: &OrganizationRef,
     ) -> Result<HeldOrganization> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = held(&mut tx, actor, reference, ORG_READ).await?;
         Ok(held_with_role(actor, org))
     }

@@ -100,7 +100,7 @@ impl App {
     /// The signed-in person's keys that still work, newest first.
     pub async fn personal_key_list(&self, actor: &Actor) -> Result<Vec<PersonalKeyView>> {
         let user = signed_in_person(actor)?;
-        let mut read = self.db.begin_read().await?;
+        let mut read = self.db.read().await?;
         let keys = personal_keys::live_of_user(&mut read, user, self.clock.now()).await?;
         Ok(keys.into_iter().map(Into::into).collect())
     }

@@ -46,7 +46,7 @@ impl crate::app::App {
     /// that organization's networks here, once.
     pub async fn act_inside(&self, actor: Actor, context: OrganizationId) -> Result<Actor> {
         let not_found = || AppError::not_found(NotFoundKind::Organization, context);
-        let mut tx = self.db.single_read().await?;
+        let mut tx = self.db.read().await?;
         let org = organizations::get(&mut tx, context)
             .await?
             .ok_or_else(not_found)?;

@@ -110,7 +110,7 @@ impl App {
 
     /// Every live organization, top-level and suborganizations, to find one by.
     pub async fn recover_organizations(&self) -> Result<Vec<Organization>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(organizations::list_all_live(&mut tx).await?)
     }
 }

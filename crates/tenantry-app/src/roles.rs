@@ -209,7 +209,7 @@ impl App {
         actor: &Actor,
         context: Option<OrganizationId>,
     ) -> Result<Vec<RoleDefinition>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
         every_role(&mut tx, &auth).await
     }
@@ -222,7 +222,7 @@ impl App {
         actor: &Actor,
         context: Option<OrganizationId>,
     ) -> Result<Vec<RoleDefinition>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
         let held = actor.principal.permissions_in(&org.scope());
@@ -244,7 +244,7 @@ impl App {
         context: Option<OrganizationId>,
         label: &str,
     ) -> Result<RoleDefinition> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
         find_role(&mut tx, org.id, label).await
     }

@@ -36,7 +36,7 @@ impl App {
             return Err(not_a_session());
         };
         let person = {
-            let mut read = self.db.single_read().await?;
+            let mut read = self.db.read().await?;
             sign_in::by_id(&mut read, user)
                 .await?
                 .ok_or_else(|| AppError::not_found(NotFoundKind::User, user))?
@@ -68,7 +68,7 @@ impl App {
     pub async fn session_list(&self, actor: &Actor) -> Result<Vec<SessionRecord>> {
         let user = actor.signed_in_user();
         let user = user.ok_or_else(not_a_session)?;
-        let mut read = self.db.begin_read().await?;
+        let mut read = self.db.read().await?;
         Ok(sessions::live_of_user(&mut read, user, self.clock.now()).await?)
     }
 

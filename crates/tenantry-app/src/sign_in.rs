@@ -220,7 +220,7 @@ impl App {
             ));
         }
         let person = {
-            let mut read = self.db.single_read().await?;
+            let mut read = self.db.read().await?;
             sign_in::by_login(&mut read, login.trim()).await?
         };
         // A known person is limited as one account whichever login (username or email) the

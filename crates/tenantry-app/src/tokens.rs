@@ -126,7 +126,7 @@ impl App {
         digest: Vec<u8>,
         now: OffsetDateTime,
     ) -> Result<ApiKeyId> {
-        let mut read = self.db.single_read().await?;
+        let mut read = self.db.read().await?;
         match tokens::lookup_for_grant(&mut read, organization, &digest).await? {
             GrantLookup::NoOrganization => Err(AppError::not_found(
                 NotFoundKind::Organization,
@@ -159,7 +159,7 @@ impl App {
         let (id, expires_at) = match self.token_cache.get(&digest) {
             Some(hit) => hit,
             None => {
-                let mut tx = self.db.single_read().await?;
+                let mut tx = self.db.read().await?;
                 let found = tokens::get(&mut tx, &digest).await?.ok_or_else(refused)?;
                 self.token_cache.put(digest, found);
                 found

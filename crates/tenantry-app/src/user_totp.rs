@@ -39,7 +39,7 @@ fn wrong_code() -> AppError {
 impl App {
     async fn signed_in_person(&self, actor: &Actor) -> Result<SignInRecord> {
         let user = actor.signed_in_user().ok_or_else(needs_session)?;
-        let mut read = self.db.single_read().await?;
+        let mut read = self.db.read().await?;
         sign_in::by_id(&mut read, user)
             .await?
             .ok_or_else(|| AppError::not_found(NotFoundKind::User, user))
@@ -156,7 +156,7 @@ impl App {
     /// How many unused recovery codes the caller has left (none without TOTP).
     pub async fn totp_status(&self, actor: &Actor) -> Result<(bool, i64)> {
         let person = self.signed_in_person(actor).await?;
-        let mut read = self.db.single_read().await?;
+        let mut read = self.db.read().await?;
         let left = sign_in::unused_recovery_codes(&mut read, person.id).await?;
         Ok((person.totp_enabled, left))
     }

@@ -287,7 +287,7 @@ impl App {
     }
 
     pub async fn user_get(&self, actor: &Actor, id: UserId) -> Result<User> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(self.user_in_reach(&mut tx, actor, id, USERS_READ).await?.0)
     }
 
@@ -426,7 +426,7 @@ impl App {
 
     /// A user's role label and the permissions it grants (for `individual`, its NS1 map's).
     pub async fn user_role(&self, actor: &Actor, id: UserId) -> Result<(String, Vec<Permission>)> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (user, _, _) = self.user_in_reach(&mut tx, actor, id, USERS_READ).await?;
         let permissions =
             crate::ns1::holder_access(&mut tx, user.organization_id, &user.role, id.uuid())
@@ -485,7 +485,7 @@ impl App {
         filter: UserFilter,
         page: PageRequest,
     ) -> Result<Page<OrganizationUser>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), ORG_READ).await?;
         let page = users::list(&mut tx, &auth, &filter, page).await?;

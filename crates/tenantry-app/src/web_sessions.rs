@@ -119,7 +119,7 @@ impl App {
             .filter(|t: &Ticket| t.until > now.unix_timestamp())
             .ok_or_else(ticket_refused)?;
         let person = {
-            let mut read = self.db.single_read().await?;
+            let mut read = self.db.read().await?;
             sign_in::by_login(&mut read, &ticket.login).await?
         }
         .filter(|p| p.totp_enabled)

@@ -1,7 +1,7 @@
 //! Paging and sorting shared by every list query, and the helper that runs a sea-query
 //! statement on either engine.
 
-use sea_query::{Alias, Expr, Order, Query, SelectStatement};
+use sea_query::{Alias, Expr, Order, Query, SelectStatement, SimpleExpr, SubQueryStatement};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortOrder {
@@ -167,25 +167,75 @@ macro_rules! count_built {
 }
 pub(crate) use count_built;
 
-/// Counts the rows a filtered query (its filters only) matches, then reads one page of them
-/// sorted by `(column, order)` and then by id: `(rows decoded as $row, total)`.
+/// Reads one page of the rows a filtered query (its filters only) matches, sorted by
+/// `(column, order)` and then by id, with the number of rows matched: `(rows decoded as $row,
+/// total)`. The first page, by far the most read, is one statement that carries the count in
+/// each row (`first_page_of`), so the count and the rows agree; a later page is counted first,
+/// because the count decides from which end the page is read (`PageRequest::window`).
 macro_rules! page_built {
     ($tx:expr, $table:expr, $columns:expr, $query:expr, ($column:expr, $order:expr), $page:expr, $row:ty) => {{
-        let total = $crate::list::count_built!($tx, $query.clone())?;
         let order = $order;
-        let query = $crate::list::page_of(
-            $table,
-            $columns,
-            &$query,
-            &[($column, order), ("id", order)],
-            $page,
-            total,
-        );
-        let rows = $crate::list::fetch_all_built!($tx, query, $row)?;
-        (rows, u64::try_from(total).unwrap_or(0))
+        let sort = [($column, order), ("id", order)];
+        let page: $crate::list::PageRequest = $page;
+        if page.page == 1 {
+            let query =
+                $crate::list::first_page_of($table, $columns, &$query, &sort, page.page_size);
+            let counted = $crate::list::fetch_counted_built!($tx, query, $row)?;
+            let total = counted.first().map_or(0, |(_, total)| *total);
+            let rows: Vec<$row> = counted.into_iter().map(|(row, _)| row).collect();
+            (rows, u64::try_from(total).unwrap_or(0))
+        } else {
+            let total = $crate::list::count_built!($tx, $query.clone())?;
+            let query = $crate::list::page_of($table, $columns, &$query, &sort, page, total);
+            let rows = $crate::list::fetch_all_built!($tx, query, $row)?;
+            (rows, u64::try_from(total).unwrap_or(0))
+        }
     }};
 }
 pub(crate) use page_built;
+
+/// The name of the column `first_page_of` adds: the number of rows the filters match.
+pub(crate) const TOTAL_COLUMN: &str = "total_items";
+
+/// Runs a sea-query SELECT made by `first_page_of`, decoding each row as `$row` with the
+/// count it carries: `Vec<($row, i64)>`.
+macro_rules! fetch_counted_built {
+    ($tx:expr, $query:expr, $row:ty) => {{
+        use sea_query_binder::SqlxBinder as _;
+        fn counted<R: sqlx::Row>(rows: Vec<R>) -> Result<Vec<($row, i64)>, sqlx::Error>
+        where
+            for<'r> $row: sqlx::FromRow<'r, R>,
+            for<'r> i64: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+            for<'r> &'r str: sqlx::ColumnIndex<R>,
+        {
+            rows.iter()
+                .map(|row| {
+                    Ok((
+                        <$row as sqlx::FromRow<R>>::from_row(row)?,
+                        row.try_get::<i64, _>($crate::list::TOTAL_COLUMN)?,
+                    ))
+                })
+                .collect()
+        }
+        match $tx.engine_conn() {
+            $crate::db::EngineConn::Sqlite(conn) => {
+                let (sql, values) = $query.build_sqlx(sea_query::SqliteQueryBuilder);
+                sqlx::query_with(&sql, values)
+                    .fetch_all(conn)
+                    .await
+                    .and_then(counted)
+            }
+            $crate::db::EngineConn::Postgres(conn) => {
+                let (sql, values) = $query.build_sqlx(sea_query::PostgresQueryBuilder);
+                sqlx::query_with(&sql, values)
+                    .fetch_all(conn)
+                    .await
+                    .and_then(counted)
+            }
+        }
+    }};
+}
+pub(crate) use fetch_counted_built;
 
 /// Narrows a query to times within ranges: `(column, after, before)`, after inclusive and
 /// before exclusive, each only when given.
@@ -229,6 +279,41 @@ pub(crate) fn page_of(
     total: i64,
 ) -> SelectStatement {
     let window = page.window(u64::try_from(total).unwrap_or(0));
+    rows_of(table, columns, filtered, sort, &window)
+}
+
+/// The first page (`page_size` rows) of a filtered SELECT, as `page_of` reads it, with one more
+/// column, `TOTAL_COLUMN`: the count of every row the filters match, an uncorrelated subquery
+/// that both engines evaluate once. An empty first page means that nothing matched.
+pub(crate) fn first_page_of(
+    table: &str,
+    columns: &[&str],
+    filtered: &SelectStatement,
+    sort: &[(&str, SortOrder)],
+    page_size: u64,
+) -> SelectStatement {
+    let window = Window {
+        backwards: false,
+        offset: 0,
+        limit: page_size,
+    };
+    let mut rows = rows_of(table, columns, filtered, sort, &window);
+    let mut count = filtered.clone();
+    count.clear_selects().expr(Expr::cust("COUNT(*)"));
+    rows.expr_as(
+        SimpleExpr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(count))),
+        Alias::new(TOTAL_COLUMN),
+    );
+    rows
+}
+
+fn rows_of(
+    table: &str,
+    columns: &[&str],
+    filtered: &SelectStatement,
+    sort: &[(&str, SortOrder)],
+    window: &Window,
+) -> SelectStatement {
     let mut ids = filtered.clone();
     ids.clear_selects().column(Alias::new("id"));
     let mut rows = Query::select();

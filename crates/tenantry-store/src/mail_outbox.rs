@@ -46,7 +46,7 @@ pub async fn queue(tx: &mut Tx, sealed_message: &[u8], now: OffsetDateTime) -> R
 
 /// Messages due for an attempt and claimed by no sender.
 pub async fn due(db: &Db, now: OffsetDateTime, limit: i64) -> Result<Vec<QueuedMail>> {
-    let mut tx = db.begin_read().await?;
+    let mut tx = db.read().await?;
     let rows = on_tx!(tx, conn => sqlx::query_as::<_, (Uuid, Vec<u8>, i32)>(DUE)
         .bind(now)
         .bind(limit)
@@ -79,7 +79,7 @@ pub async fn claim(db: &Db, id: Uuid, now: OffsetDateTime, until: OffsetDateTime
 /// Removes a message that was delivered.
 /// How many messages wait to be sent (sent ones leave the outbox).
 pub async fn depth(db: &Db) -> Result<i64> {
-    let mut tx = db.single_read().await?;
+    let mut tx = db.read().await?;
     let depth = on_tx!(tx, conn => sqlx::query_scalar::<_, i64>(DEPTH)
         .fetch_one(conn)
         .await)?;

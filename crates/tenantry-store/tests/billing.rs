@@ -83,7 +83,7 @@ async fn open_account(db: &Db, org: OrganizationId) {
 }
 
 async fn balance_and_ledger(db: &Db, org: OrganizationId) -> (Minor, Minor, i64) {
-    let mut tx = db.begin_read().await.unwrap();
+    let mut tx = db.read().await.unwrap();
     let account = accounts::get(&mut tx, org).await.unwrap().unwrap();
     let (sum, entries) = accounts::ledger_sum(&mut tx, org).await.unwrap();
     (account.balance, sum, entries)
@@ -120,7 +120,7 @@ async fn charges_stop_at_the_floor_and_the_ledger_sums_to_the_balance() {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let account = accounts::get(&mut tx, org.id).await.unwrap().unwrap();
         drop(tx);
         assert_eq!(account.floor(), Minor(-500));
@@ -183,7 +183,7 @@ async fn transactions_filter_by_owner_kind_and_time() {
         let list = |owner, filter: TransactionFilter| {
             let db = t.db.clone();
             async move {
-                let mut tx = db.begin_read().await.unwrap();
+                let mut tx = db.read().await.unwrap();
                 let page = PageRequest {
                     page: 1,
                     page_size: 10,
@@ -238,7 +238,7 @@ async fn transactions_filter_by_owner_kind_and_time() {
         .await;
         assert_eq!(by_reference.items, vec![charges[0].clone()]);
         let stranger = new_org(&t.db, None, "Stranger", None).await;
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert_eq!(
             transactions::get(&mut tx, &auth(parent.id), charges[1].id)
                 .await
@@ -307,7 +307,7 @@ async fn price_lists_and_overrides_are_replaced_whole() {
         let read = |scope| {
             let db = t.db.clone();
             async move {
-                let mut tx = db.begin_read().await.unwrap();
+                let mut tx = db.read().await.unwrap();
                 prices::list(&mut tx, scope, ProductType::Zones)
                     .await
                     .unwrap()
@@ -361,7 +361,7 @@ async fn plans_round_trip_and_only_active_ones_are_offered() {
             plans::save(&mut tx, p).await.unwrap();
         }
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert_eq!(
             plans::list(&mut tx, Some(Currency::Eur)).await.unwrap(),
             vec![starter.clone(), pro.clone()],
@@ -374,7 +374,7 @@ async fn plans_round_trip_and_only_active_ones_are_offered() {
         let mut tx = t.db.begin().await.unwrap();
         plans::save(&mut tx, &starter).await.unwrap();
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert_eq!(
             plans::list(&mut tx, Some(Currency::Eur)).await.unwrap(),
             vec![pro.clone()]

@@ -50,7 +50,7 @@ async fn every_zone_is_read_by_serial_and_by_id_across_organizations() {
         }
         tx.commit().await.unwrap();
 
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let mut serials = dns::zone_serials(&mut tx).await.unwrap();
         serials.sort();
         let mut expected: Vec<(ZoneId, i64)> = zones.iter().map(|z| (z.id, z.serial)).collect();
@@ -79,7 +79,7 @@ async fn every_zone_is_read_by_serial_and_by_id_across_organizations() {
         let nested = |name: &'static str| {
             let db = t.db.clone();
             async move {
-                let mut tx = db.begin_read().await.unwrap();
+                let mut tx = db.read().await.unwrap();
                 dns::nested_zone_tenants(&mut tx, name).await.unwrap()
             }
         };
@@ -256,7 +256,7 @@ async fn the_journal_keeps_the_newest_changes_and_goes_with_its_zone() {
         );
         dns::delete_zone(&mut tx, &auth(org.id), &z).await.unwrap();
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert!(
             dns_transfers::journal_since(&mut tx, z.id, 0)
                 .await
@@ -271,7 +271,7 @@ async fn the_fingerprint_moves_with_every_creation_change_and_deletion() {
     for t in tenantry_testkit::engines().await {
         let org = new_org(&t.db, None, "One", None).await;
         let fingerprint = async || {
-            let mut tx = t.db.begin_read().await.unwrap();
+            let mut tx = t.db.read().await.unwrap();
             dns::zones_fingerprint(&mut tx).await.unwrap()
         };
         let empty = fingerprint().await;

@@ -2,13 +2,13 @@
 
 use serde_json::json;
 use tenantry_core::values::IpNetwork;
-use tenantry_core::{ApiKeyId, AuditEventId, OrganizationId};
+use tenantry_core::{ApiKeyId, AuditEventId, OrganizationId, UserId};
 use tenantry_store::audit::{self, AuditEvent, AuditFilter};
 use tenantry_store::credentials::{self, Credential, CredentialStatus};
 use tenantry_store::ip_restrictions::{self, IpRestriction};
 use tenantry_store::organizations::{self, Organization, OrganizationFilter, OrganizationSort};
 use tenantry_store::users::{self, User, UserFilter, UserSort};
-use tenantry_store::{Db, PageRequest, SortOrder, StoreError, attributes};
+use tenantry_store::{Db, DbOptions, PageRequest, SortOrder, StoreError, attributes};
 use time::Duration;
 
 mod common;
@@ -46,7 +46,7 @@ async fn org_ids_start_at_2000_and_records_round_trip() {
             "{:?}",
             t.engine()
         );
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let read = organizations::get(&mut tx, second.id)
             .await
             .unwrap()
@@ -94,7 +94,7 @@ async fn users_list_with_search_sort_and_pages() {
                 .await
                 .unwrap();
         }
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let filter = UserFilter {
             search: None,
             sort: UserSort::Username,
@@ -150,7 +150,7 @@ async fn every_page_has_its_rows_whichever_end_it_is_read_from() {
                 .await
                 .unwrap();
         }
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         for order in [SortOrder::Asc, SortOrder::Desc] {
             if order == SortOrder::Desc {
                 names.reverse();
@@ -174,6 +174,47 @@ async fn every_page_has_its_rows_whichever_end_it_is_read_from() {
     }
 }
 
+/// The first page is one statement that also counts (`list::first_page_of`): its total is
+/// every row the filters match, not the rows it holds, and nothing matched is an empty page
+/// with a total of 0.
+#[tokio::test]
+async fn the_first_page_counts_every_matching_row() {
+    for t in tenantry_testkit::engines().await {
+        let org = new_org(&t.db, None, "Org", None).await;
+        for name in ["ann1", "ann2", "ann3", "ann4", "ann5", "bob1", "bob2"] {
+            insert_user(&t.db, &user(org.id, name, &format!("{name}@example.com")))
+                .await
+                .unwrap();
+        }
+        let mut tx = t.db.read().await.unwrap();
+        let mut first_page = async |search: &str, page_size| {
+            let filter = UserFilter {
+                search: Some(search.into()),
+                sort: UserSort::Username,
+                order: SortOrder::Desc,
+            };
+            let request = PageRequest { page: 1, page_size };
+            let page = users::list(&mut tx, &auth(org.id), &filter, request)
+                .await
+                .unwrap();
+            let names: Vec<_> = page.items.into_iter().map(|u| u.username).collect();
+            (names, page.total_items)
+        };
+        let engine = t.engine();
+        assert_eq!(
+            first_page("ann", 2).await,
+            (vec!["ann5".into(), "ann4".into()], 5),
+            "{engine:?}"
+        );
+        assert_eq!(
+            first_page("bob", 10).await,
+            (vec!["bob2".into(), "bob1".into()], 2),
+            "{engine:?}"
+        );
+        assert_eq!(first_page("nobody", 10).await, (vec![], 0), "{engine:?}");
+    }
+}
+
 #[tokio::test]
 async fn suborganizations_list_by_search_country_and_sort() {
     for t in tenantry_testkit::engines().await {
@@ -181,7 +222,7 @@ async fn suborganizations_list_by_search_country_and_sort() {
         new_org(&t.db, Some(parent.id), "Customer B", Some("FR")).await;
         new_org(&t.db, Some(parent.id), "Customer A", Some("DE")).await;
         new_org(&t.db, Some(parent.id), "Internal 100%", Some("DE")).await;
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let list = |search: Option<&str>, country: Option<&str>| OrganizationFilter {
             search: search.map(Into::into),
             country_code: country.map(Into::into),
@@ -238,7 +279,7 @@ async fn granted_organizations_come_with_their_live_children_in_one_read() {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let found = organizations::live_with_children(
             &mut tx,
             &[joined.id, reseller.id, first.id, OrganizationId::generate()],
@@ -320,7 +361,7 @@ async fn credential_status_filters_follow_revocation_and_expiry() {
             .await
             .unwrap();
 
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let page = PageRequest {
             page: 1,
             page_size: 10,
@@ -369,7 +410,7 @@ async fn credential_status_filters_follow_revocation_and_expiry() {
             t.engine()
         );
         drop(tx);
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert_eq!(
             credentials::successor(&mut tx, active.id).await.unwrap(),
             Some(successor.id)
@@ -430,7 +471,7 @@ async fn ip_restrictions_are_unique_per_organization_network() {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let left = ip_restrictions::list(&mut tx, &auth(org.id)).await.unwrap();
         assert_eq!(left, vec![moved], "{:?}", t.engine());
         assert!(
@@ -455,7 +496,7 @@ async fn ip_restrictions_are_unique_per_organization_network() {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let read = ip_restrictions::get(&mut tx, kept.id)
             .await
             .unwrap()
@@ -492,7 +533,7 @@ async fn attributes_upsert_by_key() {
         .await
         .unwrap();
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let all = attributes::list(&mut tx, &auth(org.id)).await.unwrap();
         assert_eq!(all.len(), 1, "{:?}", t.engine());
         assert_eq!(
@@ -525,7 +566,7 @@ async fn audit_lists_cover_suborganizations_only_when_asked() {
             audit::append(&mut tx, &auth(org), &event).await.unwrap();
         }
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let page = PageRequest {
             page: 1,
             page_size: 10,
@@ -601,7 +642,7 @@ async fn the_audit_list_of_a_reseller_with_many_suborganizations_covers_them_all
             audit::append(&mut tx, &auth(org), &event).await.unwrap();
         }
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let page = PageRequest {
             page: 1,
             page_size: 10,
@@ -650,7 +691,7 @@ async fn overlapping_writes_commit_or_roll_back_each_on_their_own() {
                         }
                         _ => {
                             tx.commit().await.unwrap();
-                            let mut read = db.begin_read().await.unwrap();
+                            let mut read = db.read().await.unwrap();
                             let seen = users::get(&mut read, new.id).await.unwrap();
                             assert!(seen.is_some(), "committed but not visible");
                         }
@@ -663,7 +704,7 @@ async fn overlapping_writes_commit_or_roll_back_each_on_their_own() {
         for task in tasks {
             written.push(task.await.unwrap());
         }
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         for (i, id) in written {
             let kept = users::get(&mut tx, id).await.unwrap().is_some();
             assert_eq!(kept, i % 3 == 2, "user-{i} on {:?}", t.engine());
@@ -694,7 +735,7 @@ async fn a_write_dropped_half_way_leaves_the_database_writable() {
                 .await
                 .unwrap();
         }
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let all = users::list_all(&mut tx, org.id).await.unwrap();
         assert_eq!(all.len(), 20, "{:?}", t.engine());
         assert!(all.iter().all(|u| u.username.starts_with("kept-")));
@@ -728,7 +769,7 @@ async fn a_zones_own_soa_timers_are_stored_changed_and_bounded() {
             .unwrap();
         tx.commit().await.unwrap();
         let read = |db: tenantry_store::Db| async move {
-            let mut tx = db.begin_read().await.unwrap();
+            let mut tx = db.read().await.unwrap();
             dns::zone_by_name(&mut tx, "timers.example.")
                 .await
                 .unwrap()
@@ -841,7 +882,7 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
         );
         tx.commit().await.unwrap();
 
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         let read = dns::rrsets(&mut tx, a.id).await.unwrap();
         assert_eq!(
             read,
@@ -888,7 +929,7 @@ async fn zones_are_unique_and_their_rrsets_read_back_in_order() {
         let mut tx = t.db.begin().await.unwrap();
         dns::delete_zone(&mut tx, &auth(org.id), &a).await.unwrap();
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert!(
             dns::zone_by_name(&mut tx, "a.example.")
                 .await
@@ -936,7 +977,7 @@ async fn writes_dropped_at_any_point_leave_the_others_whole() {
         insert_user(&t.db, &user(org.id, "after", "after@example.com"))
             .await
             .unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         for id in answered {
             assert!(
                 users::get(&mut tx, id).await.unwrap().is_some(),
@@ -944,6 +985,54 @@ async fn writes_dropped_at_any_point_leave_the_others_whole() {
                 t.engine()
             );
         }
+    }
+}
+
+/// A write whose BEGIN is cancelled in flight (its request dropped) leaves no transaction
+/// open on the PostgreSQL connection it had, which the pool hands to the next use case.
+/// (SQLite's writer rolls back a dropped use case's savepoint itself: see
+/// `writes_dropped_at_any_point_leave_the_others_whole`.)
+#[tokio::test]
+async fn a_write_cancelled_during_its_begin_leaves_no_transaction_open() {
+    use sqlx::Connection as _;
+    use std::task::Poll;
+    let Some(t) = tenantry_testkit::postgres().await else {
+        return;
+    };
+    // One connection, so every attempt and the checks below reuse the one a cancelled BEGIN had.
+    let options = DbOptions {
+        max_connections: 1,
+        ..Default::default()
+    };
+    let db = Db::connect(&t.url, &options).await.unwrap();
+    let mut watcher = sqlx::PgConnection::connect(&t.url).await.unwrap();
+    let left_open = "SELECT COUNT(*) FROM pg_stat_activity \
+        WHERE datname = current_database() AND state LIKE 'idle in transaction%'";
+    for attempt in 0..64 {
+        // Polled a few times (the connection taken, the BEGIN sent, its answer awaited), then
+        // dropped at the end of the block: each attempt stops at another point of the way.
+        {
+            let mut begin = std::pin::pin!(db.begin());
+            for _ in 0..attempt % 16 {
+                let pending =
+                    std::future::poll_fn(|cx| Poll::Ready(begin.as_mut().poll(cx).is_pending()));
+                if !pending.await {
+                    break;
+                }
+                tokio::task::yield_now().await;
+            }
+        }
+        // The next use case gets the same connection, once the cancelled one let it go.
+        let mut read = db.read().await.unwrap();
+        drop(users::get(&mut read, UserId::generate()).await.unwrap());
+        drop(read);
+        let open: i64 = sqlx::query_scalar(left_open)
+            .fetch_one(&mut watcher)
+            .await
+            .unwrap();
+        assert_eq!(open, 0, "attempt {attempt} left a transaction open");
+        let tx = db.begin().await.unwrap();
+        tx.commit().await.unwrap();
     }
 }
 
@@ -1005,7 +1094,7 @@ async fn contacts_are_stored_listed_by_filter_and_deleted() {
             .unwrap();
         tx.commit().await.unwrap();
 
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert_eq!(
             contacts::get(&mut tx, ada.id).await.unwrap(),
             Some(ada.clone()),
@@ -1043,7 +1132,7 @@ async fn contacts_are_stored_listed_by_filter_and_deleted() {
             .await
             .unwrap();
         tx.commit().await.unwrap();
-        let mut tx = t.db.begin_read().await.unwrap();
+        let mut tx = t.db.read().await.unwrap();
         assert!(contacts::get(&mut tx, ada.id).await.unwrap().is_some());
         assert!(contacts::get(&mut tx, bob.id).await.unwrap().is_none());
     }

@@ -88,12 +88,12 @@ impl App {
     }
 
     pub async fn plan_list(&self, _operator: &OperatorActor) -> Result<Vec<Plan>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(plans::list(&mut tx, None).await?)
     }
 
     pub async fn plan_get(&self, _operator: &OperatorActor, id: PlanId) -> Result<Plan> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         plans::get(&mut tx, id)
             .await?
             .ok_or_else(|| plan_not_found(id))
@@ -106,7 +106,7 @@ impl App {
         actor: &Actor,
         organization: OrganizationId,
     ) -> Result<PlanChoice> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let account = accounts::get(&mut tx, org.id)
             .await?

@@ -166,7 +166,7 @@ impl App {
         _operator: &OperatorActor,
         product: ProductType,
     ) -> Result<Vec<Price>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(prices::list(&mut tx, PriceScope::List, product).await?)
     }
 
@@ -225,7 +225,7 @@ impl App {
         action: Option<Action>,
         class: Option<String>,
     ) -> Result<Vec<Price>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let payer = payer(&mut tx, &org).await?;
         Ok(effective(&mut tx, &org, &payer, product)

@@ -29,7 +29,7 @@ impl App {
             Some(hit) => hit,
             None => {
                 let generation = self.quote_cache.generation();
-                let mut read = self.db.single_read().await?;
+                let mut read = self.db.read().await?;
                 let Some(org) = organizations::get(&mut read, organization).await? else {
                     return Ok(None);
                 };

@@ -52,7 +52,7 @@ impl App {
         filter: TransactionFilter,
         page: PageRequest,
     ) -> Result<Page<Transaction>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let owner = owner(&mut tx, &org).await?;
         Ok(transactions::list(&mut tx, &auth, owner, &filter, page).await?)
@@ -64,7 +64,7 @@ impl App {
         organization: OrganizationId,
         id: BillingTransactionId,
     ) -> Result<Transaction> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let owner = owner(&mut tx, &org).await?;
         transactions::get(&mut tx, &auth, id)
@@ -99,7 +99,7 @@ impl App {
             order: SortOrder::Asc,
             ..TransactionFilter::default()
         };
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, auth) = authorize_org(&mut tx, actor, organization, ORG_READ).await?;
         let owner = owner(&mut tx, &org).await?;
         let page = transactions::list(

@@ -257,7 +257,7 @@ impl App {
         let now = self.clock.now();
         let cutoff = now - RENEW_AFTER;
         let due = {
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             dns::signed_zones_unchanged_since(&mut tx, cutoff).await?
         };
         let mut renewed = 0;
@@ -302,7 +302,7 @@ impl App {
 
     /// The zone's signing state, its keys, and the DS records its parent must publish.
     pub async fn zone_dnssec(&self, actor: &Actor, name: &ZoneName) -> Result<ZoneDnssec> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (zone, _) = zone_in_reach(&mut tx, actor, name, DNS_READ).await?;
         let keys = zone_keys(&mut tx, &zone).await?;
         Ok(ZoneDnssec {

@@ -48,7 +48,7 @@ impl App {
     /// The platform's operator acting inside the organization that holds the zone `name`:
     /// whoever runs the command line holds the database and the master key.
     async fn operator_of_zone(&self, name: &ZoneName) -> Result<Actor> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let operator = operators::list(&mut tx)
             .await?
             .into_iter()

@@ -82,13 +82,13 @@ impl App {
 
     /// Every secondary: what the name server allows and notifies, read as the platform.
     pub async fn dns_secondaries(&self) -> Result<Vec<Secondary>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(dns_transfers::secondaries(&mut tx).await?)
     }
 
     /// A zone's journal after `serial`, for IXFR, read as the platform (the zone is served).
     pub async fn zone_journal(&self, zone: ZoneId, serial: i64) -> Result<Vec<JournalEntry>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(dns_transfers::journal_since(&mut tx, zone, serial).await?)
     }
 }

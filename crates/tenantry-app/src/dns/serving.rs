@@ -25,7 +25,7 @@ impl App {
     /// Every zone's id and serial: a zone whose serial moved, or that came or went, is
     /// loaded again.
     pub async fn zone_serials(&self) -> Result<Vec<(ZoneId, i64)>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(dns::zone_serials(&mut tx).await?)
     }
 
@@ -35,7 +35,7 @@ impl App {
     /// process whose clock lags, leave it unchanged; the full comparison every few seconds
     /// catches that.
     pub async fn zones_fingerprint(&self) -> Result<(i64, String, String)> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(dns::zones_fingerprint(&mut tx).await?)
     }
 
@@ -44,7 +44,7 @@ impl App {
     /// the next comparison finds moved, so the zone is loaded again (never the reverse, new
     /// serial over old rrsets, which no later comparison would notice).
     pub async fn zones_to_serve(&self, ids: &[ZoneId]) -> Result<Vec<ZoneToServe>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let zones = dns::zones_by_ids(&mut tx, ids).await?;
         let found: Vec<ZoneId> = zones.iter().map(|(z, _)| z.id).collect();
         let mut by_zone: BTreeMap<ZoneId, Vec<Rrset>> = BTreeMap::new();

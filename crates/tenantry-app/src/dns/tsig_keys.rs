@@ -114,7 +114,7 @@ impl App {
     }
 
     pub async fn dns_tsig_key_list(&self, _operator: &OperatorActor) -> Result<Vec<TsigKeyInfo>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         dns_transfers::tsig_keys(&mut tx)
             .await?
             .iter()
@@ -149,7 +149,7 @@ impl App {
     /// secret the master key cannot open (a different key was configured), or whose algorithm
     /// is unknown, is left out and logged: transfers signed with it are refused.
     pub async fn dns_tsig_keys(&self) -> Result<Vec<TsigSecret>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let mut keys = Vec::new();
         for key in dns_transfers::tsig_keys(&mut tx).await? {
             let Some(secret) = self.secret_box.open(&key.secret_sealed) else {

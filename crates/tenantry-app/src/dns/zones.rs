@@ -437,7 +437,7 @@ impl App {
     }
 
     pub async fn zone_get(&self, actor: &Actor, name: &ZoneName) -> Result<ZoneView> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (zone, _) = zone_in_reach(&mut tx, actor, name, DNS_READ).await?;
         let rrsets = dns::rrsets(&mut tx, zone.id).await?;
         Ok(self.view_for(actor, zone, rrsets))
@@ -451,7 +451,7 @@ impl App {
         filter: ZoneFilter,
         page: PageRequest,
     ) -> Result<Page<ZoneView>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
         let filter = ZoneFilter {
             scope: actor.zone_scope(),
@@ -474,7 +474,7 @@ impl App {
         actor: &Actor,
         context: Option<OrganizationId>,
     ) -> Result<ZoneSummary> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, acting_org(actor, context), DNS_READ).await?;
         let by_dnssec = dns::count_by_dnssec(&mut tx, &auth, actor.zone_scope().as_ref()).await?;
         Ok(ZoneSummary {

@@ -106,13 +106,13 @@ impl App {
 
     /// The catalogue, for anyone who may buy (any authenticated caller).
     pub async fn tld_list(&self, _actor: &Actor) -> Result<Vec<TldRules>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(registry::tlds(&mut tx).await?)
     }
 
     /// The catalogue, for the operator.
     pub async fn tld_list_as_operator(&self, _operator: &OperatorActor) -> Result<Vec<TldRules>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(registry::tlds(&mut tx).await?)
     }
 
@@ -139,7 +139,7 @@ impl App {
     }
 
     pub async fn reserved_name_list(&self, _operator: &OperatorActor) -> Result<Vec<String>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(registry::reserved(&mut tx).await?)
     }
 }

@@ -49,7 +49,7 @@ impl App {
                 kind: "value_error".into(),
             }]));
         }
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) =
             authorize_org(&mut tx, actor, acting_org(actor, context), DOMAINS_READ).await?;
         let mut results = Vec::with_capacity(names.len());

@@ -50,7 +50,7 @@ fn record_view(d: &Domain) -> serde_json::Value {
 
 impl App {
     pub async fn domain_get(&self, actor: &Actor, reference: &str) -> Result<Domain> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(domain_in_reach(&mut tx, actor, reference, DOMAINS_READ)
             .await?
             .0)
@@ -58,7 +58,7 @@ impl App {
 
     /// The domain's transfer authorization code, for whoever may manage it.
     pub async fn domain_auth_code(&self, actor: &Actor, reference: &str) -> Result<Option<String>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (domain, _, _) = domain_in_reach(&mut tx, actor, reference, DOMAINS_MANAGE).await?;
         Ok(domain
             .auth_code_sealed
@@ -82,7 +82,7 @@ impl App {
             let until = now + time::Duration::days(days);
             filter.expires_before = Some(filter.expires_before.map_or(until, |t| t.min(until)));
         }
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (_, auth) = authorize_org(&mut tx, actor, organization, DOMAINS_READ).await?;
         Ok(domains::list(&mut tx, &auth, &filter, page).await?)
     }
@@ -92,7 +92,7 @@ impl App {
         actor: &Actor,
         context: Option<OrganizationId>,
     ) -> Result<DomainSummary> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, auth) =
             authorize_org(&mut tx, actor, acting_org(actor, context), DOMAINS_READ).await?;
         let (by_status, by_tld, expiring) =

@@ -58,7 +58,7 @@ impl App {
         years: i64,
     ) -> Result<DomainPrice> {
         let found = {
-            let mut read = self.db.begin_read().await?;
+            let mut read = self.db.read().await?;
             authorize_org(&mut read, actor, organization, DOMAINS_READ).await?;
             catalogued(&mut read, name, "name").await?
         };
@@ -73,7 +73,7 @@ impl App {
             Some(Availability::Taken { reason }) => return Err(refused(&found.name, reason)),
             None => return Err(no_answer("check")),
         };
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, organization, DOMAINS_READ).await?;
         let multiplier = if premium {
             found.rules.premium_multiplier
@@ -108,7 +108,7 @@ impl App {
         organization: OrganizationId,
         reference: &str,
     ) -> Result<Domain> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (domain, _, _) = domain_in_reach(&mut tx, actor, reference, DOMAINS_READ).await?;
         if domain.organization_id != organization {
             return Err(AppError::not_found(NotFoundKind::Domain, reference));
@@ -124,7 +124,7 @@ impl App {
         reference: &str,
         years: i64,
     ) -> Result<DomainPrice> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (domain, org, _) = domain_in_reach(&mut tx, actor, reference, DOMAINS_READ).await?;
         if domain.organization_id != organization {
             return Err(AppError::not_found(NotFoundKind::Domain, reference));

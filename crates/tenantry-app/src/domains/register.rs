@@ -87,7 +87,7 @@ impl App {
         // Who may, and whether the name could be had here, before the registry is asked
         // (outside any transaction, which it must not hold open).
         let name = {
-            let mut read = self.db.begin_read().await?;
+            let mut read = self.db.read().await?;
             authorize_org(&mut read, actor, acting, DOMAINS_MANAGE).await?;
             require_verified_address(actor)?;
             let found = catalogued(&mut read, &create.name, "name").await?;

@@ -64,7 +64,7 @@ impl App {
             ..Default::default()
         };
         let (due, transfers) = {
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             (
                 domains::lifecycle_due(&mut tx, now).await?,
                 domains::transfers_asked_by(&mut tx, now).await?,
@@ -72,7 +72,7 @@ impl App {
         };
         for transfer in transfers {
             let delay = {
-                let mut tx = self.db.begin_read().await?;
+                let mut tx = self.db.read().await?;
                 catalogue::tld(&mut tx, &transfer.tld)
                     .await?
                     .map_or(0, |r| r.transfer_delay_seconds)
@@ -102,7 +102,7 @@ impl App {
         report: &mut LifecycleReport,
     ) -> Result<()> {
         let org = {
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             organizations::get(&mut tx, domain.organization_id).await?
         };
         let Some(org) = org else {
@@ -139,7 +139,7 @@ impl App {
             return Ok(());
         };
         let rules = {
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             catalogue::tld(&mut tx, &domain.tld).await?
         };
         let grace = time::Duration::days(rules.as_ref().map_or(30, |r| r.grace_days));

@@ -243,7 +243,7 @@ impl App {
     pub async fn domains_reconcile(&self) -> Result<u64> {
         let now = self.clock.now();
         let due = {
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             domains::in_flight_before(&mut tx, now - SETTLE_AFTER).await?
         };
         let mut settled = 0;

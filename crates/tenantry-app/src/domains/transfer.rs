@@ -205,7 +205,7 @@ impl App {
     /// name).
     pub async fn domain_transfer_cancel(&self, actor: &Actor, reference: &str) -> Result<()> {
         let not_found = || AppError::not_found(NotFoundKind::Domain, reference);
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let pending = match reference.parse::<DomainId>() {
             Ok(_) => domains::find_live(&mut tx, reference).await?,
             Err(_) => domains::find_transfer_in(&mut tx, reference).await?,

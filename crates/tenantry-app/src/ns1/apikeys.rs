@@ -74,7 +74,7 @@ async fn by_short_id(tx: &mut Tx, actor: &Actor, id: &str) -> Result<Credential>
 
 impl App {
     pub async fn ns1_key_list(&self, actor: &Actor) -> Result<Vec<Ns1Key>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, actor.organization_id(), KEYS_READ).await?;
         let mut out = Vec::new();
         for credential in credentials::list_live(&mut tx, org.id).await? {
@@ -89,7 +89,7 @@ impl App {
     }
 
     pub async fn ns1_key_get(&self, actor: &Actor, id: &str) -> Result<Ns1Key> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, actor.organization_id(), KEYS_READ).await?;
         let credential = by_short_id(&mut tx, actor, id).await?;
         let access = access_of(&mut tx, org.id, &credential.role, credential.id.uuid()).await?;
@@ -200,7 +200,7 @@ impl App {
     /// Revokes a key (the Tenantry API's revocation).
     pub async fn ns1_key_delete(&self, actor: &Actor, id: &str) -> Result<()> {
         let credential = {
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             authorize_org(&mut tx, actor, actor.organization_id(), KEYS_READ).await?;
             by_short_id(&mut tx, actor, id).await?
         };

@@ -121,13 +121,13 @@ impl App {
     }
 
     pub async fn operator_list(&self, _caller: &OperatorActor) -> Result<Vec<Operator>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(operators::list(&mut tx).await?)
     }
 
     /// An operator by its NS1 id (24 hex digits). Operators are few, so the list is read.
     pub async fn operator_get(&self, _caller: &OperatorActor, id: &str) -> Result<Operator> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         find_operator(&mut tx, id).await
     }
 

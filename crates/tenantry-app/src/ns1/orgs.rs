@@ -31,7 +31,7 @@ async fn by_org_id(tx: &mut Tx, org_id: i64) -> Result<Organization> {
 impl App {
     /// Every live organization, top-level and suborganizations alike.
     pub async fn ops_org_list(&self, _caller: &OperatorActor) -> Result<Vec<Organization>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         Ok(organizations::list_all_live(&mut tx).await?)
     }
 
@@ -46,7 +46,7 @@ impl App {
     }
 
     pub async fn ops_org_get(&self, _caller: &OperatorActor, org_id: i64) -> Result<Organization> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         by_org_id(&mut tx, org_id).await
     }
 

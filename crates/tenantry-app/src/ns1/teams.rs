@@ -70,13 +70,13 @@ fn team_snapshot(team: &Team) -> Value {
 
 impl App {
     pub async fn ns1_team_list(&self, actor: &Actor) -> Result<Vec<Team>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, actor.organization_id(), TEAMS_READ).await?;
         Ok(teams::list(&mut tx, org.id).await?)
     }
 
     pub async fn ns1_team_get(&self, actor: &Actor, id: &str) -> Result<Team> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, actor.organization_id(), TEAMS_READ).await?;
         team_by_short_id(&mut tx, org.id, id).await
     }

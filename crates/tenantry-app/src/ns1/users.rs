@@ -69,7 +69,7 @@ async fn by_username(tx: &mut Tx, actor: &Actor, username: &str) -> Result<User>
 
 impl App {
     pub async fn ns1_user_list(&self, actor: &Actor) -> Result<Vec<Ns1User>> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, actor.organization_id(), USERS_READ).await?;
         let mut out = Vec::new();
         for user in users::list_all(&mut tx, org.id).await? {
@@ -80,7 +80,7 @@ impl App {
     }
 
     pub async fn ns1_user_get(&self, actor: &Actor, username: &str) -> Result<Ns1User> {
-        let mut tx = self.db.begin_read().await?;
+        let mut tx = self.db.read().await?;
         let (org, _) = authorize_org(&mut tx, actor, actor.organization_id(), USERS_READ).await?;
         let user = by_username(&mut tx, actor, username).await?;
         let access = access_of(&mut tx, org.id, &user.role, user.id.uuid()).await?;
@@ -194,7 +194,7 @@ impl App {
     /// owner, not the last admin).
     pub async fn ns1_user_delete(&self, actor: &Actor, username: &str) -> Result<()> {
         let id = {
-            let mut tx = self.db.begin_read().await?;
+            let mut tx = self.db.read().await?;
             authorize_org(&mut tx, actor, actor.organization_id(), USERS_READ).await?;
             by_username(&mut tx, actor, username).await?.id
         };

@@ -141,7 +141,7 @@ impl SandboxRegistry {
 impl Registry for SandboxRegistry {
     fn check<'a>(&'a self, names: &'a [String]) -> RegistryResult<'a, Vec<Availability>> {
         Box::pin(async move {
-            let mut tx = self.db.begin_read().await.map_err(unreachable)?;
+            let mut tx = self.db.read().await.map_err(unreachable)?;
             let mut out = Vec::with_capacity(names.len());
             for name in names {
                 let reserved = registry::is_reserved(&mut tx, name)
@@ -345,7 +345,7 @@ impl Registry for SandboxRegistry {
 
     fn info<'a>(&'a self, name: &'a str) -> RegistryResult<'a, Option<RegistryDomain>> {
         Box::pin(async move {
-            let mut tx = self.db.begin_read().await.map_err(unreachable)?;
+            let mut tx = self.db.read().await.map_err(unreachable)?;
             let object = registry::object(&mut tx, name).await.map_err(unreachable)?;
             Ok(object.map(domain))
         })

@@ -31,7 +31,7 @@ async fn price_zones_and_credit(api: &Api, price: &str, credit: &str) {
 
 /// The paying account's balance and the sum of its ledger entries, read from the database.
 async fn balance_and_ledger(api: &Api, account: OrganizationId) -> (String, String) {
-    let mut tx = api.t.app.db().begin_read().await.unwrap();
+    let mut tx = api.t.app.db().read().await.unwrap();
     let balance = accounts::get(&mut tx, account)
         .await
         .unwrap()

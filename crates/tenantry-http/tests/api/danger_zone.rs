@@ -610,7 +610,7 @@ async fn deleting_an_organization_refunds_its_balance_newest_top_up_first_and_fr
         assert_eq!(check["available"], true);
 
         // The balance is exactly zero, and the owner has a receipt.
-        let mut read = api.t.database.db.begin_read().await.unwrap();
+        let mut read = api.t.database.db.read().await.unwrap();
         let account = tenantry_store::billing::accounts::get(&mut read, org.parse().unwrap())
             .await
             .unwrap()

@@ -104,7 +104,7 @@ pub async fn ready(api: &Api, credit_amount: &str) -> String {
 
 /// How many holds are open on the platform.
 pub async fn open_holds(api: &Api) -> i64 {
-    let mut tx = api.t.database.db.begin_read().await.unwrap();
+    let mut tx = api.t.database.db.read().await.unwrap();
     tenantry_store::billing::holds::open_count(&mut tx)
         .await
         .unwrap()
