@@ -88,6 +88,27 @@ measure_bare_axum() { # bare_bin
   echo "== bare axum GET /healthz: ${rps[bare_axum]} req/s, p50 ${p50[bare_axum]} ms, p99 ${p99[bare_axum]} ms"
 }
 
+# The disk's single-writer fsync rate in directory $1, the bound of durable commits one at a
+# time: 4 KiB appended then fsync'd, in a loop for 5 s on core 0 (where the server runs).
+# Sets fsync_rate (per second).
+measure_fsync() { # dir
+  fsync_rate=$(taskset -c 0 python3 - "$1" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "fsync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+count, start = 0, time.monotonic()
+while time.monotonic() - start < 5:
+    os.write(fd, b"x" * 4096)
+    os.fsync(fd)
+    count += 1
+print(f"{count / (time.monotonic() - start):.1f}")
+os.close(fd)
+os.unlink(path)
+PY
+  )
+  echo "== $1: the disk's single-writer fsync rate is $fsync_rate per second"
+}
+
 # The table of the scenarios run against the current server, each as a ratio to its
 # /healthz and to the bare axum server.
 print_table() {

@@ -24,7 +24,8 @@
 # credential's OAuth client secret; the password grant and the second Bearer call use a person
 # (role viewer) created with a password during setup, the Bearer call with the access token of
 # one password grant. The first page (10) of the suborganization list, and the users' lists.
-# Then charged domain registrations, and the domain list's first, middle and last page of 100
+# On SQLite, the disk's single-writer fsync rate is measured first (`measure_fsync`), and the
+# charged zone creations are also given as a ratio to it. Then charged domain registrations, and the domain list's first, middle and last page of 100
 # over DOMAINS domains. Environment knobs: DURATION (10s), CONNECTIONS (32),
 # THREADS (2), TIMEOUT (10s, wrk's per-request timeout), SUBORGS (1000), USERS_PER_SUBORG
 # (100), SEED_TOP (10000), DOMAINS (100000).
@@ -57,6 +58,7 @@ for engine in $engines; do
   url=""
   if [[ $engine == postgres ]]; then start_postgres; url=$pg_url; fi
   export TENANTRY_DATA_DIR=$data TENANTRY_LOG=warn
+  [[ $engine == sqlite ]] && measure_fsync "$data"
   if [[ -n $url ]]; then export TENANTRY_DATABASE_URL=$url; else unset TENANTRY_DATABASE_URL; fi
   boot=$("$bin" bootstrap --org-name Bench --username bench-owner --email owner@bench.example --json)
   field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$boot" "$1"; }
@@ -175,6 +177,9 @@ for engine in $engines; do
   echo "deep page / page 1 latency (p50): $(ratio "${p50[users_page_$deep]}" "${p50[users_page_1]}")"
   echo "PATCH of one rrset, 10,000 / 100 rrsets (p50): $(ratio "${p50[zone_patch_10000]}" "${p50[zone_patch_100]}")"
   echo "charged / free zone creations per second: $(ratio "${rps[zone_create_charged]}" "${rps[zone_create_free]}")"
+  if [[ $engine == sqlite ]]; then
+    echo "charged zone creations / the disk's fsync rate: $(ratio "${rps[zone_create_charged]}" "$fsync_rate")"
+  fi
   echo "domains, page $middle_page / page 1 latency (p50): $(ratio "${p50[domains_page_middle]}" "${p50[domains_page_1]}")"
   echo "domains, page $last_page / page 1 latency (p50): $(ratio "${p50[domains_page_last]}" "${p50[domains_page_1]}")"
 
