@@ -333,6 +333,13 @@ impl Tx {
         }
     }
 
+    /// Whether rows read here can be locked for the rest of the transaction (`FOR UPDATE`): a
+    /// PostgreSQL write transaction. SQLite writes one transaction at a time, and a read
+    /// (`Db::read`) holds none.
+    pub(crate) fn locks_rows(&self) -> bool {
+        matches!(self.inner, TxInner::Postgres(Handle::Tx(_)))
+    }
+
     /// Runs `then` once the transaction has committed (a counter of what it wrote), and
     /// never if it rolls back.
     pub fn after_commit(&mut self, then: impl FnOnce() + Send + Sync + 'static) {

@@ -166,8 +166,20 @@ fn checked(auth: &dyn Proof, zone: &Zone, action: Permission) -> Result<()> {
     proven_for(auth, zone.organization_id, action)
 }
 
+/// Reads a zone by its name, whoever holds it (the caller authorizes it next).
+///
+/// In a write transaction on PostgreSQL the zone's row stays locked until the transaction
+/// ends (`FOR UPDATE`), so changes of one zone queue there, as every write does behind
+/// SQLite's one writer: each reads the serial its predecessor wrote, and `update_zone`'s
+/// check of that serial holds, where it would otherwise refuse every change but the first
+/// of those made at the same time.
 pub async fn zone_by_name(tx: &mut Tx, name: &str) -> Result<Option<Zone>> {
-    let row = on_tx!(tx, conn => sqlx::query_as::<_, ZoneRow>(SELECT_ZONE_BY_NAME)
+    let sql: std::borrow::Cow<'static, str> = if tx.locks_rows() {
+        format!("{SELECT_ZONE_BY_NAME} FOR UPDATE").into()
+    } else {
+        SELECT_ZONE_BY_NAME.into()
+    };
+    let row = on_tx!(tx, conn => sqlx::query_as::<_, ZoneRow>(&sql)
         .bind(name)
         .fetch_optional(conn)
         .await)?;
