@@ -307,6 +307,7 @@ pub(crate) fn first_page_of(
     rows
 }
 
+/// The rows of one window of a filtered SELECT, by the deferred join `page_of` describes.
 fn rows_of(
     table: &str,
     columns: &[&str],
