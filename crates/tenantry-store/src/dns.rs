@@ -119,8 +119,8 @@ const SELECT_ZONE_BY_NAME: &str = "SELECT id, organization_id, name, dnssec_stat
     FROM dns_zones WHERE name = $1";
 
 const INSERT_ZONE: &str = "INSERT INTO dns_zones (id, organization_id, name, dnssec_status, \
-    serial, soa_refresh, soa_retry, soa_expire, soa_minimum, created_on, updated_on) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    serial, soa_refresh, soa_retry, soa_expire, soa_minimum, created_on, updated_on, \
+    reversed_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
 
 const UPDATE_ZONE: &str = "UPDATE dns_zones SET serial = $3, updated_on = $4, soa_refresh = $5, \
     soa_retry = $6, soa_expire = $7, soa_minimum = $8, dnssec_status = $10 \
@@ -202,6 +202,7 @@ pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
         .bind(stored(zone.timers.negative_ttl))
         .bind(zone.created_on)
         .bind(zone.updated_on)
+        .bind(reversed(&zone.name))
         .execute(conn)
         .await
         .map(|r| r.rows_affected()))
@@ -209,10 +210,15 @@ pub async fn insert_zone(tx: &mut Tx, auth: &dyn Proof, zone: &Zone) -> Result<(
     Ok(())
 }
 
-/// Stores a zone's new serial, change time and SOA timers.
+/// A zone's name reversed character by character (`reversed_name`): the names below a name
+/// end like it, so reversed they start like it reversed, one range of the column's index.
+fn reversed(name: &str) -> String {
+    name.chars().rev().collect()
+}
+
 /// Stores the zone's new serial, time and timers if its serial is still `previous`; whether
-/// it was. Two changes read at one serial cannot both raise it: on PostgreSQL the later one
-/// waits for the first's row lock, then finds the serial moved and writes nothing.
+/// it was. Two changes read at one serial cannot both raise it. It is a safety net: a change
+/// reads its zone `FOR UPDATE` on PostgreSQL (`zone_by_name`), and SQLite has one writer.
 pub async fn update_zone(
     tx: &mut Tx,
     auth: &dyn Proof,
@@ -549,14 +555,14 @@ fn within(query: &mut SelectStatement, scope: Option<&ZoneScope>) {
     }
 }
 
-/// The names below `name` (written without its final dot), as a LIKE pattern.
-fn below(name: &str) -> sea_query::LikeExpr {
-    let escaped = name
-        .to_ascii_lowercase()
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    sea_query::LikeExpr::new(format!("%.{escaped}.")).escape('\\')
+/// The zones below `name` (written without its final dot): a range of `reversed_name`.
+fn below(name: &str) -> sea_query::SimpleExpr {
+    // Every name that starts with `.eman.` (`name.` reversed after a dot) and nothing else:
+    // from that start up to the same start with its last character, the dot, raised by one.
+    let start = reversed(&format!(".{}.", name.to_ascii_lowercase()));
+    let end = format!("{}/", &start[..start.len() - 1]);
+    let column = || Expr::col((Alias::new("dns_zones"), Alias::new("reversed_name")));
+    column().gte(start).and(column().lt(end))
 }
 
 /// The tenants (top-level organizations) holding a zone above `name` (absolute) or below it.
@@ -575,7 +581,7 @@ pub async fn nested_zone_tenants(tx: &mut Tx, name: &str) -> Result<Vec<Organiza
     query.cond_where(
         sea_query::Cond::any()
             .add(zone_name().is_in(above))
-            .add(zone_name().like(below(bare))),
+            .add(below(bare)),
     );
     let rows: Vec<(Uuid,)> = fetch_all_built!(tx, query, (Uuid,))?;
     Ok(rows
@@ -605,7 +611,7 @@ pub async fn list_zones(
         query.and_where(Expr::expr(Func::lower(col("name"))).like(contains_pattern(search)));
     }
     if let Some(suffix) = &filter.suffix {
-        query.and_where(col("name").like(below(suffix)));
+        query.and_where(below(suffix));
     }
     if let Some(status) = &filter.dnssec_status {
         query.and_where(col("dnssec_status").eq(status.as_str()));

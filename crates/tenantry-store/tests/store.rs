@@ -1,5 +1,7 @@
 //! Storage behaviour, each scenario on SQLite and PostgreSQL.
 
+use std::str::FromStr as _;
+
 use serde_json::json;
 use tenantry_core::values::IpNetwork;
 use tenantry_core::{ApiKeyId, AuditEventId, OrganizationId, UserId};
@@ -52,6 +54,75 @@ async fn org_ids_start_at_2000_and_records_round_trip() {
             .unwrap()
             .unwrap();
         assert_eq!(read, second, "{:?}", t.engine());
+    }
+}
+
+/// Zones made before their names were kept reversed get them from the migration that adds
+/// the column (SQLite reverses them in SQL, PostgreSQL with `reverse`).
+#[tokio::test]
+async fn zones_made_before_reversed_names_existed_get_theirs() {
+    use sqlx::{ConnectOptions as _, Connection as _};
+    let dir = tempfile::tempdir().unwrap();
+    let mut databases = vec![(
+        "sqlite",
+        format!("sqlite://{}", dir.path().join("old.db").display()),
+    )];
+    databases.extend(
+        tenantry_testkit::empty_postgres()
+            .await
+            .map(|url| ("postgres", url)),
+    );
+    for (engine, url) in databases {
+        // The migrations before the column, from a copy of the directory.
+        let all = format!("{}/../../migrations/{engine}", env!("CARGO_MANIFEST_DIR"));
+        let earlier = dir.path().join(format!("{engine}-earlier"));
+        std::fs::create_dir(&earlier).unwrap();
+        for entry in std::fs::read_dir(&all).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+            if name.as_str() < "0023" {
+                std::fs::copy(&path, earlier.join(name)).unwrap();
+            }
+        }
+        let migrator = sqlx::migrate::Migrator::new(earlier.as_path())
+            .await
+            .unwrap();
+        // A zone as the code before the column stored it; its organization does not matter
+        // here, so the foreign key is not enforced while it is written.
+        let insert = "INSERT INTO dns_zones (id, organization_id, name, dnssec_status, serial, \
+            created_on, updated_on) VALUES ($1, $2, 'old.example.', 'disabled', 1, $3, $3)";
+        let (zone, org, at) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), now());
+        if engine == "sqlite" {
+            let options = sqlx::sqlite::SqliteConnectOptions::from_str(&url)
+                .unwrap()
+                .create_if_missing(true)
+                .foreign_keys(false);
+            let mut conn = options.connect().await.unwrap();
+            migrator.run(&mut conn).await.unwrap();
+            let written = sqlx::query(insert).bind(zone).bind(org).bind(at);
+            written.execute(&mut conn).await.unwrap();
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+            migrator.run(&mut conn).await.unwrap();
+            sqlx::query("SET session_replication_role = replica")
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            let written = sqlx::query(insert).bind(zone).bind(org).bind(at);
+            written.execute(&mut conn).await.unwrap();
+        }
+        let db = Db::connect(&url, &DbOptions::default()).await.unwrap();
+        db.migrate().await.unwrap();
+        db.close().await;
+        let read = "SELECT reversed_name FROM dns_zones WHERE name = 'old.example.'";
+        let reversed: String = if engine == "sqlite" {
+            let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query_scalar(read).fetch_one(&mut conn).await.unwrap()
+        } else {
+            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query_scalar(read).fetch_one(&mut conn).await.unwrap()
+        };
+        assert_eq!(reversed, ".elpmaxe.dlo", "{engine}");
     }
 }
 

@@ -83,6 +83,13 @@ pub async fn postgres() -> Option<TestDb> {
     Some(postgres_at(postgres::fresh_database().await?).await)
 }
 
+/// The URL of a fresh PostgreSQL database with no migration run yet (to test a migration
+/// against what an earlier one left), or `None` when PostgreSQL is not installed (and not
+/// required). The cluster goes with the test run.
+pub async fn empty_postgres() -> Option<String> {
+    postgres::fresh_database().await
+}
+
 /// A fresh database of a cluster the test owns.
 pub async fn postgres_in(cluster: &Cluster) -> TestDb {
     postgres_at(cluster.fresh_database().await).await
